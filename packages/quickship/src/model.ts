@@ -1,0 +1,217 @@
+// The shared vocabulary of the local engine, in Argo Rollouts' own words.
+// core/ (pure: parsing, lint, hashing, blue/green decisions, phase, rendering) and runtime/
+// (processes, router, registry, persistence) both speak these types; engine/ wires them.
+// Field names follow the Argo Rollouts CRD (argoproj.io/v1alpha1) so that `status --json`
+// prints the same shape a cluster would.
+
+/** A probe, as in the Kubernetes pod spec; only httpGet is supported locally. */
+export interface HttpProbe {
+  readonly path: string;
+  /** Container port number (a named port is resolved by the parser). */
+  readonly port: number;
+  readonly initialDelaySeconds: number; // default 0
+  readonly periodSeconds: number; // default 10
+  readonly timeoutSeconds: number; // default 1
+  readonly successThreshold: number; // default 1
+  readonly failureThreshold: number; // default 3
+}
+
+export type PreStopHook =
+  | { readonly kind: 'sleep'; readonly seconds: number } // exec ["sleep","N"] or lifecycle.preStop.sleep
+  | { readonly kind: 'httpGet'; readonly path: string; readonly port: number };
+
+/** An env var after parsing; secretKeyRef/configMapKeyRef are resolved by the engine from local stand-ins. */
+export type EnvVar =
+  | { readonly name: string; readonly value: string }
+  | { readonly name: string; readonly secretKeyRef: { readonly name: string; readonly key: string; readonly optional?: boolean } }
+  | { readonly name: string; readonly configMapKeyRef: { readonly name: string; readonly key: string; readonly optional?: boolean } };
+
+export interface ContainerSpec {
+  readonly name: string;
+  readonly image: string;
+  readonly command?: readonly string[];
+  readonly args?: readonly string[];
+  readonly env: readonly EnvVar[];
+  readonly ports: readonly { readonly name?: string; readonly containerPort: number }[];
+  readonly readinessProbe?: HttpProbe;
+  readonly livenessProbe?: HttpProbe;
+  readonly startupProbe?: HttpProbe;
+  readonly preStop?: PreStopHook;
+}
+
+export interface BlueGreenStrategy {
+  readonly activeService: string;
+  readonly previewService?: string;
+  readonly autoPromotionEnabled: boolean; // default true
+  readonly autoPromotionSeconds?: number;
+  readonly scaleDownDelaySeconds: number; // default 30
+  readonly scaleDownDelayRevisionLimit?: number;
+  readonly abortScaleDownDelaySeconds: number; // default 30
+  readonly previewReplicaCount?: number;
+}
+
+/** A parsed Rollout: the subset the local engine runs, plus what it ignores (never silently). */
+export interface RolloutSpec {
+  readonly name: string;
+  readonly namespace: string;
+  readonly replicas: number; // default 1
+  readonly revisionHistoryLimit: number; // default 10
+  readonly progressDeadlineSeconds: number; // default 600
+  readonly selector: Readonly<Record<string, string>>;
+  readonly strategy: { readonly blueGreen: BlueGreenStrategy };
+  /** The pod template exactly as written; its hash is the revision (rollouts-pod-template-hash). */
+  readonly template: unknown;
+  readonly templateLabels: Readonly<Record<string, string>>;
+  readonly container: ContainerSpec;
+  readonly terminationGracePeriodSeconds: number; // default 30
+  /** `spec.paused` as a user sets it (`kubectl argo rollouts pause`). */
+  readonly paused: boolean;
+  /** Field paths present in the manifest that the local engine does not run, with why. */
+  readonly ignored: readonly IgnoredField[];
+}
+
+export interface IgnoredField {
+  readonly path: string; // e.g. "spec.template.spec.containers[0].resources"
+  readonly reason: string; // e.g. "cluster only: resource requests/limits are not enforced locally"
+}
+
+export interface ServiceSpec {
+  readonly name: string;
+  readonly namespace: string;
+  readonly selector: Readonly<Record<string, string>>;
+  readonly ports: readonly { readonly name?: string; readonly port: number; readonly targetPort: number | string }[];
+}
+
+/** Any other object found in deploy/: listed by the engine as "cluster only". */
+export interface OtherObject {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly name: string;
+  readonly file: string;
+}
+
+export type RolloutPhase = 'Healthy' | 'Progressing' | 'Paused' | 'Degraded';
+
+export interface PauseCondition {
+  readonly reason: 'BlueGreenPause' | 'PausedByUser';
+  readonly startTime: string; // RFC 3339
+}
+
+export interface RolloutCondition {
+  readonly type: 'Available' | 'Progressing' | 'Paused' | 'Healthy' | 'InvalidSpec';
+  readonly status: 'True' | 'False' | 'Unknown';
+  readonly reason: string;
+  readonly message: string;
+  readonly lastTransitionTime: string;
+  readonly lastUpdateTime: string;
+}
+
+/**
+ * The controller-written facts the engine persists (Argo keeps these in `.status` too).
+ * The phase and message are never stored: core/phase computes them from spec + these facts.
+ */
+export interface ControllerStatus {
+  readonly currentPodHash?: string;
+  readonly stableRS?: string;
+  readonly blueGreen: {
+    readonly activeSelector?: string;
+    readonly previewSelector?: string;
+    readonly scaleUpPreviewCheckPoint?: boolean;
+  };
+  readonly pauseConditions: readonly PauseCondition[];
+  readonly controllerPause: boolean;
+  readonly abort: boolean;
+  readonly abortedAt?: string;
+  /** Set by `promote --full`: skip remaining pauses/analysis for the current revision. */
+  readonly promoteFull: boolean;
+  /** When the current revision started progressing; for progressDeadlineSeconds. */
+  readonly progressStartedAt?: string;
+  readonly conditions: readonly RolloutCondition[];
+}
+
+/** A ReplicaSet the engine owns: one revision of the pod template. */
+export interface ReplicaSetState {
+  readonly podTemplateHash: string;
+  /** `rollout.argoproj.io/revision`: 1, 2, 3… increasing with each new template. */
+  readonly revision: number;
+  readonly template: unknown;
+  readonly container: ContainerSpec;
+  readonly terminationGracePeriodSeconds: number;
+  /** Desired replica count. */
+  readonly replicas: number;
+  /** `scale-down-deadline` annotation: when a replaced ReplicaSet is scaled to zero (RFC 3339). */
+  readonly scaleDownDeadline?: string;
+  readonly createdAt: string;
+}
+
+export type InstanceState =
+  | 'Pending' // starting, not yet Ready
+  | 'Running' // started; Ready is separate
+  | 'Terminating' // removed from endpoints, preStop / SIGTERM under way
+  | 'CrashLoopBackOff'
+  | 'ErrImagePull'
+  | 'InvalidImageName'
+  | 'Error';
+
+/** A running (or failing) replica: the local stand-in for a pod. */
+export interface InstanceStatus {
+  readonly name: string; // "<rollout>-<hash>-<suffix>", like a pod name
+  readonly podTemplateHash: string;
+  readonly port?: number;
+  readonly pid?: number;
+  readonly state: InstanceState;
+  readonly ready: boolean;
+  readonly restarts: number;
+  readonly startedAt: string;
+  readonly message?: string; // why it is not ready / why it failed
+}
+
+/** What the runtime observes per ReplicaSet, fed to the pure reconcile and phase functions. */
+export interface ReplicaSetObservation {
+  readonly podTemplateHash: string;
+  readonly replicas: number; // instances that exist (not terminating)
+  readonly readyReplicas: number;
+  readonly availableReplicas: number; // ready (minReadySeconds is 0 locally)
+}
+
+/** The Rollout object printed by `status --json`: metadata + spec as read, status in Argo's shape. */
+export interface RolloutObject {
+  readonly apiVersion: 'argoproj.io/v1alpha1';
+  readonly kind: 'Rollout';
+  readonly metadata: { readonly name: string; readonly namespace: string; readonly annotations?: Record<string, string> };
+  readonly spec: unknown;
+  readonly status: ControllerStatus & {
+    readonly phase: RolloutPhase;
+    readonly message: string;
+    readonly replicas: number;
+    readonly updatedReplicas: number;
+    readonly readyReplicas: number;
+    readonly availableReplicas: number;
+    readonly selector: string;
+  };
+}
+
+/**
+ * What `quickship status` draws, produced by both targets (local engine and Kubernetes) and
+ * rendered by one pure function, like `kubectl argo rollouts get rollout`.
+ */
+export interface RolloutView {
+  readonly name: string;
+  readonly namespace: string;
+  readonly phase: RolloutPhase;
+  readonly message: string;
+  readonly strategy: 'BlueGreen';
+  readonly images: readonly { readonly image: string; readonly markers: readonly ('stable' | 'active' | 'preview')[] }[];
+  readonly replicas: { readonly desired: number; readonly current: number; readonly updated: number; readonly ready: number; readonly available: number };
+  readonly revisions: readonly {
+    readonly revision: number;
+    readonly podTemplateHash: string;
+    readonly image: string;
+    readonly markers: readonly ('stable' | 'active' | 'preview')[];
+    readonly status: 'Healthy' | 'Progressing' | 'ScaledDown' | 'Degraded';
+    readonly scaleDownDeadline?: string;
+    readonly pods: readonly { readonly name: string; readonly state: string; readonly ready: boolean; readonly restarts: number; readonly age: string; readonly endpoint?: string; readonly message?: string }[];
+  }[];
+  /** Local-only notes (ports instead of pod IPs, ignored fields, cluster-only objects). */
+  readonly notes: readonly string[];
+}
