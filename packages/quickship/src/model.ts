@@ -215,3 +215,25 @@ export interface RolloutView {
   /** Local-only notes (ports instead of pod IPs, ignored fields, cluster-only objects). */
   readonly notes: readonly string[];
 }
+
+/** The error a verb raises when it does not apply (e.g. promote on a Healthy rollout). */
+export class VerbNotApplicableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'VerbNotApplicableError';
+  }
+}
+
+/**
+ * Where the CLI's verbs act: the local engine (over its loopback API) or a Kubernetes cluster
+ * (patching exactly what the kubectl Argo Rollouts plugin patches). One interface, two targets.
+ */
+export interface RolloutTarget {
+  /** The Rollout with its status in Argo's shape, and the tree `status` draws. */
+  get(name: string): Promise<{ readonly rollout: RolloutObject | Record<string, unknown>; readonly view: RolloutView }>;
+  promote(name: string, options: { readonly full: boolean }): Promise<string>;
+  abort(name: string): Promise<string>;
+  retry(name: string): Promise<string>;
+  undo(name: string, options: { readonly toRevision?: number }): Promise<string>;
+  restart(name: string): Promise<string>;
+}
