@@ -57,6 +57,8 @@ export interface RolloutSpec {
   readonly replicas: number; // default 1
   readonly revisionHistoryLimit: number; // default 10
   readonly progressDeadlineSeconds: number; // default 600
+  /** `spec.progressDeadlineAbort`: abort the update when progressDeadlineSeconds is exceeded (default false). */
+  readonly progressDeadlineAbort?: boolean;
   readonly selector: Readonly<Record<string, string>>;
   readonly strategy: { readonly blueGreen: BlueGreenStrategy };
   /** The pod template exactly as written; its hash is the revision (rollouts-pod-template-hash). */
@@ -66,6 +68,8 @@ export interface RolloutSpec {
   readonly terminationGracePeriodSeconds: number; // default 30
   /** `spec.paused` as a user sets it (`kubectl argo rollouts pause`). */
   readonly paused: boolean;
+  /** `spec.restartAt` (RFC 3339), as `kubectl argo rollouts restart` sets it: instances created before it are restarted. */
+  readonly restartAt?: string;
   /** Field paths present in the manifest that the local engine does not run, with why. */
   readonly ignored: readonly IgnoredField[];
 }
@@ -98,7 +102,7 @@ export interface PauseCondition {
 }
 
 export interface RolloutCondition {
-  readonly type: 'Available' | 'Progressing' | 'Paused' | 'Healthy' | 'InvalidSpec';
+  readonly type: 'Available' | 'Progressing' | 'Paused' | 'Healthy' | 'Completed' | 'InvalidSpec';
   readonly status: 'True' | 'False' | 'Unknown';
   readonly reason: string;
   readonly message: string;
@@ -127,6 +131,17 @@ export interface ControllerStatus {
   /** When the current revision started progressing; for progressDeadlineSeconds. */
   readonly progressStartedAt?: string;
   readonly conditions: readonly RolloutCondition[];
+  /** Fingerprint of the spec this status was computed from (Argo v0.9 also stored a hash here). */
+  readonly observedGeneration?: string;
+  /** Bumped when two different templates hash alike, as Argo's status.collisionCount. */
+  readonly collisionCount?: number;
+  /** The spec.restartAt that has been fully applied (every instance is newer). */
+  readonly restartedAt?: string;
+  /** Counts of the last reconcile, Argo's status.replicas/updatedReplicas/readyReplicas/availableReplicas: progress is a change in them. */
+  readonly replicas?: number;
+  readonly updatedReplicas?: number;
+  readonly readyReplicas?: number;
+  readonly availableReplicas?: number;
 }
 
 /** A ReplicaSet the engine owns: one revision of the pod template. */
@@ -201,16 +216,31 @@ export interface RolloutView {
   readonly phase: RolloutPhase;
   readonly message: string;
   readonly strategy: 'BlueGreen';
+  /** Age of the Rollout, e.g. "7d" (Kubernetes HumanDuration). */
+  readonly age?: string;
   readonly images: readonly { readonly image: string; readonly markers: readonly ('stable' | 'active' | 'preview')[] }[];
   readonly replicas: { readonly desired: number; readonly current: number; readonly updated: number; readonly ready: number; readonly available: number };
   readonly revisions: readonly {
     readonly revision: number;
     readonly podTemplateHash: string;
+    /** The ReplicaSet name, "<rollout>-<hash>". */
+    readonly name?: string;
+    readonly age?: string;
     readonly image: string;
     readonly markers: readonly ('stable' | 'active' | 'preview')[];
     readonly status: 'Healthy' | 'Progressing' | 'ScaledDown' | 'Degraded';
     readonly scaleDownDeadline?: string;
-    readonly pods: readonly { readonly name: string; readonly state: string; readonly ready: boolean; readonly restarts: number; readonly age: string; readonly endpoint?: string; readonly message?: string }[];
+    readonly pods: readonly {
+      readonly name: string;
+      readonly state: string;
+      readonly ready: boolean;
+      /** Ready containers of all, e.g. "1/1" (default: 1/1 when ready, else 0/1). */
+      readonly readyContainers?: string;
+      readonly restarts: number;
+      readonly age: string;
+      readonly endpoint?: string;
+      readonly message?: string;
+    }[];
   }[];
   /** Local-only notes (ports instead of pod IPs, ignored fields, cluster-only objects). */
   readonly notes: readonly string[];

@@ -1,0 +1,25 @@
+// Production on AWS EKS: the tree under deploy/ that Argo CD syncs (and the local engine reads).
+// Differs from base by what only AWS has: ECR images, the ALB Ingress, AWS Secrets Manager
+// through External Secrets, and the Argo CD objects.
+import { base } from './base.ts';
+import { defineEnvironment } from './define.ts';
+
+export const eks = defineEnvironment(base, {
+  name: 'eks',
+  // The ECR repository created by Terraform (output ecr_repository_url), any tag or digest.
+  images: {
+    repository: /^\d{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com\/quickship\/payments$/,
+    describe: '<account>.dkr.ecr.<region>.amazonaws.com/quickship/payments',
+  },
+  // Must equal Terraform's region (var.region); the ECR host in images.json is checked against it.
+  aws: { region: 'eu-west-1' },
+  ingress: { host: 'payments.example.com', scheme: 'internet-facing', deregistrationDelaySeconds: 30 },
+  externalSecrets: { store: 'aws-secrets-manager', remoteKey: 'quickship/payments', refreshInterval: '1h' },
+  argocd: {
+    namespace: 'argocd',
+    // This repository; Terraform's Argo CD bootstrap must use the same URL.
+    repoURL: 'https://github.com/example/quickship.git',
+    targetRevision: 'main',
+    clusterServer: 'https://kubernetes.default.svc',
+  },
+});

@@ -1,0 +1,59 @@
+// The service's metric names (services/payments, prom-client) and the PromQL built on them,
+// shared by the AnalysisTemplates, the alerts and the dashboard so they measure the same thing.
+// Series carry rollouts_pod_template_hash through the ServiceMonitor's podTargetLabels.
+
+export const METRICS = {
+  /** Counter {method, route, status_code}. */
+  requests: 'http_requests_total',
+  /** Histogram {method, route, status_code}, seconds. */
+  duration: 'http_request_duration_seconds',
+  /** Counter {status}: payments by outcome. */
+  payments: 'payments_total',
+  /** Gauge: clients waiting for a PostgreSQL connection (pg Pool waitingCount). */
+  dbPoolWaiting: 'db_pool_waiting_clients',
+  /** Gauge: connections in the pool (pg Pool totalCount). */
+  dbPoolTotal: 'db_pool_total_connections',
+  /** Gauge (prom-client default metrics), seconds. */
+  eventLoopLag: 'nodejs_eventloop_lag_seconds',
+} as const;
+
+export type Matcher = string | { readonly re: string };
+export type Matchers = Readonly<Record<string, Matcher>>;
+
+/** The public API only: probes and /metrics neither dilute nor inflate the signals. */
+export const API_ROUTES: Matchers = { route: { re: '/v1/.*' } };
+export const SERVER_ERRORS: Matchers = { status_code: { re: '5..' } };
+
+function quote(value: string): string {
+  return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+}
+
+export function selector(matchers: Matchers): string {
+  const parts = Object.entries(matchers).map(([label, m]) => (typeof m === 'string' ? `${label}=${quote(m)}` : `${label}=~${quote(m.re)}`));
+  return `{${parts.join(',')}}`;
+}
+
+function by(labels: readonly string[]): string {
+  return labels.length === 0 ? '' : ` by (${labels.join(', ')})`;
+}
+
+/** Requests per second; `offset` looks back in time (e.g. "1d" for the same time yesterday). */
+export function requestRate(matchers: Matchers, window: string, groupBy: readonly string[] = [], offset?: string): string {
+  const shifted = offset === undefined ? '' : ` offset ${offset}`;
+  return `sum${by(groupBy)}(rate(${METRICS.requests}${selector(matchers)}[${window}]${shifted}))`;
+}
+
+/** Share of requests answered 5xx. */
+export function errorRatio(matchers: Matchers, window: string, groupBy: readonly string[] = []): string {
+  return `${requestRate({ ...matchers, ...SERVER_ERRORS }, window, groupBy)}\n/\n${requestRate(matchers, window, groupBy)}`;
+}
+
+/** A latency quantile in seconds from the request-duration histogram. */
+export function latencyQuantile(quantile: number, matchers: Matchers, window: string, groupBy: readonly string[] = []): string {
+  return `histogram_quantile(${quantile}, sum${by(['le', ...groupBy])}(rate(${METRICS.duration}_bucket${selector(matchers)}[${window}])))`;
+}
+
+/** A gauge's maximum over the pods. */
+export function gaugeMax(metric: string, matchers: Matchers, groupBy: readonly string[] = []): string {
+  return `max${by(groupBy)}(${metric}${selector(matchers)})`;
+}

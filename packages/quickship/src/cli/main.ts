@@ -1,0 +1,21 @@
+// The `quickship` entry: parse, run, and sort errors in one place.
+import { CommanderError } from 'commander';
+import { buildProgram } from './program.ts';
+import { reportError } from './errors.ts';
+
+export async function main(argv: readonly string[] = process.argv): Promise<number> {
+  try {
+    const program = await buildProgram();
+    await program.parseAsync([...argv]);
+    return 0;
+  } catch (error) {
+    // commander already printed usage errors and help; only its exit code matters here.
+    if (error instanceof CommanderError) return error.exitCode;
+    return reportError(error);
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}` || process.env.QUICKSHIP_MAIN === '1') {
+  const code = await main();
+  process.exitCode = code;
+}

@@ -1,0 +1,90 @@
+// The Kubernetes target: the CLI's verbs against a cluster, each doing what the kubectl Argo
+// Rollouts plugin does (same reads, same patches, same order, same status-subresource fallback),
+// and `get` reading the Rollout with its ReplicaSets and Pods into the tree `status` draws.
+import type { RolloutTarget, RolloutView } from '../model.ts';
+import type { RolloutsApi } from './client.ts';
+import { KubeApiError } from './errors.ts';
+import { isControlledBy, meta, selectorString, type KubeObject } from './objects.ts';
+import { ABORT_PATCH, JSON_PATCH, MERGE_PATCH, restartPatch, RETRY_ROLLOUT_PATCH, undoPatch } from './patches.ts';
+import { promotePatches, undoDecision } from './verbs.ts';
+
+/** Builds the status tree from the objects read (core/view-from-kube.ts). */
+export type KubeViewBuilder = (input: { readonly rollout: KubeObject; readonly replicaSets: readonly KubeObject[]; readonly pods: readonly KubeObject[]; readonly now: Date }) => RolloutView;
+
+export class KubeTarget implements RolloutTarget {
+  constructor(
+    private readonly api: RolloutsApi,
+    private readonly buildView: KubeViewBuilder,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  async get(name: string): Promise<{ rollout: KubeObject; view: RolloutView }> {
+    const rollout = await this.api.getRollout(name);
+    const selector = selectorString(rollout);
+    const [replicaSets, pods] = await Promise.all([this.api.listReplicaSets(selector), this.api.listPods(selector)]);
+    // As the plugin's GetReplicaSetInfo: only ReplicaSets this Rollout controls, and their pods.
+    const owned = replicaSets.filter((rs) => isControlledBy(rs, rollout));
+    const ownedPods = pods.filter((pod) => owned.some((rs) => isControlledBy(pod, rs)));
+    return { rollout, view: this.buildView({ rollout, replicaSets: owned, pods: ownedPods, now: this.now() }) };
+  }
+
+  /** The rollouts of the namespace, so a verb may omit the name when there is only one. */
+  async list(): Promise<{ view: { name: string } }[]> {
+    return (await this.api.listRollouts()).map((rollout) => ({ view: { name: meta(rollout).name ?? '' } }));
+  }
+
+  /** promote/promote.go PromoteRollout: read, then the status patch, then the spec patch. */
+  async promote(name: string, options: { readonly full: boolean }): Promise<string> {
+    const rollout = await this.api.getRollout(name);
+    const { specPatch, statusPatch, unifiedPatch } = promotePatches(rollout, options.full);
+    let spec = specPatch;
+    if (statusPatch) {
+      if (!(await this.patchStatus(name, statusPatch))) spec = unifiedPatch;
+    }
+    if (spec) await this.api.patchRollout(name, spec, { contentType: MERGE_PATCH });
+    return options.full ? `rollout '${name}' fully promoted` : `rollout '${name}' promoted`;
+  }
+
+  /** abort/abort.go AbortRollout: status subresource first, the resource itself on 404. */
+  async abort(name: string): Promise<string> {
+    await this.patchStatusOrResource(name, ABORT_PATCH);
+    return `rollout '${name}' aborted`;
+  }
+
+  /** retry/retry.go RetryRollout: status subresource first, the resource itself on 404. */
+  async retry(name: string): Promise<string> {
+    await this.patchStatusOrResource(name, RETRY_ROLLOUT_PATCH);
+    return `rollout '${name}' retried`;
+  }
+
+  /** undo/undo.go RunUndoRollout: a JSON patch of spec.template from the target revision's ReplicaSet. */
+  async undo(name: string, options: { readonly toRevision?: number }): Promise<string> {
+    const rollout = await this.api.getRollout(name);
+    const replicaSets = await this.api.listReplicaSets(selectorString(rollout));
+    const decision = undoDecision(rollout, replicaSets, options.toRevision);
+    if (decision.kind === 'skip') return decision.message;
+    await this.api.patchRollout(name, undoPatch(decision.template), { contentType: JSON_PATCH });
+    return `rollout '${name}' undo (to revision ${decision.revision})`;
+  }
+
+  /** restart/restart.go RestartRollout: spec.restartAt = now. */
+  async restart(name: string): Promise<string> {
+    await this.api.patchRollout(name, restartPatch(this.now()), { contentType: MERGE_PATCH });
+    return `rollout '${name}' restarts in 0s`;
+  }
+
+  private async patchStatusOrResource(name: string, patch: object): Promise<void> {
+    if (!(await this.patchStatus(name, patch))) await this.api.patchRollout(name, patch, { contentType: MERGE_PATCH });
+  }
+
+  /** false when the cluster has no status subresource for Rollouts (a 404), as upstream checks. */
+  private async patchStatus(name: string, patch: object): Promise<boolean> {
+    try {
+      await this.api.patchRollout(name, patch, { status: true, contentType: MERGE_PATCH });
+      return true;
+    } catch (error) {
+      if (error instanceof KubeApiError && error.status === 404) return false;
+      throw error;
+    }
+  }
+}

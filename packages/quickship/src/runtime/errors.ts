@@ -1,0 +1,38 @@
+// The runtime's named errors. Each message names the bad value and the command that fixes it.
+// `reason` mirrors the container waiting reason Kubernetes shows for the same failure.
+
+/** The image's tag has no local build (Kubernetes: ErrImagePull). */
+export class ImagePullError extends Error {
+  readonly reason = 'ErrImagePull';
+  constructor(message: string) {
+    super(message);
+    this.name = 'ImagePullError';
+  }
+}
+
+/** The image reference cannot be parsed (Kubernetes: InvalidImageName). */
+export class InvalidImageNameError extends Error {
+  readonly reason = 'InvalidImageName';
+  constructor(readonly image: string, why: string) {
+    super(`invalid image reference "${image}": ${why}; write it as [registry/][path/]payments:<tag>, e.g. "payments:git-1a2b3c4"`);
+    this.name = 'InvalidImageNameError';
+  }
+}
+
+/** A tag already holds a build of another commit: tags are immutable, as in an ECR repository with tag immutability. */
+export class TagImmutableError extends Error {
+  constructor(readonly tag: string, readonly existingCommit: string, readonly requestedCommit: string) {
+    super(
+      `tag "${tag}" already holds commit ${existingCommit.slice(0, 12)}; tags are immutable, so commit ${requestedCommit.slice(0, 12)} needs a new tag: quickship build --tag <new-tag>`,
+    );
+    this.name = 'TagImmutableError';
+  }
+}
+
+/** A build could not be produced (bad tag, unknown commit, missing entrypoint, failed install). */
+export class BuildError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'BuildError';
+  }
+}

@@ -1,0 +1,67 @@
+// Header rewriting for the Service router, on Node's flat rawHeaders arrays ([name, value, …])
+// so that case, order and repeated headers pass through untouched and nothing is re-parsed.
+// Hop-by-hop headers (RFC 9110 §7.6.1) are not forwarded: Connection, Keep-Alive,
+// Proxy-Connection, TE, Trailer, Transfer-Encoding, Upgrade, Proxy-Authenticate,
+// Proxy-Authorization, plus any header the Connection header names. The router re-frames
+// bodies itself, so Content-Length is recomputed for requests and Expect is answered here.
+
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'proxy-authenticate',
+  'proxy-authorization',
+]);
+
+const REQUEST_ONLY = new Set(['content-length', 'expect']);
+
+/** Extra names listed in a Connection header ("Connection: close, X-Foo"), lowercased; undefined when none. */
+function connectionTokens(connection: string | string[] | undefined): Set<string> | undefined {
+  if (connection === undefined) return undefined;
+  const tokens = new Set<string>();
+  for (const part of (Array.isArray(connection) ? connection.join(',') : connection).split(',')) {
+    const token = part.trim().toLowerCase();
+    if (token && token !== 'close' && token !== 'keep-alive') tokens.add(token);
+  }
+  return tokens.size > 0 ? tokens : undefined;
+}
+
+function filter(raw: readonly string[], drop: ReadonlySet<string>, extra: Set<string> | undefined, out: string[]): string[] {
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i] as string;
+    const lower = name.toLowerCase();
+    if (drop.has(lower) || HOP_BY_HOP.has(lower) || extra?.has(lower)) continue;
+    out.push(name, raw[i + 1] as string);
+  }
+  return out;
+}
+
+/**
+ * The headers sent upstream: end-to-end request headers as received, then X-Forwarded-For /
+ * X-Forwarded-Proto (appended, as HAProxy's `option forwardfor` does), then the body length.
+ */
+export function upstreamRequestHeaders(
+  raw: readonly string[],
+  connection: string | string[] | undefined,
+  clientAddress: string | undefined,
+  bodyLength: number | undefined,
+): string[] {
+  const out = filter(raw, REQUEST_ONLY, connectionTokens(connection), []);
+  if (clientAddress) out.push('X-Forwarded-For', clientAddress);
+  out.push('X-Forwarded-Proto', 'http');
+  if (bodyLength !== undefined) out.push('Content-Length', String(bodyLength));
+  return out;
+}
+
+/** The headers sent to the client: upstream's end-to-end headers, plus what the router adds. */
+export function clientResponseHeaders(raw: readonly string[], connection: string | string[] | undefined, added: readonly string[]): string[] {
+  const out = filter(raw, EMPTY, connectionTokens(connection), []);
+  for (const value of added) out.push(value);
+  return out;
+}
+
+const EMPTY: ReadonlySet<string> = new Set();

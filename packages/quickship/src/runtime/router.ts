@@ -1,0 +1,339 @@
+// A Service on 127.0.0.1:<port>: an HTTP reverse proxy that sends each REQUEST (not each
+// connection) to a ready, non-terminating endpoint whose pod-template-hash matches the
+// Service's selector — what kube-proxy does per connection, done per request so that a
+// selector switch or an endpoint removal holds for the very next request on a kept-alive
+// client connection.
+// - setSelector is atomic for new requests: a request reads the selector once, when it
+//   arrives; in-flight requests finish on the endpoint they started on.
+// - No serving endpoint: wait up to `emptyWaitMs` (default 2 s) for one to appear — a switch
+//   can leave the table momentarily empty — then 503 {"error":{"type":"api_error","code":"no_ready_endpoints"}}.
+// - Retries follow retry-policy.ts; bodies up to 1 MiB are buffered so they can be replayed
+//   (larger bodies stream through and are never retried; the payments API refuses them anyway).
+// - Upstream connections are kept alive (one Agent per endpoint, LIFO so the warm sockets are
+//   reused; Node's Agent closes idle sockets before the server's Keep-Alive timeout hint).
+// - Responses stream through; X-Quickship-Endpoint and X-Quickship-Revision say which instance
+//   and pod-template-hash answered (off with `revisionHeaders: false`).
+// Not supported locally: Upgrade (WebSocket), HTTP/2.
+import { Agent, createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import type { Endpoint, EndpointTable } from './endpoints.ts';
+import { clientResponseHeaders, upstreamRequestHeaders } from './http-headers.ts';
+import { mayRetry } from './retry-policy.ts';
+
+export type BalancePolicy = 'round-robin' | 'least-in-flight';
+
+export interface ServiceRouterOptions {
+  /** Service name, e.g. "payments-active" (in logs and errors). */
+  readonly name: string;
+  readonly endpoints: EndpointTable;
+  readonly host?: string; // default 127.0.0.1
+  readonly port: number; // 0 = any free port
+  /** rollouts-pod-template-hash to select; undefined selects nothing. */
+  readonly selector?: string;
+  readonly balance?: BalancePolicy; // default round-robin
+  readonly emptyWaitMs?: number; // default 2000
+  readonly maxBufferedBodyBytes?: number; // default 1 MiB
+  readonly maxAttempts?: number; // default 3
+  readonly revisionHeaders?: boolean; // default true
+}
+
+export interface RouterStats {
+  readonly requests: number;
+  readonly inFlight: number;
+  readonly retries: number;
+  /** 503 no_ready_endpoints answers. */
+  readonly noEndpoints: number;
+  /** 502 answers: every attempt failed, or a request that could not be retried failed. */
+  readonly upstreamErrors: number;
+  readonly byEndpoint: Readonly<Record<string, { readonly requests: number; readonly inFlight: number }>>;
+}
+
+interface Upstream {
+  readonly name: string;
+  readonly endpoint: Endpoint;
+  readonly agent: Agent;
+  readonly revisionHeaders: readonly string[];
+  inFlight: number;
+  requests: number;
+}
+
+const ONE_MIB = 1024 * 1024;
+const EMPTY_BODY = Buffer.alloc(0);
+
+export class ServiceRouter {
+  readonly name: string;
+  private server: Server | undefined;
+  private current: string | undefined;
+  private readonly table: EndpointTable;
+  private readonly upstreams = new Map<string, Upstream>();
+  private cache: { version: number; selector: string | undefined; list: Upstream[] } = { version: -1, selector: undefined, list: [] };
+  private next = 0;
+  private stopListening: () => void;
+  private readonly counters = { requests: 0, inFlight: 0, retries: 0, noEndpoints: 0, upstreamErrors: 0 };
+  private readonly emptyWaitMs: number;
+  private readonly maxBody: number;
+  private readonly maxAttempts: number;
+  private readonly leastInFlight: boolean;
+
+  constructor(private readonly options: ServiceRouterOptions) {
+    this.name = options.name;
+    this.table = options.endpoints;
+    this.current = options.selector;
+    this.emptyWaitMs = options.emptyWaitMs ?? 2000;
+    this.maxBody = options.maxBufferedBodyBytes ?? ONE_MIB;
+    this.maxAttempts = options.maxAttempts ?? 3;
+    this.leastInFlight = options.balance === 'least-in-flight';
+    // An endpoint that leaves service keeps its in-flight requests but loses its idle connections.
+    this.stopListening = this.table.onChange((endpoint, removed) => {
+      const upstream = this.upstreams.get(endpoint.name);
+      if (!upstream) return;
+      if (removed || !endpoint.ready || endpoint.terminating || upstream.endpoint.port !== endpoint.port) dropIdleSockets(upstream.agent);
+      if (removed || upstream.endpoint.port !== endpoint.port) this.upstreams.delete(endpoint.name);
+    });
+  }
+
+  /** Starts listening; resolves with the bound address. */
+  async listen(): Promise<{ readonly host: string; readonly port: number }> {
+    const server = createServer({ keepAliveTimeout: 60_000, headersTimeout: 65_000, requestTimeout: 0 }, (req, res) => this.handle(req, res));
+    this.server = server;
+    const host = this.options.host ?? '127.0.0.1';
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.options.port, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    const address = server.address();
+    return { host, port: typeof address === 'object' && address ? address.port : this.options.port };
+  }
+
+  /** The Service's selector (rollouts-pod-template-hash). Atomic: the next request arriving uses it. */
+  setSelector(podTemplateHash: string | undefined): void {
+    this.current = podTemplateHash;
+  }
+
+  get selector(): string | undefined {
+    return this.current;
+  }
+
+  stats(): RouterStats {
+    const byEndpoint: Record<string, { requests: number; inFlight: number }> = {};
+    for (const upstream of this.upstreams.values()) byEndpoint[upstream.name] = { requests: upstream.requests, inFlight: upstream.inFlight };
+    return { ...this.counters, byEndpoint };
+  }
+
+  /** Stops accepting, lets in-flight requests finish (up to `graceMs`), then closes everything. */
+  async close(graceMs = 5000): Promise<void> {
+    this.stopListening();
+    const server = this.server;
+    if (server) {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const deadline = Date.now() + graceMs;
+      while (this.counters.inFlight > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      server.closeAllConnections();
+      await closed;
+    }
+    for (const upstream of this.upstreams.values()) upstream.agent.destroy();
+    this.upstreams.clear();
+  }
+
+  private handle(req: IncomingMessage, res: ServerResponse): void {
+    this.counters.requests++;
+    this.counters.inFlight++;
+    res.once('close', () => this.counters.inFlight--);
+    const selector = this.current;
+    const headers = req.headers;
+    if (headers['content-length'] === undefined && headers['transfer-encoding'] === undefined) {
+      void this.forward(req, res, selector, undefined, true);
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      chunks.push(chunk);
+      if (size > this.maxBody) {
+        // Too large to keep for a replay: stream the rest, no retries.
+        req.off('data', onData);
+        req.off('end', onEnd);
+        req.pause();
+        void this.forward(req, res, selector, chunks, false);
+      }
+    };
+    const onEnd = () => {
+      const body = chunks.length === 1 ? (chunks[0] as Buffer) : chunks.length === 0 ? EMPTY_BODY : Buffer.concat(chunks, size);
+      void this.forward(req, res, selector, [body], true);
+    };
+    req.on('data', onData);
+    req.on('end', onEnd);
+  }
+
+  /**
+   * Sends the request to an endpoint, and to others while a retry is safe.
+   * `body`: undefined = no body; `complete` = the body is whole (replayable), else `req` still streams the rest.
+   */
+  private async forward(req: IncomingMessage, res: ServerResponse, selector: string | undefined, body: Buffer[] | undefined, complete: boolean): Promise<void> {
+    const method = req.method ?? 'GET';
+    const idempotencyKey = req.headers['idempotency-key'] !== undefined;
+    const bodyLength = complete && body ? (body[0]?.length ?? 0) : undefined;
+    const outHeaders = upstreamRequestHeaders(req.rawHeaders, req.headers.connection, req.socket.remoteAddress, bodyLength);
+    const tried: Upstream[] = [];
+    let waitUntil = 0;
+    for (let attempt = 1; ; ) {
+      if (res.destroyed) return;
+      const upstream = this.pick(selector, tried);
+      if (!upstream) {
+        if (waitUntil === 0) waitUntil = Date.now() + this.emptyWaitMs;
+        const remaining = waitUntil - Date.now();
+        if (remaining > 0) {
+          await this.table.nextChange(Math.min(remaining, 250));
+          selector = tried.length === 0 ? this.current : selector;
+          continue;
+        }
+        if (tried.length === 0) {
+          this.counters.noEndpoints++;
+          return this.fail(res, 503, 'no_ready_endpoints', `Service ${this.name} has no ready endpoint for rollouts-pod-template-hash=${selector ?? '<none>'} after waiting ${this.emptyWaitMs} ms`);
+        }
+        this.counters.upstreamErrors++;
+        return this.fail(res, 502, 'upstream_unavailable', `Service ${this.name}: every endpoint tried failed before answering (${tried.map((u) => u.name).join(', ')})`);
+      }
+      waitUntil = 0;
+      const failure = await this.send(req, res, upstream, method, outHeaders, body, complete);
+      if (!failure) return;
+      tried.push(upstream);
+      const retry = attempt < this.maxAttempts && mayRetry({ method, idempotencyKey, code: failure.code, duringConnect: failure.duringConnect, responseStarted: failure.responseStarted, bodyReplayable: complete });
+      if (!retry) {
+        this.counters.upstreamErrors++;
+        if (failure.responseStarted) {
+          res.destroy();
+          return;
+        }
+        return this.fail(res, 502, 'upstream_connection_error', `Service ${this.name}: endpoint ${upstream.name} failed after the request was sent (${failure.code ?? 'error'}); it was not retried because it may have been processed — retry it with the same Idempotency-Key`);
+      }
+      this.counters.retries++;
+      attempt++;
+    }
+  }
+
+  /** One attempt. Resolves undefined when the response was relayed, else what went wrong. */
+  private send(
+    req: IncomingMessage,
+    res: ServerResponse,
+    upstream: Upstream,
+    method: string,
+    headers: string[],
+    body: Buffer[] | undefined,
+    complete: boolean,
+  ): Promise<{ code: string | undefined; duringConnect: boolean; responseStarted: boolean } | undefined> {
+    return new Promise((resolve) => {
+      upstream.inFlight++;
+      upstream.requests++;
+      let connecting = false;
+      let responseStarted = false;
+      let settled = false;
+      const finish = (result: { code: string | undefined; duringConnect: boolean; responseStarted: boolean } | undefined) => {
+        if (settled) return;
+        settled = true;
+        upstream.inFlight--;
+        res.off('close', onClientClose);
+        resolve(result);
+      };
+      const { endpoint } = upstream;
+      const proxyReq = request({ host: endpoint.host, port: endpoint.port, method, path: req.url, headers, agent: upstream.agent, setHost: false });
+      const onClientClose = () => {
+        if (!res.writableFinished) proxyReq.destroy();
+        finish(undefined);
+      };
+      res.once('close', onClientClose);
+      proxyReq.once('socket', (socket: Socket) => {
+        if (socket.connecting) {
+          connecting = true;
+          socket.once('connect', () => (connecting = false));
+        }
+      });
+      proxyReq.on('error', (error: NodeJS.ErrnoException) => {
+        if (responseStarted) res.destroy();
+        finish({ code: error.code, duringConnect: connecting, responseStarted });
+      });
+      proxyReq.once('response', (upstreamRes: IncomingMessage) => {
+        responseStarted = true;
+        res.sendDate = false;
+        res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.statusMessage, clientResponseHeaders(upstreamRes.rawHeaders, upstreamRes.headers.connection, upstream.revisionHeaders));
+        upstreamRes.pipe(res);
+        upstreamRes.once('end', () => finish(undefined));
+        upstreamRes.once('error', () => {
+          res.destroy();
+          finish({ code: 'ECONNRESET', duringConnect: false, responseStarted: true });
+        });
+        upstreamRes.once('close', () => {
+          if (!upstreamRes.complete) {
+            res.destroy();
+            finish({ code: 'ECONNRESET', duringConnect: false, responseStarted: true });
+          }
+        });
+      });
+      if (complete) {
+        proxyReq.end(body?.[0]);
+      } else {
+        for (const chunk of body ?? []) proxyReq.write(chunk);
+        req.pipe(proxyReq);
+        req.resume();
+      }
+    });
+  }
+
+  /** A serving endpoint of `selector` not tried yet: round-robin, or fewest in-flight requests. */
+  private pick(selector: string | undefined, tried: readonly Upstream[]): Upstream | undefined {
+    if (selector === undefined) return undefined;
+    const list = this.serving(selector);
+    const n = list.length;
+    if (n === 0) return undefined;
+    const start = this.next++ % n;
+    let best: Upstream | undefined;
+    for (let i = 0; i < n; i++) {
+      const candidate = list[(start + i) % n] as Upstream;
+      if (tried.includes(candidate)) continue;
+      if (!this.leastInFlight) return candidate;
+      if (!best || candidate.inFlight < best.inFlight) best = candidate;
+    }
+    return best;
+  }
+
+  private serving(selector: string): Upstream[] {
+    const cache = this.cache;
+    if (cache.version === this.table.version && cache.selector === selector) return cache.list;
+    const list = this.table.serving(selector).map((endpoint) => this.upstream(endpoint));
+    this.cache = { version: this.table.version, selector, list };
+    return list;
+  }
+
+  private upstream(endpoint: Endpoint): Upstream {
+    let upstream = this.upstreams.get(endpoint.name);
+    if (!upstream || upstream.endpoint.port !== endpoint.port) {
+      upstream = {
+        name: endpoint.name,
+        endpoint,
+        agent: new Agent({ keepAlive: true, scheduling: 'lifo', maxFreeSockets: 1024, timeout: 60_000 }),
+        revisionHeaders: this.options.revisionHeaders === false ? [] : ['X-Quickship-Endpoint', endpoint.name, 'X-Quickship-Revision', endpoint.podTemplateHash],
+        inFlight: 0,
+        requests: 0,
+      };
+      this.upstreams.set(endpoint.name, upstream);
+    }
+    return upstream;
+  }
+
+  private fail(res: ServerResponse, status: number, code: string, message: string): void {
+    if (res.headersSent || res.destroyed) return;
+    const body = JSON.stringify({ error: { type: 'api_error', code, message } });
+    res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'retry-after': '1' });
+    res.end(body);
+  }
+}
+
+/** Closes the agent's idle keep-alive sockets; sockets carrying a request are left to finish. */
+function dropIdleSockets(agent: Agent): void {
+  for (const sockets of Object.values(agent.freeSockets)) for (const socket of sockets ?? []) socket.destroy();
+}

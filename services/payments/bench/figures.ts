@@ -1,0 +1,46 @@
+// The benchmark's verdict and its printed table, pure. The ratio compares payments/s with the
+// database's own single-row INSERT TPS measured by pgbench on the same cluster in the same run:
+// a payment needs at least one durable commit, so insert TPS is the ceiling to approach.
+import type { LatencySummary } from '@quickship/loadgen';
+
+export const RATIO_GOAL = 0.5;
+export const RATIO_FLOOR = 0.3;
+
+export interface BenchFigures {
+  readonly seconds: number;
+  readonly connections: number;
+  readonly instances: number;
+  readonly payments: {
+    readonly perSec: number;
+    readonly succeeded: number;
+    readonly failed: number;
+    readonly sent: number;
+    readonly nonOkByStatus: Readonly<Record<string, number>>;
+    readonly transportErrors: Readonly<Record<string, number>>;
+    readonly latency: LatencySummary;
+  };
+  readonly pgbench: { readonly tps: number; readonly transactions: number; readonly failedTransactions: number; readonly latencyAvgMs?: number; readonly clients: number };
+  readonly ratio: number;
+  readonly verdict: Verdict;
+}
+
+export type Verdict = 'goal met' | 'below goal' | 'below floor';
+
+export function verdictOf(ratio: number): Verdict {
+  if (ratio >= RATIO_GOAL) return 'goal met';
+  return ratio >= RATIO_FLOOR ? 'below goal' : 'below floor';
+}
+
+const fmt = (n: number, digits = 1): string => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+
+export function formatFigures(f: BenchFigures): string {
+  const rows: [string, string][] = [
+    ['payments/s', `${fmt(f.payments.perSec)}  (${f.payments.succeeded} created in ${f.seconds} s, ${f.connections} connections, ${f.instances} process${f.instances > 1 ? 'es' : ''})`],
+    ['latency p50 / p99', `${fmt(f.payments.latency.p50Ms, 2)} ms / ${fmt(f.payments.latency.p99Ms, 2)} ms  (p90 ${fmt(f.payments.latency.p90Ms, 2)}, max ${fmt(f.payments.latency.maxMs, 2)})`],
+    ['failed payments', `${f.payments.failed} of ${f.payments.sent} requests sent`],
+    ['pgbench insert TPS', `${fmt(f.pgbench.tps)}  (${f.pgbench.clients} clients, single-row INSERT, ${f.pgbench.transactions} transactions)`],
+    ['ratio payments/s ÷ TPS', `${fmt(f.ratio, 3)}  — ${f.verdict} (goal ≥ ${RATIO_GOAL}, floor ${RATIO_FLOOR})`],
+  ];
+  const width = Math.max(...rows.map(([label]) => label.length));
+  return rows.map(([label, value]) => `  ${label.padEnd(width)}  ${value}`).join('\n');
+}

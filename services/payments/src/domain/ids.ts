@@ -1,0 +1,21 @@
+// Object ids in Stripe's style: a type prefix and 24 random base62 characters (~143 bits).
+import { randomBytes } from 'node:crypto';
+
+const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+const LENGTH = 24;
+
+export type IdPrefix = 'pay' | 're';
+
+export function newId(prefix: IdPrefix): string {
+  let out = '';
+  while (out.length < LENGTH) {
+    for (const byte of randomBytes(32)) {
+      // 248 = 4 * 62: rejecting the top bytes keeps every character equally likely.
+      if (byte < 248 && out.length < LENGTH) out += ALPHABET[byte % 62];
+    }
+  }
+  return `${prefix}_${out}`;
+}
+
+/** What an id may look like when it comes back in a URL; anything else cannot exist (404). */
+export const ID_PATTERN = { pay: /^pay_[0-9A-Za-z]{1,64}$/, re: /^re_[0-9A-Za-z]{1,64}$/ } as const;

@@ -1,0 +1,44 @@
+// `Authorization: Bearer <key>` → the merchant. Keys are looked up by their sha256 digest; a hit
+// is cached briefly so the hot path does not query for every request (a revoked key stops
+// working within the cache TTL).
+import type { FastifyRequest } from 'fastify';
+import type pg from 'pg';
+import { AuthenticationError } from '../domain/errors.ts';
+import { findMerchantByKeyHash, hashApiKey } from '../store/merchants.ts';
+
+const CACHE_TTL_MS = 60_000;
+const CACHE_MAX = 10_000;
+const BEARER = /^Bearer\s+(\S+)\s*$/i;
+
+export type Authenticate = (request: FastifyRequest) => Promise<string>;
+
+export function createAuthenticator(pool: pg.Pool, clock: () => number = Date.now): Authenticate {
+  const cache = new Map<string, { merchantId: string; until: number }>();
+  return async (request) => {
+    const header = request.headers.authorization;
+    if (header === undefined || header === '') {
+      throw new AuthenticationError(
+        'api_key_missing',
+        "You did not provide an API key. Provide it in the Authorization header using Bearer auth (e.g. 'Authorization: Bearer YOUR_API_KEY').",
+      );
+    }
+    const key = BEARER.exec(header)?.[1];
+    if (key === undefined) {
+      throw new AuthenticationError('api_key_invalid', "The Authorization header must be 'Bearer YOUR_API_KEY'.");
+    }
+    const hash = hashApiKey(key);
+    const cacheKey = hash.toString('base64');
+    const now = clock();
+    const cached = cache.get(cacheKey);
+    if (cached && cached.until > now) return cached.merchantId;
+
+    const merchantId = await findMerchantByKeyHash(pool, hash);
+    if (merchantId === undefined) {
+      // Never echo the key: only a recognisable prefix, as Stripe does.
+      throw new AuthenticationError('api_key_invalid', `Invalid API Key provided: ${key.slice(0, 4)}${'*'.repeat(Math.min(8, Math.max(0, key.length - 4)))}`);
+    }
+    if (cache.size >= CACHE_MAX) cache.clear();
+    cache.set(cacheKey, { merchantId, until: now + CACHE_TTL_MS });
+    return merchantId;
+  };
+}

@@ -1,0 +1,54 @@
+// The common tail of every POST handler: check the Idempotency-Key header, run the operation
+// through the idempotency executor, and send its exact bytes (marking replays).
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { IdempotencyError, ServiceError } from '../domain/errors.ts';
+import { executeIdempotently, type Rendered, type Unit } from '../idempotency/executor.ts';
+import type { OperationContext } from '../operations/context.ts';
+import type { ApiServices } from './services.ts';
+
+export const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
+
+/** The header's value, or undefined when absent; 400 idempotency_error when it is not 1-255 characters. */
+export function idempotencyKeyOf(request: FastifyRequest): string | undefined {
+  const value = request.headers['idempotency-key'];
+  if (value === undefined) return undefined;
+  const key = Array.isArray(value) ? value.join(', ') : value;
+  if (key.length < 1 || key.length > MAX_IDEMPOTENCY_KEY_LENGTH) {
+    throw new IdempotencyError(400, 'idempotency_key_invalid', `The Idempotency-Key header must be 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} characters long (got ${key.length}).`);
+  }
+  return key;
+}
+
+export function operationContext(services: ApiServices, request: FastifyRequest): OperationContext {
+  const fingerprintKey = services.secrets.fingerprintKey;
+  if (!fingerprintKey) throw new ServiceError(503, 'not_ready', 'The service is starting. Retry shortly.');
+  return {
+    merchantId: request.merchantId,
+    now: services.clock(),
+    fingerprintKey,
+    onPaymentCreated: (status) => services.metrics.payments.inc({ status }),
+    onRefundCreated: () => services.metrics.refunds.inc(),
+    beforeCommit: services.hooks.beforeCommit,
+  };
+}
+
+export async function executeAndSend(
+  services: ApiServices,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  operation: (unit: Unit, ctx: OperationContext) => Promise<Rendered>,
+): Promise<FastifyReply> {
+  const key = idempotencyKeyOf(request);
+  const ctx = operationContext(services, request);
+  const executed = await executeIdempotently(
+    { pool: services.pool, fingerprintKey: ctx.fingerprintKey, afterKeyLocked: services.hooks.afterKeyLocked },
+    { merchantId: ctx.merchantId, key, method: request.method, path: request.url.split('?')[0] ?? request.url, params: request.body ?? {} },
+    (outcome) => reply.code(outcome.statusCode).serialize(outcome.body),
+    (unit) => operation(unit, ctx),
+  );
+  if (executed.replayed) {
+    reply.header('idempotent-replayed', 'true');
+    services.metrics.idempotentReplays.inc();
+  }
+  return reply.code(executed.statusCode).type('application/json; charset=utf-8').send(executed.body);
+}

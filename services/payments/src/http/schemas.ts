@@ -1,0 +1,148 @@
+// JSON schemas of every request body, query and response. Requests are validated strictly
+// (no coercion, unknown fields rejected: see app.ts ajv options); responses are serialised from
+// these schemas, so a field not listed here can never leak into a response.
+import { MAX_AMOUNT } from '../domain/payment.ts';
+
+const nullableString = { type: ['string', 'null'] } as const;
+
+export const cardSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['brand', 'last4', 'exp_month', 'exp_year'],
+  properties: { brand: { type: 'string' }, last4: { type: 'string' }, exp_month: { type: 'integer' }, exp_year: { type: 'integer' } },
+} as const;
+
+export const paymentSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['id', 'object', 'amount', 'amount_captured', 'amount_refunded', 'currency', 'status', 'capture_method', 'card', 'description', 'metadata', 'failure_code', 'failure_message', 'created'],
+  properties: {
+    id: { type: 'string' },
+    object: { type: 'string', const: 'payment' },
+    amount: { type: 'integer' },
+    amount_captured: { type: 'integer' },
+    amount_refunded: { type: 'integer' },
+    currency: { type: 'string' },
+    status: { type: 'string', enum: ['requires_capture', 'succeeded', 'canceled', 'failed'] },
+    capture_method: { type: 'string', enum: ['automatic', 'manual'] },
+    card: cardSchema,
+    description: nullableString,
+    metadata: { type: 'object', additionalProperties: { type: 'string' } },
+    failure_code: nullableString,
+    failure_message: nullableString,
+    created: { type: 'integer' },
+  },
+} as const;
+
+export const refundSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['id', 'object', 'payment', 'amount', 'currency', 'status', 'reason', 'created'],
+  properties: {
+    id: { type: 'string' },
+    object: { type: 'string', const: 'refund' },
+    payment: { type: 'string' },
+    amount: { type: 'integer' },
+    currency: { type: 'string' },
+    status: { type: 'string', const: 'succeeded' },
+    reason: nullableString,
+    created: { type: 'integer' },
+  },
+} as const;
+
+export const errorSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['error'],
+  properties: {
+    error: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['type', 'code', 'message'],
+      properties: {
+        type: { type: 'string', enum: ['invalid_request_error', 'authentication_error', 'card_error', 'idempotency_error', 'api_error'] },
+        code: { type: 'string' },
+        message: { type: 'string' },
+        param: { type: 'string' },
+        payment: paymentSchema,
+      },
+    },
+  },
+} as const;
+
+const listOf = (item: object): object => ({
+  type: 'object',
+  additionalProperties: false,
+  required: ['object', 'url', 'data', 'has_more'],
+  properties: { object: { type: 'string', const: 'list' }, url: { type: 'string' }, data: { type: 'array', items: item }, has_more: { type: 'boolean' } },
+});
+
+/** Every error status a /v1 route can answer with. */
+export const errorResponses = { '4xx': errorSchema, '5xx': errorSchema } as const;
+
+const amount = { type: 'integer', minimum: 1, maximum: MAX_AMOUNT } as const;
+
+export const createPaymentBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['amount', 'currency', 'card'],
+  properties: {
+    amount,
+    // Checked against the ISO 4217 list by the route, so an unknown code is a 400 on param currency.
+    currency: { type: 'string', minLength: 3, maxLength: 3 },
+    card: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['number', 'exp_month', 'exp_year', 'cvc'],
+      properties: {
+        number: { type: 'string', minLength: 1, maxLength: 40 },
+        exp_month: { type: 'integer', minimum: 1, maximum: 12 },
+        exp_year: { type: 'integer', minimum: 2000, maximum: 2200 },
+        cvc: { type: 'string', pattern: '^[0-9]{3,4}$' },
+      },
+    },
+    capture_method: { type: 'string', enum: ['automatic', 'manual'] },
+    description: { type: 'string', maxLength: 1000 },
+    // Stripe's limits: 20 keys, keys up to 40 characters, values up to 500.
+    metadata: {
+      type: 'object',
+      maxProperties: 20,
+      propertyNames: { minLength: 1, maxLength: 40 },
+      additionalProperties: { type: 'string', maxLength: 500 },
+    },
+  },
+} as const;
+
+export const captureBody = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { amount_to_capture: amount },
+} as const;
+
+export const emptyBody = { type: 'object', additionalProperties: false, properties: {} } as const;
+
+export const refundBody = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { amount, reason: { type: 'string', enum: ['duplicate', 'fraudulent', 'requested_by_customer'] } },
+} as const;
+
+/** Queries arrive as strings and are not coerced (see app.ts), so numbers are patterns here. */
+export const listQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    limit: { type: 'string', pattern: '^(100|[1-9][0-9]?)$' },
+    starting_after: { type: 'string', minLength: 1, maxLength: 100 },
+  },
+} as const;
+
+export const idParams = {
+  type: 'object',
+  required: ['id'],
+  properties: { id: { type: 'string' } },
+} as const;
+
+export const paymentResponses = { 200: paymentSchema, ...errorResponses } as const;
+export const paymentsList = listOf(paymentSchema);
+export const refundsList = listOf(refundSchema);

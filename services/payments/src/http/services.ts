@@ -1,0 +1,23 @@
+// What the /v1 routes share, built once by app.ts.
+import type pg from 'pg';
+import type { Metrics } from './metrics.ts';
+import type { Authenticate } from './auth.ts';
+
+/** Test seams into the request path; production leaves them unset. */
+export interface AppHooks {
+  /** Runs while an Idempotency-Key is locked and nothing is written yet. */
+  readonly afterKeyLocked?: (db: pg.PoolClient) => Promise<void>;
+  /** Runs inside capture/cancel/refund transactions after their writes, before COMMIT. */
+  readonly beforeCommit?: (db: pg.PoolClient) => Promise<void>;
+}
+
+export interface ApiServices {
+  readonly pool: pg.Pool;
+  readonly clock: () => Date;
+  readonly metrics: Metrics;
+  readonly authenticate: Authenticate;
+  readonly faults: (() => Promise<void>) | undefined;
+  readonly hooks: AppHooks;
+  /** Loaded from the database when the app becomes ready. */
+  readonly secrets: { fingerprintKey?: Buffer };
+}

@@ -1,0 +1,156 @@
+// Runs one POST under Stripe's Idempotency-Key rules (design and sources: docs/idempotency.md).
+//
+//   no key     → the operation runs once, nothing is remembered.
+//   finished   → the stored status and body are replayed byte for byte (same method, path, params),
+//                or 400 when the key was first used for another request.
+//   in flight  → 409: another request holds the key's advisory lock.
+//   new        → this request takes the lock, runs the operation, and the operation writes the
+//                key row with its response in the same commit as its effects. Business errors
+//                (402 card errors, 400 state errors, 404) are answers too and are saved; 5xx are
+//                not (nothing was written), so a retry executes again.
+import type pg from 'pg';
+import { ApiError, IdempotencyError } from '../domain/errors.ts';
+import { isDatabaseUnavailable, isUniqueViolation } from '../db/errors.ts';
+import { KEY_CONSTRAINT, findKey, lookupKeyOrLock, saveKey, unlockKey, type KeyRecord } from '../store/idempotency-keys.ts';
+import { keyLockId, requestFingerprint } from './fingerprint.ts';
+
+export interface Outcome {
+  readonly statusCode: number;
+  readonly body: unknown;
+}
+
+/** A response as the exact bytes sent (and stored). */
+export interface Rendered {
+  readonly statusCode: number;
+  readonly body: string;
+}
+
+export interface Executed extends Rendered {
+  readonly replayed: boolean;
+}
+
+export interface IdempotentRequest {
+  readonly merchantId: string;
+  /** The Idempotency-Key header, already checked to be 1-255 characters. */
+  readonly key: string | undefined;
+  readonly method: string;
+  readonly path: string;
+  readonly params: unknown;
+}
+
+/** What an operation gets: a connection of its own, and how to finish. */
+export interface Unit {
+  readonly db: pg.PoolClient;
+  /** The response's final bytes and the key row to write in the same transaction as the effects (none without a key). */
+  conclude(outcome: Outcome): { readonly rendered: Rendered; readonly key: KeyRecord | undefined };
+}
+
+export type Operation = (unit: Unit) => Promise<Rendered>;
+
+export interface ExecutorDeps {
+  readonly pool: pg.Pool;
+  readonly fingerprintKey: Buffer;
+  /** Test seam: runs while the key is locked and nothing is written yet. */
+  readonly afterKeyLocked?: (db: pg.PoolClient) => Promise<void>;
+}
+
+export async function executeIdempotently(
+  deps: ExecutorDeps,
+  request: IdempotentRequest,
+  render: (outcome: Outcome) => string,
+  operation: Operation,
+): Promise<Executed> {
+  const client = await deps.pool.connect();
+  let lockId: string | undefined;
+  let broken: Error | undefined;
+  try {
+    if (request.key === undefined) {
+      const rendered = await operation({ db: client, conclude: (outcome) => ({ rendered: renderWith(render, outcome), key: undefined }) });
+      return { ...rendered, replayed: false };
+    }
+    const key = request.key;
+    const fingerprint = requestFingerprint(deps.fingerprintKey, request.method, request.path, request.params);
+    const record = (rendered: Rendered): KeyRecord => ({
+      merchantId: request.merchantId, key, method: request.method, path: request.path, fingerprint, statusCode: rendered.statusCode, body: rendered.body,
+    });
+
+    const candidateLock = keyLockId(request.merchantId, key);
+    const found = await lookupKeyOrLock(client, request.merchantId, key, candidateLock);
+    if (found.kind === 'stored') return replay(found.record, request, fingerprint);
+    if (!found.acquired) {
+      throw new IdempotencyError(409, 'idempotency_key_in_use', `A request with Idempotency-Key '${key}' is still being processed. Retry it shortly.`);
+    }
+    lockId = candidateLock;
+    await deps.afterKeyLocked?.(client);
+
+    try {
+      const rendered = await operation({
+        db: client,
+        conclude: (outcome) => {
+          const r = renderWith(render, outcome);
+          return { rendered: r, key: record(r) };
+        },
+      });
+      return { ...rendered, replayed: false };
+    } catch (error) {
+      if (error instanceof ApiError && error.statusCode < 500) {
+        // The endpoint began executing and answered with an error: that answer is the result
+        // (its transaction rolled back, so the key row is written on its own).
+        const rendered = renderWith(render, { statusCode: error.statusCode, body: { error: error.toBody() } });
+        await saveKey(client, record(rendered));
+        return { ...rendered, replayed: false };
+      }
+      if (isUniqueViolation(error, KEY_CONSTRAINT)) {
+        // Another attempt finished between our snapshot and our lock; its answer is the result.
+        const winner = await findKey(client, request.merchantId, key);
+        if (winner) return replay(winner, request, fingerprint);
+      }
+      throw error;
+    }
+  } catch (error) {
+    if (isDatabaseUnavailable(error)) broken = error as Error;
+    throw error;
+  } finally {
+    release(client, lockId, broken);
+  }
+}
+
+function renderWith(render: (outcome: Outcome) => string, outcome: Outcome): Rendered {
+  return { statusCode: outcome.statusCode, body: render(outcome) };
+}
+
+function replay(record: KeyRecord, request: IdempotentRequest, fingerprint: string): Executed {
+  if (record.method !== request.method || record.path !== request.path) {
+    throw new IdempotencyError(
+      400,
+      'idempotency_key_reused',
+      `Keys for idempotent requests can only be used for the same endpoint they were first used for ('${record.method} ${record.path}'). ` +
+        `Use a new key for '${request.method} ${request.path}'.`,
+    );
+  }
+  if (record.fingerprint !== fingerprint) {
+    throw new IdempotencyError(
+      400,
+      'idempotency_key_reused',
+      `Keys for idempotent requests can only be used with the same parameters they were first used with. Try a key other than '${record.key}' if you meant to execute a different request.`,
+    );
+  }
+  return { statusCode: record.statusCode, body: record.body, replayed: true };
+}
+
+/**
+ * Gives the connection back. The key's lock is released after the response is decided (its row,
+ * if any, is committed by then): a retry that finds the row replays it without the lock, and one
+ * that raced us fails on the key's unique constraint. A broken connection is destroyed, which
+ * also drops its lock on the server.
+ */
+function release(client: pg.PoolClient, lockId: string | undefined, broken: Error | undefined): void {
+  if (broken !== undefined || lockId === undefined) {
+    client.release(broken);
+    return;
+  }
+  unlockKey(client, lockId).then(
+    () => client.release(),
+    (error: Error) => client.release(error),
+  );
+}

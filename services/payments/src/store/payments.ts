@@ -1,0 +1,115 @@
+// The payments table: rows to Payment objects, inserts, state updates under a row lock, lists.
+// Card data stored: brand, last4, expiry and a keyed fingerprint; never the number or CVC.
+import type { Payment, PaymentStatus, CaptureMethod } from '../domain/payment.ts';
+import type { CardBrand } from '../domain/card.ts';
+import type { Queryable } from '../db/transaction.ts';
+import { keyInsert, type KeyRecord } from './idempotency-keys.ts';
+import { listNewestFirst, type Page, type PageRequest } from './pagination.ts';
+
+const COLUMNS =
+  'id, amount, amount_captured, amount_refunded, currency, status, capture_method, card_brand, card_last4, card_exp_month, card_exp_year, description, metadata, failure_code, failure_message, created_at';
+
+interface PaymentRow {
+  id: string;
+  amount: number;
+  amount_captured: number;
+  amount_refunded: number;
+  currency: string;
+  status: PaymentStatus;
+  capture_method: CaptureMethod;
+  card_brand: CardBrand;
+  card_last4: string;
+  card_exp_month: number;
+  card_exp_year: number;
+  description: string | null;
+  metadata: Record<string, string>;
+  failure_code: string | null;
+  failure_message: string | null;
+  created_at: Date;
+}
+
+export const unixSeconds = (date: Date): number => Math.floor(date.getTime() / 1000);
+
+function toPayment(row: PaymentRow): Payment {
+  return {
+    id: row.id,
+    object: 'payment',
+    amount: row.amount,
+    amount_captured: row.amount_captured,
+    amount_refunded: row.amount_refunded,
+    currency: row.currency,
+    status: row.status,
+    capture_method: row.capture_method,
+    card: { brand: row.card_brand, last4: row.card_last4, exp_month: row.card_exp_month, exp_year: row.card_exp_year },
+    description: row.description,
+    metadata: row.metadata,
+    failure_code: row.failure_code,
+    failure_message: row.failure_message,
+    created: unixSeconds(row.created_at),
+  };
+}
+
+export interface NewPayment {
+  readonly merchantId: string;
+  readonly payment: Payment;
+  readonly createdAt: Date;
+  readonly cardFingerprint: string;
+}
+
+/**
+ * One statement, so one commit: the payment and, with an Idempotency-Key, the finished key row
+ * (a data-modifying CTE always runs to completion). A second request that raced for the same key
+ * fails on the key's unique constraint and writes nothing.
+ */
+export async function insertPayment(db: Queryable, row: NewPayment, key: KeyRecord | undefined): Promise<void> {
+  const p = row.payment;
+  const values: unknown[] = [
+    p.id, row.merchantId, p.amount, p.amount_captured, p.currency, p.status, p.capture_method, p.card.brand, p.card.last4,
+    p.card.exp_month, p.card.exp_year, row.cardFingerprint, p.description, p.metadata, p.failure_code, p.failure_message, row.createdAt,
+  ];
+  const insert = `INSERT INTO payments (id, merchant_id, amount, amount_captured, currency, status, capture_method, card_brand, card_last4,
+      card_exp_month, card_exp_year, card_fingerprint, description, metadata, failure_code, failure_message, created_at)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`;
+  if (key === undefined) {
+    await db.query({ name: 'payment-insert', text: insert, values });
+    return;
+  }
+  const withKey = keyInsert(key, values.length + 1);
+  await db.query({ name: 'payment-insert-with-key', text: `WITH saved_key AS (${withKey.sql}) ${insert}`, values: [...values, ...withKey.values] });
+}
+
+export async function findPayment(db: Queryable, merchantId: string, id: string, lock: 'lock' | 'no-lock' = 'no-lock'): Promise<Payment | undefined> {
+  const forUpdate = lock === 'lock';
+  const { rows } = await db.query<PaymentRow>({
+    name: forUpdate ? 'payment-find-for-update' : 'payment-find',
+    text: `SELECT ${COLUMNS} FROM payments WHERE id = $1 AND merchant_id = $2${forUpdate ? ' FOR UPDATE' : ''}`,
+    values: [id, merchantId],
+  });
+  return rows[0] && toPayment(rows[0]);
+}
+
+export interface PaymentChange {
+  readonly status?: PaymentStatus;
+  readonly amountCaptured?: number;
+  readonly refundedIncrement?: number;
+}
+
+export async function updatePayment(db: Queryable, id: string, change: PaymentChange): Promise<Payment> {
+  const { rows } = await db.query<PaymentRow>({
+    name: 'payment-update',
+    text: `UPDATE payments SET status = coalesce($2, status), amount_captured = coalesce($3, amount_captured),
+             amount_refunded = amount_refunded + coalesce($4, 0)
+           WHERE id = $1 RETURNING ${COLUMNS}`,
+    values: [id, change.status ?? null, change.amountCaptured ?? null, change.refundedIncrement ?? null],
+  });
+  return toPayment(rows[0]!);
+}
+
+export async function listPayments(db: Queryable, merchantId: string, page: PageRequest): Promise<Page<Payment>> {
+  const result = await listNewestFirst<PaymentRow>(
+    db,
+    { table: 'payments', columns: COLUMNS, scope: 'merchant_id = $1', scopeValues: [merchantId], statementName: 'payment-list' },
+    page,
+  );
+  return { data: result.data.map(toPayment), has_more: result.has_more };
+}
