@@ -28,6 +28,9 @@ locals {
     aws_load_balancer_controller_iam_role_arn    = module.aws_load_balancer_controller_pod_identity.iam_role_arn
     aws_load_balancer_controller_namespace       = var.aws_load_balancer_controller_namespace
     aws_load_balancer_controller_service_account = var.aws_load_balancer_controller_service_account
+    argo_rollouts_iam_role_arn                   = module.argo_rollouts_pod_identity.iam_role_arn
+    argo_rollouts_namespace                      = var.argo_rollouts_namespace
+    argo_rollouts_service_account                = var.argo_rollouts_service_account
     external_secrets_iam_role_arn                = module.external_secrets_pod_identity.iam_role_arn
     external_secrets_namespace                   = var.external_secrets_namespace
     external_secrets_service_account             = var.external_secrets_service_account

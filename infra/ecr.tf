@@ -4,7 +4,7 @@ resource "aws_ecr_repository" "payments" {
   # A tag, once pushed, always names the same image: the Rollout in deploy/ pins tags, and a
   # rollback must get back exactly what ran before.
   image_tag_mutability = "IMMUTABLE"
-  force_delete         = false
+  force_delete         = var.ecr_force_delete
 
   image_scanning_configuration {
     scan_on_push = true

@@ -16,6 +16,11 @@ output "private_subnet_ids" {
 # EKS
 ################################################################################
 
+output "region" {
+  description = "AWS region of the platform."
+  value       = var.region
+}
+
 output "cluster_name" {
   description = "Name of the EKS cluster."
   value       = module.eks.cluster_name
@@ -91,6 +96,11 @@ output "payments_api_keys_secret_name" {
 output "aws_load_balancer_controller_role_arn" {
   description = "Pod Identity role of the AWS Load Balancer Controller."
   value       = module.aws_load_balancer_controller_pod_identity.iam_role_arn
+}
+
+output "argo_rollouts_role_arn" {
+  description = "Pod Identity role of the Argo Rollouts controller (target group verification)."
+  value       = module.argo_rollouts_pod_identity.iam_role_arn
 }
 
 output "external_secrets_role_arn" {

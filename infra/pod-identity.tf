@@ -52,3 +52,36 @@ module "ebs_csi_pod_identity" {
 
   attach_aws_ebs_csi_policy = true
 }
+
+# Argo Rollouts runs with --aws-verify-target-group (deploy/argocd): before switching the active
+# Service it reads the ALB target groups to check that the new pods' IPs are registered. These
+# read-only ELB calls (argo-rollouts docs/features/traffic-management/alb.md) have no resource-level
+# permissions, hence "*".
+module "argo_rollouts_pod_identity" {
+  source  = "terraform-aws-modules/eks-pod-identity/aws"
+  version = "~> 2.8"
+
+  name = "${local.name}-argo-rollouts"
+
+  attach_custom_policy = true
+  policy_statements = [{
+    sid = "VerifyTargetGroups"
+    actions = [
+      "elasticloadbalancing:DescribeListeners",
+      "elasticloadbalancing:DescribeLoadBalancers",
+      "elasticloadbalancing:DescribeRules",
+      "elasticloadbalancing:DescribeTags",
+      "elasticloadbalancing:DescribeTargetGroups",
+      "elasticloadbalancing:DescribeTargetHealth",
+    ]
+    resources = ["*"]
+  }]
+
+  associations = {
+    controller = {
+      cluster_name    = module.eks.cluster_name
+      namespace       = var.argo_rollouts_namespace
+      service_account = var.argo_rollouts_service_account
+    }
+  }
+}

@@ -107,7 +107,7 @@ variable "cluster_endpoint_public_access_cidrs" {
 }
 
 variable "cluster_admin_role_arns" {
-  description = "IAM role ARNs given cluster-admin through EKS access entries (AmazonEKSClusterAdminPolicy), e.g. the platform team's SSO role."
+  description = "IAM role ARNs given cluster-admin through EKS access entries (AmazonEKSClusterAdminPolicy), e.g. the platform team's SSO role. Leave out the identity running Terraform: it is already admin (enable_cluster_creator_admin_permissions)."
   type        = list(string)
   default     = []
 
@@ -222,6 +222,18 @@ variable "aws_load_balancer_controller_service_account" {
   default     = "aws-load-balancer-controller"
 }
 
+variable "argo_rollouts_namespace" {
+  description = "Namespace of the Argo Rollouts controller service account."
+  type        = string
+  default     = "argo-rollouts"
+}
+
+variable "argo_rollouts_service_account" {
+  description = "Service account of the Argo Rollouts controller (the chart's default name)."
+  type        = string
+  default     = "argo-rollouts"
+}
+
 variable "external_secrets_namespace" {
   description = "Namespace of the External Secrets Operator service account."
   type        = string
@@ -247,6 +259,12 @@ variable "ecr_repository_name" {
     condition     = can(regex("^([a-z0-9]+(?:[._-][a-z0-9]+)*/)*payments$", var.ecr_repository_name))
     error_message = "ecr_repository_name must be a lowercase ECR name ending in /payments, e.g. quickship/payments."
   }
+}
+
+variable "ecr_force_delete" {
+  description = "Let `terraform destroy` delete the ECR repository together with its images. Keep false; set to true and apply only for teardown (README.md, Teardown)."
+  type        = bool
+  default     = false
 }
 
 variable "ecr_keep_image_count" {

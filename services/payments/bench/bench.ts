@@ -12,7 +12,8 @@ import { formatReport, runLoad, type LoadReport } from '@quickship/loadgen';
 import { freePort, startPostgres, type PostgresCluster } from '@quickship/pglocal';
 import { formatFigures, RATIO_FLOOR, verdictOf, type BenchFigures } from './figures.ts';
 import { runPgbenchInserts } from './pgbench.ts';
-import { migrate, REPO_ROOT, startService, type ServiceProcess } from './service-process.ts';
+import { migrate } from '@quickship/payments';
+import { REPO_ROOT, startService, type ServiceProcess } from './service-process.ts';
 import { countStoredPayments } from './stored-payments.ts';
 
 class BenchSettingError extends Error {

@@ -22,27 +22,19 @@ export interface ServiceProcess {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** Everything it printed so far. */
   output(): string;
+  /** True once the process has exited. */
+  hasExited(): boolean;
   /** SIGTERM, then SIGKILL after graceMs. */
   stop(graceMs?: number): Promise<void>;
 }
 
 /** Runs a TypeScript entry of the service with tsx, in the repository root, and returns the child. */
-export function spawnTs(entry: string, env: Readonly<Record<string, string>>): ChildProcess {
+function spawnTs(entry: string, env: Readonly<Record<string, string>>): ChildProcess {
   return spawn(process.execPath, ['--import', 'tsx', join(SERVICE_ROOT, entry)], {
     cwd: REPO_ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-}
-
-/** `npm run migrate`'s entry, against one database. */
-export async function migrate(databaseUrl: string): Promise<void> {
-  const child = spawnTs('src/migrate-cli.ts', { DATABASE_URL: databaseUrl });
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-  if (code !== 0) throw new ServiceStartError(`migration exited ${code}`, output);
 }
 
 export async function startService(port: number, env: Readonly<Record<string, string>>, readyTimeoutMs = 30_000): Promise<ServiceProcess> {
@@ -59,6 +51,7 @@ export async function startService(port: number, env: Readonly<Record<string, st
     child,
     exited,
     output: () => output,
+    hasExited: () => gone,
     async stop(graceMs = 10_000) {
       if (gone) return;
       child.kill('SIGTERM');

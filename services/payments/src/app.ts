@@ -1,10 +1,11 @@
 // buildApp: the payments API as a Fastify instance, composed from plugins, not listening.
 // The process shell (server.ts) owns the pools, the logger and the listening socket.
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type pg from 'pg';
 import type { Config } from './config.ts';
 import { createAuthenticator } from './http/auth.ts';
 import { installErrorHandling } from './http/error-handler.ts';
+import { acceptJsonOnly } from './http/json-body.ts';
 import { createFaultInjector } from './http/faults.ts';
 import { createLifecycle, type Lifecycle } from './http/lifecycle.ts';
 import { createMetrics, observeHttp, type Metrics } from './http/metrics.ts';
@@ -45,10 +46,10 @@ export function buildApp(deps: AppDeps): PaymentsApp {
   const lifecycle = deps.lifecycle ?? createLifecycle();
   const app = Fastify({
     ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
-    disableRequestLogging: true, // one access line per request, written in onResponse below
+    // One access line per request, written in onResponse below.
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'request_id' }),
     bodyLimit: BODY_LIMIT_BYTES,
     requestIdHeader: 'x-request-id',
-    requestIdLogLabel: 'request_id',
     // While draining, requests on open keep-alive connections are served (with Connection:
     // close), not refused with Fastify's bare 503: the router stops sending them, we finish them.
     return503OnClosing: false,
@@ -74,6 +75,7 @@ export function buildApp(deps: AppDeps): PaymentsApp {
   app.decorate('metrics', metrics);
   app.decorate('lifecycle', lifecycle);
   installErrorHandling(app);
+  acceptJsonOnly(app);
   observeHttp(app, metrics);
   app.addHook('onResponse', async (request, reply) => {
     request.log.info(

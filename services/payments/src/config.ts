@@ -132,7 +132,7 @@ export function parseApiKeys(value: string | undefined, problems: string[]): Mer
     const trimmed = entry.trim();
     const colon = trimmed.indexOf(':');
     if (colon < 0) {
-      problems.push(`${where} is not "merchant:key": use PAYMENTS_API_KEYS=acme:sk_test_0123456789abcdef,…`);
+      problems.push(`${where} is not "merchant:key": use PAYMENTS_API_KEYS=acme:<key of 16+ characters>,…`);
       return;
     }
     const merchant = trimmed.slice(0, colon);

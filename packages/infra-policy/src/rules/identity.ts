@@ -130,9 +130,31 @@ function associationsProblems(rule: string, module: Block): Violation[] {
   );
 }
 
+/** What Argo Rollouts' --aws-verify-target-group calls (argo-rollouts docs/features/traffic-management/alb.md). */
+export const TARGET_GROUP_VERIFY_ACTIONS = [
+  'elasticloadbalancing:DescribeListeners',
+  'elasticloadbalancing:DescribeLoadBalancers',
+  'elasticloadbalancing:DescribeRules',
+  'elasticloadbalancing:DescribeTags',
+  'elasticloadbalancing:DescribeTargetGroups',
+  'elasticloadbalancing:DescribeTargetHealth',
+] as const;
+
+function rolloutsProblems(rule: string, modules: Block[]): Violation[] {
+  const fix = `add an eks-pod-identity module with attach_custom_policy = true, policy_statements = [{ actions = [${TARGET_GROUP_VERIFY_ACTIONS.map((a) => `"${a}"`).join(', ')}], resources = ["*"] }] and an association to the argo-rollouts service account.`;
+  const rollouts = modules.find((m) => mentions(m.body['policy_statements'], 'elasticloadbalancing:DescribeTargetHealth'));
+  if (!rollouts) return [violation(rule, { file: 'infra/', address: MODULE_SOURCE.podIdentity }, 'no Pod Identity role lets Argo Rollouts verify target groups; with --aws-verify-target-group every promotion would fail.', fix)];
+  const out = associationsProblems(rule, rollouts);
+  const statements = Array.isArray(rollouts.body['policy_statements']) ? rollouts.body['policy_statements'].filter(isObject) : [];
+  const actions = statements.flatMap((st) => stringItems(st['actions']));
+  const writes = actions.filter((a) => !/^elasticloadbalancing:Describe[A-Za-z]+$/.test(a));
+  if (writes.length > 0) out.push(violation(rule, rollouts, `the Argo Rollouts role can also ${writes.join(', ')}.`, 'keep it to the read-only elasticloadbalancing:Describe* calls target group verification needs.'));
+  return out;
+}
+
 export const podIdentityRoles: PolicyRule = {
   id: 'pod-identity-roles',
-  invariant: 'the load balancer controller and External Secrets have Pod Identity roles; External Secrets reads only the app secret prefix',
+  invariant: 'the load balancer controller, Argo Rollouts and External Secrets have Pod Identity roles; External Secrets reads only the app secret prefix',
   check(config) {
     const modules = blocksOf(config, 'module').filter((m) => m.body['source'] === MODULE_SOURCE.podIdentity);
     const lbc = modules.find((m) => booleanSetting(config, m.body['attach_aws_lb_controller_policy'], true));
@@ -141,6 +163,7 @@ export const podIdentityRoles: PolicyRule = {
     const missing = { file: 'infra/', address: MODULE_SOURCE.podIdentity };
     if (!lbc) out.push(violation(this.id, missing, 'no Pod Identity role for the AWS Load Balancer Controller.', 'add an eks-pod-identity module with attach_aws_lb_controller_policy = true and an association to its service account.'));
     else out.push(...associationsProblems(this.id, lbc));
+    out.push(...rolloutsProblems(this.id, modules));
     if (!eso) {
       out.push(violation(this.id, missing, 'no Pod Identity role for External Secrets.', 'add an eks-pod-identity module with attach_external_secrets_policy = true, scoped to the app secret prefix.'));
       return out;

@@ -23,6 +23,9 @@ export const ecrRepositoryHardened: PolicyRule = {
       if (repo.body['image_tag_mutability'] !== 'IMMUTABLE') {
         out.push(violation(this.id, repo, `image_tag_mutability is ${describeValue(repo.body['image_tag_mutability'])}; a re-pushed tag would change what a rollback deploys.`, 'set image_tag_mutability = "IMMUTABLE".'));
       }
+      if (resolve(config, repo.body['force_delete']).value === true) {
+        out.push(violation(this.id, repo, 'force_delete defaults to true: a destroy would silently delete every released image.', 'default force_delete to false (var.ecr_force_delete = false), set it only for teardown.'));
+      }
       if (!blockList(repo.body, 'image_scanning_configuration').some((s) => s['scan_on_push'] === true)) {
         out.push(violation(this.id, repo, 'images are not scanned on push.', 'add image_scanning_configuration { scan_on_push = true }.'));
       }

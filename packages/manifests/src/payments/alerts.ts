@@ -31,7 +31,8 @@ export function alertRules(env: EnvironmentConfig, monitoring: MonitoringConfig)
         ),
         alert(
           'PaymentsTrafficDropped',
-          `${requestRate(api, '10m')} < ${t.trafficDropRatio} * ${requestRate(api, '10m', [], '1d')}\nand\n${requestRate(api, '10m', [], '1d')} > 1`,
+          // `or vector(0)`: no request at all is the deepest drop, not an absent series.
+          `(${requestRate(api, '10m')} or vector(0))\n< ${t.trafficDropRatio} * ${requestRate(api, '10m', [], '1d')}\nand\n${requestRate(api, '10m', [], '1d')} > 1`,
           '15m',
           'page',
           'traffic',

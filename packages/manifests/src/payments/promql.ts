@@ -34,13 +34,18 @@ export function selector(matchers: Matchers): string {
 }
 
 function by(labels: readonly string[]): string {
-  return labels.length === 0 ? '' : ` by (${labels.join(', ')})`;
+  return labels.length === 0 ? '' : ` by (${labels.join(', ')}) `;
 }
 
-/** Requests per second; `offset` looks back in time (e.g. "1d" for the same time yesterday). */
-export function requestRate(matchers: Matchers, window: string, groupBy: readonly string[] = [], offset?: string): string {
+/** Per-second rate of a counter, summed; `offset` looks back in time (e.g. "1d": the same time yesterday). */
+export function counterRate(metric: string, matchers: Matchers, window: string, groupBy: readonly string[] = [], offset?: string): string {
   const shifted = offset === undefined ? '' : ` offset ${offset}`;
-  return `sum${by(groupBy)}(rate(${METRICS.requests}${selector(matchers)}[${window}]${shifted}))`;
+  return `sum${by(groupBy)}(rate(${metric}${selector(matchers)}[${window}]${shifted}))`;
+}
+
+/** Requests per second. */
+export function requestRate(matchers: Matchers, window: string, groupBy: readonly string[] = [], offset?: string): string {
+  return counterRate(METRICS.requests, matchers, window, groupBy, offset);
 }
 
 /** Share of requests answered 5xx. */

@@ -2,38 +2,9 @@
 import { VerbNotApplicableError, type RolloutTarget } from '../model.ts';
 import { API_PREFIX, DEFAULT_API_HOST, DEFAULT_API_PORT, type ApiErrorBody, type EngineInfo, type RolloutEntry, type Verb } from './protocol.ts';
 import { readServerSentEvents } from './sse.ts';
+import { EngineApiError, EngineNotRunningError, RolloutNotFoundError } from './errors.ts';
 
 export const DEFAULT_API_URL = `http://${DEFAULT_API_HOST}:${DEFAULT_API_PORT}`;
-
-export class EngineNotRunningError extends Error {
-  readonly fix = 'start it with `npx quickship up` (or `npm start`), or pass --api <url>';
-  constructor(readonly url: string) {
-    super(`no quickship engine answers at ${url}`);
-    this.name = 'EngineNotRunningError';
-  }
-}
-
-export class RolloutNotFoundError extends Error {
-  constructor(
-    message: string,
-    readonly fix?: string,
-  ) {
-    super(message);
-    this.name = 'RolloutNotFoundError';
-  }
-}
-
-/** An error the engine reported, with its API code. */
-export class EngineApiError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly fix?: string,
-  ) {
-    super(message);
-    this.name = code === 'Internal' ? 'EngineInternalError' : 'EngineApiError';
-  }
-}
 
 export class LocalEngineClient implements RolloutTarget {
   readonly baseUrl: string;

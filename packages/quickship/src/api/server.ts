@@ -183,7 +183,8 @@ function sendError(res: ServerResponse, error: unknown): void {
 export function toErrorBody(error: unknown): ApiErrorBody {
   if (error instanceof ApiRequestError) return { error: { code: error.code, message: error.message, ...(error.fix ? { fix: error.fix } : {}) } };
   const e = error instanceof Error ? error : new Error(String(error));
-  const fix = typeof (e as { fix?: unknown }).fix === 'string' ? (e as { fix: string }).fix : undefined;
+  const fixField = (e as Error & { fix?: unknown }).fix;
+  const fix = typeof fixField === 'string' ? fixField : undefined;
   const code: ApiErrorCode = e instanceof VerbNotApplicableError || e.name === 'VerbNotApplicableError' ? 'VerbNotApplicable' : e.name === 'RolloutNotFoundError' ? 'NotFound' : 'Internal';
   if (code === 'Internal') console.error(e.stack ?? e.message);
   return { error: { code, message: e.message, ...(fix ? { fix } : {}) } };

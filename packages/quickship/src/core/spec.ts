@@ -23,10 +23,10 @@ export function parseRollout(object: UnknownRecord): RolloutSpec {
   const name = requiredString(metadata.name, 'metadata.name', 'name the Rollout');
   const namespace = optionalString(metadata.namespace, 'metadata.namespace') ?? 'default';
   const spec = requiredRecord(object.spec, 'spec', 'add spec (selector, template, strategy.blueGreen)');
+  const strategy = parseStrategy(spec.strategy);
   if (spec.workloadRef !== undefined) {
     throw new UnsupportedFieldError('spec.workloadRef', 'write the pod template in spec.template instead of referencing a Deployment');
   }
-  const strategy = parseStrategy(spec.strategy);
   const selector = requiredRecord(spec.selector, 'spec.selector', "add spec.selector.matchLabels matching spec.template.metadata.labels (Rollout has missing field '.spec.selector')");
   const matchLabels = stringMap(selector.matchLabels, 'spec.selector.matchLabels');
   if (Object.keys(matchLabels).length === 0) {

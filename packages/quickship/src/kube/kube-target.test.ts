@@ -13,7 +13,7 @@ import { KubeTargetUnavailableError, RolloutNotFoundError } from './errors.ts';
 import { createKubeTarget } from './index.ts';
 import type { KubeObject } from './objects.ts';
 import { KubeTarget } from './target.ts';
-import { viewFromKubeObjects } from './view.ts';
+import { viewFromKube } from '../core/view-from-kube.ts';
 import { startApiServer, type ApiServerOptions, type LoopbackApiServer } from './testing/apiserver.ts';
 
 const corpus = join(import.meta.dirname, '..', '..', '..', '..', '..', 'shared', 'corpus', 'argo-rollouts', 'status-bluegreen');
@@ -63,7 +63,7 @@ describe.skipIf(!existsSync(corpus))('Kubernetes target (loopback API server, up
 
   async function target(overrides: Partial<ApiServerOptions> = {}, rollout: KubeObject = objects!.rollout): Promise<KubeTarget> {
     server = await startApiServer({ rollouts: [rollout], replicaSets: objects!.replicaSets, pods: objects!.pods, ...overrides });
-    return new KubeTarget(createRolloutsApi({ kubeconfig: kubeconfig(server.url), context: 'loopback' }), viewFromKubeObjects, () => NOW);
+    return new KubeTarget(createRolloutsApi({ kubeconfig: kubeconfig(server.url), context: 'loopback' }), viewFromKube, () => NOW);
   }
 
   function withStatus(patch: Record<string, unknown>, spec: Record<string, unknown> = {}): KubeObject {

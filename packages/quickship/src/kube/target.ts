@@ -8,7 +8,7 @@ import { isControlledBy, meta, selectorString, type KubeObject } from './objects
 import { ABORT_PATCH, JSON_PATCH, MERGE_PATCH, restartPatch, RETRY_ROLLOUT_PATCH, undoPatch } from './patches.ts';
 import { promotePatches, undoDecision } from './verbs.ts';
 
-/** Builds the status tree from the objects read (core/view-from-kube.ts). */
+/** Builds the status tree from the objects read: core/view-from-kube.ts, as the plugin's info package. */
 export type KubeViewBuilder = (input: { readonly rollout: KubeObject; readonly replicaSets: readonly KubeObject[]; readonly pods: readonly KubeObject[]; readonly now: Date }) => RolloutView;
 
 export class KubeTarget implements RolloutTarget {

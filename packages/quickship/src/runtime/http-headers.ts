@@ -41,8 +41,9 @@ function filter(raw: readonly string[], drop: ReadonlySet<string>, extra: Set<st
 }
 
 /**
- * The headers sent upstream: end-to-end request headers as received, then X-Forwarded-For /
- * X-Forwarded-Proto (appended, as HAProxy's `option forwardfor` does), then the body length.
+ * The headers sent upstream: end-to-end request headers as received (Host included, as HAProxy
+ * does), then X-Forwarded-For / X-Forwarded-Proto (appended, like `option forwardfor`), then
+ * the body length when the router knows it.
  */
 export function upstreamRequestHeaders(
   raw: readonly string[],
@@ -57,11 +58,23 @@ export function upstreamRequestHeaders(
   return out;
 }
 
-/** The headers sent to the client: upstream's end-to-end headers, plus what the router adds. */
-export function clientResponseHeaders(raw: readonly string[], connection: string | string[] | undefined, added: readonly string[]): string[] {
-  const out = filter(raw, EMPTY, connectionTokens(connection), []);
+/** The headers sent to the client: upstream's end-to-end headers (raw buffers from undici), then `added`. */
+export function clientResponseHeaders(raw: readonly Buffer[], added: readonly string[]): string[] {
+  const names: string[] = [];
+  let connection: string | undefined;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = (raw[i] as Buffer).toString('latin1');
+    names.push(name);
+    if (name.length === 10 && name.toLowerCase() === 'connection') connection = (raw[i + 1] as Buffer).toString('latin1');
+  }
+  const extra = connectionTokens(connection);
+  const out: string[] = [];
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i] as string;
+    const lower = name.toLowerCase();
+    if (HOP_BY_HOP.has(lower) || extra?.has(lower)) continue;
+    out.push(name, (raw[2 * i + 1] as Buffer).toString('latin1'));
+  }
   for (const value of added) out.push(value);
   return out;
 }
-
-const EMPTY: ReadonlySet<string> = new Set();

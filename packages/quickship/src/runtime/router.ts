@@ -9,16 +9,16 @@
 //   can leave the table momentarily empty — then 503 {"error":{"type":"api_error","code":"no_ready_endpoints"}}.
 // - Retries follow retry-policy.ts; bodies up to 1 MiB are buffered so they can be replayed
 //   (larger bodies stream through and are never retried; the payments API refuses them anyway).
-// - Upstream connections are kept alive (one Agent per endpoint, LIFO so the warm sockets are
-//   reused; Node's Agent closes idle sockets before the server's Keep-Alive timeout hint).
+// - Upstream connections are kept alive (an undici pool per endpoint, see upstream.ts).
 // - Responses stream through; X-Quickship-Endpoint and X-Quickship-Revision say which instance
 //   and pod-template-hash answered (off with `revisionHeaders: false`).
 // Not supported locally: Upgrade (WebSocket), HTTP/2.
-import { Agent, createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
 import type { Endpoint, EndpointTable } from './endpoints.ts';
-import { clientResponseHeaders, upstreamRequestHeaders } from './http-headers.ts';
+import { upstreamRequestHeaders } from './http-headers.ts';
 import { mayRetry } from './retry-policy.ts';
+import { Upstream } from './upstream.ts';
 
 export type BalancePolicy = 'round-robin' | 'least-in-flight';
 
@@ -46,15 +46,6 @@ export interface RouterStats {
   /** 502 answers: every attempt failed, or a request that could not be retried failed. */
   readonly upstreamErrors: number;
   readonly byEndpoint: Readonly<Record<string, { readonly requests: number; readonly inFlight: number }>>;
-}
-
-interface Upstream {
-  readonly name: string;
-  readonly endpoint: Endpoint;
-  readonly agent: Agent;
-  readonly revisionHeaders: readonly string[];
-  inFlight: number;
-  requests: number;
 }
 
 const ONE_MIB = 1024 * 1024;
@@ -86,9 +77,9 @@ export class ServiceRouter {
     // An endpoint that leaves service keeps its in-flight requests but loses its idle connections.
     this.stopListening = this.table.onChange((endpoint, removed) => {
       const upstream = this.upstreams.get(endpoint.name);
-      if (!upstream) return;
-      if (removed || !endpoint.ready || endpoint.terminating || upstream.endpoint.port !== endpoint.port) dropIdleSockets(upstream.agent);
-      if (removed || upstream.endpoint.port !== endpoint.port) this.upstreams.delete(endpoint.name);
+      if (!upstream || (!removed && endpoint.ready && !endpoint.terminating && upstream.endpoint.port === endpoint.port)) return;
+      this.upstreams.delete(endpoint.name);
+      void upstream.close();
     });
   }
 
@@ -135,7 +126,7 @@ export class ServiceRouter {
       server.closeAllConnections();
       await closed;
     }
-    for (const upstream of this.upstreams.values()) upstream.agent.destroy();
+    await Promise.all([...this.upstreams.values()].map((upstream) => upstream.destroy()));
     this.upstreams.clear();
   }
 
@@ -146,7 +137,7 @@ export class ServiceRouter {
     const selector = this.current;
     const headers = req.headers;
     if (headers['content-length'] === undefined && headers['transfer-encoding'] === undefined) {
-      void this.forward(req, res, selector, undefined, true);
+      void this.forward(req, res, selector, null);
       return;
     }
     const chunks: Buffer[] = [];
@@ -159,26 +150,24 @@ export class ServiceRouter {
         req.off('data', onData);
         req.off('end', onEnd);
         req.pause();
-        void this.forward(req, res, selector, chunks, false);
+        void this.forward(req, res, selector, Readable.from(prefixed(chunks, req)));
       }
     };
     const onEnd = () => {
       const body = chunks.length === 1 ? (chunks[0] as Buffer) : chunks.length === 0 ? EMPTY_BODY : Buffer.concat(chunks, size);
-      void this.forward(req, res, selector, [body], true);
+      void this.forward(req, res, selector, body);
     };
     req.on('data', onData);
     req.on('end', onEnd);
   }
 
-  /**
-   * Sends the request to an endpoint, and to others while a retry is safe.
-   * `body`: undefined = no body; `complete` = the body is whole (replayable), else `req` still streams the rest.
-   */
-  private async forward(req: IncomingMessage, res: ServerResponse, selector: string | undefined, body: Buffer[] | undefined, complete: boolean): Promise<void> {
+  /** Sends the request to an endpoint, and to others while a retry is safe. A Buffer body is whole and replayable; a stream is not. */
+  private async forward(req: IncomingMessage, res: ServerResponse, selector: string | undefined, body: Buffer | Readable | null): Promise<void> {
     const method = req.method ?? 'GET';
-    const idempotencyKey = req.headers['idempotency-key'] !== undefined;
-    const bodyLength = complete && body ? (body[0]?.length ?? 0) : undefined;
-    const outHeaders = upstreamRequestHeaders(req.rawHeaders, req.headers.connection, req.socket.remoteAddress, bodyLength);
+    const replayable = !(body instanceof Readable);
+    const bodyLength = body === null ? undefined : body instanceof Buffer ? body.length : contentLength(req.headers['content-length']);
+    const headers = upstreamRequestHeaders(req.rawHeaders, req.headers.connection, req.socket.remoteAddress, bodyLength);
+    const path = req.url ?? '/';
     const tried: Upstream[] = [];
     let waitUntil = 0;
     for (let attempt = 1; ; ) {
@@ -189,7 +178,8 @@ export class ServiceRouter {
         const remaining = waitUntil - Date.now();
         if (remaining > 0) {
           await this.table.nextChange(Math.min(remaining, 250));
-          selector = tried.length === 0 ? this.current : selector;
+          // Not sent anywhere yet: it is still a new request, so it follows a selector switch.
+          if (tried.length === 0) selector = this.current;
           continue;
         }
         if (tried.length === 0) {
@@ -200,88 +190,19 @@ export class ServiceRouter {
         return this.fail(res, 502, 'upstream_unavailable', `Service ${this.name}: every endpoint tried failed before answering (${tried.map((u) => u.name).join(', ')})`);
       }
       waitUntil = 0;
-      const failure = await this.send(req, res, upstream, method, outHeaders, body, complete);
+      const failure = await upstream.send(res, method, path, headers, body);
       if (!failure) return;
+      if (failure.invalid) return this.fail(res, 400, 'invalid_request', `Service ${this.name} cannot forward this request: ${failure.invalid}`);
       tried.push(upstream);
-      const retry = attempt < this.maxAttempts && mayRetry({ method, idempotencyKey, code: failure.code, duringConnect: failure.duringConnect, responseStarted: failure.responseStarted, bodyReplayable: complete });
+      const retry = attempt < this.maxAttempts && mayRetry({ method, idempotencyKey: req.headers['idempotency-key'] !== undefined, code: failure.code, duringConnect: failure.duringConnect, responseStarted: failure.responseStarted, bodyReplayable: replayable });
       if (!retry) {
         this.counters.upstreamErrors++;
-        if (failure.responseStarted) {
-          res.destroy();
-          return;
-        }
+        if (failure.responseStarted) return void res.destroy();
         return this.fail(res, 502, 'upstream_connection_error', `Service ${this.name}: endpoint ${upstream.name} failed after the request was sent (${failure.code ?? 'error'}); it was not retried because it may have been processed — retry it with the same Idempotency-Key`);
       }
       this.counters.retries++;
       attempt++;
     }
-  }
-
-  /** One attempt. Resolves undefined when the response was relayed, else what went wrong. */
-  private send(
-    req: IncomingMessage,
-    res: ServerResponse,
-    upstream: Upstream,
-    method: string,
-    headers: string[],
-    body: Buffer[] | undefined,
-    complete: boolean,
-  ): Promise<{ code: string | undefined; duringConnect: boolean; responseStarted: boolean } | undefined> {
-    return new Promise((resolve) => {
-      upstream.inFlight++;
-      upstream.requests++;
-      let connecting = false;
-      let responseStarted = false;
-      let settled = false;
-      const finish = (result: { code: string | undefined; duringConnect: boolean; responseStarted: boolean } | undefined) => {
-        if (settled) return;
-        settled = true;
-        upstream.inFlight--;
-        res.off('close', onClientClose);
-        resolve(result);
-      };
-      const { endpoint } = upstream;
-      const proxyReq = request({ host: endpoint.host, port: endpoint.port, method, path: req.url, headers, agent: upstream.agent, setHost: false });
-      const onClientClose = () => {
-        if (!res.writableFinished) proxyReq.destroy();
-        finish(undefined);
-      };
-      res.once('close', onClientClose);
-      proxyReq.once('socket', (socket: Socket) => {
-        if (socket.connecting) {
-          connecting = true;
-          socket.once('connect', () => (connecting = false));
-        }
-      });
-      proxyReq.on('error', (error: NodeJS.ErrnoException) => {
-        if (responseStarted) res.destroy();
-        finish({ code: error.code, duringConnect: connecting, responseStarted });
-      });
-      proxyReq.once('response', (upstreamRes: IncomingMessage) => {
-        responseStarted = true;
-        res.sendDate = false;
-        res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.statusMessage, clientResponseHeaders(upstreamRes.rawHeaders, upstreamRes.headers.connection, upstream.revisionHeaders));
-        upstreamRes.pipe(res);
-        upstreamRes.once('end', () => finish(undefined));
-        upstreamRes.once('error', () => {
-          res.destroy();
-          finish({ code: 'ECONNRESET', duringConnect: false, responseStarted: true });
-        });
-        upstreamRes.once('close', () => {
-          if (!upstreamRes.complete) {
-            res.destroy();
-            finish({ code: 'ECONNRESET', duringConnect: false, responseStarted: true });
-          }
-        });
-      });
-      if (complete) {
-        proxyReq.end(body?.[0]);
-      } else {
-        for (const chunk of body ?? []) proxyReq.write(chunk);
-        req.pipe(proxyReq);
-        req.resume();
-      }
-    });
   }
 
   /** A serving endpoint of `selector` not tried yet: round-robin, or fewest in-flight requests. */
@@ -312,14 +233,7 @@ export class ServiceRouter {
   private upstream(endpoint: Endpoint): Upstream {
     let upstream = this.upstreams.get(endpoint.name);
     if (!upstream || upstream.endpoint.port !== endpoint.port) {
-      upstream = {
-        name: endpoint.name,
-        endpoint,
-        agent: new Agent({ keepAlive: true, scheduling: 'lifo', maxFreeSockets: 1024, timeout: 60_000 }),
-        revisionHeaders: this.options.revisionHeaders === false ? [] : ['X-Quickship-Endpoint', endpoint.name, 'X-Quickship-Revision', endpoint.podTemplateHash],
-        inFlight: 0,
-        requests: 0,
-      };
+      upstream = new Upstream(endpoint, this.options.revisionHeaders !== false);
       this.upstreams.set(endpoint.name, upstream);
     }
     return upstream;
@@ -333,7 +247,11 @@ export class ServiceRouter {
   }
 }
 
-/** Closes the agent's idle keep-alive sockets; sockets carrying a request are left to finish. */
-function dropIdleSockets(agent: Agent): void {
-  for (const sockets of Object.values(agent.freeSockets)) for (const socket of sockets ?? []) socket.destroy();
+async function* prefixed(head: readonly Buffer[], rest: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  yield* head;
+  yield* rest;
+}
+
+function contentLength(value: string | undefined): number | undefined {
+  return value === undefined ? undefined : Number(value);
 }

@@ -5,7 +5,7 @@ import type pg from 'pg';
 export type Queryable = Pick<pg.PoolClient, 'query'>;
 
 export class BrokenConnectionError extends Error {
-  constructor(readonly cause: unknown) {
+  constructor(override readonly cause: unknown) {
     super(`the database connection broke during a transaction: ${cause instanceof Error ? cause.message : String(cause)}`);
     this.name = 'BrokenConnectionError';
   }

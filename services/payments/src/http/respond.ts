@@ -43,7 +43,8 @@ export async function executeAndSend(
   const executed = await executeIdempotently(
     { pool: services.pool, fingerprintKey: ctx.fingerprintKey, afterKeyLocked: services.hooks.afterKeyLocked },
     { merchantId: ctx.merchantId, key, method: request.method, path: request.url.split('?')[0] ?? request.url, params: request.body ?? {} },
-    (outcome) => reply.code(outcome.statusCode).serialize(outcome.body),
+    // The route's response schema for that status: the same bytes the error handler would send.
+    (outcome) => reply.code(outcome.statusCode).serialize(outcome.body) as string,
     (unit) => operation(unit, ctx),
   );
   if (executed.replayed) {

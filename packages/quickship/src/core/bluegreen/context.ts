@@ -5,6 +5,7 @@
 import type { ControllerStatus, InstanceStatus, ReplicaSetObservation, ReplicaSetState, RolloutSpec } from '../../model.ts';
 import { observationFor } from '../counts.ts';
 import { canonicalJson, computePodTemplateHash } from '../hash.ts';
+import { rfc3339 } from '../time.ts';
 import { MESSAGE, newCondition, REASON, setCondition } from './conditions.ts';
 import { PauseContext } from './pause-context.ts';
 
@@ -47,7 +48,7 @@ export class ReconcileContext {
     readonly prev: ControllerStatus,
   ) {
     const { spec, now } = input;
-    this.nowIso = now.toISOString();
+    this.nowIso = rfc3339(now);
     this.allRSs = input.replicaSets.map((rs) => ({ ...rs }));
     this.conditions = prev.conditions;
     this.services = {

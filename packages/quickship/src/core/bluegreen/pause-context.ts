@@ -2,6 +2,7 @@
 // to add/remove the abort; the status is computed once at the end from the previous status plus
 // these requests (CalculatePauseStatus), so steps never see each other's half-written status.
 import type { ControllerStatus, PauseCondition, RolloutSpec } from '../../model.ts';
+import { rfc3339 } from '../time.ts';
 
 type PauseReason = PauseCondition['reason'];
 
@@ -69,7 +70,7 @@ export class PauseContext {
   apply(): Pick<ControllerStatus, 'abort' | 'abortedAt' | 'pauseConditions' | 'controllerPause'> {
     if (this.addAbortFlag || (!this.removeAbortFlag && this.prev.abort)) {
       // Keep the original abortedAt, or every reconcile would look like a new abort.
-      return { abort: true, abortedAt: this.prev.abortedAt ?? this.now.toISOString(), pauseConditions: [], controllerPause: false };
+      return { abort: true, abortedAt: this.prev.abortedAt ?? rfc3339(this.now), pauseConditions: [], controllerPause: false };
     }
     if (this.clear) return { abort: false, pauseConditions: [], controllerPause: false };
     let controllerPause = this.prev.controllerPause;
@@ -78,7 +79,7 @@ export class PauseContext {
     for (const reason of this.add) {
       if (existing.has(reason)) continue;
       existing.add(reason);
-      conditions.push({ reason, startTime: this.now.toISOString() });
+      conditions.push({ reason, startTime: rfc3339(this.now) });
       controllerPause = true;
     }
     // Upstream starts from an empty status: with no pause condition left, controllerPause is false.

@@ -3,6 +3,7 @@
 // one (full or previewReplicaCount; on abort after abortScaleDownDelaySeconds to 0), give every
 // other still-scaled ReplicaSet a scale-down deadline and scale it to 0 once it passes, and delete
 // scaled-down ReplicaSets beyond revisionHistoryLimit.
+import { rfc3339 } from '../time.ts';
 import type { ReconcileContext, WorkingReplicaSet } from './context.ts';
 
 export function reconcileBlueGreenReplicaSets(ctx: ReconcileContext): void {
@@ -39,8 +40,7 @@ function reconcileNewReplicaSet(ctx: ReconcileContext): void {
 }
 
 function deadlineAfter(ctx: ReconcileContext, seconds: number): string {
-  // Argo writes the annotation in RFC 3339 with second precision.
-  return new Date(Math.floor(ctx.now.getTime() / 1000) * 1000 + seconds * 1000).toISOString().replace('.000Z', 'Z');
+  return rfc3339(new Date(ctx.now.getTime() + seconds * 1000));
 }
 
 /** isReplicaSetReferenced: selected by a Service or named in status, so it must stay up. */

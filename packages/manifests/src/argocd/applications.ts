@@ -1,0 +1,80 @@
+// The Applications: the root (app of apps over deploy/argocd/apps), payments, and the
+// platform's cluster-wide configuration (deploy/platform).
+import { Application } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application';
+import type { ArgoCdConfig, EnvironmentConfig } from '../environments/types.ts';
+import { validated, type KubeObject } from '../k8s/object.ts';
+import { ARGOCD, labels, NAMES } from '../payments/names.ts';
+import { CHARTS } from './charts.ts';
+import { PROJECTS } from './projects.ts';
+import { automatedSync, RESOURCES_FINALIZER, SERVER_SIDE_DIFF } from './sync.ts';
+
+export const ROOT_APP = 'root';
+
+/** Paths inside the repository, relative to the repository root. */
+export function repoPaths(env: EnvironmentConfig): { apps: string; payments: string; platform: string } {
+  return { apps: `${env.outputDir}/argocd/apps`, payments: `${env.outputDir}/apps/payments`, platform: `${env.outputDir}/platform` };
+}
+
+/**
+ * The root Application, applied once by Terraform's Argo CD bootstrap. It lives in the built-in
+ * "default" project because the projects it creates do not exist yet when it is first applied.
+ * No finalizer: deleting the root must not cascade into the whole platform.
+ */
+export function rootApplication(env: EnvironmentConfig, argocd: ArgoCdConfig): KubeObject {
+  return validated(
+    new Application({
+      metadata: { name: ROOT_APP, namespace: argocd.namespace, labels: labels('argocd') },
+      spec: {
+        project: 'default',
+        source: { repoURL: argocd.repoURL, targetRevision: argocd.targetRevision, path: repoPaths(env).apps },
+        destination: { server: argocd.clusterServer, namespace: argocd.namespace },
+        syncPolicy: automatedSync([]),
+      },
+    }),
+  );
+}
+
+export function paymentsApplication(env: EnvironmentConfig, argocd: ArgoCdConfig): KubeObject {
+  return validated(
+    new Application({
+      metadata: {
+        name: 'payments',
+        namespace: argocd.namespace,
+        labels: labels('argocd'),
+        annotations: { [ARGOCD.syncWave]: '0', ...SERVER_SIDE_DIFF },
+        finalizers: [RESOURCES_FINALIZER],
+      },
+      spec: {
+        project: PROJECTS.payments,
+        source: { repoURL: argocd.repoURL, targetRevision: argocd.targetRevision, path: repoPaths(env).payments },
+        destination: { server: argocd.clusterServer, namespace: env.namespace },
+        // The Namespace is part of the tree (with its Pod Security labels) and is created before
+        // PreSync hooks, so no CreateNamespace. PruneLast: delete only after the new objects are healthy.
+        syncPolicy: automatedSync(['PruneLast=true', 'ServerSideApply=true', 'RespectIgnoreDifferences=true']),
+        // The HorizontalPodAutoscaler owns the replica count once it runs.
+        ignoreDifferences: [{ group: 'argoproj.io', kind: 'Rollout', name: NAMES.rollout, jsonPointers: ['/spec/replicas'] }],
+      },
+    }),
+  );
+}
+
+/** The ClusterSecretStore, once the External Secrets CRDs exist (retried until they do). */
+export function platformConfigApplication(env: EnvironmentConfig, argocd: ArgoCdConfig): KubeObject {
+  return validated(
+    new Application({
+      metadata: {
+        name: 'platform-config',
+        namespace: argocd.namespace,
+        labels: labels('argocd'),
+        annotations: { [ARGOCD.syncWave]: '-1', ...SERVER_SIDE_DIFF },
+        finalizers: [RESOURCES_FINALIZER],
+      },
+      spec: {
+        project: PROJECTS.platform,
+        source: { repoURL: argocd.repoURL, targetRevision: argocd.targetRevision, path: repoPaths(env).platform },
+        destination: { server: argocd.clusterServer, namespace: CHARTS.externalSecrets.namespace },
+        syncPolicy: automatedSync(['ServerSideApply=true']),
+      },
+    }),
+  );
+}

@@ -1,0 +1,69 @@
+// What the engine runs, read from deploy/: the Rollout (one per engine: the active and preview
+// ports are the machine's), its Services, the ConfigMaps its env refers to, and the rest listed
+// as cluster only. Parsing is core's; this file only reads the folder and picks.
+import { readDeployObjects, splitManifests, objectIdentity, type ManifestDocument } from '../core/index.ts';
+import type { OtherObject, RolloutSpec, ServiceSpec } from '../model.ts';
+import { readDeployDir } from './deploy-source.ts';
+import type { KeyValues } from './env.ts';
+
+export interface DeployState {
+  readonly dir: string;
+  readonly rollout: RolloutSpec;
+  /** The Rollout object as written (metadata + spec for `status --json`). */
+  readonly manifest: Record<string, unknown>;
+  readonly services: readonly ServiceSpec[];
+  readonly configMaps: ReadonlyMap<string, KeyValues>;
+  /** Objects the local engine does not run (ConfigMaps are used for env, and listed too). */
+  readonly others: readonly OtherObject[];
+}
+
+export class NoRolloutError extends Error {
+  readonly fix = 'write a Rollout (kind: Rollout, apiVersion: argoproj.io/v1alpha1) to rollout.yaml there, or pass --dir <folder>';
+  constructor(readonly dir: string) {
+    super(`no Rollout found in ${dir}`);
+    this.name = 'NoRolloutError';
+  }
+}
+
+export class SeveralRolloutsError extends Error {
+  readonly fix = 'keep one Rollout per deploy folder and run one engine per folder (with other --active-port/--preview-port/--api-port)';
+  constructor(
+    readonly dir: string,
+    names: readonly string[],
+  ) {
+    super(`${dir} holds ${names.length} Rollouts (${names.join(', ')}); the local engine runs one`);
+    this.name = 'SeveralRolloutsError';
+  }
+}
+
+export function loadDeploy(dir: string): DeployState {
+  const docs: ManifestDocument[] = readDeployDir(dir).flatMap((f) => splitManifests(f.text, f.file));
+  const objects = readDeployObjects(docs);
+  if (objects.rollouts.length === 0) throw new NoRolloutError(dir);
+  if (objects.rollouts.length > 1) throw new SeveralRolloutsError(dir, objects.rollouts.map((r) => r.spec.name));
+  const [rollout] = objects.rollouts;
+  return {
+    dir,
+    rollout: rollout!.spec,
+    manifest: rollout!.source.object,
+    services: objects.services.map((s) => s.spec),
+    configMaps: configMaps(docs),
+    others: objects.others,
+  };
+}
+
+/** ConfigMap data (and binaryData, which env cannot use, is skipped), by name. */
+function configMaps(docs: readonly ManifestDocument[]): Map<string, KeyValues> {
+  const maps = new Map<string, KeyValues>();
+  for (const doc of docs) {
+    const { apiVersion, kind, name } = objectIdentity(doc.object);
+    if (kind !== 'ConfigMap' || apiVersion !== 'v1') continue;
+    const data = doc.object.data;
+    const values: Record<string, string> = {};
+    if (data && typeof data === 'object' && !Array.isArray(data)) {
+      for (const [key, value] of Object.entries(data as Record<string, unknown>)) values[key] = String(value);
+    }
+    maps.set(name, values);
+  }
+  return maps;
+}

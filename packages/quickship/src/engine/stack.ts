@@ -1,0 +1,139 @@
+// Everything `quickship up` starts, in order, and stops in reverse: the private PostgreSQL
+// (.quickship/pg), the dev API key, a build of the current commit when the Rollout's tag has
+// none, the engine (Rollout + Service routers; migrations run before the first instance of a
+// build), and the loopback API. Tests and the benchmark start the same stack.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { freePort, startPostgres, type PostgresCluster } from '@quickship/pglocal';
+import { startApiServer, type ApiServer } from '../api/server.ts';
+import { DEFAULT_API_PORT } from '../api/protocol.ts';
+import { LocalRegistry } from '../runtime/registry.ts';
+import { parseImageReference } from '../runtime/image-name.ts';
+import type { BackoffPolicy } from '../runtime/backoff.ts';
+import { ImagePullError } from '../runtime/errors.ts';
+import { loadDeploy } from './deploy.ts';
+import { Engine } from './engine.ts';
+import { apiKeys, type ApiKeys } from './secrets.ts';
+
+export interface StackOptions {
+  readonly repoDir: string;
+  readonly deployDir?: string;
+  /** Default <repoDir>/.quickship. */
+  readonly stateDir?: string;
+  readonly activePort?: number;
+  readonly previewPort?: number;
+  readonly apiPort?: number;
+  /** Use this database instead of starting the private PostgreSQL. */
+  readonly databaseUrl?: string;
+  /** Build HEAD under the Rollout's tag when that tag has no build (default true). */
+  readonly build?: boolean;
+  readonly tickMs?: number;
+  readonly backoff?: BackoffPolicy;
+  readonly minimumGracePeriodSeconds?: number;
+  readonly log?: (line: string) => void;
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+export interface LocalStack {
+  readonly engine: Engine;
+  readonly api: ApiServer;
+  readonly apiKeys: ApiKeys;
+  readonly databaseUrl: string;
+  /** What was built at start, if anything. */
+  readonly built?: { readonly tag: string; readonly commit: string };
+  /** Drains and stops everything (instances, routers, API, PostgreSQL). */
+  stop(): Promise<void>;
+  /** Second Ctrl-C: SIGKILL every instance and stop PostgreSQL at once. */
+  kill(): Promise<void>;
+}
+
+export async function startLocalStack(options: StackOptions): Promise<LocalStack> {
+  const repoDir = resolve(options.repoDir);
+  const stateDir = resolve(options.stateDir ?? join(repoDir, '.quickship'));
+  const log = options.log ?? ((line: string) => console.log(line));
+  const deployDir = resolve(options.deployDir ?? join(repoDir, 'deploy', 'apps', 'payments'));
+  // Fail on a bad deploy/ before starting anything.
+  const deploy = loadDeploy(deployDir);
+
+  const built = options.build === false ? undefined : await buildIfMissing(repoDir, stateDir, deploy.rollout.container.image, log);
+  const keys = apiKeys(join(stateDir, 'state'), options.env ?? process.env);
+
+  let pg: PostgresCluster | undefined;
+  let databaseUrl = options.databaseUrl;
+  if (!databaseUrl) {
+    pg = await startPostgres({ dataDir: join(stateDir, 'pg'), port: await pgPort(join(stateDir, 'state')) });
+    databaseUrl = await pg.createDatabase('payments');
+    log(`PostgreSQL ${pg.dataDir} on 127.0.0.1:${pg.port}`);
+  }
+
+  let engine: Engine | undefined;
+  let api: ApiServer | undefined;
+  try {
+    engine = await Engine.start({
+      repoDir,
+      deployDir,
+      stateDir,
+      databaseUrl,
+      apiKeys: keys.value,
+      ...(options.activePort === undefined ? {} : { activePort: options.activePort }),
+      ...(options.previewPort === undefined ? {} : { previewPort: options.previewPort }),
+      ...(options.tickMs === undefined ? {} : { tickMs: options.tickMs }),
+      ...(options.backoff ? { backoff: options.backoff } : {}),
+      ...(options.minimumGracePeriodSeconds === undefined ? {} : { minimumGracePeriodSeconds: options.minimumGracePeriodSeconds }),
+      log,
+    });
+    await engine.migrateCurrent();
+    api = await startApiServer({ engine, port: options.apiPort ?? DEFAULT_API_PORT });
+  } catch (error) {
+    await engine?.stop();
+    await pg?.stop();
+    throw error;
+  }
+  const running = { engine, api };
+  let stopping: Promise<void> | undefined;
+  return {
+    ...running,
+    apiKeys: keys,
+    databaseUrl,
+    ...(built ? { built } : {}),
+    stop: () =>
+      (stopping ??= (async () => {
+        await running.api.close();
+        await running.engine.stop();
+        await pg?.stop();
+      })()),
+    kill: async () => {
+      running.engine.killAll();
+      await pg?.halt('immediate');
+    },
+  };
+}
+
+/** `npm start` builds the current commit if the Rollout's image tag has no build yet. */
+async function buildIfMissing(repoDir: string, stateDir: string, image: string, log: (line: string) => void): Promise<{ tag: string; commit: string } | undefined> {
+  const registry = new LocalRegistry({ repoDir, registryDir: join(stateDir, 'registry') });
+  try {
+    await registry.resolve(image);
+    return undefined;
+  } catch (error) {
+    if (!(error instanceof ImagePullError)) return undefined; // InvalidImageName: status shows it
+  }
+  const tag = parseImageReference(image).tag;
+  if (tag === undefined) return undefined;
+  const result = await registry.build({ tag });
+  log(`built ${registry.repository}:${tag} from HEAD ${result.manifest.commit.slice(0, 12)} (the Rollout's tag had no build)${result.uncommittedChanges ? '; uncommitted changes are not in it' : ''}`);
+  return { tag, commit: result.manifest.commit };
+}
+
+/** The private PostgreSQL keeps its port across runs, so adopted instances' DATABASE_URL stays valid. */
+async function pgPort(stateDir: string): Promise<number> {
+  const file = join(stateDir, 'pg-port');
+  if (existsSync(file)) {
+    const saved = Number(readFileSync(file, 'utf8').trim());
+    if (Number.isInteger(saved) && saved > 0) return saved;
+  }
+  const port = await freePort();
+  mkdirSync(stateDir, { recursive: true });
+  writeFileSync(file, `${port}\n`);
+  return port;
+}

@@ -1,0 +1,115 @@
+import { cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createEmptyDatabase, dropTestDatabase } from '../test/support.ts';
+import { migrate, MIGRATIONS_DIR, MigrationError, parseMigrations, readMigrations, readSchemaState } from './migrate.ts';
+import { CODE_SCHEMA_VERSION, schemaSupport } from './schema-version.ts';
+
+const databases: string[] = [];
+const temps: string[] = [];
+afterAll(async () => {
+  for (const url of databases) await dropTestDatabase(url);
+  for (const dir of temps) rmSync(dir, { recursive: true, force: true });
+});
+
+async function emptyDatabase(): Promise<string> {
+  const url = await createEmptyDatabase('migrate');
+  databases.push(url);
+  return url;
+}
+
+async function schemaState(url: string) {
+  const pool = new pg.Pool({ connectionString: url, max: 1 });
+  try {
+    return await readSchemaState(pool);
+  } finally {
+    await pool.end();
+  }
+}
+
+function copyOfMigrations(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'payments-migrations-'));
+  temps.push(dir);
+  cpSync(MIGRATIONS_DIR, dir, { recursive: true });
+  return dir;
+}
+
+describe('parseMigrations', () => {
+  it('orders files, defaults min_code_version to the previous version, reads the header', () => {
+    const migrations = parseMigrations([
+      { fileName: '0002_add_x.sql', sql: 'SELECT 1;' },
+      { fileName: '0001_init.sql', sql: '-- min_code_version: 0\nSELECT 1;' },
+      { fileName: '0003_drop_y.sql', sql: '-- min_code_version: 3\nSELECT 1;' },
+    ]);
+    expect(migrations.map((m) => [m.version, m.name, m.minCodeVersion])).toEqual([
+      [1, 'init', 0],
+      [2, 'add_x', 1],
+      [3, 'drop_y', 3],
+    ]);
+  });
+
+  it('refuses bad names, gaps, repeats and impossible headers', () => {
+    expect(() => parseMigrations([{ fileName: 'init.sql', sql: '' }])).toThrow(/NNNN_name.sql/);
+    expect(() => parseMigrations([{ fileName: '0001_a.sql', sql: '' }, { fileName: '0003_b.sql', sql: '' }])).toThrow(/without gaps/);
+    expect(() => parseMigrations([{ fileName: '0001_a.sql', sql: '' }, { fileName: '0001_b.sql', sql: '' }])).toThrow(MigrationError);
+    expect(() => parseMigrations([{ fileName: '0001_a.sql', sql: '-- min_code_version: 2' }])).toThrow(/cannot be above/);
+  });
+
+  it('CODE_SCHEMA_VERSION is the highest migration shipped', () => {
+    expect(CODE_SCHEMA_VERSION).toBe(readMigrations().length);
+    expect(readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql'))).toHaveLength(CODE_SCHEMA_VERSION);
+  });
+});
+
+describe('schemaSupport', () => {
+  it('serves its own schema and the next release’s compatible one, nothing else', () => {
+    expect(schemaSupport({ version: 3, minCodeVersion: 2 }, 3)).toEqual({ supported: true });
+    expect(schemaSupport({ version: 4, minCodeVersion: 3 }, 3)).toEqual({ supported: true }); // next release migrated (expand)
+    expect(schemaSupport({ version: 5, minCodeVersion: 5 }, 3)).toMatchObject({ supported: false, reason: expect.stringMatching(/requires code built for schema 5/) });
+    expect(schemaSupport({ version: 2, minCodeVersion: 1 }, 3)).toMatchObject({ supported: false, reason: expect.stringMatching(/at version 2 but this build needs 3/) });
+    expect(schemaSupport(undefined, 3)).toMatchObject({ supported: false, reason: expect.stringMatching(/npm run migrate/) });
+  });
+});
+
+describe('migrate', () => {
+  it('applies pending migrations once, records them, and is idempotent', async () => {
+    const url = await emptyDatabase();
+    expect(await schemaState(url)).toBeUndefined();
+    const first = await migrate(url);
+    expect(first).toEqual({ applied: ['0001_init.sql'], version: CODE_SCHEMA_VERSION });
+    expect(await migrate(url)).toEqual({ applied: [], version: CODE_SCHEMA_VERSION });
+    expect(await schemaState(url)).toEqual({ version: CODE_SCHEMA_VERSION, minCodeVersion: 0 });
+  });
+
+  it('is safe when several instances migrate at once (advisory lock): each file runs exactly once', async () => {
+    const url = await emptyDatabase();
+    const results = await Promise.all([migrate(url), migrate(url), migrate(url)]);
+    expect(results.flatMap((r) => r.applied)).toEqual(['0001_init.sql']);
+    expect(results.every((r) => r.version === CODE_SCHEMA_VERSION)).toBe(true);
+  });
+
+  it('refuses an applied migration whose file changed (forward-only)', async () => {
+    const url = await emptyDatabase();
+    await migrate(url);
+    const dir = copyOfMigrations();
+    appendFileSync(join(dir, '0001_init.sql'), '\n-- edited after release\n');
+    await expect(migrate(url, { migrationsDir: dir })).rejects.toThrow(/0001_init.sql was changed after it was applied/);
+  });
+
+  it('applies a new migration in the same transaction discipline, and rolls back a failing one entirely', async () => {
+    const url = await emptyDatabase();
+    await migrate(url);
+    const dir = copyOfMigrations();
+    writeFileSync(join(dir, '0002_broken.sql'), 'ALTER TABLE payments ADD COLUMN note text;\nSELECT no_such_function();\n');
+    await expect(migrate(url, { migrationsDir: dir })).rejects.toThrow(/0002_broken.sql failed/);
+    expect(await schemaState(url)).toEqual({ version: 1, minCodeVersion: 0 });
+    writeFileSync(join(dir, '0002_broken.sql'), 'ALTER TABLE payments ADD COLUMN note text;\n');
+    expect(await migrate(url, { migrationsDir: dir })).toEqual({ applied: ['0002_broken.sql'], version: 2 });
+    // The build that only knows 0001 still accepts this schema (the next release's expand step).
+    expect(schemaSupport(await schemaState(url), 1)).toEqual({ supported: true });
+    // …and an older build's migrate run is a no-op, not a failure (rollback runs the old Job).
+    expect(await migrate(url)).toEqual({ applied: [], version: 2 });
+  });
+});
