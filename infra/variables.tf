@@ -75,7 +75,9 @@ variable "vpc_cidr" {
 #   1.33  standard support ended 2026-07-29 (extended only)
 #   1.34  standard support ends  2026-12-02 (days away: a new cluster would go straight to extended)
 #   1.35  EKS release 2026-01-28, standard support until 2027-03-27
-#   1.36  EKS release 2026-06-02, standard support until 2027-08-02
+#   1.36  EKS release 2026-06-02, standard support until 2027-08-02 (release date from AWS's What's
+#         New as cited by third parties, end date by the 14-month rule; confirm with
+#         `aws eks describe-cluster-versions --cluster-versions 1.36`)
 # (1.30, the original design's version, left extended support on 2026-07-23.) Only versions with
 # months of standard support left are accepted; update this list, the validation and
 # packages/infra-policy/src/eks-calendar.ts together when the calendar moves.

@@ -1,6 +1,6 @@
 // Reads a Dockerfile with dockerfile-ast (the parser behind the Docker VS Code extension) into
 // stages of instructions, the shape the image tests assert on.
-import { DockerfileParser, type Copy, type From, type Instruction, type JSONInstruction } from 'dockerfile-ast';
+import { DockerfileParser, JSONInstruction, ModifiableInstruction, type From, type Instruction } from 'dockerfile-ast';
 
 export interface DockerInstruction {
   readonly keyword: string;
@@ -50,9 +50,8 @@ export function parseDockerfile(text: string): readonly DockerStage[] {
 
 function toInstruction(instruction: Instruction): DockerInstruction {
   const flags: Record<string, string | null> = {};
-  const withFlags = instruction as Partial<Copy>;
-  for (const flag of withFlags.getFlags?.() ?? []) flags[flag.getName()] = flag.getValue();
-  const json = (instruction as Partial<JSONInstruction>).getJSONStrings?.() ?? [];
+  if (instruction instanceof ModifiableInstruction) for (const flag of instruction.getFlags()) flags[flag.getName()] = flag.getValue();
+  const json = instruction instanceof JSONInstruction ? instruction.getJSONStrings() : [];
   const execForm = json.length > 0;
   return {
     keyword: instruction.getKeyword(),
@@ -62,4 +61,39 @@ function toInstruction(instruction: Instruction): DockerInstruction {
     line: instruction.getRange().start.line + 1,
     execForm,
   };
+}
+
+export function stageNamed(stages: readonly DockerStage[], name: string): DockerStage {
+  const found = stages.find((candidate) => candidate.name === name);
+  if (!found) throw new Error(`the Dockerfile has no stage named ${name}`);
+  return found;
+}
+
+export function instructions(keyword: string, within: readonly DockerStage[]): DockerInstruction[] {
+  return within.flatMap((stage) => stage.instructions.filter((instruction) => instruction.keyword === keyword));
+}
+
+export interface BundleStep {
+  readonly run: DockerInstruction;
+  /** --outdir, relative to the WORKDIR. */
+  readonly outdir: string;
+  /** Entry points written `out=in`: name, TypeScript source, and the file the build writes. */
+  readonly entries: readonly { readonly name: string; readonly source: string; readonly output: string }[];
+}
+
+/** The esbuild invocation of the build stage. */
+export function bundleStep(stages: readonly DockerStage[]): BundleStep {
+  const run = instructions('RUN', [stageNamed(stages, 'build')]).find((instruction) => /\besbuild\b/.test(instruction.content));
+  if (!run) throw new Error('the build stage has no esbuild step');
+  const words = run.content.split(/\s+/);
+  const outdir = words.find((word) => word.startsWith('--outdir='))?.slice('--outdir='.length);
+  if (!outdir) throw new Error('the esbuild step has no --outdir');
+  const extension = words.find((word) => word.startsWith('--out-extension:.js='))?.split('=')[1] ?? '.js';
+  const entries = words
+    .filter((word) => /^\w+=\S+\.ts$/.test(word))
+    .map((word) => {
+      const [name, source] = word.split('=') as [string, string];
+      return { name, source, output: `${outdir}/${name}${extension}` };
+    });
+  return { run, outdir, entries };
 }

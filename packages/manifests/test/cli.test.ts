@@ -1,48 +1,71 @@
-// The CLI as CI runs it: a real process on a scratch copy of the repository.
+// The render command as CI runs it, on a scratch copy of the repository: in-process for each
+// case, and once as a real process for the exit code.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { renderCommand } from '../src/command.ts';
 import { REPO_ROOT } from '../src/index.ts';
 
-const CLI = join(REPO_ROOT, 'packages/manifests/src/cli.ts');
 const root = mkdtempSync(join(tmpdir(), 'quickship-render-cli-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 mkdirSync(join(root, 'packages/manifests'), { recursive: true });
-writeFileSync(join(root, 'packages/manifests/images.json'), readFileSync(join(REPO_ROOT, 'packages/manifests/images.json')));
+const imagesFile = join(root, 'packages/manifests/images.json');
+writeFileSync(imagesFile, readFileSync(join(REPO_ROOT, 'packages/manifests/images.json')));
 
-function render(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', CLI, ...args, '--root', root], { encoding: 'utf8', timeout: 60_000, cwd: REPO_ROOT });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+function render(...args: string[]): { code: number; out: string; err: string } {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = renderCommand([...args, '--root', root], { log: (l) => out.push(l), error: (l) => err.push(l) });
+  return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
 describe('npm run render', () => {
   it('--check fails on a stale tree, listing the files and the fix; render repairs it', () => {
     const stale = render('--check');
-    expect(stale.status).toBe(1);
-    expect(stale.stderr).toMatch(/missing +deploy\/apps\/payments\/rollout\.yaml/);
-    expect(stale.stderr).toContain('fix: run npm run render and commit deploy/');
+    expect(stale.code).toBe(1);
+    expect(stale.err).toMatch(/missing +deploy\/apps\/payments\/rollout\.yaml/);
+    expect(stale.err).toContain('fix: run npm run render and commit deploy/');
 
     const written = render();
-    expect(written.status, written.stderr).toBe(0);
-    expect(written.stdout).toContain('created deploy/apps/payments/rollout.yaml');
+    expect(written.code, written.err).toBe(0);
+    expect(written.out).toContain('created deploy/apps/payments/rollout.yaml');
 
     const clean = render('--check');
-    expect(clean.status, clean.stderr).toBe(0);
-    expect(clean.stdout).toContain('deploy/ is up to date');
+    expect(clean.code, clean.err).toBe(0);
+    expect(clean.out).toBe('deploy/ is up to date');
   });
 
-  it('exits 1 with the reason when images.json holds a reference it refuses', () => {
-    const images = join(root, 'packages/manifests/images.json');
-    const original = readFileSync(images, 'utf8');
+  it('fails with the reason when images.json holds a reference it refuses', () => {
+    const original = readFileSync(imagesFile, 'utf8');
     try {
-      writeFileSync(images, JSON.stringify({ eks: { payments: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/quickship/payments:latest' }, local: { payments: 'quickship/payments:1' } }));
+      writeFileSync(imagesFile, JSON.stringify({ eks: { payments: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/quickship/payments:latest' }, local: { payments: 'quickship/payments:1' } }));
       const result = render('--check');
-      expect(result.status).toBe(1);
-      expect(result.stderr).toMatch(/^render: images\.json "eks\.payments" .* uses the mutable tag "latest"/m);
+      expect(result.code).toBe(1);
+      expect(result.err).toMatch(/^render: images\.json "eks\.payments" .* uses the mutable tag "latest"/);
     } finally {
-      writeFileSync(images, original);
+      writeFileSync(imagesFile, original);
+    }
+  });
+
+  it('rejects an unknown argument with the usage', () => {
+    const result = render('--chek');
+    expect(result.code).toBe(2);
+    expect(result.err).toContain('usage: npm run render');
+  });
+
+  it('exits non-zero as a process when deploy/ is stale (what fails the CI job)', () => {
+    const scratch = mkdtempSync(join(tmpdir(), 'quickship-render-proc-'));
+    try {
+      mkdirSync(join(scratch, 'packages/manifests'), { recursive: true });
+      writeFileSync(join(scratch, 'packages/manifests/images.json'), readFileSync(imagesFile));
+      const cli = join(REPO_ROOT, 'packages/manifests/src/cli.ts');
+      const result = spawnSync(process.execPath, ['--import', 'tsx', cli, '--check', '--root', scratch], { encoding: 'utf8', timeout: 60_000, cwd: REPO_ROOT });
+      expect(result.status, result.stderr).toBe(1);
+      expect(result.stderr).toContain('fix: run npm run render');
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
     }
   });
 });

@@ -75,6 +75,9 @@ interface AppliedRow {
 export async function migrate(databaseUrl: string, options: { migrationsDir?: string } = {}): Promise<MigrateResult> {
   const migrations = readMigrations(options.migrationsDir);
   const client = new pg.Client({ connectionString: databaseUrl, application_name: 'payments-migrate', connectionTimeoutMillis: 10_000 });
+  // A connection lost between two statements surfaces as the next statement's error, not as an
+  // unhandled 'error' event.
+  client.on('error', () => undefined);
   await client.connect();
   try {
     await client.query('BEGIN');

@@ -112,6 +112,9 @@ describe('POST /v1/payments', () => {
     ['a description over 1000 characters', paymentBody({ description: 'x'.repeat(1001) }), 'parameter_invalid', 'description'],
     ['21 metadata keys', paymentBody({ metadata: Object.fromEntries(Array.from({ length: 21 }, (_, i) => [`k${i}`, 'v'])) }), 'parameter_invalid', 'metadata'],
     ['a non-string metadata value', paymentBody({ metadata: { n: 1 } }), 'parameter_invalid', 'metadata[n]'],
+    // Found by the fuzz test: PostgreSQL text cannot hold NUL.
+    ['a NUL in a metadata value', paymentBody({ metadata: { k: 'a\u0000b' } }), 'parameter_invalid', 'metadata[k]'],
+    ['a NUL in the description', paymentBody({ description: '\u0000' }), 'parameter_invalid', 'description'],
   ])('answers 400 with param for %s', async (_what, body, code, param) => {
     expectError(await post('/v1/payments', body), 400, 'invalid_request_error', code, param);
   });

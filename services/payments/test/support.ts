@@ -6,8 +6,10 @@
 //   dropTestDatabase(url)             → drops it (closing its connections)
 //   buildTestApp(databaseUrl, deps?)  → an app (not listening) with its own pool, ready
 //   spawnServer({ databaseUrl, … })   → the real `server.ts` process on a free port, /readyz 200
+//   startTcpProxy(databaseUrl)        → a loopback TCP proxy to PostgreSQL that can cut and restore the link
 //   MERCHANTS, PAYMENTS_API_KEYS, authHeaders(), paymentBody(), TEST_CARDS
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createConnection, createServer, type Socket } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -203,4 +205,62 @@ export async function spawnServer(options: SpawnServerOptions): Promise<ServerPr
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+export interface TcpProxy {
+  /** `databaseUrl` with host and port replaced by the proxy's. */
+  readonly url: string;
+  readonly port: number;
+  /** Resets every open connection and refuses new ones, like a database that went away. */
+  cut(): void;
+  /** Accepts and forwards connections again. */
+  restore(): void;
+  close(): Promise<void>;
+}
+
+/**
+ * A loopback TCP proxy in front of the database of `databaseUrl`: a way to take PostgreSQL away
+ * from one service instance (connections reset, new ones refused) without stopping the cluster
+ * other tests share.
+ */
+export async function startTcpProxy(databaseUrl: string): Promise<TcpProxy> {
+  const target = new URL(databaseUrl);
+  const sockets = new Set<Socket>();
+  let down = false;
+  const server = createServer((client) => {
+    if (down) {
+      client.resetAndDestroy();
+      return;
+    }
+    const upstream = createConnection({ host: target.hostname, port: Number(target.port || 5432) });
+    for (const socket of [client, upstream]) {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+      socket.on('error', () => undefined);
+    }
+    client.pipe(upstream).pipe(client);
+    client.on('close', () => upstream.destroy());
+    upstream.on('close', () => client.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  const url = new URL(databaseUrl);
+  url.hostname = '127.0.0.1';
+  url.port = String(port);
+  return {
+    url: url.toString(),
+    port,
+    cut() {
+      down = true;
+      for (const socket of sockets) socket.resetAndDestroy();
+    },
+    restore() {
+      down = false;
+    },
+    async close() {
+      down = true;
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
 }

@@ -39,6 +39,7 @@ describe('defineEnvironment', () => {
       { shutdown: { terminationGracePeriodSeconds: 20 } },
       /'shutdown\.terminationGracePeriodSeconds' \(20s\) must be ≥ preStop \(10s\) \+ SHUTDOWN_DELAY_MS \(2000ms\) \+ SHUTDOWN_TIMEOUT_MS \(20000ms\) = 32s/,
     ],
+    ['a drain delay not shorter than the drain deadline', { shutdown: { shutdownDelayMs: 20000 } }, /'shutdown\.shutdownDelayMs' \(20000\) must be less than 'shutdown\.shutdownTimeoutMs' \(20000\)/],
     ['zone spread with one replica', { rollout: { replicas: 1 }, autoscaling: null }, /'rollout\.zoneSpread' needs 'rollout\.replicas' ≥ 2, got 1/],
     ['a PDB that allows every replica to go', { disruptionBudget: { maxUnavailable: 3 } }, /'disruptionBudget\.maxUnavailable' \(3\) must be below the replica floor \(3\)/],
     ['replicas outside the autoscaler range', { rollout: { replicas: 20 } }, /'rollout\.replicas' \(20\) must be within autoscaling 3\.\.12/],

@@ -72,7 +72,11 @@ function checkInvariants(env: EnvironmentConfig): void {
 
   integer('shutdown.preStopSleepSeconds', shutdown.preStopSleepSeconds, 1);
   integer('shutdown.shutdownDelayMs', shutdown.shutdownDelayMs, 0);
-  integer('shutdown.shutdownTimeoutMs', shutdown.shutdownTimeoutMs, 1);
+  integer('shutdown.shutdownTimeoutMs', shutdown.shutdownTimeoutMs, 1000, 3_600_000);
+  if (shutdown.shutdownDelayMs >= shutdown.shutdownTimeoutMs) {
+    // services/payments/src/config.ts refuses this (the delay is the first part of the drain).
+    fail(`'shutdown.shutdownDelayMs' (${shutdown.shutdownDelayMs}) must be less than 'shutdown.shutdownTimeoutMs' (${shutdown.shutdownTimeoutMs})`);
+  }
   const needed = shutdown.preStopSleepSeconds + Math.ceil((shutdown.shutdownDelayMs + shutdown.shutdownTimeoutMs) / 1000);
   if (shutdown.terminationGracePeriodSeconds < needed) {
     fail(
@@ -88,7 +92,7 @@ function checkInvariants(env: EnvironmentConfig): void {
   }
 
   integer('settings.dbPoolMax', settings.dbPoolMax, 1, 1000);
-  integer('settings.faultLatencyMs', settings.faultLatencyMs, 0, 600_000);
+  integer('settings.faultLatencyMs', settings.faultLatencyMs, 0, 60_000);
   if (!(settings.faultErrorRate >= 0 && settings.faultErrorRate <= 1)) fail(`'settings.faultErrorRate' (${settings.faultErrorRate}) must be within 0..1`);
 
   for (const [path, cidrs] of [['network.loadBalancerCidrs', network.loadBalancerCidrs], ['network.databaseCidrs', network.databaseCidrs]] as const) {

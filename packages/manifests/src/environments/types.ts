@@ -69,9 +69,9 @@ export interface ResourcesConfig {
 export interface ShutdownConfig {
   /** lifecycle.preStop.sleep: time for endpoint removal to reach the ALB and kube-proxy. Default 10. */
   readonly preStopSleepSeconds: number;
-  /** SHUTDOWN_DELAY_MS. Default 2000. */
+  /** SHUTDOWN_DELAY_MS: /readyz answers 503 while still serving. Default 2000; below shutdownTimeoutMs. */
   readonly shutdownDelayMs: number;
-  /** SHUTDOWN_TIMEOUT_MS. Default 20000. */
+  /** SHUTDOWN_TIMEOUT_MS: deadline of the whole drain after SIGTERM (the delay included). Default 20000. */
   readonly shutdownTimeoutMs: number;
   /** Default 40 (≥ 10 + 2 + 20, with margin). */
   readonly terminationGracePeriodSeconds: number;

@@ -6,13 +6,14 @@ import { validated, type KubeObject } from '../k8s/object.ts';
 import { ARGOCD, labels, NAMES } from './names.ts';
 import { API_ROUTES, errorRatio, gaugeMax, latencyQuantile, METRICS, requestRate } from './promql.ts';
 
-type Rule = IPrometheusRule['spec']['groups'][number]['rules'][number];
+type Groups = NonNullable<IPrometheusRule['spec']['groups']>;
+type Rule = NonNullable<Groups[number]['rules']>[number];
 
 function alert(name: string, expr: string, forDuration: string, severity: 'page' | 'ticket', signal: string, summary: string, description: string): Rule {
   return { alert: name, expr, for: forDuration, labels: { severity, signal, service: 'payments' }, annotations: { summary, description } };
 }
 
-export function alertRules(env: EnvironmentConfig, monitoring: MonitoringConfig): IPrometheusRule['spec']['groups'] {
+export function alertRules(env: EnvironmentConfig, monitoring: MonitoringConfig): Groups {
   const t = monitoring.alerts;
   const api = { namespace: env.namespace, ...API_ROUTES };
   const pods = { namespace: env.namespace };

@@ -5,7 +5,7 @@ import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import type { EnvironmentConfig } from '../environments/types.ts';
 import { validated, type KubeObject } from '../k8s/object.ts';
 import { labels, NAMES, POD_TEMPLATE_HASH_METRIC_LABEL } from './names.ts';
-import { API_ROUTES, counterRate, errorRatio, gaugeMax, latencyQuantile, METRICS, requestRate } from './promql.ts';
+import { API_ROUTES, counterRate, errorRatio, gaugeMax, gaugeSum, latencyQuantile, METRICS, requestRate } from './promql.ts';
 
 /** Grafana's own range macro; replaced by a real range when the queries are checked with promtool. */
 export const RATE_INTERVAL = '$__rate_interval';
@@ -40,6 +40,11 @@ export function dashboardPanels(env: EnvironmentConfig): readonly Panel[] {
       targets: [{ expr: counterRate(METRICS.payments, pods, RATE_INTERVAL, [...REVISION, 'status']), legend: `{{status}} ${LEGEND}` }],
     },
     { title: 'Saturation: requests waiting for a DB connection', unit: 'short', targets: [{ expr: gaugeMax(METRICS.dbPoolWaiting, pods, REVISION), legend: LEGEND }] },
+    {
+      title: 'Saturation: DB pool in use (share of DB_POOL_MAX)',
+      unit: 'percentunit',
+      targets: [{ expr: `${gaugeSum(METRICS.dbPoolInUse, pods, REVISION)}\n/\n${gaugeSum(METRICS.dbPoolMax, pods, REVISION)}`, legend: LEGEND }],
+    },
     { title: 'Saturation: event-loop lag', unit: 's', targets: [{ expr: gaugeMax(METRICS.eventLoopLag, pods, REVISION), legend: LEGEND }] },
   ];
 }

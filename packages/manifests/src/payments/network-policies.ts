@@ -2,6 +2,7 @@
 // Ports are numbers (the container port) so that every policy engine, including the VPC CNI's,
 // reads them the same way. Kubelet probes come from the node and are not subject to these.
 import { NetworkPolicy, type INetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
+import type { INetworkPolicyPort } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicyPort';
 import type { EnvironmentConfig } from '../environments/types.ts';
 import { validated, type KubeObject } from '../k8s/object.ts';
 import { HTTP, LABEL, labels, MIGRATE_POD, SELECTOR, SMOKE_POD } from './names.ts';
@@ -14,7 +15,7 @@ function policy(env: EnvironmentConfig, name: string, spec: Spec): KubeObject {
 }
 
 const namespaceSelector = (name: string) => ({ matchLabels: { 'kubernetes.io/metadata.name': name } });
-const httpPort = [{ port: HTTP.containerPort, protocol: 'TCP' }];
+const httpPort: INetworkPolicyPort[] = [{ port: HTTP.containerPort, protocol: 'TCP' }];
 
 function dnsEgress(env: EnvironmentConfig): Egress {
   return {
@@ -40,7 +41,8 @@ export function paymentsPolicy(env: EnvironmentConfig): KubeObject {
   const from = [
     // ALB target-type ip: the load balancer's nodes connect from inside the VPC (health checks too).
     ...(env.ingress ? env.network.loadBalancerCidrs.map((cidr) => ({ ipBlock: { cidr } })) : []),
-    // kube-prometheus-stack's Prometheus pods (label set by the Prometheus Operator).
+    // kube-prometheus-stack's Prometheus pods: the operator labels them app.kubernetes.io/name=prometheus
+    // (prometheus-operator pkg/prometheus/server/operator.go, applicationNameLabelValue).
     ...(env.monitoring
       ? [{ namespaceSelector: namespaceSelector(env.monitoring.namespace), podSelector: { matchLabels: { [LABEL.name]: 'prometheus' } } }]
       : []),

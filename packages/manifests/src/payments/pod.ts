@@ -101,8 +101,8 @@ export function paymentsPodTemplate(env: EnvironmentConfig, image: ImageReferenc
     imagePullPolicy: env.rollout.imagePullPolicy,
     ports: [{ name: HTTP.name, containerPort: HTTP.containerPort, protocol: 'TCP' }],
     env: [
+      // HOST is left to the service's default (0.0.0.0), so the local engine can bind loopback.
       valueEnv('PORT', String(HTTP.containerPort)),
-      valueEnv('HOST', '0.0.0.0'),
       valueEnv('APP_VERSION', image.version),
       ...Object.keys(settingsData(env)).map((key) => configMapEnv(key)),
       secretEnv('DATABASE_URL', NAMES.secret),

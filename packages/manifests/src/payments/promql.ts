@@ -1,4 +1,4 @@
-// The service's metric names (services/payments, prom-client) and the PromQL built on them,
+// The service's metric names (services/payments/src/http/metrics.ts, prom-client) and the PromQL built on them,
 // shared by the AnalysisTemplates, the alerts and the dashboard so they measure the same thing.
 // Series carry rollouts_pod_template_hash through the ServiceMonitor's podTargetLabels.
 
@@ -9,10 +9,12 @@ export const METRICS = {
   duration: 'http_request_duration_seconds',
   /** Counter {status}: payments by outcome. */
   payments: 'payments_total',
-  /** Gauge: clients waiting for a PostgreSQL connection (pg Pool waitingCount). */
-  dbPoolWaiting: 'db_pool_waiting_clients',
-  /** Gauge: connections in the pool (pg Pool totalCount). */
-  dbPoolTotal: 'db_pool_total_connections',
+  /** Gauge: requests waiting for a PostgreSQL connection (pg Pool waitingCount). */
+  dbPoolWaiting: 'db_pool_requests_waiting',
+  /** Gauge: connections checked out of the pool. */
+  dbPoolInUse: 'db_pool_connections_in_use',
+  /** Gauge: the pool's size limit (DB_POOL_MAX). */
+  dbPoolMax: 'db_pool_connections_max',
   /** Gauge (prom-client default metrics), seconds. */
   eventLoopLag: 'nodejs_eventloop_lag_seconds',
 } as const;
@@ -61,4 +63,9 @@ export function latencyQuantile(quantile: number, matchers: Matchers, window: st
 /** A gauge's maximum over the pods. */
 export function gaugeMax(metric: string, matchers: Matchers, groupBy: readonly string[] = []): string {
   return `max${by(groupBy)}(${metric}${selector(matchers)})`;
+}
+
+/** A gauge's sum over the pods. */
+export function gaugeSum(metric: string, matchers: Matchers, groupBy: readonly string[] = []): string {
+  return `sum${by(groupBy)}(${metric}${selector(matchers)})`;
 }

@@ -13,7 +13,7 @@ describe('reconcileBlueGreen: first deploy', () => {
     const spec = specOf(rolloutYaml({ image: 'payments:v1', replicas: 3 }));
     const r = reconcileBlueGreen({ spec, status: initialControllerStatus(), replicaSets: [], observed: [], now: new Date(T0) });
     const hash = computePodTemplateHash(spec.template);
-    expect(r.replicaSets).toEqual([expect.objectContaining({ podTemplateHash: hash, revision: 1, replicas: 3, createdAt: '2026-01-01T00:00:00Z' })]);
+    expect(r.replicaSets).toEqual([expect.objectContaining({ podTemplateHash: hash, revision: 1, replicas: 3, createdAt: '2026-01-01T00:00:00.000Z' })]);
     expect(r.services).toEqual({ preview: hash });
     expect(r.status).toMatchObject({ currentPodHash: hash, stableRS: hash, pauseConditions: [], abort: false });
     expect(r.events).toEqual([
@@ -223,6 +223,20 @@ describe('reconcileBlueGreen: rollback and restart', () => {
     c.settle();
     expect(c.rs('payments:v1').revision).toBe(3);
     expect(c.events).toContain('RolloutUpdated: Rollout updated to revision 3');
+  });
+
+  it('switches back at once on an undo within the scale-down window, even within the same second', () => {
+    const extra = bg('autoPromotionEnabled: true');
+    const c = new FakeCluster(specOf(rolloutYaml({ image: 'payments:v1', extra })), () => 100).settle().advance(100);
+    c.spec = specOf(rolloutYaml({ image: 'payments:v2', extra }));
+    c.settle().advance(100);
+    expect(c.last?.services.active).toBe(c.rs('payments:v2').podTemplateHash);
+    c.advance(100);
+    c.spec = specOf(rolloutYaml({ image: 'payments:v1', extra }));
+    c.settle();
+    expect(c.last?.services.active).toBe(c.rs('payments:v1').podTemplateHash);
+    expect(c.events.filter((e) => e.endsWith('Fast rollback'))).toHaveLength(1);
+    expect(c.rs('payments:v2').scaleDownDeadline).toBeDefined();
   });
 
   it('restarts instances older than restartAt one at a time and records restartedAt', () => {

@@ -14,7 +14,7 @@ import { reconcileActiveService, reconcilePreviewService } from './bluegreen/ser
 import { syncRolloutStatus } from './bluegreen/sync-status.ts';
 import { nextReconcileAt } from './bluegreen/requeue.ts';
 import { ReconcileContext, type ReconcileInput } from './bluegreen/context.ts';
-import { specFingerprint } from './hash.ts';
+import { canonicalJson, specFingerprint } from './hash.ts';
 import { rfc3339 } from './time.ts';
 
 export type { ReconcileInput } from './bluegreen/context.ts';
@@ -53,7 +53,7 @@ export function reconcileBlueGreen(input: ReconcileInput): ReconcileResult {
   }
   const status = syncRolloutStatus(ctx, fingerprint);
   const replicaSets = ctx.allRSs.filter((rs) => !ctx.deleted.includes(rs.podTemplateHash)).map((rs) => ({ ...rs }));
-  const changed = ctx.events.length > 0 || JSON.stringify(status) !== JSON.stringify(input.status) || JSON.stringify(replicaSets) !== JSON.stringify(input.replicaSets);
+  const changed = ctx.events.length > 0 || canonicalJson(status) !== canonicalJson(input.status) || canonicalJson(replicaSets) !== canonicalJson(input.replicaSets);
   const next = nextReconcileAt(input, status, replicaSets);
   return {
     status,

@@ -61,7 +61,8 @@ export const POD_TEMPLATE_HASH_LABEL = 'rollouts-pod-template-hash';
  * status.observedGeneration: a status computed from an older spec reads as "waiting for rollout
  * spec update to be observed", like Argo's generation check (Argo v0.9 stored a hash there too).
  */
-export function specFingerprint(spec: { readonly ignored?: unknown }): string {
-  const { ignored: _ignored, ...acted } = spec;
+export function specFingerprint(spec: object): string {
+  const acted: Record<string, unknown> = { ...(spec as Record<string, unknown>) };
+  delete acted.ignored;
   return safeEncodeString(String(fnv32a(new TextEncoder().encode(canonicalJson(acted)))));
 }

@@ -64,7 +64,7 @@ const REASONS: Readonly<Record<string, string>> = {
   creationTimestamp: 'no local effect: set by the API server',
 };
 
-export function reasonFor(key: string): string {
+function reasonFor(key: string): string {
   return REASONS[key] ?? 'not run locally yet';
 }
 

@@ -4,7 +4,6 @@
 // Messages are upstream's field errors, e.g.
 //   spec.strategy.maxSurge: Invalid value: 0: MaxSurge and MaxUnavailable both can not be zero
 // Upstream prints every error and fails with the first; we return them all in input order.
-import { isRecord } from './fields.ts';
 import { objectIdentity, type ManifestDocument } from './manifests.ts';
 import { isService } from './service.ts';
 import { isRollout } from './spec.ts';
@@ -63,7 +62,3 @@ export function lintManifests(docs: readonly ManifestDocument[], options: LintOp
   return { errors, rollouts: rollouts.map((d) => objectIdentity(d.object).name) };
 }
 
-/** True when the object is one lint looks at (a Rollout or a v1 Service). */
-export function isLinted(object: unknown): boolean {
-  return isRecord(object) && (isRollout(object) || isService(object));
-}

@@ -17,7 +17,6 @@ import {
   requiredRecord,
   requiredString,
   stringMap,
-  type UnknownRecord,
 } from './fields.ts';
 import { ignoreAll, ignoredFields, type SupportRule } from './ignored.ts';
 
@@ -164,7 +163,7 @@ function parseProbe(value: unknown, path: string, ports: Ports): HttpProbe | und
 }
 
 /** `sleep N`, `/bin/sleep N` or `sh -c "sleep N"`: the preStop delay most Rollouts use. */
-export function sleepSeconds(command: readonly string[]): number | undefined {
+function sleepSeconds(command: readonly string[]): number | undefined {
   const words = command.length === 3 && /(^|\/)(ba)?sh$/.test(command[0] ?? '') && command[1] === '-c' ? (command[2] ?? '').trim().split(/\s+/) : command;
   if (words.length !== 2 || !/(^|\/)sleep$/.test(words[0] ?? '')) return undefined;
   const seconds = Number(words[1]);
@@ -260,7 +259,7 @@ const containerRule: SupportRule = {
   lifecycle: { preStop: preStopRule },
 };
 
-export const templateRule: SupportRule = {
+const templateRule: SupportRule = {
   metadata: { labels: true },
   spec: {
     containers: { '[0]': containerRule, '[*]': ignoreAll('not run locally yet: only containers[0] runs') },
@@ -268,8 +267,3 @@ export const templateRule: SupportRule = {
   },
 };
 
-export function templateLabelsOf(template: unknown): Readonly<Record<string, string>> {
-  const tpl: UnknownRecord = isRecord(template) ? template : {};
-  const metadata = isRecord(tpl.metadata) ? tpl.metadata : {};
-  return isRecord(metadata.labels) ? Object.fromEntries(Object.entries(metadata.labels).filter((e): e is [string, string] => typeof e[1] === 'string')) : {};
-}

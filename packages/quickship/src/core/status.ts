@@ -71,7 +71,7 @@ export interface ViewInput extends RolloutState {
   readonly notes?: readonly string[];
 }
 
-export function markersOf(status: ControllerStatus, hash: string): Marker[] {
+function markersOf(status: ControllerStatus, hash: string): Marker[] {
   const markers: Marker[] = [];
   if (status.stableRS === hash) markers.push('stable');
   if (status.blueGreen.activeSelector === hash) markers.push('active');

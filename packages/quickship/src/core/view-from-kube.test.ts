@@ -10,7 +10,7 @@ describe.skipIf(!hasCorpus)('viewFromKube on the controller-written objects of s
   const objects = hasCorpus
     ? corpusFiles('status-bluegreen')
         .flatMap((f) => corpusDocuments(f))
-        .map((d) => ({ ...d.object, metadata: { ...(d.object.metadata as object), creationTimestamp: weekAgo } }))
+        .map((d): Record<string, unknown> => ({ ...d.object, metadata: { ...(d.object.metadata as object), creationTimestamp: weekAgo } }))
     : [];
   const input = (extra: Partial<{ rs: (o: Record<string, unknown>) => Record<string, unknown> }> = {}): Parameters<typeof viewFromKube>[0] => ({
     rollout: objects.find((o) => o.kind === 'Rollout'),

@@ -13,7 +13,7 @@ export interface DeployState {
   readonly manifest: Record<string, unknown>;
   readonly services: readonly ServiceSpec[];
   readonly configMaps: ReadonlyMap<string, KeyValues>;
-  /** Objects the local engine does not run (ConfigMaps are used for env, and listed too). */
+  /** Objects the local engine does not run (cluster only, or not yet run locally like AnalysisTemplates). */
   readonly others: readonly OtherObject[];
 }
 
@@ -48,7 +48,8 @@ export function loadDeploy(dir: string): DeployState {
     manifest: rollout!.source.object,
     services: objects.services.map((s) => s.spec),
     configMaps: configMaps(docs),
-    others: objects.others,
+    // ConfigMaps feed configMapKeyRef locally, so they are not "cluster only".
+    others: objects.others.filter((o) => !(o.kind === 'ConfigMap' && o.apiVersion === 'v1')),
   };
 }
 

@@ -106,7 +106,7 @@ export class Engine implements EngineApi {
         endpoints: this.endpoints,
         logDir: join(this.stateDir, 'logs'),
         envSources: () => ({
-          namespace: this.controller.spec.namespace,
+          namespace: this.deploy.rollout.namespace,
           configMaps: this.deploy.configMaps,
           secrets: readSecretsFile(join(this.stateDir, 'secrets.json')),
           builtIns: { DATABASE_URL: this.options.databaseUrl, PAYMENTS_API_KEYS: this.options.apiKeys },
@@ -211,6 +211,11 @@ export class Engine implements EngineApi {
   subscribe(listener: (entry: RolloutEntry) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /** Instances with pids and ports (tests, and a later console). */
+  instances(): ReturnType<RolloutController['instances']> {
+    return this.controller.instances();
   }
 
   /** The Service routers (for tests and the benchmark: stats, selectors). */

@@ -9,6 +9,8 @@ export function localNotes(input: { readonly services: Readonly<Record<string, s
     const clusterPort = service?.ports[0] ? ` (port ${service.ports[0].port} in a cluster)` : ' (no such Service in deploy/: lint will say so)';
     notes.push(`local: Service ${name} → ${url}${clusterPort}`);
   }
+  for (const name of input.deploy.configMaps.keys()) notes.push(`local: ConfigMap ${name} (deploy/) provides configMapKeyRef values`);
+  notes.push('local: secretKeyRef values come from the local secret store (DATABASE_URL = the engine\'s PostgreSQL, PAYMENTS_API_KEYS, .quickship/secrets.json); PORT and HOST are set per instance');
   notes.push('local: each instance is a process on its own 127.0.0.1 port (a pod IP in a cluster); the image maps to a build in .quickship/registry/<tag>');
   return notes;
 }

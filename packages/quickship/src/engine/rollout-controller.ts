@@ -273,7 +273,8 @@ export class RolloutController {
     return this.replicaSets.map((rs) => this.runtime.get(rs.podTemplateHash)?.observation() ?? { podTemplateHash: rs.podTemplateHash, replicas: 0, readyReplicas: 0, availableReplicas: 0 });
   }
 
-  private instances(): InstanceStatus[] {
+  /** Every instance with its pid and port (terminating ones too), plus config errors as pods would show them. */
+  instances(): InstanceStatus[] {
     const live = [...this.runtime.values()].flatMap((rs) => rs.instances());
     // A ReplicaSet whose env cannot be resolved has no process; show why, as a pod would.
     const blocked: InstanceStatus[] = [...this.configErrors.entries()]

@@ -46,7 +46,7 @@ export function revisionOf(object: KubeObject): number | undefined {
 }
 
 /** spec.selector as a label selector string (matchLabels and matchExpressions), for list calls. */
-export function selectorString(rollout: KubeObject): string {
+export function labelSelectorOf(rollout: KubeObject): string {
   const selector = record(record(rollout.spec).selector);
   const parts = Object.entries(record(selector.matchLabels)).map(([key, value]) => `${key}=${String(value)}`);
   for (const expression of Array.isArray(selector.matchExpressions) ? selector.matchExpressions : []) {

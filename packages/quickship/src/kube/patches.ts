@@ -5,6 +5,7 @@
 // Merge patches (application/merge-patch+json) go to the `status` subresource first when upstream
 // does so (Rollouts ≥ v0.10 keeps status in a subresource); on 404 upstream falls back to the
 // main resource with a "unified" patch, and so do we.
+import { rfc3339 } from '../core/time.ts';
 
 /** promote/promote.go `unpausePatch`: clears a user pause (`spec.paused`). */
 export const UNPAUSE_PATCH = { spec: { paused: false } } as const;
@@ -32,7 +33,7 @@ export const RETRY_ROLLOUT_PATCH = { status: { abort: false } } as const;
  * time.RFC3339 in UTC (whole seconds, "Z"). A spec patch: the controller restarts pods created before it.
  */
 export function restartPatch(at: Date): { spec: { restartAt: string } } {
-  return { spec: { restartAt: at.toISOString().replace(/\.\d{3}Z$/, 'Z') } };
+  return { spec: { restartAt: rfc3339(at) } };
 }
 
 /**

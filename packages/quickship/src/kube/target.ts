@@ -4,7 +4,7 @@
 import type { RolloutTarget, RolloutView } from '../model.ts';
 import type { RolloutsApi } from './client.ts';
 import { KubeApiError } from './errors.ts';
-import { isControlledBy, meta, selectorString, type KubeObject } from './objects.ts';
+import { isControlledBy, meta, labelSelectorOf, type KubeObject } from './objects.ts';
 import { ABORT_PATCH, JSON_PATCH, MERGE_PATCH, restartPatch, RETRY_ROLLOUT_PATCH, undoPatch } from './patches.ts';
 import { promotePatches, undoDecision } from './verbs.ts';
 
@@ -20,7 +20,7 @@ export class KubeTarget implements RolloutTarget {
 
   async get(name: string): Promise<{ rollout: KubeObject; view: RolloutView }> {
     const rollout = await this.api.getRollout(name);
-    const selector = selectorString(rollout);
+    const selector = labelSelectorOf(rollout);
     const [replicaSets, pods] = await Promise.all([this.api.listReplicaSets(selector), this.api.listPods(selector)]);
     // As the plugin's GetReplicaSetInfo: only ReplicaSets this Rollout controls, and their pods.
     const owned = replicaSets.filter((rs) => isControlledBy(rs, rollout));
@@ -60,7 +60,7 @@ export class KubeTarget implements RolloutTarget {
   /** undo/undo.go RunUndoRollout: a JSON patch of spec.template from the target revision's ReplicaSet. */
   async undo(name: string, options: { readonly toRevision?: number }): Promise<string> {
     const rollout = await this.api.getRollout(name);
-    const replicaSets = await this.api.listReplicaSets(selectorString(rollout));
+    const replicaSets = await this.api.listReplicaSets(labelSelectorOf(rollout));
     const decision = undoDecision(rollout, replicaSets, options.toRevision);
     if (decision.kind === 'skip') return decision.message;
     await this.api.patchRollout(name, undoPatch(decision.template), { contentType: JSON_PATCH });

@@ -86,22 +86,27 @@ describe('Instance probes', () => {
     expect(instance.status().ready).toBe(false);
   });
 
+  // Liveness is gated by a startup probe here so that a slow process start on a busy machine is
+  // not itself a liveness failure (what startupProbe is for).
   it('restarts the container when liveness fails, and counts the restart', async () => {
-    const container = fixtureContainer({ livenessProbe: fastProbe('/healthz') });
-    const { instance, changes } = run({ container }, { FIXTURE_LIVENESS_FAIL_AFTER_MS: '400' });
+    const container = fixtureContainer({ startupProbe: fastProbe('/readyz', { failureThreshold: 100 }), livenessProbe: fastProbe('/healthz') });
+    const { instance, changes } = run({ container });
     await waitFor(() => instance.status().ready, 5000, 'ready');
     const firstPid = instance.status().pid;
+    await fetch(`http://127.0.0.1:${instance.status().port}/admin/live?value=0`);
     await waitFor(() => instance.status().restarts >= 1, 5000, 'a liveness restart');
     const backoff = changes.find((c) => c.status.state === 'CrashLoopBackOff');
     expect(backoff?.status.message).toMatch(/Liveness probe failed: HTTP probe failed with statuscode: 500/);
     await waitFor(() => instance.status().ready && instance.status().pid !== firstPid, 5000, 'ready in a new process');
     expect(events(instance.logFile)).toEqual(expect.arrayContaining(['sigterm']));
+    expect(instance.status().restarts).toBe(1);
   });
 
   it('fails a probe that does not answer within timeoutSeconds', async () => {
-    const container = fixtureContainer({ livenessProbe: fastProbe('/healthz', { timeoutSeconds: 0.1 }) });
+    const container = fixtureContainer({ startupProbe: fastProbe('/readyz', { failureThreshold: 100 }), livenessProbe: fastProbe('/healthz', { timeoutSeconds: 0.1 }) });
     const { instance } = run({ container }, { FIXTURE_HANG_HEALTHZ: '1' });
     await waitFor(() => instance.status().restarts >= 1, 5000, 'a liveness restart');
+    expect(readFileSync(instance.logFile, 'utf8')).toContain('Liveness probe failed: Get "http://127.0.0.1:');
     expect(readFileSync(instance.logFile, 'utf8')).toContain('context deadline exceeded (timeout 0.1s)');
   });
 });

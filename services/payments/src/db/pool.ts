@@ -36,3 +36,34 @@ export function createPool(settings: PoolSettings): pg.Pool {
   pool.on('error', (error) => settings.onIdleError?.(error));
   return pool;
 }
+
+/** A connection taken from the pool for a whole request. */
+export interface Checkout {
+  readonly client: pg.PoolClient;
+  /** Gives it back; a broken connection (error given, or one seen while checked out) is destroyed. */
+  release(error?: Error): void;
+}
+
+/**
+ * pool.connect() with an error listener for the time the connection is checked out: pg-pool
+ * listens only on idle connections, so a server restart between two queries of a request would
+ * otherwise be an uncaught 'error' event and crash the process.
+ */
+export async function checkout(pool: pg.Pool): Promise<Checkout> {
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  const onError = (error: Error): void => {
+    broken = error;
+  };
+  client.on('error', onError);
+  let released = false;
+  return {
+    client,
+    release(error?: Error) {
+      if (released) return;
+      released = true;
+      client.removeListener('error', onError);
+      client.release(error ?? broken);
+    },
+  };
+}

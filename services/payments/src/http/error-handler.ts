@@ -22,6 +22,11 @@ export function toApiError(error: unknown): ApiError {
   const known = typeof e.code === 'string' ? FASTIFY_BODY_ERRORS[e.code] : undefined;
   if (known) return known();
   if (isDatabaseUnavailable(error)) return databaseUnavailable();
+  // SQLSTATE class 22 (data exception: bad encoding, out-of-range value) can only come from a
+  // value the client sent that the schema let through; it is their input, not our failure.
+  if (typeof e.code === 'string' && e.code.startsWith('22')) {
+    return new InvalidRequestError('parameter_invalid', 'A parameter holds a value that cannot be stored (for example a NUL character).');
+  }
   // Any other 4xx from Fastify (bad URL encoding, proto poisoning, …) is still the client's input.
   if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
     return new BodyError(e.statusCode, 'invalid_request', 'The request could not be read.');

@@ -81,6 +81,8 @@ const listOf = (item: object): object => ({
 export const errorResponses = { '4xx': errorSchema, '5xx': errorSchema } as const;
 
 const amount = { type: 'integer', minimum: 1, maximum: MAX_AMOUNT } as const;
+/** PostgreSQL text cannot hold NUL characters: refuse them up front as a 400, not a failed insert. */
+const NO_NUL = '^[^\\u0000]*$';
 
 export const createPaymentBody = {
   type: 'object',
@@ -102,13 +104,13 @@ export const createPaymentBody = {
       },
     },
     capture_method: { type: 'string', enum: ['automatic', 'manual'] },
-    description: { type: 'string', maxLength: 1000 },
+    description: { type: 'string', maxLength: 1000, pattern: NO_NUL },
     // Stripe's limits: 20 keys, keys up to 40 characters, values up to 500.
     metadata: {
       type: 'object',
       maxProperties: 20,
-      propertyNames: { minLength: 1, maxLength: 40 },
-      additionalProperties: { type: 'string', maxLength: 500 },
+      propertyNames: { minLength: 1, maxLength: 40, pattern: NO_NUL },
+      additionalProperties: { type: 'string', maxLength: 500, pattern: NO_NUL },
     },
   },
 } as const;
@@ -133,7 +135,7 @@ export const listQuery = {
   additionalProperties: false,
   properties: {
     limit: { type: 'string', pattern: '^(100|[1-9][0-9]?)$' },
-    starting_after: { type: 'string', minLength: 1, maxLength: 100 },
+    starting_after: { type: 'string', minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9_]+$' },
   },
 } as const;
 

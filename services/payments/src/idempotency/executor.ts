@@ -11,6 +11,7 @@
 import type pg from 'pg';
 import { ApiError, IdempotencyError } from '../domain/errors.ts';
 import { isDatabaseUnavailable, isUniqueViolation } from '../db/errors.ts';
+import { checkout, type Checkout } from '../db/pool.ts';
 import { KEY_CONSTRAINT, findKey, lookupKeyOrLock, saveKey, unlockKey, type KeyRecord } from '../store/idempotency-keys.ts';
 import { keyLockId, requestFingerprint } from './fingerprint.ts';
 
@@ -60,7 +61,8 @@ export async function executeIdempotently(
   render: (outcome: Outcome) => string,
   operation: Operation,
 ): Promise<Executed> {
-  const client = await deps.pool.connect();
+  const connection = await checkout(deps.pool);
+  const client = connection.client;
   let lockId: string | undefined;
   let broken: Error | undefined;
   try {
@@ -111,7 +113,7 @@ export async function executeIdempotently(
     if (isDatabaseUnavailable(error)) broken = error as Error;
     throw error;
   } finally {
-    release(client, lockId, broken);
+    release(connection, lockId, broken);
   }
 }
 
@@ -144,13 +146,13 @@ function replay(record: KeyRecord, request: IdempotentRequest, fingerprint: stri
  * that raced us fails on the key's unique constraint. A broken connection is destroyed, which
  * also drops its lock on the server.
  */
-function release(client: pg.PoolClient, lockId: string | undefined, broken: Error | undefined): void {
+function release(connection: Checkout, lockId: string | undefined, broken: Error | undefined): void {
   if (broken !== undefined || lockId === undefined) {
-    client.release(broken);
+    connection.release(broken);
     return;
   }
-  unlockKey(client, lockId).then(
-    () => client.release(),
-    (error: Error) => client.release(error),
+  unlockKey(connection.client, lockId).then(
+    () => connection.release(),
+    (error: Error) => connection.release(error),
   );
 }

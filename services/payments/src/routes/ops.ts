@@ -19,7 +19,7 @@ export interface OpsDeps {
 
 type Readiness = { status: 'ready'; schema_version: number } | { status: 'not_ready'; reason: string };
 
-export async function checkReadiness(deps: OpsDeps): Promise<Readiness> {
+export async function checkReadiness(deps: Pick<OpsDeps, 'lifecycle' | 'healthPool' | 'isBootstrapped'>): Promise<Readiness> {
   if (deps.lifecycle.draining) return { status: 'not_ready', reason: 'draining: shutting down after SIGTERM, finishing in-flight requests' };
   let state;
   try {

@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import type { MerchantApiKey } from '../config.ts';
+import { checkout } from '../db/pool.ts';
 import { inTransaction, type Queryable } from '../db/transaction.ts';
 
 export class ApiKeyConflictError extends Error {
@@ -20,7 +21,8 @@ export function hashApiKey(key: string): Buffer {
 /** Upserts PAYMENTS_API_KEYS at start: merchants are created, keys added; a key never changes owner. */
 export async function registerApiKeys(pool: pg.Pool, keys: readonly MerchantApiKey[]): Promise<void> {
   if (keys.length === 0) return;
-  const client = await pool.connect();
+  const connection = await checkout(pool);
+  const client = connection.client;
   try {
     await inTransaction(client, async () => {
       for (const { merchant, key } of keys) {
@@ -33,7 +35,7 @@ export async function registerApiKeys(pool: pg.Pool, keys: readonly MerchantApiK
       }
     });
   } finally {
-    client.release();
+    connection.release();
   }
 }
 

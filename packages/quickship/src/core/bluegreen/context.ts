@@ -79,7 +79,8 @@ export class ReconcileContext {
         container: spec.container,
         terminationGracePeriodSeconds: spec.terminationGracePeriodSeconds,
         replicas: 0,
-        createdAt: this.nowIso,
+        // Millisecond precision (Kubernetes keeps seconds): isRollback orders ReplicaSets by age.
+        createdAt: now.toISOString(),
       };
       this.allRSs.push(found);
       const name = this.rsName(found);

@@ -7,7 +7,11 @@ import type { IPrometheusRule } from '@kubernetes-models/prometheus-operator/mon
 import type { IServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor';
 import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import type { IService } from 'kubernetes-models/v1/Service';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../src/index.ts';
+import { METRICS } from '../src/payments/promql.ts';
 import { appObjects, environments, find, ofKind } from './tree.ts';
 import { asRecordingRules, checkRules, promtoolVersion } from './promtool.ts';
 
@@ -18,6 +22,8 @@ const prometheusMetrics = templates.flatMap((t) =>
   t.spec.metrics.filter((m) => m.provider.prometheus).map((m) => ({ template: t, metric: m, query: m.provider.prometheus?.query ?? '' })),
 );
 const rule = find<IPrometheusRule>(objects, 'PrometheusRule', 'payments-golden-signals');
+const groups = rule.spec.groups ?? [];
+const alerts = groups.flatMap((g) => g.rules ?? []);
 const dashboardJson = JSON.parse(find<IConfigMap>(objects, 'ConfigMap', 'payments-dashboard').data?.['payments.json'] ?? '{}') as {
   panels: { title: string; targets: { expr: string; legendFormat: string }[] }[];
 };
@@ -84,7 +90,6 @@ describe('ServiceMonitor', () => {
 
 describe('PrometheusRule', () => {
   it('alerts on latency, traffic, errors and saturation', () => {
-    const alerts = rule.spec.groups.flatMap((g) => g.rules);
     const signals = new Set(alerts.map((a) => a.labels?.signal));
     expect([...signals].sort()).toEqual(['errors', 'latency', 'saturation', 'traffic']);
     for (const a of alerts) {
@@ -93,7 +98,19 @@ describe('PrometheusRule', () => {
       expect(a.annotations?.summary).toBeTruthy();
     }
     const exprs = alerts.map((a) => String(a.expr)).join('\n');
-    for (const metric of ['http_request_duration_seconds_bucket', 'http_requests_total', 'nodejs_eventloop_lag_seconds']) expect(exprs).toContain(metric);
+    for (const metric of ['http_request_duration_seconds_bucket', 'http_requests_total', 'db_pool_requests_waiting', 'nodejs_eventloop_lag_seconds']) expect(exprs).toContain(metric);
+  });
+});
+
+const serviceMetricsFile = join(REPO_ROOT, 'services/payments/src/http/metrics.ts');
+describe.skipIf(!existsSync(serviceMetricsFile))('metric names', () => {
+  it('are the ones services/payments registers (prom-client default metrics for nodejs_*)', () => {
+    const source = readFileSync(serviceMetricsFile, 'utf8');
+    expect(source).toContain('collectDefaultMetrics(');
+    for (const name of Object.values(METRICS)) {
+      if (name.startsWith('nodejs_')) continue;
+      expect(source, `${name} in ${serviceMetricsFile}`).toContain(`name: '${name}'`);
+    }
   });
 });
 
@@ -114,9 +131,9 @@ describe('Grafana dashboard', () => {
 const promtool = promtoolVersion();
 describe.skipIf(!promtool)(`promtool (${promtool ?? 'not installed: apt-get install prometheus'})`, () => {
   it('passes `promtool check rules` on the PrometheusRule groups', () => {
-    const result = checkRules(rule.spec.groups);
+    const result = checkRules(groups);
     expect(result.ok, result.output).toBe(true);
-    expect(result.output).toContain(`SUCCESS: ${rule.spec.groups.flatMap((g) => g.rules).length} rules found`);
+    expect(result.output).toContain(`SUCCESS: ${alerts.length} rules found`);
   });
 
   it('parses every AnalysisTemplate query once Argo has substituted its arguments', () => {

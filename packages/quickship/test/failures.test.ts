@@ -1,0 +1,111 @@
+// Proof under failures, with load through the active Service and the ledger checked in the
+// database: kill -9 of an active instance (two replicas), a revision that never becomes ready
+// (the old one keeps serving; status says why once the progress deadline passes), and an engine
+// that goes away and comes back (it re-adopts the running instances).
+import { rmSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '@quickship/pglocal';
+import { runLoad, verifyPayments, describeLedger, outcomeLabel, isSuccess, type AttemptEvent, type LoadResult } from '@quickship/loadgen';
+import type { Engine } from '../src/engine/engine.ts';
+import { API_KEY, buildTestRepo, createDatabase, editRollout, healthy, startEngine, status, storedPayments, waitForEntry, type TestRepo } from './helpers/engine.ts';
+
+let repo: TestRepo;
+let db: { url: string; drop(): Promise<void> };
+let engine: Engine;
+let deployDir: string;
+let log: string[];
+let activePort: number;
+
+beforeAll(async () => {
+  db = await createDatabase('failures');
+  repo = await buildTestRepo();
+  activePort = await freePort();
+  ({ engine, deployDir, log } = await startEngine(repo, db.url, { activePort }));
+  await waitForEntry(engine, 'first revision Healthy', healthy, 150_000);
+}, 200_000);
+
+afterAll(async () => {
+  await engine?.stop();
+  await db?.drop();
+  if (repo) for (const dir of [repo.repoDir, repo.stateDir]) rmSync(dir, { recursive: true, force: true });
+});
+
+/** Runs `during` under steady payments load, then checks every attempt and the ledger. */
+async function underLoad(during: () => Promise<void>, retryConnectFailures = false): Promise<LoadResult['report']> {
+  const failures: AttemptEvent[] = [];
+  const stop = new AbortController();
+  const load = runLoad({
+    targets: `http://127.0.0.1:${activePort}`,
+    connections: 4,
+    durationMs: 240_000,
+    workload: { kind: 'payments', apiKey: API_KEY },
+    signal: stop.signal,
+    onAttempt: (event) => {
+      if (!isSuccess(event.outcome)) failures.push(event);
+    },
+  });
+  try {
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await during();
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  } finally {
+    stop.abort();
+  }
+  const { report, payments } = await load;
+  // Only an attempt that never reached a process may fail (refused connection): its retry with the same key must then succeed.
+  const unexpected = failures.filter((f) => !(retryConnectFailures && f.outcome.kind === 'transport' && f.outcome.phase === 'connect'));
+  expect(unexpected.map((f) => `${f.idempotencyKey} attempt ${f.attempt}: ${outcomeLabel(f.outcome)}`), log.slice(-30).join('\n')).toEqual([]);
+  expect(report.logical.failed).toBe(0);
+  expect(report.logical.succeeded).toBeGreaterThan(20);
+  const ledger = await verifyPayments({ target: `http://127.0.0.1:${activePort}`, apiKey: API_KEY, outcome: payments, stored: () => storedPayments(db.url), fetchEach: 50, allowForeign: true });
+  expect(ledger.ok, describeLedger(ledger)).toBe(true);
+  return report;
+}
+
+describe('failures under load', () => {
+  it('kill -9 of an active instance: no request fails, the instance restarts', async () => {
+    const report = await underLoad(async () => {
+      const [victim] = engine.instances().filter((i) => i.ready);
+      expect(victim?.pid).toBeDefined();
+      process.kill(victim!.pid!, 'SIGKILL');
+      await waitForEntry(engine, 'the killed instance restarted and ready', (e) => healthy(e) && e.view.revisions.some((r) => r.pods.some((p) => p.name === victim!.name && p.restarts === 1 && p.ready)));
+    });
+    console.log(`kill -9: ${report.logical.succeeded} payments, ${report.attempts.sent} attempts, 0 failed`);
+  }, 240_000);
+
+  it('a revision that never becomes ready: the old one keeps serving, the rollout says why', async () => {
+    const before = status(await engine.get('payments')).stableRS;
+    await underLoad(async () => {
+      editRollout(deployDir, (text) =>
+        text
+          .replace(/(name: APP_VERSION\n\s+value: )"[^"]*"/, '$1"never-ready"')
+          .replace('path: /readyz', 'path: /never-ready')
+          .replace('progressDeadlineSeconds: 180', 'progressDeadlineSeconds: 8'),
+      );
+      const degraded = await waitForEntry(engine, 'ProgressDeadlineExceeded', (e) => status(e).phase === 'Degraded');
+      expect(status(degraded).message).toMatch(/^ProgressDeadlineExceeded: ReplicaSet "payments-\w+" has timed out progressing/);
+      expect(status(degraded).blueGreen.activeSelector).toBe(before);
+      expect(degraded.view.revisions[0]!.markers).toEqual(['preview']);
+      // Each instance of the new revision says why it is not ready (once its readiness probe has run).
+      const why = await waitForEntry(engine, 'readiness failures shown', (e) => e.view.revisions[0]!.pods.every((p) => /HTTP probe failed with statuscode: 404/.test(p.message ?? '')));
+      expect(why.view.revisions[0]!.pods.every((p) => !p.ready)).toBe(true);
+      expect(status(why).blueGreen.activeSelector).toBe(before);
+    });
+    // Back to a template that works: the same spec as the stable revision is a fast rollback.
+    editRollout(deployDir, (text) => text.replace('"never-ready"', '"v1"').replace('path: /never-ready', 'path: /readyz').replace('progressDeadlineSeconds: 8', 'progressDeadlineSeconds: 180'));
+    await waitForEntry(engine, 'Healthy again on the stable revision', (e) => healthy(e) && status(e).currentPodHash === before);
+  }, 240_000);
+
+  it('an engine that goes away and comes back re-adopts its running instances', async () => {
+    const pids = engine.instances().filter((i) => i.ready).map((i) => i.pid).sort();
+    expect(pids).toHaveLength(2);
+    await underLoad(async () => {
+      await engine.detach();
+      // The Service port is closed while no engine runs: clients see refused connections and retry with the same key.
+      ({ engine } = await startEngine(repo, db.url, { activePort, deployDir }));
+      const adopted = await waitForEntry(engine, 'Healthy with adopted instances', (e) => healthy(e));
+      expect(adopted.view.revisions.flatMap((r) => r.pods).length).toBe(2);
+      expect(engine.instances().map((i) => i.pid).sort()).toEqual(pids);
+    }, true);
+  }, 240_000);
+});

@@ -1,0 +1,95 @@
+// The build stage's bundling step, run for real on this checkout (the exact command from the
+// Dockerfile, only --outdir moved), and the runtime stage's file layout assembled from the
+// Dockerfile's own COPY lines. Then the image's three entry points run as the cluster runs them:
+// migrate (the PreSync Job) on a fresh database, server (the Rollout), smoke (the analysis Job)
+// against it. Node here is the development runtime (20), the image runs the LTS in its FROM.
+import { spawn, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { dirname, join, posix } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '@quickship/pglocal';
+import { createEmptyDatabase, dropTestDatabase, MERCHANTS, PAYMENTS_API_KEYS } from '../../services/payments/test/support.ts';
+import { bundleStep, instructions, parseDockerfile } from './dockerfile-model.ts';
+
+const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const stages = parseDockerfile(readFileSync(join(repo, 'Dockerfile'), 'utf8'));
+const runtime = stages[stages.length - 1]!;
+const WORKDIR = '/app';
+
+describe('the image entry points, built by the Dockerfile bundle step', () => {
+  // The scratch /app lives under node_modules/.cache so that bare imports resolve from this
+  // checkout's node_modules, as they resolve from /app/node_modules in the image.
+  const scratch = join(repo, 'node_modules', '.cache', 'quickship-image-test');
+  mkdirSync(scratch, { recursive: true });
+  const app = mkdtempSync(join(scratch, 'app-'));
+  const { run, outdir, entries } = bundleStep(stages);
+  const entry = (name: string): string => join(app, entries.find((e) => e.name === name)!.output);
+  let databaseUrl = '';
+
+  beforeAll(async () => {
+    const build = spawnSync('bash', ['-euo', 'pipefail', '-c', run.content.replace(`--outdir=${outdir}`, `--outdir=${join(app, outdir)}`)], { cwd: repo, encoding: 'utf8', timeout: 60_000 });
+    expect(build.status, build.stderr).toBe(0);
+    // The runtime stage's other COPY --from=build lines (package.json, migrations) come from the repository.
+    for (const copy of instructions('COPY', [runtime]).filter((c) => c.flags.from === 'build')) {
+      const source = posix.relative(WORKDIR, copy.args[0]!);
+      if (source === outdir || source.startsWith(`${outdir}/`)) continue;
+      cpSync(join(repo, source), join(app, posix.relative(WORKDIR, posix.join(WORKDIR, copy.args[1]!))), { recursive: true });
+    }
+    databaseUrl = await createEmptyDatabase('image');
+  });
+
+  afterAll(async () => {
+    rmSync(app, { recursive: true, force: true });
+    if (databaseUrl) await dropTestDatabase(databaseUrl);
+  });
+
+  it('writes one bundle per entry point, importing only the payments dependencies', () => {
+    const dependencies = Object.keys((JSON.parse(readFileSync(join(repo, 'services/payments/package.json'), 'utf8')) as { dependencies: Record<string, string> }).dependencies);
+    for (const { output } of entries) {
+      const code = readFileSync(join(app, output), 'utf8');
+      const bare = [...code.matchAll(/^import\s[^'"]*["']([^'"]+)["'];?$/gm)].map((m) => m[1]!).filter((spec) => !spec.startsWith('node:') && !spec.startsWith('.'));
+      for (const spec of bare) expect(dependencies, `${output} imports ${spec}`).toContain(spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]);
+      expect(code).not.toMatch(/from ["']@quickship\//); // workspace code is bundled, not imported
+    }
+  });
+
+  it('migrate, then server, then smoke against it: each as the cluster runs it', async () => {
+    const env = { PATH: process.env.PATH, DATABASE_URL: databaseUrl };
+    const migrate = spawnSync(process.execPath, [entry('migrate')], { cwd: app, env, encoding: 'utf8', timeout: 30_000 });
+    expect(migrate.stderr).toBe('');
+    expect(migrate.stdout).toMatch(/applied 0001_/);
+    expect(migrate.status).toBe(0);
+
+    const port = await freePort();
+    const server = spawn(process.execPath, [entry('server')], { cwd: app, env: { ...env, PORT: String(port), HOST: '127.0.0.1', PAYMENTS_API_KEYS, LOG_LEVEL: 'warn', NODE_ENV: 'production' }, stdio: ['ignore', 'ignore', 'pipe'] });
+    let serverErr = '';
+    server.stderr.on('data', (chunk: Buffer) => (serverErr += chunk.toString()));
+    const exited = new Promise((resolve) => server.once('exit', resolve));
+    try {
+      const url = `http://127.0.0.1:${port}`;
+      const deadline = Date.now() + 20_000;
+      for (;;) {
+        expect(server.exitCode, serverErr).toBeNull();
+        const ready = await fetch(`${url}/readyz`).then((r) => r.status === 200, () => false);
+        if (ready) break;
+        expect(Date.now() < deadline, `server.mjs not ready within 20 s: ${serverErr}`).toBe(true);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      const smoke = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
+        const child = spawn(process.execPath, [entry('smoke')], { cwd: app, env: { PATH: process.env.PATH, TARGET_URL: url, SMOKE_API_KEY: MERCHANTS.acme.key }, stdio: ['ignore', 'pipe', 'inherit'] });
+        let stdout = '';
+        child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+        child.on('close', (code) => resolve({ code, stdout }));
+      });
+      expect(smoke.stdout).toMatch(/smoke: all \d+ checks passed/);
+      expect(smoke.code).toBe(0);
+    } finally {
+      server.kill('SIGTERM');
+      const timer = setTimeout(() => server.kill('SIGKILL'), 15_000);
+      await exited;
+      clearTimeout(timer);
+    }
+    expect(existsSync(join(app, 'services/payments/migrations'))).toBe(true);
+  });
+});
