@@ -51,6 +51,7 @@ describe('the image entry points, built by the Dockerfile bundle step', () => {
       const bare = [...code.matchAll(/^import\s[^'"]*["']([^'"]+)["'];?$/gm)].map((m) => m[1]!).filter((spec) => !spec.startsWith('node:') && !spec.startsWith('.'));
       for (const spec of bare) expect(dependencies, `${output} imports ${spec}`).toContain(spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]);
       expect(code).not.toMatch(/from ["']@quickship\//); // workspace code is bundled, not imported
+      if (output.endsWith('/server.mjs')) expect(bare).toContain('fastify');
     }
   });
 

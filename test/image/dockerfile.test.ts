@@ -147,3 +147,22 @@ describe('.dockerignore', () => {
     }
   });
 });
+
+describe('the rendered manifests run what the image holds', () => {
+  const deployFiles = existsSync(join(repo, 'deploy')) ? (readdirSync(join(repo, 'deploy'), { recursive: true }) as string[]).filter((file) => file.endsWith('.yaml')) : [];
+  const texts = deployFiles.map((file) => readFileSync(join(repo, 'deploy', file), 'utf8'));
+
+  it.skipIf(deployFiles.length === 0)('every entry point a Job or AnalysisTemplate names is a bundle the build stage writes', () => {
+    const outputs = bundle().entries.map((entry) => entry.output);
+    const named = new Set(texts.flatMap((text) => [...text.matchAll(/services\/payments\/dist\/[\w.-]+/g)].map((m) => m[0])));
+    expect([...named].sort()).toEqual(outputs.filter((output) => !output.endsWith('/server.mjs')).sort());
+  });
+
+  it.skipIf(deployFiles.length === 0)("every pod runs as the image's USER", () => {
+    const [uid, gid] = all('USER', [runtime]).at(-1)!.args[0]!.split(':');
+    const users = new Set(texts.flatMap((text) => [...text.matchAll(/runAsUser: (\d+)/g)].map((m) => m[1])));
+    const groups = new Set(texts.flatMap((text) => [...text.matchAll(/runAsGroup: (\d+)/g)].map((m) => m[1])));
+    expect([...users]).toEqual([uid]);
+    expect([...groups]).toEqual([gid]);
+  });
+});

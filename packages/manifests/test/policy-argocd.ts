@@ -31,11 +31,15 @@ describe('Argo CD Applications', () => {
     }
   });
 
-  it('has a root Application over deploy/argocd/apps, which holds every other Argo CD object', () => {
+  it('has a root Application over deploy/argocd (recursively, itself included), as Terraform bootstraps it', () => {
     const root = find<IApplication>(objects, 'Application', 'root');
-    expect(root.spec.source?.path).toBe('deploy/argocd/apps');
-    const underApps = objects.filter((o) => o.path.startsWith('deploy/argocd/apps/')).length;
-    expect(underApps).toBe(objects.length - 1);
+    expect(root.spec.source?.path).toBe('deploy/argocd');
+    expect(root.spec.source?.directory?.recurse).toBe(true);
+    expect(root.spec.project).toBe('default');
+    // Self-managed: its own file lies under the path it syncs, so it never prunes itself.
+    const rootFile = objects.find((o) => o.object.kind === 'Application' && o.object.metadata.name === 'root')?.path;
+    expect(rootFile?.startsWith(`${root.spec.source?.path}/`)).toBe(true);
+    expect(root.metadata?.finalizers).toEqual(['resources-finalizer.argocd.argoproj.io']);
   });
 
   it('points the payments Application at deploy/apps/payments, in its own project and namespace', () => {

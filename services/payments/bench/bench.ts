@@ -6,14 +6,15 @@
 // plus the WAL writer) and the load generator need the second core; measured in README.md.
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatReport, runLoad, type LoadReport } from '@quickship/loadgen';
-import { freePort, startPostgres, type PostgresCluster } from '@quickship/pglocal';
+import { startPostgres, type PostgresCluster } from '@quickship/pglocal';
+import { cpuAccountingAvailable, ownAndReapedChildrenCpuMs, ownCpuMs, postgresCpuMs, processesCpuMs } from './cpu-usage.ts';
 import { formatFigures, RATIO_FLOOR, verdictOf, type BenchFigures } from './figures.ts';
 import { runPgbenchInserts } from './pgbench.ts';
 import { migrate } from '@quickship/payments';
-import { REPO_ROOT, startService, type ServiceProcess } from './service-process.ts';
+import { REPO_ROOT, spawnServer, type ServerProcess } from '../test/support.ts';
 import { countStoredPayments } from './stored-payments.ts';
 
 class BenchSettingError extends Error {
@@ -56,7 +57,7 @@ async function main(): Promise<number> {
   process.once('SIGINT', () => stop.abort());
   const log = (line: string): void => console.log(`bench: ${line}`);
   let cluster: PostgresCluster | undefined;
-  const services: ServiceProcess[] = [];
+  const services: ServerProcess[] = [];
   try {
     log(`${availableParallelism()} cores; starting a private PostgreSQL`);
     cluster = await startPostgres({ dataDir: mkdtempSync(join(tmpdir(), 'quickship-bench-pg-')), ephemeral: true });
@@ -65,9 +66,9 @@ async function main(): Promise<number> {
 
     const apiKey = `sk_bench_${randomBytes(16).toString('hex')}`;
     const poolMax = settings.poolMax || Math.ceil(settings.connections / settings.instances);
-    const env = { DATABASE_URL: databaseUrl, DB_POOL_MAX: String(poolMax), PAYMENTS_API_KEYS: `bench:${apiKey}`, LOG_LEVEL: 'warn', SHUTDOWN_DELAY_MS: '0' };
-    for (let i = 0; i < settings.instances; i += 1) services.push(await startService(await freePort(), env));
-    const targets = services.map((s) => s.origin);
+    const env = { DB_POOL_MAX: String(poolMax), PAYMENTS_API_KEYS: `bench:${apiKey}`, LOG_LEVEL: 'warn', SHUTDOWN_DELAY_MS: '0' };
+    for (let i = 0; i < settings.instances; i += 1) services.push(await spawnServer({ databaseUrl, env }));
+    const targets = services.map((s) => s.url);
     log(`${settings.instances} service process(es) at ${targets.join(', ')}, DB_POOL_MAX=${poolMax}`);
 
     if (settings.warmupSeconds > 0) {
@@ -75,16 +76,32 @@ async function main(): Promise<number> {
       await runLoad({ targets, connections: settings.connections, durationMs: settings.warmupSeconds * 1000, workload: { kind: 'payments', apiKey, runId: 'warmup' }, signal: stop.signal });
     }
     log(`creating payments for ${settings.seconds} s with ${settings.connections} connections`);
+    const servicePids = services.map((s) => s.pid);
+    const cpu = cpuAccountingAvailable();
+    const before = cpu ? { service: processesCpuMs(servicePids), postgres: postgresCpuMs(cluster.dataDir), loadgen: ownCpuMs() } : undefined;
     const load = await runLoad({ targets, connections: settings.connections, durationMs: settings.seconds * 1000, workload: { kind: 'payments', apiKey, runId: 'bench' }, signal: stop.signal });
+    const paymentCpu = before && {
+      service: processesCpuMs(servicePids) - before.service,
+      postgres: postgresCpuMs(cluster.dataDir) - before.postgres,
+      loadgen: ownCpuMs() - before.loadgen,
+    };
+    const paymentsLoad = loadavg()[0]!;
     console.log(formatReport(load.report));
     const stored = await countStoredPayments(databaseUrl, 'lg_bench_');
     if (stored !== load.payments.succeeded.size) log(`WARNING: ${load.payments.succeeded.size} payments acknowledged but ${stored} stored with this run's keys`);
-    await Promise.all(services.splice(0).map((s) => s.stop()));
+    await Promise.all(services.splice(0).map((s) => s.kill()));
     if (stop.signal.aborted) return 130;
 
     log(`pgbench: single-row INSERT, ${settings.connections} clients, ${settings.seconds} s`);
+    const pgBefore = cpu ? { postgres: postgresCpuMs(cluster.dataDir), children: ownAndReapedChildrenCpuMs() - ownCpuMs() } : undefined;
     const pgbench = await runPgbenchInserts({ binDir: cluster.binDir, databaseUrl, clients: settings.connections, seconds: settings.seconds });
+    const insertCpu = pgBefore && {
+      postgres: postgresCpuMs(cluster.dataDir) - pgBefore.postgres,
+      pgbench: ownAndReapedChildrenCpuMs() - ownCpuMs() - pgBefore.children,
+    };
     const ratio = load.report.throughput.succeededPerSec / pgbench.tps;
+    const per = (ms: number, n: number): number => (n > 0 ? ms / n : 0);
+    const paid = load.report.logical.succeeded;
     const figures: BenchFigures = {
       seconds: settings.seconds,
       connections: settings.connections,
@@ -93,6 +110,11 @@ async function main(): Promise<number> {
       pgbench: { ...pgbench, clients: settings.connections },
       ratio,
       verdict: verdictOf(ratio),
+      cpuMsPer: paymentCpu && insertCpu ? {
+        payment: { service: per(paymentCpu.service, paid), postgres: per(paymentCpu.postgres, paid), loadgen: per(paymentCpu.loadgen, paid) },
+        insert: { postgres: per(insertCpu.postgres, pgbench.transactions), pgbench: per(insertCpu.pgbench, pgbench.transactions) },
+      } : undefined,
+      loadAverage: { payments: paymentsLoad, pgbench: loadavg()[0]! },
     };
     console.log(`\n${formatFigures(figures)}\n`);
     const outDir = join(REPO_ROOT, '.quickship', 'bench');
@@ -105,7 +127,7 @@ async function main(): Promise<number> {
     }
     return 0;
   } finally {
-    await Promise.all(services.map((s) => s.stop()));
+    await Promise.all(services.map((s) => s.kill()));
     await cluster?.stop();
   }
 }

@@ -22,6 +22,13 @@ export interface BenchFigures {
   readonly pgbench: { readonly tps: number; readonly transactions: number; readonly failedTransactions: number; readonly latencyAvgMs?: number; readonly clients: number };
   readonly ratio: number;
   readonly verdict: Verdict;
+  /** CPU milliseconds per payment / per pgbench insert, by part (Linux /proc; absent elsewhere). */
+  readonly cpuMsPer?: {
+    readonly payment: { readonly service: number; readonly postgres: number; readonly loadgen: number };
+    readonly insert: { readonly postgres: number; readonly pgbench: number };
+  };
+  /** 1-minute load average when each phase ended: the machine is shared, so context matters. */
+  readonly loadAverage: { readonly payments: number; readonly pgbench: number };
 }
 
 export type Verdict = 'goal met' | 'below goal' | 'below floor';
@@ -41,6 +48,14 @@ export function formatFigures(f: BenchFigures): string {
     ['pgbench insert TPS', `${fmt(f.pgbench.tps)}  (${f.pgbench.clients} clients, single-row INSERT, ${f.pgbench.transactions} transactions)`],
     ['ratio payments/s ÷ TPS', `${fmt(f.ratio, 3)}  — ${f.verdict} (goal ≥ ${RATIO_GOAL}, floor ${RATIO_FLOOR})`],
   ];
+  if (f.cpuMsPer) {
+    const { payment, insert } = f.cpuMsPer;
+    rows.push(
+      ['CPU ms per payment', `service ${fmt(payment.service, 3)} + postgres ${fmt(payment.postgres, 3)} + loadgen ${fmt(payment.loadgen, 3)}`],
+      ['CPU ms per insert', `postgres ${fmt(insert.postgres, 3)} + pgbench ${fmt(insert.pgbench, 3)}`],
+    );
+  }
+  rows.push(['load average (1 min)', `${fmt(f.loadAverage.payments, 2)} during payments, ${fmt(f.loadAverage.pgbench, 2)} during pgbench`]);
   const width = Math.max(...rows.map(([label]) => label.length));
   return rows.map(([label, value]) => `  ${label.padEnd(width)}  ${value}`).join('\n');
 }

@@ -74,13 +74,29 @@ describe('schemaSupport', () => {
 });
 
 describe('migrate', () => {
-  it('applies pending migrations once, records them, and is idempotent', async () => {
+  it('applies pending migrations once and is idempotent; refuses edited files; a failing migration rolls back entirely', async () => {
     const url = await emptyDatabase();
     expect(await schemaState(url)).toBeUndefined();
-    const first = await migrate(url);
-    expect(first).toEqual({ applied: ['0001_init.sql'], version: CODE_SCHEMA_VERSION });
+    expect(await migrate(url)).toEqual({ applied: ['0001_init.sql'], version: CODE_SCHEMA_VERSION });
     expect(await migrate(url)).toEqual({ applied: [], version: CODE_SCHEMA_VERSION });
     expect(await schemaState(url)).toEqual({ version: CODE_SCHEMA_VERSION, minCodeVersion: 0 });
+
+    // Forward-only: an applied file must never change.
+    const edited = copyOfMigrations();
+    appendFileSync(join(edited, '0001_init.sql'), '\n-- edited after release\n');
+    await expect(migrate(url, { migrationsDir: edited })).rejects.toThrow(/0001_init.sql was changed after it was applied/);
+
+    // A failing migration leaves nothing behind (one transaction); fixed, it applies.
+    const dir = copyOfMigrations();
+    writeFileSync(join(dir, '0002_add_note.sql'), 'ALTER TABLE payments ADD COLUMN note text;\nSELECT no_such_function();\n');
+    await expect(migrate(url, { migrationsDir: dir })).rejects.toThrow(/0002_add_note.sql failed/);
+    expect(await schemaState(url)).toEqual({ version: 1, minCodeVersion: 0 });
+    writeFileSync(join(dir, '0002_add_note.sql'), 'ALTER TABLE payments ADD COLUMN note text;\n');
+    expect(await migrate(url, { migrationsDir: dir })).toEqual({ applied: ['0002_add_note.sql'], version: 2 });
+    // The build that only knows 0001 still serves this schema (the next release's expand step)…
+    expect(schemaSupport(await schemaState(url), 1)).toEqual({ supported: true });
+    // …and its migrate run is a no-op, not a failure (a rollback re-runs the old release's Job).
+    expect(await migrate(url)).toEqual({ applied: [], version: 2 });
   });
 
   it('is safe when several instances migrate at once (advisory lock): each file runs exactly once', async () => {
@@ -88,28 +104,5 @@ describe('migrate', () => {
     const results = await Promise.all([migrate(url), migrate(url), migrate(url)]);
     expect(results.flatMap((r) => r.applied)).toEqual(['0001_init.sql']);
     expect(results.every((r) => r.version === CODE_SCHEMA_VERSION)).toBe(true);
-  });
-
-  it('refuses an applied migration whose file changed (forward-only)', async () => {
-    const url = await emptyDatabase();
-    await migrate(url);
-    const dir = copyOfMigrations();
-    appendFileSync(join(dir, '0001_init.sql'), '\n-- edited after release\n');
-    await expect(migrate(url, { migrationsDir: dir })).rejects.toThrow(/0001_init.sql was changed after it was applied/);
-  });
-
-  it('applies a new migration in the same transaction discipline, and rolls back a failing one entirely', async () => {
-    const url = await emptyDatabase();
-    await migrate(url);
-    const dir = copyOfMigrations();
-    writeFileSync(join(dir, '0002_broken.sql'), 'ALTER TABLE payments ADD COLUMN note text;\nSELECT no_such_function();\n');
-    await expect(migrate(url, { migrationsDir: dir })).rejects.toThrow(/0002_broken.sql failed/);
-    expect(await schemaState(url)).toEqual({ version: 1, minCodeVersion: 0 });
-    writeFileSync(join(dir, '0002_broken.sql'), 'ALTER TABLE payments ADD COLUMN note text;\n');
-    expect(await migrate(url, { migrationsDir: dir })).toEqual({ applied: ['0002_broken.sql'], version: 2 });
-    // The build that only knows 0001 still accepts this schema (the next release's expand step).
-    expect(schemaSupport(await schemaState(url), 1)).toEqual({ supported: true });
-    // …and an older build's migrate run is a no-op, not a failure (rollback runs the old Job).
-    expect(await migrate(url)).toEqual({ applied: [], version: 2 });
   });
 });

@@ -65,7 +65,7 @@ describe('fuzzing never yields a 5xx', () => {
         const headers = { ...auth, 'content-type': 'application/json', ...(key === null ? {} : { 'idempotency-key': key }) };
         await expectNo5xx(await t.app.inject({ method: 'POST', url: '/v1/payments', headers, payload: JSON.stringify(body) }));
       }),
-      { numRuns: 250 },
+      { numRuns: 150 },
     );
   });
 
@@ -75,7 +75,7 @@ describe('fuzzing never yields a 5xx', () => {
       fc.asyncProperty(fc.constantFrom(...paths), fc.jsonValue(), async (url, value) => {
         await expectNo5xx(await t.app.inject({ method: 'POST', url, headers: { ...auth, 'content-type': 'application/json' }, payload: JSON.stringify(value) ?? 'null' }));
       }),
-      { numRuns: 200 },
+      { numRuns: 100 },
     );
   });
 
@@ -84,7 +84,7 @@ describe('fuzzing never yields a 5xx', () => {
       fc.asyncProperty(fc.oneof(fc.string(), fc.uint8Array({ maxLength: 200 }).map((a) => Buffer.from(a).toString('latin1'))), fc.constantFrom('application/json', 'application/json; charset=utf-8', 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/octet-stream', 'application/JSON'), async (payload, type) => {
         await expectNo5xx(await t.app.inject({ method: 'POST', url: '/v1/payments', headers: { ...auth, 'content-type': type }, payload }));
       }),
-      { numRuns: 200 },
+      { numRuns: 100 },
     );
   });
 
@@ -95,7 +95,7 @@ describe('fuzzing never yields a 5xx', () => {
         const url = `/v1/payments/${segments.map(encodeURIComponent).join('/')}?${new URLSearchParams(query).toString()}`;
         await expectNo5xx(await t.app.inject({ method, url, headers: { ...auth, 'content-type': 'application/json' }, payload: method === 'POST' ? '{}' : undefined }));
       }),
-      { numRuns: 200 },
+      { numRuns: 100 },
     );
   });
 });

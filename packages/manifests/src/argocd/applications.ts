@@ -11,22 +11,24 @@ import { automatedSync, RESOURCES_FINALIZER, SERVER_SIDE_DIFF } from './sync.ts'
 export const ROOT_APP = 'root';
 
 /** Paths inside the repository, relative to the repository root. */
-export function repoPaths(env: EnvironmentConfig): { apps: string; payments: string; platform: string } {
-  return { apps: `${env.outputDir}/argocd/apps`, payments: `${env.outputDir}/apps/payments`, platform: `${env.outputDir}/platform` };
+export function repoPaths(env: EnvironmentConfig): { argocd: string; payments: string; platform: string } {
+  return { argocd: `${env.outputDir}/argocd`, payments: `${env.outputDir}/apps/payments`, platform: `${env.outputDir}/platform` };
 }
 
 /**
- * The root Application, applied once by Terraform's Argo CD bootstrap. It lives in the built-in
- * "default" project because the projects it creates do not exist yet when it is first applied.
- * No finalizer: deleting the root must not cascade into the whole platform.
+ * The root Application (app of apps) over deploy/argocd, recursively — its own file included, so
+ * once Terraform's bootstrap (infra/argocd.tf, same name, path and project) has created it, it
+ * manages itself from Git. It lives in the built-in "default" project because the projects it
+ * creates do not exist when it is first applied. Its finalizer makes `kubectl delete` of the root
+ * cascade, so the AWS Load Balancer Controller deletes the ALB before Terraform destroys the VPC.
  */
 export function rootApplication(env: EnvironmentConfig, argocd: ArgoCdConfig): KubeObject {
   return validated(
     new Application({
-      metadata: { name: ROOT_APP, namespace: argocd.namespace, labels: labels('argocd') },
+      metadata: { name: ROOT_APP, namespace: argocd.namespace, labels: labels('argocd'), finalizers: [RESOURCES_FINALIZER] },
       spec: {
         project: 'default',
-        source: { repoURL: argocd.repoURL, targetRevision: argocd.targetRevision, path: repoPaths(env).apps },
+        source: { repoURL: argocd.repoURL, targetRevision: argocd.targetRevision, path: repoPaths(env).argocd, directory: { recurse: true } },
         destination: { server: argocd.clusterServer, namespace: argocd.namespace },
         syncPolicy: automatedSync([]),
       },

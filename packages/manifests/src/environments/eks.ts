@@ -14,10 +14,15 @@ export const eks = defineEnvironment(base, {
   // Must equal Terraform's region (var.region); the ECR host in images.json is checked against it.
   aws: { region: 'eu-west-1' },
   ingress: { host: 'payments.example.com', scheme: 'internet-facing', deregistrationDelaySeconds: 30 },
-  externalSecrets: { store: 'aws-secrets-manager', remoteKey: 'quickship/payments', refreshInterval: '1h' },
+  // Secret names as Terraform creates them (infra/secrets.tf, prefix var.app_secrets_prefix).
+  externalSecrets: {
+    store: 'aws-secrets-manager',
+    remoteKeys: { DATABASE_URL: 'quickship/payments/database-url', PAYMENTS_API_KEYS: 'quickship/payments/api-keys' },
+    refreshInterval: '1h',
+  },
   argocd: {
     namespace: 'argocd',
-    // This repository; Terraform's Argo CD bootstrap must use the same URL.
+    // This repository: must equal Terraform's var.gitops_repo_url (the root Application it bootstraps).
     repoURL: 'https://github.com/example/quickship.git',
     targetRevision: 'main',
     clusterServer: 'https://kubernetes.default.svc',

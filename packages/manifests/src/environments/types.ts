@@ -144,8 +144,12 @@ export interface IngressConfig {
 export interface ExternalSecretsConfig {
   /** ClusterSecretStore name. Default "aws-secrets-manager". */
   readonly store: string;
-  /** AWS Secrets Manager secret holding the JSON keys DATABASE_URL and PAYMENTS_API_KEYS. Default "quickship/payments". */
-  readonly remoteKey: string;
+  /**
+   * AWS Secrets Manager secret (plain string value) of each Secret key. Default: Terraform's
+   * infra/secrets.tf names under var.app_secrets_prefix, the only prefix ESO's role may read:
+   * DATABASE_URL ← "quickship/payments/database-url", PAYMENTS_API_KEYS ← "quickship/payments/api-keys".
+   */
+  readonly remoteKeys: { readonly DATABASE_URL: string; readonly PAYMENTS_API_KEYS: string };
   /** Default "1h". */
   readonly refreshInterval: string;
 }

@@ -11,7 +11,9 @@ export function configMap(env: EnvironmentConfig): KubeObject {
   return validated(new ConfigMap({ metadata: { name: NAMES.configMap, namespace: env.namespace, labels: labels() }, data: settingsData(env) }));
 }
 
-function secretFromAws(env: EnvironmentConfig, store: ExternalSecretsConfig, name: string, keys: readonly string[], annotations: Record<string, string>): KubeObject {
+type SecretKey = keyof ExternalSecretsConfig['remoteKeys'];
+
+function secretFromAws(env: EnvironmentConfig, store: ExternalSecretsConfig, name: string, keys: readonly SecretKey[], annotations: Record<string, string>): KubeObject {
   return externalSecret({
     metadata: { name, namespace: env.namespace, labels: labels(), annotations: { [ARGOCD.syncOptions]: ARGOCD.skipDryRun, ...annotations } },
     spec: {
@@ -19,7 +21,8 @@ function secretFromAws(env: EnvironmentConfig, store: ExternalSecretsConfig, nam
       secretStoreRef: { kind: 'ClusterSecretStore', name: store.store },
       // Owner: the Secret is deleted with its ExternalSecret, never left behind stale.
       target: { name, creationPolicy: 'Owner' },
-      data: keys.map((key) => ({ secretKey: key, remoteRef: { key: store.remoteKey, property: key } })),
+      // Each AWS secret holds the plain value (no JSON property).
+      data: keys.map((key) => ({ secretKey: key, remoteRef: { key: store.remoteKeys[key] } })),
     },
   });
 }

@@ -8,7 +8,7 @@ import { dirname, join, relative } from 'node:path';
 /** A repository-relative path and its new content; `undefined` deletes the file. */
 export type FileChange = readonly [path: string, content: string | undefined];
 
-/** The changes that turn what is on disk under `ownedDirs` (plus `extra` files) into `wanted`. */
+/** The changes that make the disk match `wanted`; files under `ownedDirs` that `wanted` lacks are deleted. */
 export async function diffTree(repoDir: string, ownedDirs: readonly string[], wanted: ReadonlyMap<string, string>): Promise<FileChange[]> {
   const changes: FileChange[] = [];
   const onDisk = new Set<string>();

@@ -11,8 +11,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkLedger, describeLedger, isSuccess, runLoad, settlePayments, type AttemptEvent } from '@quickship/loadgen';
 import { migrate } from '@quickship/payments';
-import { freePort, startPostgres, type PostgresCluster } from '@quickship/pglocal';
-import { startService, type ServiceProcess } from '../../bench/service-process.ts';
+import { startPostgres, type PostgresCluster } from '@quickship/pglocal';
+import { spawnServer, type ServerProcess } from '../support.ts';
 import { keyResponseMismatches, readStoredLedger } from './ledger-db.ts';
 import { firstAfter, pollReadiness } from './probes.ts';
 
@@ -25,30 +25,31 @@ const OUTAGE_MS = 2_500;
 
 describe('PostgreSQL stops and restarts under load', () => {
   let cluster: PostgresCluster | undefined;
-  let service: ServiceProcess | undefined;
+  let service: ServerProcess | undefined;
   let databaseUrl = '';
 
   beforeAll(async () => {
     cluster = await startPostgres({ dataDir: mkdtempSync(join(tmpdir(), 'quickship-ops-pg-')), ephemeral: true });
     databaseUrl = await cluster.createDatabase('payments_ops');
     await migrate(databaseUrl);
-    service = await startService(await freePort(), { DATABASE_URL: databaseUrl, PAYMENTS_API_KEYS: `${MERCHANT}:${API_KEY}`, LOG_LEVEL: 'warn', DB_POOL_MAX: '8', SHUTDOWN_DELAY_MS: '0' });
+    service = await spawnServer({ databaseUrl, env: { PAYMENTS_API_KEYS: `${MERCHANT}:${API_KEY}`, LOG_LEVEL: 'warn', DB_POOL_MAX: '8', SHUTDOWN_DELAY_MS: '0' } });
   });
   afterAll(async () => {
-    await service?.stop(2000);
+    await service?.kill();
     await cluster?.stop();
   });
 
   it('answers 503 JSON fast while the database is down, recovers, and loses or duplicates nothing', async () => {
     const svc = service!;
+    const hasExited = (): boolean => svc.child.exitCode !== null || svc.child.signalCode !== null;
     const db = cluster!;
     const events: AttemptEvent[] = [];
     const stopLoad = new AbortController();
-    const readiness = pollReadiness(svc.origin, 100);
+    const readiness = pollReadiness(svc.url, 100);
     // The client's own policy: same key, backoff 25..400 ms, 5 attempts; what is still failed
     // after the outage is settled below with the same keys.
     const load = runLoad({
-      targets: svc.origin, connections: 8, durationMs: 20_000, signal: stopLoad.signal,
+      targets: svc.url, connections: 8, durationMs: 20_000, signal: stopLoad.signal,
       workload: { kind: 'payments', apiKey: API_KEY, runId: 'pgrestart' }, onAttempt: (e) => events.push(e),
     });
 
@@ -57,12 +58,12 @@ describe('PostgreSQL stops and restarts under load', () => {
     const haltedAt = Date.now();
     await db.halt('fast');
     await sleep(OUTAGE_MS);
-    if (svc.hasExited()) stopLoad.abort();
+    if (hasExited()) stopLoad.abort();
     const restartAt = Date.now();
     await db.restart();
     const restartedAt = Date.now();
     const deadline = Date.now() + 15_000;
-    while (!firstAfter(readiness.samples, restartAt, (s) => s.status === 200) && Date.now() < deadline && !svc.hasExited()) await sleep(100);
+    while (!firstAfter(readiness.samples, restartAt, (s) => s.status === 200) && Date.now() < deadline && !hasExited()) await sleep(100);
     const recoveredAt = firstAfter(readiness.samples, restartAt, (s) => s.status === 200)?.at;
     await sleep(1500); // steady traffic again after recovery
     stopLoad.abort();
@@ -79,7 +80,7 @@ describe('PostgreSQL stops and restarts under load', () => {
     }));
 
     // The service rides out the outage in-process (no crash, no restart by a supervisor).
-    expect(svc.hasExited(), `the service process died during the outage:\n${svc.output().slice(-3000)}`).toBe(false);
+    expect(hasExited(), `the service process died during the outage:\n${svc.output().slice(-3000)}`).toBe(false);
 
     // Readiness: 503 within a couple of probes of the crash, 200 again after the restart.
     const notReady = firstAfter(readiness.samples, haltedAt, (s) => s.status === 503);
@@ -99,7 +100,7 @@ describe('PostgreSQL stops and restarts under load', () => {
     expect(events.filter((e) => isSuccess(e.outcome) && e.startedAt > recoveredAt!).length).toBeGreaterThan(20);
 
     // Payments that ran out of retries during the outage complete with their own keys.
-    const settled = await settlePayments({ targets: svc.origin, apiKey: API_KEY, payments: payments.failed });
+    const settled = await settlePayments({ targets: svc.url, apiKey: API_KEY, payments: payments.failed });
     expect(settled.report.logical).toMatchObject({ succeeded: payments.failed.length, failed: 0 });
 
     // No payment lost, none duplicated: every key ever sent has exactly one payment, the one its

@@ -14,9 +14,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkLedger, describeLedger, isSuccess, runLoad, settlePayments, type AttemptEvent } from '@quickship/loadgen';
-import { freePort } from '@quickship/pglocal';
-import { startService, type ServiceProcess } from '../../bench/service-process.ts';
-import { createMigratedDatabase, requireAdminUrl } from './database.ts';
+import { createTestDatabase, spawnServer, type ServerProcess } from '../support.ts';
 import { keyResponseMismatches, readStoredLedger } from './ledger-db.ts';
 import { firstAfter, pollReadiness, probeListener } from './probes.ts';
 
@@ -31,30 +29,30 @@ const UNREAD_WINDOW_MS = 150;
 
 describe('SIGTERM under steady load', () => {
   let databaseUrl = '';
-  const services: ServiceProcess[] = [];
-  const env = (): Record<string, string> => ({
-    DATABASE_URL: databaseUrl, PAYMENTS_API_KEYS: `${MERCHANT}:${API_KEY}`, LOG_LEVEL: 'warn', DB_POOL_MAX: '16',
+  const services: ServerProcess[] = [];
+  const env = {
+    PAYMENTS_API_KEYS: `${MERCHANT}:${API_KEY}`, LOG_LEVEL: 'warn', DB_POOL_MAX: '16',
     SHUTDOWN_DELAY_MS: String(SHUTDOWN_DELAY_MS), SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS),
-  });
+  };
 
   beforeAll(async () => {
-    databaseUrl = await createMigratedDatabase(requireAdminUrl(), 'ops_sigterm');
-    services.push(await startService(await freePort(), { ...env(), FAULT_LATENCY_MS: String(FAULT_LATENCY_MS) }));
+    databaseUrl = await createTestDatabase('ops_sigterm');
+    services.push(await spawnServer({ databaseUrl, env: { ...env, FAULT_LATENCY_MS: String(FAULT_LATENCY_MS) } }));
   });
   afterAll(async () => {
-    await Promise.all(services.map((s) => s.stop(2000)));
+    await Promise.all(services.map((s) => s.kill()));
   });
 
   it('finishes in-flight requests, serves during the delay, closes keep-alive after responses, exits 0', async () => {
     const svc = services[0]!;
     const events: AttemptEvent[] = [];
     const stopLoad = new AbortController();
-    const readiness = pollReadiness(svc.origin, 50);
-    const listener = probeListener(Number(new URL(svc.origin).port), 10);
+    const readiness = pollReadiness(svc.url, 50);
+    const listener = probeListener(svc.port, 10);
 
     // Raw outcomes (maxAttempts 1): a retry would hide what happened to the first attempt.
     const load = runLoad({
-      targets: svc.origin, connections: 16, durationMs: 15_000, signal: stopLoad.signal,
+      targets: svc.url, connections: 16, durationMs: 15_000, signal: stopLoad.signal,
       workload: { kind: 'payments', apiKey: API_KEY, runId: 'sigterm' }, retry: { maxAttempts: 1 },
       onAttempt: (e) => events.push(e),
     });
@@ -113,9 +111,9 @@ describe('SIGTERM under steady load', () => {
     expect(keyResponseMismatches(stored)).toEqual([]);
 
     // What a router does with them: the same keys on another instance create each payment once.
-    const next = await startService(await freePort(), env());
+    const next = await spawnServer({ databaseUrl, env });
     services.push(next);
-    const settled = await settlePayments({ targets: next.origin, apiKey: API_KEY, payments: payments.failed });
+    const settled = await settlePayments({ targets: next.url, apiKey: API_KEY, payments: payments.failed });
     expect(settled.report.logical).toMatchObject({ succeeded: payments.failed.length, failed: 0 });
     const all = new Map([...payments.succeeded, ...settled.payments.succeeded]);
     const final = checkLedger({ succeeded: all, attemptedKeys: payments.attemptedKeys, stored: (await readStoredLedger(databaseUrl, MERCHANT)).payments });
