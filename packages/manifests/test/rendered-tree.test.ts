@@ -7,3 +7,4 @@ import './policy-observability.ts';
 import './policy-argocd.ts';
 import './local-environment.ts';
 import './engine-compat.ts';
+import './terraform-contract.ts';

@@ -73,7 +73,7 @@ CREATE INDEX refunds_payment_seq ON refunds (payment_id, seq DESC);
 
 -- Stripe-style idempotency keys (see docs/idempotency.md). A row is written only in the same
 -- transaction as the request's effects, together with the exact response bytes, so a row always
--- means "finished"; a request in flight is marked by a session advisory lock instead.
+-- means "finished"; a request in flight is marked by an advisory lock on the key instead.
 CREATE TABLE idempotency_keys (
   id                   bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   merchant_id          text        NOT NULL,

@@ -172,19 +172,42 @@ describe('misuse', () => {
 });
 
 describe('in flight and failures', () => {
-  it('a retry while the first request is executing is 409; afterwards it replays', async () => {
+  /**
+   * Makes a create request with `key` stop midway: a transaction of the test's own inserts the
+   * same key row and keeps it uncommitted, so the request, holding the key's lock, waits on it.
+   */
+  async function blockKey(key: string): Promise<{ waiting: () => Promise<number>; release: () => Promise<void> }> {
+    const blocker = await t.pool.connect();
+    await blocker.query('BEGIN');
+    await blocker.query("INSERT INTO idempotency_keys (merchant_id, idempotency_key, request_method, request_path, request_fingerprint, response_code, response_body) VALUES ('acme', $1, 'POST', '/blocker', 'x', 500, '{}')", [key]);
+    return {
+      // The pid of the request's backend once it waits for the blocker.
+      async waiting() {
+        for (let i = 0; i < 100; i++) {
+          const { rows } = await t.pool.query<{ pid: number }>(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%pg_try_advisory_xact_lock%'",
+          );
+          if (rows[0]) return rows[0].pid;
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+        throw new Error('the request never reached the key insert');
+      },
+      async release() {
+        await blocker.query('ROLLBACK');
+        blocker.release();
+      },
+    };
+  }
+
+  it('a create retried while the first is executing is 409; afterwards it replays', async () => {
     const key = newKey();
-    let entered!: () => void;
-    const inside = new Promise<void>((resolve) => (entered = resolve));
-    let release!: () => void;
-    gate = { entered, release: new Promise<void>((resolve) => (release = resolve)) };
+    const blocked = await blockKey(key);
     const first = send('/v1/payments', paymentBody({ amount: 7007 }), key);
-    await inside;
-    gate = undefined;
+    await blocked.waiting();
     const concurrent = await send('/v1/payments', paymentBody({ amount: 7007 }), key);
     expect(concurrent.statusCode).toBe(409);
     expect(concurrent.json().error).toMatchObject({ type: 'idempotency_error', code: 'idempotency_key_in_use' });
-    release();
+    await blocked.release();
     const original = await first;
     expect(original.statusCode).toBe(201);
     const replay = await send('/v1/payments', paymentBody({ amount: 7007 }), key);
@@ -192,19 +215,55 @@ describe('in flight and failures', () => {
     expect(await paymentsWithAmount(7007)).toBe(1);
   });
 
-  it('a create whose connection dies after taking the key leaves nothing; the retry completes it', async () => {
+  it('a create whose connection dies midway leaves nothing; the retry completes it', async () => {
     const key = newKey();
-    killAfterKeyLocked = true;
-    const crashed = await send('/v1/payments', paymentBody({ amount: 7008 }), key);
+    const blocked = await blockKey(key);
+    const crashing = send('/v1/payments', paymentBody({ amount: 7008 }), key);
+    await t.pool.query('SELECT pg_terminate_backend($1)', [await blocked.waiting()]);
+    const crashed = await crashing;
+    await blocked.release();
     expect(crashed.statusCode).toBe(503);
     expect(crashed.json().error).toMatchObject({ type: 'api_error', code: 'database_unavailable' });
     expect(await paymentsWithAmount(7008)).toBe(0);
     expect(await keyRows(key)).toBe(0);
-    // The dead session's advisory lock went with it: no 409, the retry executes.
+    // The dead transaction's lock went with it: no 409, the retry executes.
     const retry = await send('/v1/payments', paymentBody({ amount: 7008 }), key);
     expect(retry.statusCode).toBe(201);
     expect(retry.headers['idempotent-replayed']).toBeUndefined();
     expect(await paymentsWithAmount(7008)).toBe(1);
+  });
+
+  it('a refund retried while the first is executing is 409; afterwards it replays', async () => {
+    const payment = (await send('/v1/payments', paymentBody({ amount: 7011 }), undefined)).json();
+    const key = newKey();
+    let entered!: () => void;
+    const inside = new Promise<void>((resolve) => (entered = resolve));
+    let release!: () => void;
+    gate = { entered, release: new Promise<void>((resolve) => (release = resolve)) };
+    const first = send(`/v1/payments/${payment.id}/refunds`, { amount: 11 }, key);
+    await inside;
+    gate = undefined;
+    const concurrent = await send(`/v1/payments/${payment.id}/refunds`, { amount: 11 }, key);
+    expect(concurrent.statusCode).toBe(409);
+    expect(concurrent.json().error).toMatchObject({ type: 'idempotency_error', code: 'idempotency_key_in_use' });
+    release();
+    const original = await first;
+    expect(original.statusCode).toBe(201);
+    const replay = await send(`/v1/payments/${payment.id}/refunds`, { amount: 11 }, key);
+    expect([replay.statusCode, replay.headers['idempotent-replayed'], replay.body]).toEqual([201, 'true', original.body]);
+    expect(await count('SELECT amount_refunded AS n FROM payments WHERE id = $1', [payment.id])).toBe(11);
+  });
+
+  it('a capture whose connection dies after taking the key leaves nothing; the retry completes it', async () => {
+    const payment = (await send('/v1/payments', paymentBody({ amount: 7012, capture_method: 'manual' }), undefined)).json();
+    const key = newKey();
+    killAfterKeyLocked = true;
+    const crashed = await send(`/v1/payments/${payment.id}/capture`, {}, key);
+    expect(crashed.statusCode).toBe(503);
+    expect(await keyRows(key)).toBe(0);
+    const retry = await send(`/v1/payments/${payment.id}/capture`, {}, key);
+    expect(retry.statusCode).toBe(200);
+    expect(retry.json()).toMatchObject({ status: 'succeeded', amount_captured: 7012 });
   });
 
   it('a refund whose connection dies before COMMIT writes neither refund nor amount; the retry completes it', async () => {
@@ -223,8 +282,9 @@ describe('in flight and failures', () => {
   });
 
   it('the pool gives back healthy connections afterwards (no lock or transaction leaks)', async () => {
+    const payment = (await send('/v1/payments', paymentBody({ amount: 7010 }), undefined)).json();
     const keys = Array.from({ length: 15 }, newKey);
-    const responses = await Promise.all(keys.map((key) => send('/v1/payments', paymentBody({ amount: 7010 }), key)));
+    const responses = await Promise.all(keys.map((key) => send(`/v1/payments/${payment.id}/refunds`, { amount: 1 }, key)));
     expect(responses.map((r) => r.statusCode)).toEqual(keys.map(() => 201));
     const { rows } = await t.pool.query("SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())");
     // Unlocks run right after each response; give them a moment.

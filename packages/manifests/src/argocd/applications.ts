@@ -1,6 +1,6 @@
 // The Applications: the root (app of apps over deploy/argocd/apps), payments, and the
 // platform's cluster-wide configuration (deploy/platform).
-import { Application } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application';
+import { Application, type IApplication } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application';
 import type { ArgoCdConfig, EnvironmentConfig } from '../environments/types.ts';
 import { validated, type KubeObject } from '../k8s/object.ts';
 import { ARGOCD, labels, NAMES } from '../payments/names.ts';
@@ -36,47 +36,58 @@ export function rootApplication(env: EnvironmentConfig, argocd: ArgoCdConfig): K
   );
 }
 
-export function paymentsApplication(env: EnvironmentConfig, argocd: ArgoCdConfig): KubeObject {
+/** An Application over a folder of this repository, synced automatically. */
+function gitApplication(
+  argocd: ArgoCdConfig,
+  app: { name: string; wave: string; project: string; path: string; namespace: string; syncOptions: readonly string[] },
+  extra: Pick<IApplication['spec'], 'ignoreDifferences'> = {},
+): KubeObject {
   return validated(
     new Application({
       metadata: {
-        name: 'payments',
+        name: app.name,
         namespace: argocd.namespace,
         labels: labels('argocd'),
-        annotations: { [ARGOCD.syncWave]: '0', ...SERVER_SIDE_DIFF },
+        annotations: { [ARGOCD.syncWave]: app.wave, ...SERVER_SIDE_DIFF },
         finalizers: [RESOURCES_FINALIZER],
       },
       spec: {
-        project: PROJECTS.payments,
-        source: { repoURL: argocd.repoURL, targetRevision: argocd.targetRevision, path: repoPaths(env).payments },
-        destination: { server: argocd.clusterServer, namespace: env.namespace },
-        // The Namespace is part of the tree (with its Pod Security labels) and is created before
-        // PreSync hooks, so no CreateNamespace. PruneLast: delete only after the new objects are healthy.
-        syncPolicy: automatedSync(['PruneLast=true', 'ServerSideApply=true', 'RespectIgnoreDifferences=true']),
-        // The HorizontalPodAutoscaler owns the replica count once it runs.
-        ignoreDifferences: [{ group: 'argoproj.io', kind: 'Rollout', name: NAMES.rollout, jsonPointers: ['/spec/replicas'] }],
+        project: app.project,
+        source: { repoURL: argocd.repoURL, targetRevision: argocd.targetRevision, path: app.path },
+        destination: { server: argocd.clusterServer, namespace: app.namespace },
+        syncPolicy: automatedSync(app.syncOptions),
+        ...extra,
       },
     }),
   );
 }
 
+export function paymentsApplication(env: EnvironmentConfig, argocd: ArgoCdConfig): KubeObject {
+  return gitApplication(
+    argocd,
+    {
+      name: 'payments',
+      wave: '0',
+      project: PROJECTS.payments,
+      path: repoPaths(env).payments,
+      namespace: env.namespace,
+      // The Namespace is part of the tree (with its Pod Security labels) and is created before
+      // PreSync hooks, so no CreateNamespace. PruneLast: delete only after the new objects are healthy.
+      syncOptions: ['PruneLast=true', 'ServerSideApply=true', 'RespectIgnoreDifferences=true'],
+    },
+    // The HorizontalPodAutoscaler owns the replica count once it runs.
+    { ignoreDifferences: [{ group: 'argoproj.io', kind: 'Rollout', name: NAMES.rollout, jsonPointers: ['/spec/replicas'] }] },
+  );
+}
+
 /** The ClusterSecretStore, once the External Secrets CRDs exist (retried until they do). */
 export function platformConfigApplication(env: EnvironmentConfig, argocd: ArgoCdConfig): KubeObject {
-  return validated(
-    new Application({
-      metadata: {
-        name: 'platform-config',
-        namespace: argocd.namespace,
-        labels: labels('argocd'),
-        annotations: { [ARGOCD.syncWave]: '-1', ...SERVER_SIDE_DIFF },
-        finalizers: [RESOURCES_FINALIZER],
-      },
-      spec: {
-        project: PROJECTS.platform,
-        source: { repoURL: argocd.repoURL, targetRevision: argocd.targetRevision, path: repoPaths(env).platform },
-        destination: { server: argocd.clusterServer, namespace: CHARTS.externalSecrets.namespace },
-        syncPolicy: automatedSync(['ServerSideApply=true']),
-      },
-    }),
-  );
+  return gitApplication(argocd, {
+    name: 'platform-config',
+    wave: '-1',
+    project: PROJECTS.platform,
+    path: repoPaths(env).platform,
+    namespace: CHARTS.externalSecrets.namespace,
+    syncOptions: ['ServerSideApply=true'],
+  });
 }

@@ -13,6 +13,14 @@ export const eks = defineEnvironment(base, {
   },
   // Must equal Terraform's region (var.region); the ECR host in images.json is checked against it.
   aws: { region: 'eu-west-1' },
+  // Terraform's subnets of var.vpc_cidr 10.0.0.0/16 (infra/main.tf): the internet-facing ALB's
+  // nodes sit in the public subnets (cidrsubnet(vpc, 8, 48+k)), RDS in the database subnets
+  // (cidrsubnet(vpc, 8, 56+k)). Narrower than the VPC CIDR, which with the VPC CNI also holds
+  // every pod of the cluster. test/terraform-contract.ts checks these against infra/main.tf.
+  network: {
+    loadBalancerCidrs: ['10.0.48.0/24', '10.0.49.0/24', '10.0.50.0/24'],
+    databaseCidrs: ['10.0.56.0/24', '10.0.57.0/24', '10.0.58.0/24'],
+  },
   ingress: { host: 'payments.example.com', scheme: 'internet-facing', deregistrationDelaySeconds: 30 },
   // Secret names as Terraform creates them (infra/secrets.tf, prefix var.app_secrets_prefix).
   externalSecrets: {

@@ -89,9 +89,9 @@ export interface SettingsConfig {
 }
 
 export interface NetworkConfig {
-  /** Where load-balancer traffic comes from (ALB target-type ip: the VPC CIDR). Default ["10.0.0.0/16"]. */
+  /** Where load-balancer traffic comes from (ALB target-type ip: its subnets). Default ["10.0.0.0/16"]; eks: the public subnets. */
   readonly loadBalancerCidrs: readonly string[];
-  /** Where PostgreSQL lives (RDS in the VPC). Default ["10.0.0.0/16"]. */
+  /** Where PostgreSQL lives. Default ["10.0.0.0/16"]; eks: the database subnets. */
   readonly databaseCidrs: readonly string[];
   /** Default 5432. */
   readonly databasePort: number;

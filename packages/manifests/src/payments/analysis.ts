@@ -8,7 +8,7 @@ import type { EnvironmentConfig, MonitoringConfig } from '../environments/types.
 import type { ImageReference } from '../images.ts';
 import { validated, type KubeObject } from '../k8s/object.ts';
 import { ARGOCD, ENTRYPOINT_ARGS, labels, NAMES, POD_TEMPLATE_HASH_ARG, POD_TEMPLATE_HASH_METRIC_LABEL, serviceUrl, SMOKE_POD } from './names.ts';
-import { hardenedPodSpec, secretEnv, valueEnv } from './pod.ts';
+import { entrypointJobSpec, secretEnv, valueEnv } from './pod.ts';
 import { API_ROUTES, errorRatio, latencyQuantile } from './promql.ts';
 
 type Metric = IAnalysisTemplate['spec']['metrics'][number];
@@ -31,28 +31,17 @@ function template(env: EnvironmentConfig, name: string, spec: IAnalysisTemplate[
 }
 
 export function smokeTemplate(env: EnvironmentConfig, image: ImageReference): KubeObject {
-  const jobSpec = {
+  const jobSpec = entrypointJobSpec(env, image, {
+    container: 'smoke',
+    podName: SMOKE_POD,
+    args: ENTRYPOINT_ARGS.smoke,
+    // The smoke program uses the first merchant key of PAYMENTS_API_KEYS.
+    env: [valueEnv('TARGET_URL', smokeTarget(env)), secretEnv('PAYMENTS_API_KEYS', NAMES.secret)],
+    resources: { requests: { cpu: '50m', memory: '96Mi' }, limits: { cpu: '500m', memory: '256Mi' } },
+    // A failed smoke run fails the analysis; a retry would only hide a flaky revision.
     backoffLimit: 0,
     activeDeadlineSeconds: env.analysis.smokeDeadlineSeconds,
-    template: {
-      metadata: { labels: labels(SMOKE_POD) },
-      spec: hardenedPodSpec(
-        [
-          {
-            name: 'smoke',
-            // The release's image, from the same images.json entry as the Rollout.
-            image: image.full,
-            imagePullPolicy: env.rollout.imagePullPolicy,
-            args: [...ENTRYPOINT_ARGS.smoke],
-            // The smoke program uses the first merchant key of PAYMENTS_API_KEYS.
-            env: [valueEnv('TARGET_URL', smokeTarget(env)), secretEnv('PAYMENTS_API_KEYS', NAMES.secret)],
-            resources: { requests: { cpu: '50m', memory: '96Mi' }, limits: { cpu: '500m', memory: '256Mi' } },
-          },
-        ],
-        { restartPolicy: 'Never' },
-      ),
-    },
-  };
+  });
   // The job provider's spec is a batch/v1 JobSpec; the Argo model keeps it loose, so check it here.
   validated(new Job({ metadata: { name: NAMES.analysis.smoke, namespace: env.namespace }, spec: jobSpec }));
   return template(env, NAMES.analysis.smoke, {

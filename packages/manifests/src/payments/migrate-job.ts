@@ -6,7 +6,7 @@ import type { EnvironmentConfig } from '../environments/types.ts';
 import type { ImageReference } from '../images.ts';
 import { validated, type KubeObject } from '../k8s/object.ts';
 import { ARGOCD, ENTRYPOINT_ARGS, labels, MIGRATE_POD, NAMES } from './names.ts';
-import { hardenedPodSpec, secretEnv, valueEnv } from './pod.ts';
+import { entrypointJobSpec, secretEnv, valueEnv } from './pod.ts';
 
 export function migrateJob(env: EnvironmentConfig, image: ImageReference): KubeObject {
   // Without External Secrets the hand-made payments-secrets exists before anything is applied.
@@ -24,28 +24,17 @@ export function migrateJob(env: EnvironmentConfig, image: ImageReference): KubeO
           [ARGOCD.syncWave]: '0',
         },
       },
-      spec: {
+      spec: entrypointJobSpec(env, image, {
+        container: 'migrate',
+        podName: MIGRATE_POD,
+        args: ENTRYPOINT_ARGS.migrate,
+        // Plain values: the ConfigMap is an ordinary resource, applied after PreSync. The pod runs
+        // as the namespace's default ServiceAccount (payments' own is ordinary too), without a token.
+        env: [valueEnv('LOG_LEVEL', env.settings.logLevel), secretEnv('DATABASE_URL', secret)],
+        resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '256Mi' } },
         backoffLimit: 1,
         activeDeadlineSeconds: 600,
-        template: {
-          metadata: { labels: labels(MIGRATE_POD) },
-          spec: hardenedPodSpec(
-            [
-              {
-                name: 'migrate',
-                image: image.full,
-                imagePullPolicy: env.rollout.imagePullPolicy,
-                args: [...ENTRYPOINT_ARGS.migrate],
-                // Plain values: the ConfigMap is an ordinary resource, applied after PreSync.
-                env: [valueEnv('LOG_LEVEL', env.settings.logLevel), secretEnv('DATABASE_URL', secret)],
-                resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '256Mi' } },
-              },
-            ],
-            // The namespace's default ServiceAccount: payments' own is an ordinary resource too.
-            { restartPolicy: 'Never' },
-          ),
-        },
-      },
+      }),
     }),
   );
 }

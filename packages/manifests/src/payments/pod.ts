@@ -7,6 +7,8 @@ import type { IEnvVar } from 'kubernetes-models/v1/EnvVar';
 import type { IPodSecurityContext } from 'kubernetes-models/v1/PodSecurityContext';
 import type { IPodSpec } from 'kubernetes-models/v1/PodSpec';
 import type { IPodTemplateSpec } from 'kubernetes-models/v1/PodTemplateSpec';
+import type { IResourceRequirements } from 'kubernetes-models/v1/ResourceRequirements';
+import type { IJobSpec } from 'kubernetes-models/batch/v1/JobSpec';
 import type { ISecurityContext } from 'kubernetes-models/v1/SecurityContext';
 import type { EnvironmentConfig } from '../environments/types.ts';
 import type { ImageReference } from '../images.ts';
@@ -46,6 +48,34 @@ export function hardenedPodSpec(containers: IContainer[], extra: Partial<IPodSpe
     volumes: [TMP_VOLUME],
     ...extra,
     containers: containers.map((container) => ({ securityContext: CONTAINER_SECURITY_CONTEXT, volumeMounts: [TMP_MOUNT], ...container })),
+  };
+}
+
+/** A run-to-completion Job of one of the image's entry points (migration, smoke), never retried in place. */
+export function entrypointJobSpec(
+  env: EnvironmentConfig,
+  image: ImageReference,
+  job: {
+    readonly container: string;
+    /** app.kubernetes.io/name of the pods, for NetworkPolicies; never "payments" (the Services' selector). */
+    readonly podName: string;
+    readonly args: readonly string[];
+    readonly env: IEnvVar[];
+    readonly resources: IResourceRequirements;
+    readonly backoffLimit: number;
+    readonly activeDeadlineSeconds: number;
+  },
+): IJobSpec {
+  return {
+    backoffLimit: job.backoffLimit,
+    activeDeadlineSeconds: job.activeDeadlineSeconds,
+    template: {
+      metadata: { labels: labels(job.podName) },
+      spec: hardenedPodSpec(
+        [{ name: job.container, image: image.full, imagePullPolicy: env.rollout.imagePullPolicy, args: [...job.args], env: job.env, resources: job.resources }],
+        { restartPolicy: 'Never' },
+      ),
+    },
   };
 }
 

@@ -251,7 +251,7 @@ export class Engine implements EngineApi {
       clearTimeout(this.emitTimer);
       this.controller.halt();
       this.persistNow();
-      await Promise.all([this.active.close(0), this.preview.close(0)]);
+      await Promise.all([this.active.close(2000), this.preview.close(2000)]);
     })();
     return this.stopping;
   }

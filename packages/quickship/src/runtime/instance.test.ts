@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { InstanceStatus } from '../model.ts';
 import { Instance, type InstanceOptions } from './instance.ts';
-import { fastProbe, fixtureContainer, fixtureImages, tempDir, waitFor } from './test-fixtures/fixture-image.ts';
+import { fastProbe, fixtureContainer, fixtureImages, removeTempDirs, tempDir, waitFor } from './test-fixtures/fixture-image.ts';
+
+afterAll(removeTempDirs);
 
 const started: Instance[] = [];
 afterEach(async () => {

@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import { lstatSync, realpathSync, mkdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ImagePullError, InvalidImageNameError, TagImmutableError } from './errors.ts';
 import { LocalRegistry } from './registry.ts';
-import { tempDir } from './test-fixtures/fixture-image.ts';
+import { removeTempDirs, tempDir } from './test-fixtures/fixture-image.ts';
 
 const workspaceTsx = resolve(import.meta.dirname, '../../../../node_modules/tsx');
 
@@ -25,6 +25,8 @@ function commit(repo: string, message: string): string {
 
 // The image's process prints which workspace code it imported: proof of what the build runs.
 const SERVER = `import { version } from '@demo/lib';\nconsole.log('lib=' + version);\n`;
+
+afterAll(removeTempDirs);
 
 /** A monorepo like ours: a workspace package linked by npm into node_modules, and tsx installed. */
 function monorepo(): { repo: string; first: string; second: string } {

@@ -1,10 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { EndpointTable } from './endpoints.ts';
 import { LocalRegistry } from './registry.ts';
 import { formatTransition, ReplicaSet, type ReplicaSetOptions, type TargetTransition } from './replicaset.ts';
 import { ServiceRouter } from './router.ts';
 import { scaleDownOrder } from './scale-down.ts';
-import { fixtureContainer, fixtureImages, tempDir, waitFor } from './test-fixtures/fixture-image.ts';
+import { fixtureContainer, fixtureImages, removeTempDirs, tempDir, waitFor } from './test-fixtures/fixture-image.ts';
+
+afterAll(removeTempDirs);
 
 const replicaSets: ReplicaSet[] = [];
 const routers: ServiceRouter[] = [];

@@ -201,6 +201,16 @@ describe('ServiceRouter', () => {
     expect(await pending).toMatchObject({ status: 200, endpoint: green.name });
   });
 
+  it('streams a body too large to buffer for replay', async () => {
+    const table = new EndpointTable();
+    table.set(endpoint(green, 'green'));
+    const { url } = await serve(table, { selector: 'green', maxBufferedBodyBytes: 1024 });
+    const body = 'x'.repeat(200_000);
+    const answer = await call(`${url}/echo`, { method: 'POST', body, headers: { 'Idempotency-Key': 'big' } });
+    expect(answer.status).toBe(200);
+    expect((JSON.parse(answer.body) as { body: string }).body).toBe(body);
+  });
+
   it('streams responses and does not forward hop-by-hop headers', async () => {
     const table = new EndpointTable();
     table.set(endpoint(green, 'green'));

@@ -1,13 +1,15 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from '@quickship/pglocal';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { EndpointTable } from './endpoints.ts';
 import type { PersistedInstance } from './instance.ts';
 import { spawnProcess, type ProcessHandle } from './process.ts';
 import { ReplicaSet } from './replicaset.ts';
 import { adoptOrReplace, StateStore, type EngineState } from './state-store.ts';
-import { fixtureContainer, fixtureImages, tempDir, waitFor } from './test-fixtures/fixture-image.ts';
+import { fixtureContainer, fixtureImages, removeTempDirs, tempDir, waitFor } from './test-fixtures/fixture-image.ts';
+
+afterAll(removeTempDirs);
 
 const fixtureDir = join(import.meta.dirname, 'test-fixtures');
 const handles: ProcessHandle[] = [];

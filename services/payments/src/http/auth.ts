@@ -1,6 +1,6 @@
 // `Authorization: Bearer <key>` → the merchant. Keys are looked up by their sha256 digest; a hit
-// is cached briefly so the hot path does not query for every request (a revoked key stops
-// working within the cache TTL).
+// is cached briefly (by the key, which this process already holds in its environment) so the hot
+// path neither hashes nor queries for every request; a revoked key stops working within the TTL.
 import type { FastifyRequest } from 'fastify';
 import type pg from 'pg';
 import { AuthenticationError } from '../domain/errors.ts';
@@ -26,19 +26,17 @@ export function createAuthenticator(pool: pg.Pool, clock: () => number = Date.no
     if (key === undefined) {
       throw new AuthenticationError('api_key_invalid', "The Authorization header must be 'Bearer YOUR_API_KEY'.");
     }
-    const hash = hashApiKey(key);
-    const cacheKey = hash.toString('base64');
     const now = clock();
-    const cached = cache.get(cacheKey);
+    const cached = cache.get(key);
     if (cached && cached.until > now) return cached.merchantId;
 
-    const merchantId = await findMerchantByKeyHash(pool, hash);
+    const merchantId = await findMerchantByKeyHash(pool, hashApiKey(key));
     if (merchantId === undefined) {
       // Never echo the key: only a recognisable prefix, as Stripe does.
       throw new AuthenticationError('api_key_invalid', `Invalid API Key provided: ${key.slice(0, 4)}${'*'.repeat(Math.min(8, Math.max(0, key.length - 4)))}`);
     }
     if (cache.size >= CACHE_MAX) cache.clear();
-    cache.set(cacheKey, { merchantId, until: now + CACHE_TTL_MS });
+    cache.set(key, { merchantId, until: now + CACHE_TTL_MS });
     return merchantId;
   };
 }

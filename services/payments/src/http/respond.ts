@@ -2,7 +2,7 @@
 // through the idempotency executor, and send its exact bytes (marking replays).
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { IdempotencyError, ServiceError } from '../domain/errors.ts';
-import { executeIdempotently, type Rendered, type Unit } from '../idempotency/executor.ts';
+import { executeIdempotently, executeOnce, type Outcome, type PlannedWrite, type Rendered, type Unit } from '../idempotency/executor.ts';
 import type { OperationContext } from '../operations/context.ts';
 import type { ApiServices } from './services.ts';
 
@@ -32,21 +32,22 @@ export function operationContext(services: ApiServices, request: FastifyRequest)
   };
 }
 
-export async function executeAndSend(
-  services: ApiServices,
-  request: FastifyRequest,
-  reply: FastifyReply,
-  operation: (unit: Unit, ctx: OperationContext) => Promise<Rendered>,
-): Promise<FastifyReply> {
+/** An operation in one of the executor's two shapes (see idempotency/executor.ts). */
+export type RouteOperation =
+  | { readonly plan: (ctx: OperationContext) => PlannedWrite }
+  | { readonly run: (unit: Unit, ctx: OperationContext) => Promise<Rendered> };
+
+export async function executeAndSend(services: ApiServices, request: FastifyRequest, reply: FastifyReply, operation: RouteOperation): Promise<FastifyReply> {
   const key = idempotencyKeyOf(request);
   const ctx = operationContext(services, request);
-  const executed = await executeIdempotently(
-    { pool: services.pool, fingerprintKey: ctx.fingerprintKey, afterKeyLocked: services.hooks.afterKeyLocked },
-    { merchantId: ctx.merchantId, key, method: request.method, path: request.url.split('?')[0] ?? request.url, params: request.body ?? {} },
-    // The route's response schema for that status: the same bytes the error handler would send.
-    (outcome) => reply.code(outcome.statusCode).serialize(outcome.body) as string,
-    (unit) => operation(unit, ctx),
-  );
+  const deps = { pool: services.pool, fingerprintKey: ctx.fingerprintKey, afterKeyLocked: services.hooks.afterKeyLocked };
+  const idempotent = { merchantId: ctx.merchantId, key, method: request.method, path: request.url.split('?')[0] ?? request.url, params: request.body ?? {} };
+  // The route's response schema for that status: the same bytes the error handler would send.
+  const render = (outcome: Outcome): string => reply.code(outcome.statusCode).serialize(outcome.body) as string;
+  const executed =
+    'plan' in operation
+      ? await executeOnce(deps, idempotent, render, () => operation.plan(ctx))
+      : await executeIdempotently(deps, idempotent, render, (unit) => operation.run(unit, ctx));
   if (executed.replayed) {
     reply.header('idempotent-replayed', 'true');
     services.metrics.idempotentReplays.inc();

@@ -4,15 +4,21 @@
 //   finished   → the stored status and body are replayed byte for byte (same method, path, params),
 //                or 400 when the key was first used for another request.
 //   in flight  → 409: another request holds the key's advisory lock.
-//   new        → this request takes the lock, runs the operation, and the operation writes the
-//                key row with its response in the same commit as its effects. Business errors
-//                (402 card errors, 400 state errors, 404) are answers too and are saved; 5xx are
-//                not (nothing was written), so a retry executes again.
+//   new        → this request takes the lock, runs, and writes the key row with its response in
+//                the same commit as its effects. Business errors (402 card errors, 400 state
+//                errors, 404) are answers too and are saved; 5xx are not (nothing was written),
+//                so a retry executes again.
+//
+// Two shapes of operation:
+//   executeOnce          the effects are one INSERT decided before touching the database
+//                        (creating a payment): lock, check, key and effects in ONE statement.
+//   executeIdempotently  read-modify-write under a row lock (capture, cancel, refund): a session
+//                        lock on the key, then the operation's own transaction, then unlock.
 import type pg from 'pg';
 import { ApiError, IdempotencyError } from '../domain/errors.ts';
 import { isDatabaseUnavailable, isUniqueViolation } from '../db/errors.ts';
 import { checkout, type Checkout } from '../db/pool.ts';
-import { KEY_CONSTRAINT, findKey, lookupKeyOrLock, saveKey, unlockKey, type KeyRecord } from '../store/idempotency-keys.ts';
+import { findKey, KEY_CONSTRAINT, lookupKeyOrLock, saveKey, saveOnce, unlockKey, type EffectInsert, type KeyRecord } from '../store/idempotency-keys.ts';
 import { keyLockId, requestFingerprint } from './fingerprint.ts';
 
 export interface Outcome {
@@ -39,7 +45,64 @@ export interface IdempotentRequest {
   readonly params: unknown;
 }
 
-/** What an operation gets: a connection of its own, and how to finish. */
+export interface ExecutorDeps {
+  readonly pool: pg.Pool;
+  readonly fingerprintKey: Buffer;
+  /** Test seam (executeIdempotently): runs while the key is locked and nothing is written yet. */
+  readonly afterKeyLocked?: (db: pg.PoolClient) => Promise<void>;
+}
+
+export type Render = (outcome: Outcome) => string;
+
+/** What a single-write operation decided: the response, and the INSERT that makes it true. */
+export interface PlannedWrite {
+  readonly outcome: Outcome;
+  /** None when only the answer is remembered (a card rejected before any payment existed). */
+  readonly effect?: EffectInsert;
+  /** After the commit (metrics). */
+  readonly onCommitted?: () => void;
+}
+
+/** Runs `plan` (pure: may throw an ApiError) and commits its effect, idempotently when keyed. */
+export async function executeOnce(deps: ExecutorDeps, request: IdempotentRequest, render: Render, plan: () => PlannedWrite): Promise<Executed> {
+  if (request.key === undefined) {
+    const planned = plan();
+    const rendered = renderWith(render, planned.outcome);
+    if (planned.effect) {
+      const insert = planned.effect(1);
+      await deps.pool.query(insert.sql, insert.values);
+    }
+    planned.onCommitted?.();
+    return { ...rendered, replayed: false };
+  }
+  const key = request.key;
+  let planned: PlannedWrite;
+  try {
+    planned = plan();
+  } catch (error) {
+    if (!(error instanceof ApiError) || error.statusCode >= 500) throw error;
+    planned = { outcome: errorOutcome(error) };
+  }
+  const rendered = renderWith(render, planned.outcome);
+  const fingerprint = requestFingerprint(deps.fingerprintKey, request.method, request.path, request.params);
+  const result = await saveOnce(deps.pool, recordOf(request, key, fingerprint, rendered), keyLockId(request.merchantId, key), planned.effect);
+  switch (result.kind) {
+    case 'saved':
+      planned.onCommitted?.();
+      return { ...rendered, replayed: false };
+    case 'stored':
+      return replay(result.record, request, fingerprint);
+    case 'raced': {
+      const winner = await findKey(deps.pool, request.merchantId, key);
+      if (winner) return replay(winner, request, fingerprint);
+      throw inFlight(key);
+    }
+    case 'in_flight':
+      throw inFlight(key);
+  }
+}
+
+/** What a read-modify-write operation gets: a connection of its own, and how to finish. */
 export interface Unit {
   readonly db: pg.PoolClient;
   /** The response's final bytes and the key row to write in the same transaction as the effects (none without a key). */
@@ -48,19 +111,7 @@ export interface Unit {
 
 export type Operation = (unit: Unit) => Promise<Rendered>;
 
-export interface ExecutorDeps {
-  readonly pool: pg.Pool;
-  readonly fingerprintKey: Buffer;
-  /** Test seam: runs while the key is locked and nothing is written yet. */
-  readonly afterKeyLocked?: (db: pg.PoolClient) => Promise<void>;
-}
-
-export async function executeIdempotently(
-  deps: ExecutorDeps,
-  request: IdempotentRequest,
-  render: (outcome: Outcome) => string,
-  operation: Operation,
-): Promise<Executed> {
+export async function executeIdempotently(deps: ExecutorDeps, request: IdempotentRequest, render: Render, operation: Operation): Promise<Executed> {
   const connection = await checkout(deps.pool);
   const client = connection.client;
   let lockId: string | undefined;
@@ -72,16 +123,10 @@ export async function executeIdempotently(
     }
     const key = request.key;
     const fingerprint = requestFingerprint(deps.fingerprintKey, request.method, request.path, request.params);
-    const record = (rendered: Rendered): KeyRecord => ({
-      merchantId: request.merchantId, key, method: request.method, path: request.path, fingerprint, statusCode: rendered.statusCode, body: rendered.body,
-    });
-
     const candidateLock = keyLockId(request.merchantId, key);
     const found = await lookupKeyOrLock(client, request.merchantId, key, candidateLock);
     if (found.kind === 'stored') return replay(found.record, request, fingerprint);
-    if (!found.acquired) {
-      throw new IdempotencyError(409, 'idempotency_key_in_use', `A request with Idempotency-Key '${key}' is still being processed. Retry it shortly.`);
-    }
+    if (!found.acquired) throw inFlight(key);
     lockId = candidateLock;
     await deps.afterKeyLocked?.(client);
 
@@ -90,16 +135,16 @@ export async function executeIdempotently(
         db: client,
         conclude: (outcome) => {
           const r = renderWith(render, outcome);
-          return { rendered: r, key: record(r) };
+          return { rendered: r, key: recordOf(request, key, fingerprint, r) };
         },
       });
       return { ...rendered, replayed: false };
     } catch (error) {
       if (error instanceof ApiError && error.statusCode < 500) {
         // The endpoint began executing and answered with an error: that answer is the result
-        // (its transaction rolled back, so the key row is written on its own).
-        const rendered = renderWith(render, { statusCode: error.statusCode, body: { error: error.toBody() } });
-        await saveKey(client, record(rendered));
+        // (its transaction rolled back, so the key row is written on its own, still locked).
+        const rendered = renderWith(render, errorOutcome(error));
+        await saveKey(client, recordOf(request, key, fingerprint, rendered));
         return { ...rendered, replayed: false };
       }
       if (isUniqueViolation(error, KEY_CONSTRAINT)) {
@@ -117,8 +162,20 @@ export async function executeIdempotently(
   }
 }
 
-function renderWith(render: (outcome: Outcome) => string, outcome: Outcome): Rendered {
+function renderWith(render: Render, outcome: Outcome): Rendered {
   return { statusCode: outcome.statusCode, body: render(outcome) };
+}
+
+function errorOutcome(error: ApiError): Outcome {
+  return { statusCode: error.statusCode, body: { error: error.toBody() } };
+}
+
+function recordOf(request: IdempotentRequest, key: string, fingerprint: string, rendered: Rendered): KeyRecord {
+  return { merchantId: request.merchantId, key, method: request.method, path: request.path, fingerprint, statusCode: rendered.statusCode, body: rendered.body };
+}
+
+function inFlight(key: string): IdempotencyError {
+  return new IdempotencyError(409, 'idempotency_key_in_use', `A request with Idempotency-Key '${key}' is still being processed. Retry it shortly.`);
 }
 
 function replay(record: KeyRecord, request: IdempotentRequest, fingerprint: string): Executed {

@@ -1,14 +1,15 @@
 // POST /v1/payments once its parameters are valid: local card checks (402 on failure), the
-// simulated processor, then one insert of the payment (with the finished idempotency key). A
-// processor decline is still a payment — stored as `failed` and returned inside the 402.
+// simulated processor, and the payment row to insert — all decided before the database is
+// touched, so the insert, its idempotency key and its response commit in one statement. A
+// processor decline is still a payment: stored as `failed` and returned inside the 402.
 import { checkCard, type CardInput } from '../domain/card.ts';
 import { CardError } from '../domain/errors.ts';
 import { newId } from '../domain/ids.ts';
 import type { CaptureMethod, Payment } from '../domain/payment.ts';
 import { authorize } from '../domain/processor.ts';
 import { cardFingerprint } from '../idempotency/fingerprint.ts';
-import type { Rendered, Unit } from '../idempotency/executor.ts';
-import { insertPayment, unixSeconds } from '../store/payments.ts';
+import type { PlannedWrite } from '../idempotency/executor.ts';
+import { paymentInsert, unixSeconds } from '../store/payments.ts';
 import type { OperationContext } from './context.ts';
 
 export interface CreatePaymentParams {
@@ -21,7 +22,7 @@ export interface CreatePaymentParams {
   readonly metadata?: Readonly<Record<string, string>>;
 }
 
-export async function createPayment(unit: Unit, ctx: OperationContext, params: CreatePaymentParams): Promise<Rendered> {
+export function planPayment(ctx: OperationContext, params: CreatePaymentParams): PlannedWrite {
   const card = checkCard(params.card, ctx.now);
   const authorization = authorize(card.number);
   const captureMethod = params.capture_method ?? 'automatic';
@@ -42,11 +43,12 @@ export async function createPayment(unit: Unit, ctx: OperationContext, params: C
     failure_message: authorization.approved ? null : authorization.message,
     created: unixSeconds(ctx.now),
   };
-  const outcome = authorization.approved
-    ? { statusCode: 201, body: payment }
-    : { statusCode: 402, body: { error: new CardError(authorization.code, authorization.message, authorization.param, payment).toBody() } };
-  const { rendered, key } = unit.conclude(outcome);
-  await insertPayment(unit.db, { merchantId: ctx.merchantId, payment, createdAt: ctx.now, cardFingerprint: cardFingerprint(ctx.fingerprintKey, card.number) }, key);
-  ctx.onPaymentCreated?.(status);
-  return rendered;
+  const row = { merchantId: ctx.merchantId, payment, createdAt: ctx.now, cardFingerprint: cardFingerprint(ctx.fingerprintKey, card.number) };
+  return {
+    outcome: authorization.approved
+      ? { statusCode: 201, body: payment }
+      : { statusCode: 402, body: { error: new CardError(authorization.code, authorization.message, authorization.param, payment).toBody() } },
+    effect: (first, source) => paymentInsert(row, first, source),
+    onCommitted: () => ctx.onPaymentCreated?.(status),
+  };
 }

@@ -10,7 +10,7 @@ import { executeAndSend } from '../http/respond.ts';
 import { captureBody, createPaymentBody, emptyBody, errorResponses, idParams, listQuery, paymentResponses, paymentSchema, paymentsList } from '../http/schemas.ts';
 import type { ApiServices } from '../http/services.ts';
 import { cancelPayment, capturePayment } from '../operations/capture-payment.ts';
-import { createPayment } from '../operations/create-payment.ts';
+import { planPayment } from '../operations/create-payment.ts';
 import { noSuchPayment } from '../operations/locked-payment.ts';
 import { findPayment, listPayments } from '../store/payments.ts';
 
@@ -50,7 +50,7 @@ export async function paymentRoutes(app: FastifyInstance, services: ApiServices)
     if (!CARD_NUMBER_FORMAT.test(body.card.number)) {
       throw new InvalidRequestError('parameter_invalid', 'Invalid card[number]: use digits, optionally grouped with spaces or dashes.', 'card[number]');
     }
-    return executeAndSend(services, request, reply, (unit, ctx) => createPayment(unit, ctx, { ...body, currency }));
+    return executeAndSend(services, request, reply, { plan: (ctx) => planPayment(ctx, { ...body, currency }) });
   });
 
   app.get<{ Querystring: ListQuery }>('/payments', { schema: { querystring: listQuery, response: { 200: paymentsList, ...errorResponses } } }, async (request) => {
@@ -70,12 +70,12 @@ export async function paymentRoutes(app: FastifyInstance, services: ApiServices)
     { schema: { params: idParams, body: captureBody, response: paymentResponses } },
     async (request, reply) => {
       const id = paymentIdOf(request.params);
-      return executeAndSend(services, request, reply, (unit, ctx) => capturePayment(unit, ctx, id, request.body.amount_to_capture));
+      return executeAndSend(services, request, reply, { run: (unit, ctx) => capturePayment(unit, ctx, id, request.body.amount_to_capture) });
     },
   );
 
   app.post<{ Params: IdParams }>('/payments/:id/cancel', { schema: { params: idParams, body: emptyBody, response: paymentResponses } }, async (request, reply) => {
     const id = paymentIdOf(request.params);
-    return executeAndSend(services, request, reply, (unit, ctx) => cancelPayment(unit, ctx, id));
+    return executeAndSend(services, request, reply, { run: (unit, ctx) => cancelPayment(unit, ctx, id) });
   });
 }

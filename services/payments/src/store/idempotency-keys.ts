@@ -1,7 +1,8 @@
 // The idempotency_keys table (design: docs/idempotency.md). A row is only ever written in the
 // transaction that produced the response, so its existence means "finished"; a request still
-// executing holds a session advisory lock on the key instead of a locked_at column, which
-// PostgreSQL drops by itself when that request's connection dies.
+// executing holds an advisory lock on the key instead of a locked_at column (transaction-scoped
+// for a create, session-scoped for capture/cancel/refund), which PostgreSQL drops by itself when
+// that transaction ends or that request's connection dies.
 import type { Queryable } from '../db/transaction.ts';
 
 export const KEY_CONSTRAINT = 'idempotency_keys_merchant_key';
@@ -89,6 +90,51 @@ export function keyInsert(record: KeyRecord, first: number): { sql: string; valu
 export async function saveKey(db: Queryable, record: KeyRecord): Promise<void> {
   const insert = keyInsert(record, 1);
   await db.query({ name: 'idempotency-save', text: insert.sql, values: insert.values });
+}
+
+/** An INSERT of a request's effects to run in the same statement as its key (see saveOnce). */
+export type EffectInsert = (firstParam: number, source?: string) => { sql: string; values: unknown[] };
+
+export type OnceResult =
+  | { readonly kind: 'saved' }
+  | { readonly kind: 'stored'; readonly record: KeyRecord }
+  | { readonly kind: 'in_flight' }
+  /** A concurrent request committed the key between this statement's snapshot and its lock. */
+  | { readonly kind: 'raced' };
+
+/**
+ * A whole idempotent request in ONE statement, so one commit: take the key's transaction-scoped
+ * advisory lock, read a finished row, and only when the lock is ours and there is no row insert
+ * the key with its response and the effects (data-modifying CTEs run to completion together).
+ * Another request holding the lock is in flight (409). One that committed between our snapshot
+ * and our lock makes ON CONFLICT skip the insert ('raced'; the caller re-reads the key).
+ */
+export async function saveOnce(db: Queryable, record: KeyRecord, lockId: string, effect?: EffectInsert): Promise<OnceResult> {
+  const values: unknown[] = [record.merchantId, record.key, record.method, record.path, record.fingerprint, record.statusCode, record.body, lockId];
+  const effectInsert = effect?.(values.length + 1, 'saved');
+  if (effectInsert) values.push(...effectInsert.values);
+  const { rows } = await db.query<KeyRow & { got: boolean; saved: number }>({
+    name: effectInsert ? 'idempotency-save-once-with-effect' : 'idempotency-save-once',
+    text: `WITH lock AS MATERIALIZED (SELECT pg_try_advisory_xact_lock($8::bigint) AS got),
+      existing AS (
+        SELECT request_method, request_path, request_fingerprint, response_code, response_body
+          FROM idempotency_keys WHERE merchant_id = $1 AND idempotency_key = $2),
+      saved AS (
+        INSERT INTO idempotency_keys (merchant_id, idempotency_key, request_method, request_path, request_fingerprint, response_code, response_body)
+        SELECT $1::text, $2::text, $3::text, $4::text, $5::text, $6::integer, $7::text FROM lock
+         WHERE lock.got AND NOT EXISTS (SELECT 1 FROM existing)
+        ON CONFLICT ON CONSTRAINT ${KEY_CONSTRAINT} DO NOTHING
+        RETURNING id)
+      ${effectInsert ? `, effect AS (${effectInsert.sql})` : ''}
+      SELECT (SELECT got FROM lock) AS got, (SELECT count(*) FROM saved)::int AS saved,
+             e.request_method, e.request_path, e.request_fingerprint, e.response_code, e.response_body
+        FROM (SELECT 1) AS one LEFT JOIN existing AS e ON true`,
+    values,
+  });
+  const row = rows[0]!;
+  if (row.response_code !== null) return { kind: 'stored', record: toRecord(record.merchantId, record.key, row) };
+  if (!row.got) return { kind: 'in_flight' };
+  return row.saved === 1 ? { kind: 'saved' } : { kind: 'raced' };
 }
 
 /** Deletes keys older than the retention, oldest first, in batches; returns how many went. */

@@ -3,7 +3,6 @@
 import type { Payment, PaymentStatus, CaptureMethod } from '../domain/payment.ts';
 import type { CardBrand } from '../domain/card.ts';
 import type { Queryable } from '../db/transaction.ts';
-import { keyInsert, type KeyRecord } from './idempotency-keys.ts';
 import { listNewestFirst, type Page, type PageRequest } from './pagination.ts';
 
 const COLUMNS =
@@ -57,25 +56,23 @@ export interface NewPayment {
 }
 
 /**
- * One statement, so one commit: the payment and, with an Idempotency-Key, the finished key row
- * (a data-modifying CTE always runs to completion). A second request that raced for the same key
- * fails on the key's unique constraint and writes nothing.
+ * The INSERT of a new payment, parameters numbered from `first`. With `source` (a CTE name) the
+ * row is inserted once per row of that CTE: how saveOnce ties the payment to its idempotency key.
  */
-export async function insertPayment(db: Queryable, row: NewPayment, key: KeyRecord | undefined): Promise<void> {
+export function paymentInsert(row: NewPayment, first = 1, source?: string): { sql: string; values: unknown[] } {
   const p = row.payment;
   const values: unknown[] = [
     p.id, row.merchantId, p.amount, p.amount_captured, p.currency, p.status, p.capture_method, p.card.brand, p.card.last4,
-    p.card.exp_month, p.card.exp_year, row.cardFingerprint, p.description, p.metadata, p.failure_code, p.failure_message, row.createdAt,
+    p.card.exp_month, p.card.exp_year, row.cardFingerprint, p.description, JSON.stringify(p.metadata), p.failure_code, p.failure_message, row.createdAt,
   ];
-  const insert = `INSERT INTO payments (id, merchant_id, amount, amount_captured, currency, status, capture_method, card_brand, card_last4,
-      card_exp_month, card_exp_year, card_fingerprint, description, metadata, failure_code, failure_message, created_at)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`;
-  if (key === undefined) {
-    await db.query({ name: 'payment-insert', text: insert, values });
-    return;
-  }
-  const withKey = keyInsert(key, values.length + 1);
-  await db.query({ name: 'payment-insert-with-key', text: `WITH saved_key AS (${withKey.sql}) ${insert}`, values: [...values, ...withKey.values] });
+  const types = ['text', 'text', 'integer', 'integer', 'text', 'text', 'text', 'text', 'text', 'smallint', 'smallint', 'text', 'text', 'jsonb', 'text', 'text', 'timestamptz'];
+  const params = types.map((type, i) => `$${first + i}::${type}`).join(', ');
+  const columns = `id, merchant_id, amount, amount_captured, currency, status, capture_method, card_brand, card_last4,
+      card_exp_month, card_exp_year, card_fingerprint, description, metadata, failure_code, failure_message, created_at`;
+  return {
+    sql: source === undefined ? `INSERT INTO payments (${columns}) VALUES (${params})` : `INSERT INTO payments (${columns}) SELECT ${params} FROM ${source}`,
+    values,
+  };
 }
 
 export async function findPayment(db: Queryable, merchantId: string, id: string, lock: 'lock' | 'no-lock' = 'no-lock'): Promise<Payment | undefined> {

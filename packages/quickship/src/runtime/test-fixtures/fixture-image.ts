@@ -1,6 +1,6 @@
 // Test helpers: an "image" whose process is the fixture server, and a container spec for it.
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -46,8 +46,17 @@ export function fixtureContainer(overrides: Partial<ContainerSpec> = {}): Contai
   };
 }
 
+const tempDirs: string[] = [];
+
 export function tempDir(prefix: string): string {
-  return mkdtempSync(join(tmpdir(), `quickship-${prefix}-`));
+  const dir = mkdtempSync(join(tmpdir(), `quickship-${prefix}-`));
+  tempDirs.push(dir);
+  return dir;
+}
+
+/** Removes every folder tempDir made in this test file (call from afterAll, after processes stopped). */
+export function removeTempDirs(): void {
+  for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 
 /** Polls `check` until it is truthy or `timeoutMs` passes; returns its last value. */

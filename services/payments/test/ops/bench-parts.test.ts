@@ -1,0 +1,53 @@
+// The benchmark's pure parts (services/payments/bench): reading pgbench's summary, the verdict
+// against the goal and floor, the printed table, and CPU time from /proc/<pid>/stat.
+import { describe, expect, it } from 'vitest';
+import { parseProcStat } from '../../bench/cpu-usage.ts';
+import { formatFigures, verdictOf, type BenchFigures } from '../../bench/figures.ts';
+import { parsePgbenchOutput } from '../../bench/pgbench-output.ts';
+
+// pgbench 15's summary for a custom script (-n -c 32 -j 2 -T 10 -f insert.sql).
+const PGBENCH_15 = `pgbench (15.18 (Debian 15.18-0+deb12u1))
+transaction type: /tmp/quickship-pgbench-x/insert.sql
+scaling factor: 1
+query mode: simple
+number of clients: 32
+number of threads: 2
+maximum number of tries: 1
+duration: 10 s
+number of transactions actually processed: 32404
+number of failed transactions: 0 (0.000%)
+latency average = 9.634 ms
+initial connection time = 35.412 ms
+tps = 3320.812407 (without initial connection time)
+`;
+
+describe('benchmark parts', () => {
+  it('reads TPS, transactions, failures and latency from pgbench', () => {
+    expect(parsePgbenchOutput(PGBENCH_15)).toEqual({ tps: 3320.812407, transactions: 32404, failedTransactions: 0, latencyAvgMs: 9.634 });
+    expect(() => parsePgbenchOutput('pgbench: error: connection to server failed')).toThrow(/tps = .*connection to server failed/s);
+  });
+
+  it('judges the ratio against the goal (0.5) and the floor (0.3)', () => {
+    expect([verdictOf(0.62), verdictOf(0.5), verdictOf(0.49), verdictOf(0.3), verdictOf(0.29)]).toEqual(['goal met', 'goal met', 'below goal', 'below goal', 'below floor']);
+  });
+
+  it('prints every figure the issue asks for', () => {
+    const latency = { count: 100, minMs: 1, meanMs: 5, p50Ms: 4.5, p90Ms: 8, p99Ms: 12.25, p999Ms: 20, maxMs: 30 };
+    const figures: BenchFigures = {
+      seconds: 20, connections: 32, instances: 1,
+      payments: { perSec: 1234.5, succeeded: 24690, failed: 0, sent: 24690, nonOkByStatus: {}, transportErrors: {}, latency },
+      pgbench: { tps: 2469, transactions: 49380, failedTransactions: 0, clients: 32 },
+      ratio: 0.5, verdict: 'goal met',
+      cpuMsPer: { payment: { service: 0.5, postgres: 0.2, loadgen: 0.1 }, insert: { postgres: 0.07, pgbench: 0.03 } },
+      loadAverage: { payments: 1.5, pgbench: 1.25 },
+    };
+    const table = formatFigures(figures);
+    for (const text of ['1,234.5', '4.50 ms / 12.25 ms', '2,469.0', '0.500', 'goal met', 'service 0.500', 'postgres 0.070', '1.50 during payments']) expect(table).toContain(text);
+  });
+
+  it('reads utime+stime (and reaped children) from /proc/<pid>/stat, whatever the command name', () => {
+    const line = '4242 (postgres: a) b) S 1 4242 4242 0 -1 4194560 1000 0 0 0 250 50 7 3 20 0 1 0 100 0 0';
+    expect(parseProcStat(line, false)).toBe(3000); // (250 + 50) ticks of 10 ms
+    expect(parseProcStat(line, true)).toBe(3100); // + (7 + 3) ticks of reaped children
+  });
+});
