@@ -11,7 +11,7 @@ export class InvalidTargetError extends Error {
 export class NonLoopbackTargetError extends Error {
   constructor(readonly target: string, readonly host: string) {
     super(
-      `load target "${target}" resolves to host "${host}", which is not loopback; ` +
+      `load target "${target}" has host "${host}", which is not loopback; ` +
         'the load generator only drives 127.0.0.0/8, ::1 or localhost',
     );
     this.name = 'NonLoopbackTargetError';

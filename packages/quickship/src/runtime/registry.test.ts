@@ -8,6 +8,8 @@ import { removeTempDirs, tempDir } from './test-fixtures/fixture-image.ts';
 
 const workspaceTsx = resolve(import.meta.dirname, '../../../../node_modules/tsx');
 
+afterAll(removeTempDirs);
+
 function git(repo: string, ...args: string[]): string {
   return execFileSync('git', ['-C', repo, ...args], { encoding: 'utf8' }).trim();
 }
@@ -26,7 +28,6 @@ function commit(repo: string, message: string): string {
 // The image's process prints which workspace code it imported: proof of what the build runs.
 const SERVER = `import { version } from '@demo/lib';\nconsole.log('lib=' + version);\n`;
 
-afterAll(removeTempDirs);
 
 /** A monorepo like ours: a workspace package linked by npm into node_modules, and tsx installed. */
 function monorepo(): { repo: string; first: string; second: string } {
