@@ -5,7 +5,7 @@ export { runLoad, InvalidLoadOptionsError, MAX_CONNECTIONS, MAX_DURATION_MS, MAX
 export type { LoadOptions, LoadResult, AttemptEvent, PaymentsOutcome } from './run.ts';
 export { settlePayments } from './settle.ts';
 export type { SettleOptions } from './settle.ts';
-export { verifyPayments, listStoredPayments, VerifyRequestError } from './verify.ts';
+export { verifyPayments, listStoredPayments, VerifyRequestError, VerifyOptionsError } from './verify.ts';
 export type { VerifyOptions, VerifyResult } from './verify.ts';
 export { checkLedger, describeLedger } from './ledger.ts';
 export type { LedgerCheck, LedgerInput, StoredPayment } from './ledger.ts';

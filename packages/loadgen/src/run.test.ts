@@ -128,6 +128,15 @@ describe('runLoad against a real loopback server', () => {
     expect(fake.bodyMismatches).toEqual([]);
   });
 
+  it('verifies from a database callback without touching the API', async () => {
+    const run = await runLoad({ targets: origin, connections: 2, maxRequests: 4, workload: { kind: 'payments', apiKey: 'sk_test', runId: 'db' }, retry: { baseDelayMs: 1, maxDelayMs: 2 } });
+    const rows = fake.stored.filter((p) => p.key.startsWith('lg_db_')).map((p) => ({ id: p.id, idempotencyKey: p.key }));
+    await expect(verifyPayments({ outcome: run.payments, stored: async () => rows })).rejects.toThrow(/pass target and apiKey/);
+    expect(await verifyPayments({ outcome: run.payments, stored: async () => rows, fetchEach: 0 })).toMatchObject({ ok: true, succeededKeys: 4, storedPayments: 4, fetched: 0 });
+    const lost = await verifyPayments({ outcome: run.payments, stored: async () => rows.slice(1), fetchEach: 0 });
+    expect(lost).toMatchObject({ ok: false, missing: [rows[0]!.idempotencyKey] });
+  });
+
   it('detects a duplicate the server created', async () => {
     const run = await runLoad({ targets: origin, connections: 2, maxRequests: 3, workload: { kind: 'payments', apiKey: 'sk_test', runId: 'dup' }, retry: { baseDelayMs: 1, maxDelayMs: 2 } });
     const [key] = [...run.payments.succeeded.keys()];

@@ -14,6 +14,13 @@ export class VerifyRequestError extends Error {
   }
 }
 
+export class VerifyOptionsError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'VerifyOptionsError';
+  }
+}
+
 interface ApiPayment {
   readonly id: string;
   readonly metadata?: Record<string, string> | null;
@@ -69,7 +76,9 @@ export interface VerifyResult extends LedgerCheck {
 export async function verifyPayments(options: VerifyOptions): Promise<VerifyResult> {
   const { outcome } = options;
   const needsApi = !options.stored || (options.fetchEach ?? 200) > 0;
-  if (needsApi && (!options.target || !options.apiKey)) throw new VerifyRequestError('/v1/payments', 0, 'verifyPayments needs target and apiKey to read from the API');
+  if (needsApi && (!options.target || !options.apiKey)) {
+    throw new VerifyOptionsError('verifyPayments reads from the API here: pass target and apiKey, or pass stored and fetchEach: 0');
+  }
   const stored = options.stored ? await options.stored() : await listStoredPayments(options.target!, options.apiKey!);
   const check = checkLedger({ succeeded: outcome.succeeded, attemptedKeys: outcome.attemptedKeys, stored, allowForeign: options.allowForeign });
 

@@ -15,6 +15,7 @@ import { opsRoutes } from './routes/ops.ts';
 import { v1Api } from './routes/v1.ts';
 import { registerApiKeys } from './store/merchants.ts';
 import { loadFingerprintKey } from './store/secrets.ts';
+import { newId } from './domain/ids.ts';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 
@@ -50,6 +51,7 @@ export function buildApp(deps: AppDeps): PaymentsApp {
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'request_id' }),
     bodyLimit: BODY_LIMIT_BYTES,
     requestIdHeader: 'x-request-id',
+    genReqId: () => newId('req'),
     // While draining, requests on open keep-alive connections are served (with Connection:
     // close), not refused with Fastify's bare 503: the router stops sending them, we finish them.
     return503OnClosing: false,
@@ -78,10 +80,11 @@ export function buildApp(deps: AppDeps): PaymentsApp {
   acceptJsonOnly(app);
   observeHttp(app, metrics);
   app.addHook('onResponse', async (request, reply) => {
-    request.log.info(
-      { method: request.method, route: request.is404 ? 'unmatched' : request.routeOptions.url, status_code: reply.statusCode, duration_ms: Math.round(reply.elapsedTime * 10) / 10 },
-      'request completed',
-    );
+    const route = request.is404 ? 'unmatched' : request.routeOptions.url;
+    const line = { method: request.method, route, status_code: reply.statusCode, duration_ms: Math.round(reply.elapsedTime * 10) / 10 };
+    // Probes and scrapes every few seconds would drown the API's access log: debug level.
+    if (route?.startsWith('/v1') || reply.statusCode >= 500) request.log.info(line, 'request completed');
+    else request.log.debug(line, 'request completed');
   });
   app.addHook('onSend', async (_request, reply) => {
     reply.header('request-id', _request.id);

@@ -9,10 +9,15 @@ import { authHeaders, buildTestApp, createEmptyDatabase, createTestDatabase, dro
 let databaseUrl: string;
 const apps: TestApp[] = [];
 const databases: string[] = [];
+const lifecycle = createLifecycle(new Date('2026-01-02T03:04:05Z'));
+/** One app for the ops tests (building an app compiles every schema: not free on a busy machine). */
+let ops: TestApp;
 
 beforeAll(async () => {
   databaseUrl = await createTestDatabase('ops');
   databases.push(databaseUrl);
+  const apiKeys = Object.values(MERCHANTS).map((m) => ({ merchant: m.id, key: m.key }));
+  ops = await appOn(databaseUrl, { lifecycle, config: { apiKeys, appVersion: '9.9.9', gitCommit: 'abc1234', faultErrorRate: 0, faultLatencyMs: 0 } });
 });
 afterAll(async () => {
   for (const app of apps) await app.close();
@@ -27,8 +32,7 @@ async function appOn(url: string, deps: Parameters<typeof buildTestApp>[1] = {})
 
 describe('ops endpoints', () => {
   it('/healthz, /readyz and /version answer without authentication', async () => {
-    const lifecycle = createLifecycle(new Date('2026-01-02T03:04:05Z'));
-    const { app } = await appOn(databaseUrl, { lifecycle, config: { apiKeys: [], appVersion: '9.9.9', gitCommit: 'abc1234', faultErrorRate: 0, faultLatencyMs: 0 } });
+    const { app } = ops;
     expect((await app.inject('/healthz')).json()).toEqual({ status: 'ok' });
     const ready = await app.inject('/readyz');
     expect([ready.statusCode, ready.json()]).toEqual([200, { status: 'ready', schema_version: CODE_SCHEMA_VERSION }]);
@@ -42,6 +46,8 @@ describe('ops endpoints', () => {
     expect(draining.headers.connection).toBe('close');
     const health = await app.inject('/healthz');
     expect([health.statusCode, health.headers.connection]).toEqual([200, 'close']);
+    lifecycle.draining = false;
+    expect((await app.inject('/readyz')).headers.connection).not.toBe('close');
   });
 
   it('/readyz is 503 when the schema is missing or demands newer code', async () => {
@@ -53,7 +59,7 @@ describe('ops endpoints', () => {
     await bare.end();
     expect(notMigrated).toEqual({ status: 'not_ready', reason: expect.stringMatching(/schema unsupported: the database has no schema: run `npm run migrate`/) });
 
-    const { app, pool } = await appOn(databaseUrl);
+    const { app, pool } = ops;
     expect((await app.inject('/readyz')).statusCode).toBe(200);
     // The next-but-one release's contract migration, which this build's code cannot serve.
     await pool.query("INSERT INTO schema_migrations (version, name, checksum, min_code_version) VALUES ($1, 'contract', 'x', $1)", [CODE_SCHEMA_VERSION + 1]);
@@ -67,7 +73,7 @@ describe('ops endpoints', () => {
   });
 
   it('/metrics exposes HTTP, business, pool and process metrics with route templates', async () => {
-    const { app } = await appOn(databaseUrl);
+    const { app } = ops;
     const headers = authHeaders();
     const created = await app.inject({ method: 'POST', url: '/v1/payments', headers: { ...headers, 'idempotency-key': 'metrics-1' }, payload: paymentBody() });
     await app.inject({ method: 'POST', url: '/v1/payments', headers: { ...headers, 'idempotency-key': 'metrics-1' }, payload: paymentBody() });
@@ -94,7 +100,7 @@ describe('ops endpoints', () => {
     expect(text).toMatch(/db_pool_connections_max 10/);
     expect(text).toMatch(/nodejs_eventloop_lag_seconds \d/);
     expect(text).toMatch(/process_cpu_seconds_total/);
-    expect(text).toMatch(/app_info\{version="test",commit="test"\} 1/);
+    expect(text).toMatch(/app_info\{version="9.9.9",commit="abc1234"\} 1/);
   });
 });
 
@@ -116,12 +122,12 @@ describe('fault injection', () => {
   });
 
   it('FAULT_LATENCY_MS slows /v1 requests only', async () => {
-    const { app } = await appOn(databaseUrl, { config: { apiKeys: [], appVersion: 't', gitCommit: 't', faultErrorRate: 0, faultLatencyMs: 400 } });
+    const { app } = await appOn(databaseUrl, { config: { apiKeys: [], appVersion: 't', gitCommit: 't', faultErrorRate: 0, faultLatencyMs: 1000 } });
     let started = performance.now();
     expect((await app.inject({ method: 'GET', url: '/v1/payments', headers: authHeaders(MERCHANTS.globex.key) })).statusCode).toBe(200);
-    expect(performance.now() - started).toBeGreaterThanOrEqual(395);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(995);
     started = performance.now();
     expect((await app.inject('/healthz')).statusCode).toBe(200);
-    expect(performance.now() - started).toBeLessThan(400);
+    expect(performance.now() - started).toBeLessThan(1000);
   });
 });

@@ -16,7 +16,7 @@ function randomByte(): number {
   return pool[offset++]!;
 }
 
-export type IdPrefix = 'pay' | 're';
+export type IdPrefix = 'pay' | 're' | 'req';
 
 export function newId(prefix: IdPrefix): string {
   let out = '';

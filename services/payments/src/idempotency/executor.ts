@@ -18,6 +18,7 @@ import type pg from 'pg';
 import { ApiError, IdempotencyError } from '../domain/errors.ts';
 import { isDatabaseUnavailable, isUniqueViolation } from '../db/errors.ts';
 import { checkout, type Checkout } from '../db/pool.ts';
+import { statementName } from '../db/statements.ts';
 import { findKey, KEY_CONSTRAINT, lookupKeyOrLock, saveKey, saveOnce, unlockKey, type EffectInsert, type KeyRecord } from '../store/idempotency-keys.ts';
 import { keyLockId, requestFingerprint } from './fingerprint.ts';
 
@@ -70,7 +71,7 @@ export async function executeOnce(deps: ExecutorDeps, request: IdempotentRequest
     const rendered = renderWith(render, planned.outcome);
     if (planned.effect) {
       const insert = planned.effect(1);
-      await deps.pool.query(insert.sql, insert.values);
+      await deps.pool.query({ name: statementName('effect', insert.sql), text: insert.sql, values: insert.values });
     }
     planned.onCommitted?.();
     return { ...rendered, replayed: false };

@@ -3,6 +3,7 @@
 // executing holds an advisory lock on the key instead of a locked_at column (transaction-scoped
 // for a create, session-scoped for capture/cancel/refund), which PostgreSQL drops by itself when
 // that transaction ends or that request's connection dies.
+import { statementName } from '../db/statements.ts';
 import type { Queryable } from '../db/transaction.ts';
 
 export const KEY_CONSTRAINT = 'idempotency_keys_merchant_key';
@@ -113,9 +114,7 @@ export async function saveOnce(db: Queryable, record: KeyRecord, lockId: string,
   const values: unknown[] = [record.merchantId, record.key, record.method, record.path, record.fingerprint, record.statusCode, record.body, lockId];
   const effectInsert = effect?.(values.length + 1, 'saved');
   if (effectInsert) values.push(...effectInsert.values);
-  const { rows } = await db.query<KeyRow & { got: boolean; saved: number }>({
-    name: effectInsert ? 'idempotency-save-once-with-effect' : 'idempotency-save-once',
-    text: `WITH lock AS MATERIALIZED (SELECT pg_try_advisory_xact_lock($8::bigint) AS got),
+  const text = `WITH lock AS MATERIALIZED (SELECT pg_try_advisory_xact_lock($8::bigint) AS got),
       existing AS (
         SELECT request_method, request_path, request_fingerprint, response_code, response_body
           FROM idempotency_keys WHERE merchant_id = $1 AND idempotency_key = $2),
@@ -128,9 +127,8 @@ export async function saveOnce(db: Queryable, record: KeyRecord, lockId: string,
       ${effectInsert ? `, effect AS (${effectInsert.sql})` : ''}
       SELECT (SELECT got FROM lock) AS got, (SELECT count(*) FROM saved)::int AS saved,
              e.request_method, e.request_path, e.request_fingerprint, e.response_code, e.response_body
-        FROM (SELECT 1) AS one LEFT JOIN existing AS e ON true`,
-    values,
-  });
+        FROM (SELECT 1) AS one LEFT JOIN existing AS e ON true`;
+  const { rows } = await db.query<KeyRow & { got: boolean; saved: number }>({ name: statementName('idempotency-save-once', text), text, values });
   const row = rows[0]!;
   if (row.response_code !== null) return { kind: 'stored', record: toRecord(record.merchantId, record.key, row) };
   if (!row.got) return { kind: 'in_flight' };

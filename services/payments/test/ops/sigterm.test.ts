@@ -37,7 +37,8 @@ describe('SIGTERM under steady load', () => {
 
   beforeAll(async () => {
     databaseUrl = await createTestDatabase('ops_sigterm');
-    services.push(await spawnServer({ databaseUrl, env: { ...env, FAULT_LATENCY_MS: String(FAULT_LATENCY_MS) } }));
+    // The second instance stands by for the retries at the end (the "router's job").
+    services.push(...(await Promise.all([spawnServer({ databaseUrl, env: { ...env, FAULT_LATENCY_MS: String(FAULT_LATENCY_MS) } }), spawnServer({ databaseUrl, env })])));
   });
   afterAll(async () => {
     await Promise.all(services.map((s) => s.kill()));
@@ -117,8 +118,7 @@ describe('SIGTERM under steady load', () => {
     expect(keyResponseMismatches(stored), 'saved idempotent responses naming another payment').toEqual([]);
 
     // What a router does with them: the same keys on another instance create each payment once.
-    const next = await spawnServer({ databaseUrl, env });
-    services.push(next);
+    const next = services[1]!;
     const settled = await settlePayments({ targets: next.url, apiKey: API_KEY, payments: payments.failed });
     expect(settled.report.logical).toMatchObject({ succeeded: payments.failed.length, failed: 0 });
     const all = new Map([...payments.succeeded, ...settled.payments.succeeded]);
