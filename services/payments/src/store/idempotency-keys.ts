@@ -41,7 +41,7 @@ export async function lookupKeyOrLock(db: Queryable, merchantId: string, key: st
   const { rows } = await db.query<KeyRow>({
     name: 'idempotency-lookup-or-lock',
     text: `SELECT k.request_method, k.request_path, k.request_fingerprint, k.response_code, k.response_body,
-                  CASE WHEN k.id IS NULL THEN pg_try_advisory_lock($3::bigint) END AS acquired
+                  CASE WHEN k.merchant_id IS NULL THEN pg_try_advisory_lock($3::bigint) END AS acquired
              FROM (SELECT 1) AS one
              LEFT JOIN idempotency_keys AS k ON k.merchant_id = $1 AND k.idempotency_key = $2`,
     values: [merchantId, key, lockId],
@@ -123,7 +123,7 @@ export async function saveOnce(db: Queryable, record: KeyRecord, lockId: string,
         SELECT $1::text, $2::text, $3::text, $4::text, $5::text, $6::integer, $7::text FROM lock
          WHERE lock.got AND NOT EXISTS (SELECT 1 FROM existing)
         ON CONFLICT ON CONSTRAINT ${KEY_CONSTRAINT} DO NOTHING
-        RETURNING id)
+        RETURNING 1)
       ${effectInsert ? `, effect AS (${effectInsert.sql})` : ''}
       SELECT (SELECT got FROM lock) AS got, (SELECT count(*) FROM saved)::int AS saved,
              e.request_method, e.request_path, e.request_fingerprint, e.response_code, e.response_body
@@ -135,13 +135,13 @@ export async function saveOnce(db: Queryable, record: KeyRecord, lockId: string,
   return row.saved === 1 ? { kind: 'saved' } : { kind: 'raced' };
 }
 
-/** Deletes keys older than the retention, oldest first, in batches; returns how many went. */
+/** Deletes keys older than the retention, in batches (short transactions); returns how many went. */
 export async function sweepExpiredKeys(db: Queryable, retentionSeconds: number, batchSize = 1000): Promise<number> {
   let total = 0;
   for (;;) {
     const { rowCount } = await db.query(
-      `DELETE FROM idempotency_keys WHERE id IN (
-         SELECT id FROM idempotency_keys WHERE created_at < now() - make_interval(secs => $1) ORDER BY created_at LIMIT $2)`,
+      `DELETE FROM idempotency_keys WHERE ctid = ANY (ARRAY(
+         SELECT ctid FROM idempotency_keys WHERE created_at < now() - make_interval(secs => $1) LIMIT $2))`,
       [retentionSeconds, batchSize],
     );
     total += rowCount ?? 0;

@@ -83,4 +83,6 @@ async function untilSignal(stack: { stop(): Promise<void>; kill(): Promise<void>
     process.on('SIGTERM', onSignal);
   });
   console.log('stopped: no instance, router, API or PostgreSQL left running');
+  // Everything we started is stopped; a stray handle (a library's keep-alive socket) must not keep `up` alive.
+  setTimeout(() => process.exit(), 2000).unref();
 }
