@@ -19,7 +19,7 @@ export interface HaproxyOptions {
 export function haproxyConfig(options: HaproxyOptions): string {
   return [
     'global',
-    '  maxconn 10000',
+    '  maxconn 2000', // FDs: 2 per connection must fit the process limit
     `  nbthread ${options.threads}`,
     'defaults',
     '  mode http',

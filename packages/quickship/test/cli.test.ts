@@ -2,16 +2,15 @@
 // the Rollout's tag, migrations, instances, routers, API), then each verb as a real process
 // against it — outputs and exit codes — the API's JSON errors and event stream, and Ctrl-C:
 // everything drains and stops, and no process of the stack survives.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalEngineClient } from '../src/api/client.ts';
 import type { RolloutEntry } from '../src/api/protocol.ts';
 import { buildTestRepo, healthy, pausedForPromotion, setAppVersion, status, type TestRepo } from './helpers/engine.ts';
 import { writeFixtureDeploy } from './helpers/repo.ts';
-
-const BIN = resolve(import.meta.dirname, '../bin/quickship.js');
+import { BIN, startUp, type UpProcess } from './helpers/up-process.ts';
 
 interface Run {
   readonly code: number | null;
@@ -32,10 +31,9 @@ function quickship(args: readonly string[], options: { cwd?: string } = {}): Pro
 
 let repo: TestRepo;
 let deployDir: string;
-let up: ChildProcess;
-let upOut = '';
-let upExit: Promise<number | null>;
+let up: UpProcess;
 let api = '';
+const upOut = (): string => up.output();
 let client: LocalEngineClient;
 
 async function until(what: string, check: (entry: RolloutEntry) => boolean, timeoutMs = 150_000): Promise<RolloutEntry> {
@@ -43,7 +41,7 @@ async function until(what: string, check: (entry: RolloutEntry) => boolean, time
   for (;;) {
     const entry = await client.get('payments').catch(() => undefined);
     if (entry && check(entry)) return entry;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${entry ? `${entry.view.phase} ${entry.view.message}` : 'no answer'}\n${upOut.slice(-3000)}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${entry ? `${entry.view.phase} ${entry.view.message}` : 'no answer'}\n${upOut().slice(-3000)}`);
     await new Promise((r) => setTimeout(r, 200));
   }
 }
@@ -72,38 +70,24 @@ beforeAll(async () => {
   repo = await buildTestRepo('prebuilt');
   // The Rollout names a tag that has no build yet: `up` builds HEAD under it.
   deployDir = writeFixtureDeploy(join(repo.stateDir, 'deploy'), 'fresh');
-  up = spawn(process.execPath, [BIN, 'up', '--repo', repo.repoDir, '--dir', deployDir, '--state-dir', repo.stateDir, '--active-port', '0', '--preview-port', '0', '--api-port', '0'], {
-    env: { ...process.env, PAYMENTS_API_KEYS: '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  up.stdout!.on('data', (c: Buffer) => (upOut += c.toString()));
-  up.stderr!.on('data', (c: Buffer) => (upOut += c.toString()));
-  upExit = new Promise((r) => up.on('exit', (code) => r(code)));
-  const deadline = Date.now() + 150_000;
-  while (!/API\s+(http:\/\/127\.0\.0\.1:\d+)/.test(upOut)) {
-    if (Date.now() > deadline || up.exitCode !== null) throw new Error(`quickship up did not start:\n${upOut}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  api = /API\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(upOut)![1]!;
+  up = await startUp(['--repo', repo.repoDir, '--dir', deployDir, '--state-dir', repo.stateDir], { env: { PAYMENTS_API_KEYS: '' } });
+  api = up.api;
   client = new LocalEngineClient(api);
   await until('Healthy', healthy);
 }, 200_000);
 
 afterAll(async () => {
-  if (up && up.exitCode === null) {
-    up.kill('SIGINT');
-    await upExit;
-  }
+  await up?.stop();
   if (repo) for (const dir of [repo.repoDir, repo.stateDir]) rmSync(dir, { recursive: true, force: true });
 });
 
 describe('quickship up', () => {
   it('built HEAD for the missing tag, printed the URLs and a generated dev key', () => {
-    expect(upOut).toMatch(/built payments:fresh from HEAD [0-9a-f]{12} \(the Rollout's tag had no build\)/);
-    expect(upOut).toMatch(/PreSync: migrate: .*applied 0001_init\.sql/);
-    expect(upOut).toMatch(/active {3}http:\/\/127\.0\.0\.1:\d+/);
-    expect(upOut).toMatch(/preview {2}http:\/\/127\.0\.0\.1:\d+/);
-    expect(upOut).toMatch(/API key {2}sk_test_\S+ {3}\(generated dev key/);
+    expect(upOut()).toMatch(/built payments:fresh from HEAD [0-9a-f]{12} \(the Rollout's tag had no build\)/);
+    expect(upOut()).toMatch(/PreSync: migrate: .*applied 0001_init\.sql/);
+    expect(upOut()).toMatch(/active {3}http:\/\/127\.0\.0\.1:\d+/);
+    expect(upOut()).toMatch(/preview {2}http:\/\/127\.0\.0\.1:\d+/);
+    expect(upOut()).toMatch(/API key {2}sk_test_\S+ {3}\(generated dev key/);
   });
 });
 
@@ -111,8 +95,8 @@ describe('quickship status', () => {
   it('draws the tree with revision, ReplicaSet, instances and markers', async () => {
     const { code, out } = await quickship(['status']);
     expect(code).toBe(0);
-    expect(out).toMatch(/^Name: {13}payments$/m);
-    expect(out).toMatch(/^Status: {11}✔ Healthy$/m);
+    expect(out).toMatch(/^Name: {12}payments$/m);
+    expect(out).toMatch(/^Status: {10}✔ Healthy$/m);
     expect(out).toMatch(/# revision:1/);
     expect(out).toMatch(/⧉ payments-\w+ +ReplicaSet +✔ Healthy +\S+ +stable,active/);
     expect(out.match(/□ payments-\w+-\w+ +Pod +✔ Running/g)).toHaveLength(2);
@@ -185,10 +169,11 @@ describe('verbs through a release', () => {
   }, 240_000);
 
   it('restart replaces every instance, one at a time', async () => {
-    const before = new Set((await client.get('payments')).view.revisions.flatMap((r) => r.pods.map((p) => p.name)));
+    const activePods = (e: RolloutEntry) => e.view.revisions.filter((r) => r.markers.includes('active')).flatMap((r) => r.pods);
+    const before = new Set(activePods(await client.get('payments')).map((p) => p.name));
     expect(await quickship(['restart'])).toEqual({ code: 0, out: "rollout 'payments' restarts in 0s\n", err: '' });
-    const after = await until('restarted', (e) => healthy(e) && e.view.revisions.flatMap((r) => r.pods).filter((p) => p.ready).every((p) => !before.has(p.name)));
-    expect(after.view.revisions.flatMap((r) => r.pods).filter((p) => p.ready)).toHaveLength(2);
+    const after = await until('restarted', (e) => healthy(e) && activePods(e).filter((p) => p.ready).length === 2 && activePods(e).every((p) => !before.has(p.name)));
+    expect(activePods(after).every((p) => p.ready && p.restarts === 0)).toBe(true);
   }, 240_000);
 });
 
@@ -233,10 +218,9 @@ describe('Ctrl-C', () => {
     const instances = (await client.get('payments')).view.revisions.flatMap((r) => r.pods).length;
     expect(instances).toBeGreaterThan(0);
     expect(processesUnder(repo.stateDir).length).toBeGreaterThan(instances); // instances + PostgreSQL
-    up.kill('SIGINT');
-    expect(await upExit).toBe(0);
-    expect(upOut).toMatch(/SIGINT: draining/);
-    expect(upOut).toMatch(/stopped: no instance, router, API or PostgreSQL left running/);
+    expect(await up.stop()).toBe(0);
+    expect(upOut()).toMatch(/SIGINT: draining/);
+    expect(upOut()).toMatch(/stopped: no instance, router, API or PostgreSQL left running/);
     expect(processesUnder(repo.stateDir)).toEqual([]);
     await expect(fetch(`${api}/api/v1/rollouts`)).rejects.toThrow();
   }, 120_000);

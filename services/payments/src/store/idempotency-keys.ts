@@ -114,7 +114,20 @@ export async function saveOnce(db: Queryable, record: KeyRecord, lockId: string,
   const values: unknown[] = [record.merchantId, record.key, record.method, record.path, record.fingerprint, record.statusCode, record.body, lockId];
   const effectInsert = effect?.(values.length + 1, 'saved');
   if (effectInsert) values.push(...effectInsert.values);
-  const text = `WITH lock AS MATERIALIZED (SELECT pg_try_advisory_xact_lock($8::bigint) AS got),
+  const text = saveOnceSql(effectInsert?.sql);
+  const { rows } = await db.query<KeyRow & { got: boolean; saved: number }>({ name: statementName('idempotency-save-once', text), text, values });
+  const row = rows[0]!;
+  if (row.response_code !== null) return { kind: 'stored', record: toRecord(record.merchantId, record.key, row) };
+  if (!row.got) return { kind: 'in_flight' };
+  return row.saved === 1 ? { kind: 'saved' } : { kind: 'raced' };
+}
+
+const saveOnceCache = new Map<string, string>();
+
+function saveOnceSql(effectSql: string | undefined): string {
+  let text = saveOnceCache.get(effectSql ?? '');
+  if (text === undefined) {
+    text = `WITH lock AS MATERIALIZED (SELECT pg_try_advisory_xact_lock($8::bigint) AS got),
       existing AS (
         SELECT request_method, request_path, request_fingerprint, response_code, response_body
           FROM idempotency_keys WHERE merchant_id = $1 AND idempotency_key = $2),
@@ -124,15 +137,13 @@ export async function saveOnce(db: Queryable, record: KeyRecord, lockId: string,
          WHERE lock.got AND NOT EXISTS (SELECT 1 FROM existing)
         ON CONFLICT ON CONSTRAINT ${KEY_CONSTRAINT} DO NOTHING
         RETURNING 1)
-      ${effectInsert ? `, effect AS (${effectInsert.sql})` : ''}
+      ${effectSql ? `, effect AS (${effectSql})` : ''}
       SELECT (SELECT got FROM lock) AS got, (SELECT count(*) FROM saved)::int AS saved,
              e.request_method, e.request_path, e.request_fingerprint, e.response_code, e.response_body
         FROM (SELECT 1) AS one LEFT JOIN existing AS e ON true`;
-  const { rows } = await db.query<KeyRow & { got: boolean; saved: number }>({ name: statementName('idempotency-save-once', text), text, values });
-  const row = rows[0]!;
-  if (row.response_code !== null) return { kind: 'stored', record: toRecord(record.merchantId, record.key, row) };
-  if (!row.got) return { kind: 'in_flight' };
-  return row.saved === 1 ? { kind: 'saved' } : { kind: 'raced' };
+    saveOnceCache.set(effectSql ?? '', text);
+  }
+  return text;
 }
 
 /** Deletes keys older than the retention, in batches (short transactions); returns how many went. */

@@ -1,0 +1,199 @@
+// `npm run bench:cutover`: the local engine's zero-downtime figures, measured in one run.
+//   1. Proxy overhead: the same single payments instance reached directly, through the engine's
+//      router (the active Service) and through HAProxy (Debian package, http mode, keep-alive on
+//      both sides, one thread like the router's one event loop), interleaved rounds, medians.
+//   2. Cutover cycles under steady POST /v1/payments load with Idempotency-Keys: per cycle a new
+//      revision is promoted, another is aborted, retried and promoted, and an undo rolls back.
+//      Measures promote → switch, undo → switch-back, abort → applied, and counts every request.
+// The engine runs as a real `quickship up` child process (its router has its own event loop, as
+// HAProxy has its own process); this process only generates load and measures.
+// Env: BENCH_CYCLES (10), BENCH_CONNECTIONS (8), BENCH_ROUNDS (3), BENCH_SECONDS (4 per round).
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { freePort, startPostgres } from '@quickship/pglocal';
+import { runLoad, verifyPayments, describeLedger, type LoadReport } from '@quickship/loadgen';
+import { LocalEngineClient } from '../src/api/client.ts';
+import type { RolloutEntry } from '../src/api/protocol.ts';
+import { LocalRegistry } from '../src/runtime/registry.ts';
+import { CHECKOUT, copyCheckoutToRepo, writeFixtureDeploy } from '../test/helpers/repo.ts';
+import { API_KEY, API_KEYS, editRollout, healthy, pausedForPromotion, setAppVersion, status, storedPayments } from '../test/helpers/engine.ts';
+import { startUp } from '../test/helpers/up-process.ts';
+import { startHaproxy } from './haproxy.ts';
+import { startRevisionProbe } from './revision-probe.ts';
+import { printReport, type CutoverFigures, type ProxyFigures } from './report.ts';
+
+const CYCLES = Number(process.env.BENCH_CYCLES ?? 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 8);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
+
+const step = (line: string): void => console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}`);
+
+async function main(): Promise<void> {
+  const work = mkdtempSync(join(tmpdir(), 'quickship-bench-'));
+  chmodSync(work, 0o755);
+  const cleanups: (() => Promise<unknown>)[] = [];
+  try {
+    step('copying the working tree into a scratch repository and building it');
+    const repoDir = copyCheckoutToRepo('quickship-bench-repo-');
+    cleanups.push(async () => rmSync(repoDir, { recursive: true, force: true }));
+    const stateDir = join(work, 'state');
+    await new LocalRegistry({ repoDir, registryDir: join(stateDir, 'registry') }).build({ tag: 'bench' });
+    const pg = await startPostgres({ dataDir: join(work, 'pg'), ephemeral: true, settings: { max_connections: '300' } });
+    cleanups.push(() => pg.stop());
+    const databaseUrl = await pg.createDatabase('bench');
+    // One instance for the proxy comparison, so direct, router and HAProxy all reach the same process.
+    const deployDir = writeFixtureDeploy(join(work, 'deploy'), 'bench', (text) => text.replace('replicas: 2', 'replicas: 1'));
+
+    step('starting quickship up');
+    const up = await startUp(['--repo', repoDir, '--dir', deployDir, '--state-dir', stateDir, '--database-url', databaseUrl], { env: { PAYMENTS_API_KEYS: API_KEYS } });
+    cleanups.unshift(() => up.stop());
+    const client = new LocalEngineClient(up.api);
+    const until = (what: string, check: (e: RolloutEntry) => boolean) => waitFor(client, what, check);
+    const first = await until('Healthy with one instance', (e) => healthy(e) && readyPods(e) === 1);
+    const endpoint = first.view.revisions.flatMap((r) => r.pods).find((p) => p.ready)!.endpoint!;
+
+    const haproxyPort = await freePort();
+    const haproxy = await startHaproxy({ listenPort: haproxyPort, targetPort: Number(endpoint.split(':')[1]), threads: 1 });
+    cleanups.unshift(() => haproxy.stop());
+    const proxies = await compareProxies({ direct: `http://${endpoint}`, router: up.active, haproxy: haproxy.url });
+    await haproxy.stop();
+
+    step('scaling to two replicas for the cutover cycles');
+    editRollout(deployDir, (text) => text.replace('replicas: 1', 'replicas: 2'));
+    await until('Healthy with two instances', (e) => healthy(e) && readyPods(e) === 2);
+    const cutover = await cutoverCycles(client, up.active, deployDir, databaseUrl);
+
+    const figures = { at: new Date().toISOString(), machine: { cpus: (await import('node:os')).cpus().length, loadavg: (await import('node:os')).loadavg() }, proxies, cutover };
+    printReport(figures);
+    const out = resolve(CHECKOUT, '.quickship', 'bench');
+    mkdirSync(out, { recursive: true });
+    writeFileSync(join(out, 'cutover.json'), JSON.stringify(figures, null, 2) + '\n');
+    console.log(`\nwrote ${join(out, 'cutover.json')}`);
+    if (cutover.failed > 0 || !cutover.ledgerOk) process.exitCode = 1;
+  } finally {
+    for (const cleanup of cleanups) await cleanup().catch((error: unknown) => step(`cleanup: ${(error as Error).message}`));
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** Interleaved rounds (direct, router, HAProxy) of two workloads; the median round of each. */
+async function compareProxies(targets: Record<'direct' | 'router' | 'haproxy', string>): Promise<ProxyFigures> {
+  const workloads = {
+    'GET /healthz': { kind: 'get', path: '/healthz' },
+    'POST /v1/payments': { kind: 'payments', apiKey: API_KEY },
+  } as const;
+  const results: Record<string, Record<string, LoadReport[]>> = {};
+  for (const [name, workload] of Object.entries(workloads)) {
+    results[name] = {};
+    for (const [target, url] of Object.entries(targets)) {
+      await runLoad({ targets: url, connections: 16, durationMs: 1000, workload }); // warm-up: connections, JIT
+      results[name]![target] = [];
+    }
+    for (let round = 1; round <= ROUNDS; round++) {
+      for (const [target, url] of Object.entries(targets)) {
+        step(`${name} round ${round}/${ROUNDS}: ${target}`);
+        const { report } = await runLoad({ targets: url, connections: 16, durationMs: SECONDS * 1000, workload, retry: { maxAttempts: 1 } });
+        results[name]![target]!.push(report);
+      }
+    }
+  }
+  const figures: ProxyFigures = {};
+  for (const [name, byTarget] of Object.entries(results)) {
+    figures[name] = {};
+    for (const [target, reports] of Object.entries(byTarget)) {
+      figures[name]![target] = {
+        rps: median(reports.map((r) => r.throughput.responsesPerSec)),
+        p50Ms: median(reports.map((r) => r.latency.p50Ms)),
+        p99Ms: median(reports.map((r) => r.latency.p99Ms)),
+        errors: reports.reduce((n, r) => n + r.attempts.sent - r.attempts.ok, 0),
+      };
+    }
+  }
+  return figures;
+}
+
+async function cutoverCycles(client: LocalEngineClient, active: string, deployDir: string, databaseUrl: string): Promise<CutoverFigures> {
+  const until = (what: string, check: (e: RolloutEntry) => boolean) => waitFor(client, what, check);
+  const probe = startRevisionProbe(active);
+  const stop = new AbortController();
+  const load = runLoad({ targets: active, connections: CONNECTIONS, durationMs: 590_000, workload: { kind: 'payments', apiKey: API_KEY }, signal: stop.signal });
+  const promoteMs: number[] = [];
+  const undoMs: number[] = [];
+  const abortMs: number[] = [];
+  let abortedServed = 0;
+  try {
+    for (let cycle = 1; cycle <= CYCLES; cycle++) {
+      // Promote: the active Service switches to revision a.
+      const stable = status(await client.get('payments')).stableRS;
+      setAppVersion(deployDir, `c${cycle}a`);
+      const a = status(await until(`cycle ${cycle}: a paused`, (e) => pausedForPromotion(e) && status(e).currentPodHash !== stable)).currentPodHash!;
+      let t0 = performance.now();
+      await client.promote('payments', { full: false });
+      promoteMs.push((await probe.firstAnswerFrom(a, t0, 10_000)) - t0);
+      await until(`cycle ${cycle}: a Healthy`, (e) => healthy(e) && status(e).stableRS === a);
+
+      // Abort: revision b never takes traffic on the active Service; retry and promote it.
+      setAppVersion(deployDir, `c${cycle}b`);
+      const b = status(await until(`cycle ${cycle}: b paused`, (e) => pausedForPromotion(e) && status(e).currentPodHash !== a)).currentPodHash!;
+      t0 = performance.now();
+      await client.abort('payments');
+      // The engine applies a verb within the call (status written, reconciled): its round trip is the latency.
+      abortMs.push(performance.now() - t0);
+      await until(`cycle ${cycle}: aborted`, (e) => status(e).abort && status(e).phase === 'Degraded');
+      abortedServed += probe.answersFrom(b, t0);
+      await client.retry('payments');
+      await until(`cycle ${cycle}: b paused again`, (e) => pausedForPromotion(e) && status(e).currentPodHash === b);
+      await client.promote('payments', { full: false });
+      await until(`cycle ${cycle}: b Healthy`, (e) => healthy(e) && status(e).stableRS === b);
+
+      // Undo: back to a, whose ReplicaSet is still up (scaleDownDelaySeconds): an immediate switch back.
+      t0 = performance.now();
+      await client.undo('payments', {});
+      undoMs.push((await probe.firstAnswerFrom(a, t0, 10_000)) - t0);
+      await until(`cycle ${cycle}: undo Healthy`, (e) => healthy(e) && status(e).stableRS === a);
+      step(`cycle ${cycle}/${CYCLES}: promote→switch ${promoteMs.at(-1)!.toFixed(1)} ms, abort applied ${abortMs.at(-1)!.toFixed(0)} ms, undo→switch-back ${undoMs.at(-1)!.toFixed(1)} ms`);
+    }
+  } finally {
+    stop.abort();
+    await probe.stop();
+  }
+  const { report, payments } = await load;
+  const ledger = await verifyPayments({ target: active, apiKey: API_KEY, outcome: payments, stored: () => storedPayments(databaseUrl), fetchEach: 200, allowForeign: true }); // the proxy rounds' payments are another run's
+  if (!ledger.ok) step(describeLedger(ledger));
+  return {
+    cycles: CYCLES,
+    connections: CONNECTIONS,
+    sent: report.attempts.sent,
+    failed: report.attempts.sent - report.attempts.ok,
+    logicalFailed: report.logical.failed,
+    payments: report.logical.succeeded,
+    ledgerOk: ledger.ok,
+    seconds: report.elapsedMs / 1000,
+    p99Ms: report.latency.p99Ms,
+    promoteSwitchMs: promoteMs,
+    undoSwitchBackMs: undoMs,
+    abortAppliedMs: abortMs,
+    abortedRevisionAnswersOnActive: abortedServed,
+  };
+}
+
+async function waitFor(client: LocalEngineClient, what: string, check: (e: RolloutEntry) => boolean, timeoutMs = 180_000): Promise<RolloutEntry> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const entry = await client.get('payments');
+    if (check(entry)) return entry;
+    if (Date.now() > deadline) throw new Error(`bench: timed out waiting for ${what} (now ${entry.view.phase}: ${entry.view.message})`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+const readyPods = (e: RolloutEntry): number => e.view.revisions.filter((r) => r.markers.includes('active')).flatMap((r) => r.pods).filter((p) => p.ready).length;
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+}
+
+await main();

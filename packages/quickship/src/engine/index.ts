@@ -1,0 +1,11 @@
+// The local blue/green engine: the controller loop over core's pure reconcile, applied through
+// the runtime; `startLocalStack` is everything `quickship up` starts.
+export { Engine, type EngineOptions } from './engine.ts';
+export { startLocalStack, type LocalStack, type StackOptions } from './stack.ts';
+export { RolloutController, type RolloutEvent } from './rollout-controller.ts';
+export { loadDeploy, NoRolloutError, SeveralRolloutsError, type DeployState } from './deploy.ts';
+export { readDeployDir, watchDeployDir, DeployDirNotFoundError, type DeployFile } from './deploy-source.ts';
+export { resolveEnv, type EnvSources, type ResolvedEnv } from './env.ts';
+export { apiKeys, firstApiKey, readSecretsFile, InvalidSecretsFileError, type ApiKeys } from './secrets.ts';
+export { MigratingImageResolver, MigrationFailedError, runMigrations } from './migrations.ts';
+export { readRolloutState, writeRolloutState, rolloutStateFile, StateFileError, type PersistedRollout } from './state-file.ts';
