@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '@quickship/pglocal';
 import { runLoad, verifyPayments, describeLedger, outcomeLabel, isSuccess, type AttemptEvent, type LoadResult } from '@quickship/loadgen';
 import type { Engine } from '../src/engine/engine.ts';
+import type { RolloutEntry } from '../src/api/protocol.ts';
 import { API_KEY, buildTestRepo, createDatabase, editRollout, healthy, startEngine, status, storedPayments, waitForEntry, type TestRepo } from './helpers/engine.ts';
 
 let repo: TestRepo;
@@ -95,6 +96,29 @@ describe('failures under load', () => {
     // Back to a template that works: the same spec as the stable revision is a fast rollback.
     editRollout(deployDir, (text) => text.replace('"never-ready"', '"v1"').replace('path: /never-ready', 'path: /readyz').replace('progressDeadlineSeconds: 8', 'progressDeadlineSeconds: 180'));
     await waitForEntry(engine, 'Healthy again on the stable revision', (e) => healthy(e) && status(e).currentPodHash === before);
+  }, 240_000);
+
+  it('an image without a build, a malformed image, a deploy/ that does not parse: the old revision keeps serving, status says why', async () => {
+    const before = status(await engine.get('payments')).stableRS;
+    const pods = (e: RolloutEntry) => e.view.revisions.find((r) => r.podTemplateHash === status(e).currentPodHash)?.pods ?? [];
+    await underLoad(async () => {
+      editRollout(deployDir, (text) => text.replace(`payments:${repo.tag}`, 'payments:nobuild'));
+      const pull = await waitForEntry(engine, 'ErrImagePull', (e) => status(e).currentPodHash !== before && pods(e).length === 2 && pods(e).every((p) => p.state === 'ErrImagePull'));
+      expect(pods(pull)[0]!.message).toMatch(/tag "nobuild" has no local build .*quickship build --tag nobuild/);
+      expect(status(pull).blueGreen.activeSelector).toBe(before);
+
+      editRollout(deployDir, (text) => text.replace('payments:nobuild', 'payments:Not_A_Tag!'));
+      const invalid = await waitForEntry(engine, 'InvalidImageName', (e) => pods(e).length === 2 && pods(e).every((p) => p.state === 'InvalidImageName'));
+      expect(pods(invalid)[0]!.message).toMatch(/invalid image reference "[^"]*payments:Not_A_Tag!"/);
+
+      editRollout(deployDir, (text) => `${text}\n  : this is not YAML: [\n`);
+      const broken = await waitForEntry(engine, 'ComparisonError', (e) => e.view.notes.some((n) => n.startsWith('ComparisonError:')));
+      expect(broken.view.notes[0]).toMatch(/rollout\.yaml/);
+      expect(status(broken).blueGreen.activeSelector).toBe(before);
+    });
+    editRollout(deployDir, (text) => text.replace('payments:Not_A_Tag!', `payments:${repo.tag}`).replace(/\n {2}: this is not YAML: \[\n$/, ''));
+    const back = await waitForEntry(engine, 'Healthy on the stable revision', (e) => healthy(e) && status(e).currentPodHash === before);
+    expect(back.view.notes.some((n) => n.startsWith('ComparisonError:'))).toBe(false);
   }, 240_000);
 
   it('an engine that goes away and comes back re-adopts its running instances', async () => {

@@ -5,25 +5,11 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../src/cli/main.ts';
 import { CORPUS_DIR, hasCorpus, lintExpectations } from '../src/core/testing/corpus.ts';
 import { FIXTURES } from './helpers/repo.ts';
+import { runMain } from './helpers/run-main.ts';
 
-async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const log = vi.spyOn(console, 'log').mockImplementation((...parts: unknown[]) => void (out += parts.join(' ') + '\n'));
-  const error = vi.spyOn(console, 'error').mockImplementation((...parts: unknown[]) => void (err += parts.join(' ') + '\n'));
-  const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((err += String(chunk)), true));
-  try {
-    const code = await main(['node', 'quickship', ...args]);
-    return { code, out, err };
-  } finally {
-    log.mockRestore();
-    error.mockRestore();
-    stderr.mockRestore();
-  }
-}
+const run = runMain;
 
 afterEach(() => vi.restoreAllMocks());
 

@@ -13,21 +13,21 @@ export class UserError extends Error {
   }
 }
 
-/** Error classes from other modules that describe a user's mistake or environment, not a bug. */
+/**
+ * Error classes from other modules that describe a mistake in the input or the environment, not
+ * a bug: bad manifests (core), builds and images (runtime), the cluster (kube), releases. Any
+ * error carrying a `fix` string is a user error too.
+ */
 const USER_ERROR_NAMES = new Set([
-  'UserError',
-  'VerbNotApplicableError',
-  'PostgresNotInstalledError',
-  'ImageNotFoundError',
-  'InvalidImageNameError',
-  'InvalidSpecError',
-  'RolloutNotFoundError',
-  'EngineNotRunningError',
-  'EngineApiError',
-  'KubeTargetUnavailableError',
-  'DeployDirNotFoundError',
-  'PortInUseError',
-  'CommanderError',
+  // core: manifests
+  'ManifestParseError', 'ManifestObjectError', 'MissingFieldError', 'InvalidFieldError', 'UnsupportedStrategyError', 'UnsupportedFieldError', 'NamedPortNotFoundError', 'InvalidImageNameError',
+  // runtime: registry and builds
+  'BuildError', 'TagImmutableError', 'ImagePullError',
+  // engine, API, PostgreSQL
+  'DeployDirNotFoundError', 'NoRolloutError', 'SeveralRolloutsError', 'MigrationFailedError', 'StateFileError', 'InvalidSecretsFileError', 'PortInUseError', 'PostgresNotInstalledError',
+  'EngineNotRunningError', 'EngineApiError', 'RolloutNotFoundError',
+  // kube and release
+  'KubeTargetUnavailableError', 'KubeApiError', 'DirtyReleaseFilesError', 'ReleaseGitError', 'ReleaseValidationError', 'UnexpandedImageReferenceError', 'WrongImageRepositoryError', 'UnknownEnvironmentError', 'ImageReferenceError', 'LocalImageNotBuiltError',
 ]);
 
 export function isUserError(error: unknown): error is Error & { fix?: string } {

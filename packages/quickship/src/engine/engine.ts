@@ -100,30 +100,35 @@ export class Engine implements EngineApi {
       throw error;
     });
     this.urls = { [this.active.name]: `http://${activeAddress.host}:${activeAddress.port}`, [this.preview.name]: `http://${previewAddress.host}:${previewAddress.port}` };
-    this.controller = new RolloutController(
-      {
-        images: this.images,
-        endpoints: this.endpoints,
-        logDir: join(this.stateDir, 'logs'),
-        envSources: () => ({
-          namespace: this.deploy.rollout.namespace,
-          configMaps: this.deploy.configMaps,
-          secrets: readSecretsFile(join(this.stateDir, 'secrets.json')),
-          builtIns: { DATABASE_URL: this.options.databaseUrl, PAYMENTS_API_KEYS: this.options.apiKeys },
-        }),
-        setSelectors: (services) => {
-          this.active.setSelector(services.active);
-          this.preview.setSelector(services.preview);
+    try {
+      this.controller = new RolloutController(
+        {
+          images: this.images,
+          endpoints: this.endpoints,
+          logDir: join(this.stateDir, 'logs'),
+          envSources: () => ({
+            namespace: this.deploy.rollout.namespace,
+            configMaps: this.deploy.configMaps,
+            secrets: readSecretsFile(join(this.stateDir, 'secrets.json')),
+            builtIns: { DATABASE_URL: this.options.databaseUrl, PAYMENTS_API_KEYS: this.options.apiKeys },
+          }),
+          setSelectors: (services) => {
+            this.active.setSelector(services.active);
+            this.preview.setSelector(services.preview);
+          },
+          onChange: () => this.changed(),
+          log: (line) => this.log(line),
+          ...(this.options.backoff ? { backoff: this.options.backoff } : {}),
+          ...(this.options.minimumGracePeriodSeconds === undefined ? {} : { minimumGracePeriodSeconds: this.options.minimumGracePeriodSeconds }),
         },
-        onChange: () => this.changed(),
-        log: (line) => this.log(line),
-        ...(this.options.backoff ? { backoff: this.options.backoff } : {}),
-        ...(this.options.minimumGracePeriodSeconds === undefined ? {} : { minimumGracePeriodSeconds: this.options.minimumGracePeriodSeconds }),
-      },
-      spec,
-      this.deploy.manifest,
-      persisted,
-    );
+        spec,
+        this.deploy.manifest,
+        persisted,
+      );
+    } catch (error) {
+      await Promise.all([this.active.close(0), this.preview.close(0)]);
+      throw error;
+    }
     this.refreshNotes();
     this.controller.start(this.options.tickMs ?? 250);
     if (this.options.watch !== false) this.watcher = watchDeployDir(this.deployDir, () => this.reload());

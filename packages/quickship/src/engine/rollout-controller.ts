@@ -119,6 +119,15 @@ export class RolloutController {
 
   reconcile(): void {
     if (this.stopped) return;
+    try {
+      this.reconcilePasses();
+    } catch (error) {
+      // A bug in one reconcile must not take the routers (and live traffic) down with it.
+      this.deps.log(`${this.spec.name}: reconcile failed, retrying on the next tick: ${(error as Error).stack ?? String(error)}`);
+    }
+  }
+
+  private reconcilePasses(): void {
     for (let pass = 0; pass < MAX_PASSES; pass++) {
       const result = reconcileBlueGreen({
         spec: this.spec,

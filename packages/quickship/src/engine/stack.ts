@@ -3,6 +3,7 @@
 // none, the engine (Rollout + Service routers; migrations run before the first instance of a
 // build), and the loopback API. Tests and the benchmark start the same stack.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { freePort, startPostgres, type PostgresCluster } from '@quickship/pglocal';
 import { startApiServer, type ApiServer } from '../api/server.ts';
@@ -52,8 +53,13 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
   const stateDir = resolve(options.stateDir ?? join(repoDir, '.quickship'));
   const log = options.log ?? ((line: string) => console.log(line));
   const deployDir = resolve(options.deployDir ?? join(repoDir, 'deploy', 'apps', 'payments'));
-  // Fail on a bad deploy/ before starting anything.
+  // Fail on a bad deploy/ or a taken port before starting anything.
   const deploy = loadDeploy(deployDir);
+  for (const [flag, port] of [['--active-port', options.activePort ?? 8080], ['--preview-port', options.previewPort ?? 8081], ['--api-port', options.apiPort ?? DEFAULT_API_PORT]] as const) {
+    if (port !== 0 && !(await portIsFree(port))) {
+      throw Object.assign(new Error(`127.0.0.1:${port} is already in use (another \`quickship up\`?)`), { name: 'PortInUseError', fix: `stop the other engine, or pass ${flag} <port>` });
+    }
+  }
 
   const built = options.build === false ? undefined : await buildIfMissing(repoDir, stateDir, deploy.rollout.container.image, log);
   const keys = apiKeys(join(stateDir, 'state'), options.env ?? process.env);
@@ -61,7 +67,7 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
   let pg: PostgresCluster | undefined;
   let databaseUrl = options.databaseUrl;
   if (!databaseUrl) {
-    pg = await startPostgres({ dataDir: join(stateDir, 'pg'), port: await pgPort(join(stateDir, 'state')) });
+    pg = await startPrivatePostgres(join(stateDir, 'pg'), join(stateDir, 'state'));
     databaseUrl = await pg.createDatabase('payments');
     log(`PostgreSQL ${pg.dataDir} on 127.0.0.1:${pg.port}`);
   }
@@ -125,15 +131,29 @@ async function buildIfMissing(repoDir: string, stateDir: string, image: string, 
   return { tag, commit: result.manifest.commit };
 }
 
-/** The private PostgreSQL keeps its port across runs, so adopted instances' DATABASE_URL stays valid. */
-async function pgPort(stateDir: string): Promise<number> {
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+/**
+ * The private PostgreSQL keeps its port across runs, so re-adopted instances' DATABASE_URL stays
+ * valid; when something else took that port meanwhile, it moves to a free one.
+ */
+async function startPrivatePostgres(dataDir: string, stateDir: string): Promise<PostgresCluster> {
   const file = join(stateDir, 'pg-port');
-  if (existsSync(file)) {
-    const saved = Number(readFileSync(file, 'utf8').trim());
-    if (Number.isInteger(saved) && saved > 0) return saved;
-  }
+  const saved = existsSync(file) ? Number(readFileSync(file, 'utf8').trim()) : Number.NaN;
+  const remember = (port: number): void => {
+    mkdirSync(stateDir, { recursive: true });
+    writeFileSync(file, `${port}\n`);
+  };
+  // A cluster left running by a killed `up` holds its own port (startPostgres stops it first).
+  const ours = existsSync(join(dataDir, 'postmaster.pid'));
+  if (Number.isInteger(saved) && saved > 0 && (ours || (await portIsFree(saved)))) return startPostgres({ dataDir, port: saved });
   const port = await freePort();
-  mkdirSync(stateDir, { recursive: true });
-  writeFileSync(file, `${port}\n`);
-  return port;
+  remember(port);
+  return startPostgres({ dataDir, port });
 }

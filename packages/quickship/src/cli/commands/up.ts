@@ -57,7 +57,7 @@ export function register(program: Command): void {
       console.log(`  preview  ${urls.preview}      (Service ${stack.engine.routers().preview.name})`);
       console.log(`  API      ${stack.api.url}/api/v1/rollouts   (quickship status / promote / abort / retry / undo / restart)`);
       console.log(`  API key  ${key}${stack.apiKeys.source === 'generated' ? '   (generated dev key; set PAYMENTS_API_KEYS=merchant:key to use yours)' : '   (from PAYMENTS_API_KEYS)'}`);
-      console.log(`  try      curl -s ${urls.active}/v1/payments -H 'Authorization: Bearer ${key}' -H 'Idempotency-Key: $(uuidgen)' -H 'content-type: application/json' -d '{"amount":1000,"currency":"usd","card":{"number":"4242424242424242","exp_month":12,"exp_year":2030,"cvc":"123"}}'`);
+      console.log(`  try      curl -s ${urls.active}/v1/payments -H 'Authorization: Bearer ${key}' -H "Idempotency-Key: $(date +%s%N)" -H 'content-type: application/json' -d '{"amount":1000,"currency":"usd","card":{"number":"4242424242424242","exp_month":12,"exp_year":2030,"cvc":"123"}}'`);
       console.log('Ctrl-C drains and stops everything.');
       await untilSignal(stack);
     });
