@@ -7,7 +7,8 @@
 //      Measures promote → switch, undo → switch-back, abort → applied, and counts every request.
 // The engine runs as a real `quickship up` child process (its router has its own event loop, as
 // HAProxy has its own process); this process only generates load and measures.
-// Env: BENCH_CYCLES (10), BENCH_CONNECTIONS (8), BENCH_ROUNDS (3), BENCH_SECONDS (4 per round).
+// Env: BENCH_CYCLES (10), BENCH_MIN_REQUESTS (20000: more cycles run until that many were sent,
+// at most 3× BENCH_CYCLES), BENCH_CONNECTIONS (8), BENCH_ROUNDS (3), BENCH_SECONDS (4 per round).
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -24,6 +25,7 @@ import { startRevisionProbe } from './revision-probe.ts';
 import { printReport, type CutoverFigures, type ProxyFigures } from './report.ts';
 
 const CYCLES = Number(process.env.BENCH_CYCLES ?? 10);
+const MIN_REQUESTS = Number(process.env.BENCH_MIN_REQUESTS ?? 20_000);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 8);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
@@ -118,19 +120,26 @@ async function cutoverCycles(client: LocalEngineClient, active: string, deployDi
   const until = (what: string, check: (e: RolloutEntry) => boolean) => waitFor(client, what, check);
   const probe = startRevisionProbe(active);
   const stop = new AbortController();
-  const load = runLoad({ targets: active, connections: CONNECTIONS, durationMs: 590_000, workload: { kind: 'payments', apiKey: API_KEY }, signal: stop.signal });
+  let sent = 0;
+  const load = runLoad({ targets: active, connections: CONNECTIONS, durationMs: 590_000, workload: { kind: 'payments', apiKey: API_KEY }, signal: stop.signal, onAttempt: () => void sent++ });
   const promoteMs: number[] = [];
+  const promoteVerbMs: number[] = [];
+  const undoVerbMs: number[] = [];
   const undoMs: number[] = [];
   const abortMs: number[] = [];
   let abortedServed = 0;
   try {
-    for (let cycle = 1; cycle <= CYCLES; cycle++) {
+    let cycle = 0;
+    while (cycle < CYCLES || (sent < MIN_REQUESTS && cycle < 3 * CYCLES)) {
+      cycle++;
       // Promote: the active Service switches to revision a.
       const stable = status(await client.get('payments')).stableRS;
       setAppVersion(deployDir, `c${cycle}a`);
       const a = status(await until(`cycle ${cycle}: a paused`, (e) => pausedForPromotion(e) && status(e).currentPodHash !== stable)).currentPodHash!;
       let t0 = performance.now();
       await client.promote('payments', { full: false });
+      // The engine switches the selector inside the verb call: its round trip bounds the switch itself.
+      promoteVerbMs.push(performance.now() - t0);
       promoteMs.push((await probe.firstAnswerFrom(a, t0, 10_000)) - t0);
       await until(`cycle ${cycle}: a Healthy`, (e) => healthy(e) && status(e).stableRS === a);
 
@@ -151,9 +160,10 @@ async function cutoverCycles(client: LocalEngineClient, active: string, deployDi
       // Undo: back to a, whose ReplicaSet is still up (scaleDownDelaySeconds): an immediate switch back.
       t0 = performance.now();
       await client.undo('payments', {});
+      undoVerbMs.push(performance.now() - t0);
       undoMs.push((await probe.firstAnswerFrom(a, t0, 10_000)) - t0);
       await until(`cycle ${cycle}: undo Healthy`, (e) => healthy(e) && status(e).stableRS === a);
-      step(`cycle ${cycle}/${CYCLES}: promote→switch ${promoteMs.at(-1)!.toFixed(1)} ms, abort applied ${abortMs.at(-1)!.toFixed(0)} ms, undo→switch-back ${undoMs.at(-1)!.toFixed(1)} ms`);
+      step(`cycle ${cycle} (${sent} requests): promote→switch ${promoteMs.at(-1)!.toFixed(1)} ms, abort applied ${abortMs.at(-1)!.toFixed(0)} ms, undo→switch-back ${undoMs.at(-1)!.toFixed(1)} ms`);
     }
   } finally {
     stop.abort();
@@ -163,7 +173,7 @@ async function cutoverCycles(client: LocalEngineClient, active: string, deployDi
   const ledger = await verifyPayments({ target: active, apiKey: API_KEY, outcome: payments, stored: () => storedPayments(databaseUrl), fetchEach: 200, allowForeign: true }); // the proxy rounds' payments are another run's
   if (!ledger.ok) step(describeLedger(ledger));
   return {
-    cycles: CYCLES,
+    cycles: promoteMs.length,
     connections: CONNECTIONS,
     sent: report.attempts.sent,
     failed: report.attempts.sent - report.attempts.ok,
@@ -173,7 +183,9 @@ async function cutoverCycles(client: LocalEngineClient, active: string, deployDi
     seconds: report.elapsedMs / 1000,
     p99Ms: report.latency.p99Ms,
     promoteSwitchMs: promoteMs,
+    promoteVerbMs,
     undoSwitchBackMs: undoMs,
+    undoVerbMs,
     abortAppliedMs: abortMs,
     abortedRevisionAnswersOnActive: abortedServed,
   };

@@ -1,7 +1,7 @@
-// Watches which revision the active Service serves: a tight loop of GET /version on one
-// keep-alive connection, reading the router's X-Quickship-Revision header. The switch latency of
+// Watches which revision the active Service serves: tight loops of GET /version on a few
+// keep-alive connections, reading the router's X-Quickship-Revision header. The switch latency of
 // a verb is the time from the verb call to the first answer from the new revision (an upper
-// bound: it includes one probe round trip).
+// bound: it includes a probe round trip; several loops make the sampling finer).
 import { Pool } from 'undici';
 
 export interface RevisionProbe {
@@ -12,11 +12,11 @@ export interface RevisionProbe {
   stop(): Promise<void>;
 }
 
-export function startRevisionProbe(origin: string): RevisionProbe {
-  const pool = new Pool(origin, { connections: 1, keepAliveTimeout: 30_000 });
+export function startRevisionProbe(origin: string, loops = 4): RevisionProbe {
+  const pool = new Pool(origin, { connections: loops, keepAliveTimeout: 30_000 });
   const answers: { end: number; revision: string }[] = [];
   let running = true;
-  const loop = (async () => {
+  const loop = async (): Promise<void> => {
     while (running) {
       try {
         const res = await pool.request({ method: 'GET', path: '/version' });
@@ -28,7 +28,8 @@ export function startRevisionProbe(origin: string): RevisionProbe {
         await new Promise((r) => setTimeout(r, 5));
       }
     }
-  })();
+  };
+  const all = Promise.all(Array.from({ length: loops }, loop));
   return {
     async firstAnswerFrom(revision, since, timeoutMs) {
       const deadline = performance.now() + timeoutMs;
@@ -42,7 +43,7 @@ export function startRevisionProbe(origin: string): RevisionProbe {
     answersFrom: (revision, since) => answers.filter((a) => a.end >= since && a.revision === revision).length,
     async stop() {
       running = false;
-      await loop;
+      await all;
       await pool.close();
     },
   };

@@ -7,7 +7,7 @@ import type { EngineApi } from '../api/server.ts';
 import type { EngineInfo, RolloutEntry } from '../api/protocol.ts';
 import { RolloutNotFoundError } from '../api/errors.ts';
 import { EndpointTable } from '../runtime/endpoints.ts';
-import { isSameProcess } from '../runtime/process.ts';
+import { adoptOrReplace, StateStore } from '../runtime/state-store.ts';
 import { ServiceRouter } from '../runtime/router.ts';
 import type { BackoffPolicy } from '../runtime/backoff.ts';
 import { LocalRegistry, type ImageResolver } from '../runtime/registry.ts';
@@ -16,7 +16,7 @@ import { watchDeployDir } from './deploy-source.ts';
 import { MigratingImageResolver, runMigrations } from './migrations.ts';
 import { RolloutController } from './rollout-controller.ts';
 import { readSecretsFile } from './secrets.ts';
-import { readRolloutState, rolloutStateFile, writeRolloutState, type PersistedRollout } from './state-file.ts';
+import type { PersistedRollout } from './persisted-rollout.ts';
 import { localNotes } from './notes.ts';
 
 export interface EngineOptions {
@@ -54,6 +54,7 @@ export class Engine implements EngineApi {
   private readonly endpoints = new EndpointTable();
   private readonly listeners = new Set<(entry: RolloutEntry) => void>();
   private readonly registry: ImageResolver;
+  private readonly store: StateStore;
   private readonly images: MigratingImageResolver | ImageResolver;
   private controller!: RolloutController;
   private deploy!: DeployState;
@@ -62,13 +63,13 @@ export class Engine implements EngineApi {
   private preview!: ServiceRouter;
   private urls: Record<string, string> = {};
   private watcher: { close(): void } | undefined;
-  private persistTimer: NodeJS.Timeout | undefined;
   private emitTimer: NodeJS.Timeout | undefined;
   private stopping: Promise<void> | undefined;
 
   private constructor(private readonly options: EngineOptions) {
     this.deployDir = resolve(options.deployDir ?? join(options.repoDir, 'deploy', 'apps', 'payments'));
     this.stateDir = resolve(options.stateDir ?? join(options.repoDir, '.quickship'));
+    this.store = new StateStore(join(this.stateDir, 'state'));
     this.registry = options.images ?? new LocalRegistry({ repoDir: options.repoDir, registryDir: join(this.stateDir, 'registry') });
     this.images =
       options.migrate === false
@@ -89,7 +90,7 @@ export class Engine implements EngineApi {
   private async boot(): Promise<void> {
     this.deploy = loadDeploy(this.deployDir);
     const spec = this.deploy.rollout;
-    const persisted = await this.liveOnly(readRolloutState(rolloutStateFile(join(this.stateDir, 'state'), spec.name)));
+    const persisted = await this.adoptable((await this.store.load(spec.name)) as PersistedRollout | undefined);
     const bg = spec.strategy.blueGreen;
     const emptyWaitMs = this.options.emptyWaitMs ?? 2000;
     this.active = new ServiceRouter({ name: bg.activeService, endpoints: this.endpoints, port: this.options.activePort ?? 8080, emptyWaitMs });
@@ -134,11 +135,15 @@ export class Engine implements EngineApi {
     if (this.options.watch !== false) this.watcher = watchDeployDir(this.deployDir, () => this.reload());
   }
 
-  /** Drops recorded instances whose process is gone (or whose pid now belongs to another process). */
-  private async liveOnly(state: PersistedRollout | undefined): Promise<PersistedRollout | undefined> {
+  /**
+   * Keeps the recorded instances that are still the same process and healthy (runtime's
+   * adoptOrReplace stops the unhealthy ones; a reused pid is left alone); scaling replaces the rest.
+   */
+  private async adoptable(state: PersistedRollout | undefined): Promise<PersistedRollout | undefined> {
     if (!state) return undefined;
-    const alive = await Promise.all(state.instances.map((i) => isSameProcess(i.pid, i.processStartTime)));
-    return { ...state, instances: state.instances.filter((_, n) => alive[n]) };
+    const plan = await adoptOrReplace(state.instances, { timeoutSeconds: 3 });
+    for (const { instance, reason } of [...plan.replaced, ...plan.gone]) this.log(`not re-adopting ${instance.name}: ${reason}`);
+    return { ...state, instances: plan.adopt };
   }
 
   /** Runs the PreSync migrations for the Rollout's current image now, if that image has a build. */
@@ -244,7 +249,7 @@ export class Engine implements EngineApi {
       this.controller.halt();
       await Promise.all([this.active.close(), this.preview.close()]);
       await this.controller.shutdown();
-      this.persistNow();
+      await this.persistNow();
     })();
     return this.stopping;
   }
@@ -255,7 +260,7 @@ export class Engine implements EngineApi {
       this.watcher?.close();
       clearTimeout(this.emitTimer);
       this.controller.halt();
-      this.persistNow();
+      await this.persistNow();
       await Promise.all([this.active.close(2000), this.preview.close(2000)]);
     })();
     return this.stopping;
@@ -291,10 +296,7 @@ export class Engine implements EngineApi {
   /** Persists soon and tells watchers, both coalesced (an instance change comes in bursts). */
   private changed(): void {
     if (this.stopping) return;
-    this.persistTimer ??= setTimeout(() => {
-      this.persistTimer = undefined;
-      this.persistNow();
-    }, 50);
+    this.store.saveSoon(() => this.controller.persisted());
     this.emitTimer ??= setTimeout(() => {
       this.emitTimer = undefined;
       if (this.listeners.size === 0) return;
@@ -303,10 +305,10 @@ export class Engine implements EngineApi {
     }, 50);
   }
 
-  private persistNow(): void {
-    clearTimeout(this.persistTimer);
-    this.persistTimer = undefined;
-    writeRolloutState(rolloutStateFile(join(this.stateDir, 'state'), this.controller.name), this.controller.persisted());
+  /** Writes the state now (after any coalesced save), e.g. before exiting. */
+  private async persistNow(): Promise<void> {
+    await this.store.flush();
+    await this.store.save(this.controller.persisted());
   }
 
   private log(line: string): void {

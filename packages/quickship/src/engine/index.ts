@@ -8,4 +8,4 @@ export { readDeployDir, watchDeployDir, DeployDirNotFoundError, type DeployFile 
 export { resolveEnv, type EnvSources, type ResolvedEnv } from './env.ts';
 export { apiKeys, firstApiKey, readSecretsFile, InvalidSecretsFileError, type ApiKeys } from './secrets.ts';
 export { MigratingImageResolver, MigrationFailedError, runMigrations } from './migrations.ts';
-export { readRolloutState, writeRolloutState, rolloutStateFile, StateFileError, type PersistedRollout } from './state-file.ts';
+export type { PersistedRollout } from './persisted-rollout.ts';

@@ -24,7 +24,7 @@ import type { PersistedInstance } from '../runtime/instance.ts';
 import { ReplicaSet, formatTransition } from '../runtime/replicaset.ts';
 import type { ImageResolver } from '../runtime/registry.ts';
 import { resolveEnv, type EnvSources } from './env.ts';
-import { STATE_SCHEMA_VERSION, type PersistedRollout } from './state-file.ts';
+import type { PersistedRollout } from './persisted-rollout.ts';
 
 export interface ControllerDeps {
   readonly images: ImageResolver;
@@ -77,10 +77,10 @@ export class RolloutController {
   ) {
     const fingerprint = specFingerprint(spec);
     // The live spec survives a restart unless deploy/ changed meanwhile (then deploy/ wins).
-    this.spec = persisted && persisted.base === fingerprint ? persisted.spec : spec;
+    this.spec = persisted?.spec && persisted.base === fingerprint ? persisted.spec : spec;
     this.base = fingerprint;
     this.manifest = manifest;
-    this.status = persisted?.status ?? initialControllerStatus();
+    this.status = persisted?.controller ?? initialControllerStatus();
     this.replicaSets = [...(persisted?.replicaSets ?? [])];
     this.createdAt = persisted?.createdAt ?? this.now().toISOString();
     if (persisted) this.adopt(persisted.instances);
@@ -179,12 +179,14 @@ export class RolloutController {
 
   persisted(): PersistedRollout {
     return {
-      schemaVersion: STATE_SCHEMA_VERSION,
-      name: this.spec.name,
+      schemaVersion: 1,
+      rollout: this.spec.name,
+      savedAt: this.now().toISOString(),
+      engine: { pid: process.pid },
       createdAt: this.createdAt,
       spec: this.spec,
       base: this.base,
-      status: this.status,
+      controller: this.status,
       replicaSets: this.replicaSets,
       instances: [...this.runtime.values()].flatMap((rs) => rs.persisted()),
     };

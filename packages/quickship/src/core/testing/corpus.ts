@@ -13,6 +13,8 @@ export const hasCorpus = existsSync(join(CORPUS_DIR, 'lint-expected.tsv'));
 
 /** Files of a corpus folder, e.g. corpusFiles('lint') → ['lint/valid.yml', ...]. */
 export function corpusFiles(folder: string): string[] {
+  // describe.skipIf still collects its body: with no corpus there are simply no cases.
+  if (!hasCorpus) return [];
   return readdirSync(join(CORPUS_DIR, folder))
     .sort()
     .map((f) => `${folder}/${f}`);
