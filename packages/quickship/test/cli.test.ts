@@ -3,12 +3,12 @@
 // against it — outputs and exit codes — the API's JSON errors and event stream, and Ctrl-C:
 // everything drains and stops, and no process of the stack survives.
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalEngineClient } from '../src/api/client.ts';
 import type { RolloutEntry } from '../src/api/protocol.ts';
-import { buildTestRepo, healthy, pausedForPromotion, setAppVersion, status, type TestRepo } from './helpers/engine.ts';
+import { buildTestRepo, healthy, pausedForPromotion, setAppVersion, status, removeTestRepo, type TestRepo } from './helpers/engine.ts';
 import { writeFixtureDeploy } from './helpers/repo.ts';
 import { BIN, startUp, type UpProcess } from './helpers/up-process.ts';
 
@@ -78,7 +78,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await up?.stop();
-  if (repo) for (const dir of [repo.repoDir, repo.stateDir]) rmSync(dir, { recursive: true, force: true });
+  removeTestRepo(repo);
 });
 
 describe('quickship up', () => {

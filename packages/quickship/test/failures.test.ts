@@ -2,13 +2,12 @@
 // database: kill -9 of an active instance (two replicas), a revision that never becomes ready
 // (the old one keeps serving; status says why once the progress deadline passes), and an engine
 // that goes away and comes back (it re-adopts the running instances).
-import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '@quickship/pglocal';
 import { runLoad, verifyPayments, describeLedger, outcomeLabel, isSuccess, type AttemptEvent, type LoadResult } from '@quickship/loadgen';
 import type { Engine } from '../src/engine/engine.ts';
 import type { RolloutEntry } from '../src/api/protocol.ts';
-import { API_KEY, buildTestRepo, createDatabase, editRollout, healthy, startEngine, status, storedPayments, waitForEntry, type TestRepo } from './helpers/engine.ts';
+import { API_KEY, buildTestRepo, createDatabase, editRollout, healthy, startEngine, status, storedPayments, waitForEntry, removeTestRepo, type TestRepo } from './helpers/engine.ts';
 
 let repo: TestRepo;
 let db: { url: string; drop(): Promise<void> };
@@ -28,7 +27,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await engine?.stop();
   await db?.drop();
-  if (repo) for (const dir of [repo.repoDir, repo.stateDir]) rmSync(dir, { recursive: true, force: true });
+  removeTestRepo(repo);
 });
 
 /** Runs `during` under steady payments load, then checks every attempt and the ledger. */

@@ -2,11 +2,10 @@
 // Rollout goes through promote, abort, retry and undo, twice. Real payments processes built from a
 // real commit, real PostgreSQL, the real router on loopback. Every attempt must be answered 2xx;
 // afterwards the database must hold exactly one payment per acknowledged key and nothing else.
-import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runLoad, verifyPayments, describeLedger, outcomeLabel, isSuccess, type AttemptEvent } from '@quickship/loadgen';
 import type { Engine } from '../src/engine/engine.ts';
-import { API_KEY, buildTestRepo, createDatabase, healthy, pausedForPromotion, setAppVersion, startEngine, status, storedPayments, waitForEntry, type TestRepo } from './helpers/engine.ts';
+import { API_KEY, buildTestRepo, createDatabase, healthy, pausedForPromotion, setAppVersion, startEngine, status, storedPayments, waitForEntry, removeTestRepo, type TestRepo } from './helpers/engine.ts';
 
 let repo: TestRepo;
 let db: { url: string; drop(): Promise<void> };
@@ -24,7 +23,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await engine?.stop();
   await db?.drop();
-  if (repo) for (const dir of [repo.repoDir, repo.stateDir]) rmSync(dir, { recursive: true, force: true });
+  removeTestRepo(repo);
 });
 
 /** The revision (pod template hash) that answers on the active port right now. */

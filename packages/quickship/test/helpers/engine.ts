@@ -1,6 +1,6 @@
 // Shared set-up of the engine tests: one build of this checkout, a database of its own on the
 // run's PostgreSQL, the fixture Rollout, and small waits on what `status` shows.
-import { mkdtempSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -61,6 +61,23 @@ export async function buildTestRepo(tag = 'test'): Promise<TestRepo> {
   chmodSync(stateDir, 0o755); // a private PostgreSQL runs as the postgres user and must reach it
   await new LocalRegistry({ repoDir, registryDir: join(stateDir, 'registry') }).build({ tag });
   return { repoDir, stateDir, tag };
+}
+
+/**
+ * Removes a test repository and its state, first killing any instance still running from it.
+ * Instances are detached on purpose (a restarted engine re-adopts them), so a test that fails
+ * half-way would otherwise leave them running; they are found by their working folder.
+ */
+export function removeTestRepo(repo: TestRepo | undefined): void {
+  if (!repo) return;
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      if (readlinkSync(`/proc/${pid}/cwd`).startsWith(repo.stateDir)) process.kill(Number(pid), 'SIGKILL');
+    } catch {
+      // gone already, or not ours to read
+    }
+  }
+  for (const dir of [repo.repoDir, repo.stateDir]) rmSync(dir, { recursive: true, force: true });
 }
 
 export async function startEngine(repo: TestRepo, databaseUrl: string, overrides: Partial<EngineOptions> = {}, edit?: (rollout: string) => string): Promise<{ engine: Engine; deployDir: string; log: string[] }> {
