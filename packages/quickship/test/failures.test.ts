@@ -108,7 +108,7 @@ describe('failures under load', () => {
 
       editRollout(deployDir, (text) => text.replace('payments:nobuild', 'payments:Not_A_Tag!'));
       const invalid = await waitForEntry(engine, 'InvalidImageName', (e) => pods(e).length === 2 && pods(e).every((p) => p.state === 'InvalidImageName'));
-      expect(pods(invalid)[0]!.message).toMatch(/invalid image reference "[^"]*payments:Not_A_Tag!"/);
+      expect(pods(invalid)[0]!.message).toMatch(/InvalidImageName: "[^"]*payments:Not_A_Tag!"/);
 
       editRollout(deployDir, (text) => `${text}\n  : this is not YAML: [\n`);
       const broken = await waitForEntry(engine, 'ComparisonError', (e) => e.view.notes.some((n) => n.startsWith('ComparisonError:')));

@@ -9,7 +9,7 @@ import { freePort, startPostgres, type PostgresCluster } from '@quickship/pgloca
 import { startApiServer, type ApiServer } from '../api/server.ts';
 import { DEFAULT_API_PORT } from '../api/protocol.ts';
 import { LocalRegistry } from '../runtime/registry.ts';
-import { parseImageReference } from '../runtime/image-name.ts';
+import { parseImageReference } from '../core/image-ref.ts';
 import type { BackoffPolicy } from '../runtime/backoff.ts';
 import { ImagePullError } from '../runtime/errors.ts';
 import { loadDeploy } from './deploy.ts';

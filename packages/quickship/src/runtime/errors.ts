@@ -10,14 +10,8 @@ export class ImagePullError extends Error {
   }
 }
 
-/** The image reference cannot be parsed (Kubernetes: InvalidImageName). */
-export class InvalidImageNameError extends Error {
-  readonly reason = 'InvalidImageName';
-  constructor(readonly image: string, why: string) {
-    super(`invalid image reference "${image}": ${why}; write it as [registry/][path/]payments:<tag>, e.g. "payments:git-1a2b3c4"`);
-    this.name = 'InvalidImageNameError';
-  }
-}
+/** The image reference cannot be parsed (Kubernetes: InvalidImageName): core's parser raises it. */
+export { InvalidImageNameError } from '../core/errors.ts';
 
 /** A tag already holds a build of another commit: tags are immutable, as in an ECR repository with tag immutability. */
 export class TagImmutableError extends Error {

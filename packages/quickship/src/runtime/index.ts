@@ -36,7 +36,6 @@ export { backoffDelaySeconds, KUBERNETES_BACKOFF, LOCAL_BACKOFF, type BackoffPol
 export { containerCommand } from './command.ts';
 export { EndpointTable, type Endpoint } from './endpoints.ts';
 export { BuildError, ImagePullError, InvalidImageNameError, TagImmutableError } from './errors.ts';
-export { parseImageReference, type ImageReference } from './image-name.ts';
 export { Instance, type InstanceOptions, type PersistedInstance } from './instance.ts';
 export { httpGetProbe, ProbeWorker, type ProbeKind, type ProbeOutcome } from './probe.ts';
 export { defaultTag, LocalRegistry, type BuildResult, type ImageManifest, type ImageResolver, type LocalRegistryOptions, type ResolvedImage } from './registry.ts';

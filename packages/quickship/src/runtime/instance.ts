@@ -166,8 +166,7 @@ export class Instance {
     try {
       image = await this.options.images.resolve(this.options.container.image);
     } catch (error) {
-      // By name, so that core/'s InvalidImageNameError (from another resolver) means the same.
-      if ((error as Error).name === InvalidImageNameError.name) return this.update({ state: 'InvalidImageName', ready: false, message: (error as Error).message });
+      if (error instanceof InvalidImageNameError) return this.update({ state: 'InvalidImageName', ready: false, message: (error as Error).message });
       const seconds = backoffDelaySeconds(this.backoff, ++this.crashStreak);
       this.update({ state: 'ErrImagePull', ready: false, message: `${(error as Error).message} (retrying in ${seconds}s)` });
       this.restartTimer = setTimeout(() => this.start(), seconds * 1000);

@@ -20,7 +20,10 @@ import { join, resolve } from 'node:path';
 import { provideDependencies, sha256File, type DependencyRecord } from './dependencies.ts';
 import { BuildError, ImagePullError, TagImmutableError } from './errors.ts';
 import { extractCommit, hasUncommittedChanges, resolveCommit } from './git.ts';
-import { parseImageReference, TAG } from './image-name.ts';
+import { parseImageReference } from '../core/image-ref.ts';
+
+/** A Docker tag (distribution/reference): what `quickship build --tag` accepts. */
+const TAG = /^[\w][\w.-]{0,127}$/;
 
 /** The repository names the local engine can run, with their default process (Docker ENTRYPOINT/CMD). */
 const IMAGES: Readonly<Record<string, { readonly entrypoint: readonly string[]; readonly cmd: readonly string[]; readonly requires: string }>> = {
@@ -135,7 +138,9 @@ export class LocalRegistry implements ImageResolver {
 
   /** Maps an image reference to its build. Throws InvalidImageNameError or ImagePullError. */
   async resolve(image: string): Promise<ResolvedImage> {
-    const ref = parseImageReference(image);
+    const parsed = parseImageReference(image);
+    // No tag and no digest means "latest", as Docker and the kubelet default.
+    const ref = { repository: parsed.lastSegment, tag: parsed.tag ?? (parsed.digest === undefined ? 'latest' : undefined) };
     if (ref.repository !== this.repository) {
       throw new ImagePullError(`image "${image}": repository "${ref.repository}" has no local builds; the local registry holds only "${this.repository}" images (quickship build)`);
     }

@@ -88,7 +88,7 @@ describe('ReplicaSet', () => {
     const pull = await waitFor(() => missing.instances().find((i) => i.state === 'ErrImagePull'), 3000, 'ErrImagePull');
     expect(pull.message).toContain('quickship build --tag nope');
     const name = await waitFor(() => invalid.instances().find((i) => i.state === 'InvalidImageName'), 3000, 'InvalidImageName');
-    expect(name.message).toContain('invalid image reference "Payments:Bad Tag"');
+    expect(name.message).toContain('InvalidImageName: "Payments:Bad Tag"');
     expect(missing.observation().readyReplicas + invalid.observation().readyReplicas).toBe(0);
   });
 });
