@@ -58,7 +58,10 @@ RUN npm ci --omit=dev --workspace @quickship/payments --no-audit --no-fund
 # --- runtime: Node LTS on distroless (no shell, no package manager), non-root ---
 FROM gcr.io/distroless/nodejs24-debian12:nonroot AS runtime
 WORKDIR /app
-ENV NODE_ENV=production \
+# The commit /version reports (docker build --build-arg GIT_COMMIT=$(git rev-parse HEAD)).
+ARG GIT_COMMIT=unknown
+ENV GIT_COMMIT=${GIT_COMMIT} \
+    NODE_ENV=production \
     NODE_OPTIONS=--enable-source-maps \
     PORT=3000
 COPY --from=deps /app/package.json ./package.json

@@ -177,6 +177,8 @@ export class Instance {
     const { file, args } = containerCommand(image.manifest, this.options.container);
     const env: Record<string, string> = {
       ...baseEnvironment(),
+      // Like an ENV baked into the image: the build's commit (reported by /version); the spec may override it.
+      GIT_COMMIT: image.manifest.commit,
       ...this.options.env,
       PORT: String(this.port),
       HOST: this.host,
