@@ -19,9 +19,17 @@ const HOP_BY_HOP = new Set([
 
 const REQUEST_ONLY = new Set(['content-length', 'expect']);
 
+/** Name lengths of every header dropped by a fixed rule: other names skip the lowercasing and lookups (hot path). */
+const DROPPED_LENGTHS = new Set([...HOP_BY_HOP, ...REQUEST_ONLY].map((name) => name.length));
+
 /** Extra names listed in a Connection header ("Connection: close, X-Foo"), lowercased; undefined when none. */
 function connectionTokens(connection: string | string[] | undefined): Set<string> | undefined {
   if (connection === undefined) return undefined;
+  // The usual values name no header: skip the split (hot path, once per request and response).
+  if (typeof connection === 'string' && connection.length <= 10) {
+    const lower = connection.toLowerCase();
+    if (lower === 'keep-alive' || lower === 'close') return undefined;
+  }
   const tokens = new Set<string>();
   for (const part of (Array.isArray(connection) ? connection.join(',') : connection).split(',')) {
     const token = part.trim().toLowerCase();
@@ -33,8 +41,10 @@ function connectionTokens(connection: string | string[] | undefined): Set<string
 function filter(raw: readonly string[], drop: ReadonlySet<string>, extra: Set<string> | undefined, out: string[]): string[] {
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i] as string;
-    const lower = name.toLowerCase();
-    if (drop.has(lower) || HOP_BY_HOP.has(lower) || extra?.has(lower)) continue;
+    if (extra !== undefined || DROPPED_LENGTHS.has(name.length)) {
+      const lower = name.toLowerCase();
+      if (drop.has(lower) || HOP_BY_HOP.has(lower) || extra?.has(lower)) continue;
+    }
     out.push(name, raw[i + 1] as string);
   }
   return out;
@@ -71,8 +81,10 @@ export function clientResponseHeaders(raw: readonly Buffer[], added: readonly st
   const out: string[] = [];
   for (let i = 0; i < names.length; i++) {
     const name = names[i] as string;
-    const lower = name.toLowerCase();
-    if (HOP_BY_HOP.has(lower) || extra?.has(lower)) continue;
+    if (extra !== undefined || DROPPED_LENGTHS.has(name.length)) {
+      const lower = name.toLowerCase();
+      if (HOP_BY_HOP.has(lower) || extra?.has(lower)) continue;
+    }
     out.push(name, (raw[2 * i + 1] as Buffer).toString('latin1'));
   }
   for (const value of added) out.push(value);

@@ -18,7 +18,7 @@ import { Readable } from 'node:stream';
 import type { Endpoint, EndpointTable } from './endpoints.ts';
 import { upstreamRequestHeaders } from './http-headers.ts';
 import { mayRetry } from './retry-policy.ts';
-import { Upstream } from './upstream.ts';
+import { Upstream, type Attempt, type AttemptFailure, type AttemptSink } from './upstream.ts';
 
 export type BalancePolicy = 'round-robin' | 'least-in-flight';
 
@@ -61,9 +61,9 @@ export class ServiceRouter {
   private next = 0;
   private stopListening: () => void;
   private readonly counters = { requests: 0, inFlight: 0, retries: 0, noEndpoints: 0, upstreamErrors: 0 };
-  private readonly emptyWaitMs: number;
+  readonly emptyWaitMs: number;
   private readonly maxBody: number;
-  private readonly maxAttempts: number;
+  readonly maxAttempts: number;
   private readonly leastInFlight: boolean;
 
   constructor(private readonly options: ServiceRouterOptions) {
@@ -133,11 +133,11 @@ export class ServiceRouter {
   private handle(req: IncomingMessage, res: ServerResponse): void {
     this.counters.requests++;
     this.counters.inFlight++;
-    res.once('close', () => this.counters.inFlight--);
-    const selector = this.current;
+    // The selector is read once, now; the Forwarding also owns the response's one 'close' listener.
+    const forwarding = new Forwarding(this, req, res, this.current);
     const headers = req.headers;
     if (headers['content-length'] === undefined && headers['transfer-encoding'] === undefined) {
-      void this.forward(req, res, selector, null);
+      forwarding.start(null);
       return;
     }
     const chunks: Buffer[] = [];
@@ -150,59 +150,35 @@ export class ServiceRouter {
         req.off('data', onData);
         req.off('end', onEnd);
         req.pause();
-        void this.forward(req, res, selector, Readable.from(prefixed(chunks, req)));
+        forwarding.start(Readable.from(prefixed(chunks, req)));
       }
     };
     const onEnd = () => {
       const body = chunks.length === 1 ? (chunks[0] as Buffer) : chunks.length === 0 ? EMPTY_BODY : Buffer.concat(chunks, size);
-      void this.forward(req, res, selector, body);
+      forwarding.start(body);
     };
     req.on('data', onData);
     req.on('end', onEnd);
   }
 
-  /** Sends the request to an endpoint, and to others while a retry is safe. A Buffer body is whole and replayable; a stream is not. */
-  private async forward(req: IncomingMessage, res: ServerResponse, selector: string | undefined, body: Buffer | Readable | null): Promise<void> {
-    const method = req.method ?? 'GET';
-    const replayable = !(body instanceof Readable);
-    const bodyLength = body === null ? undefined : body instanceof Buffer ? body.length : contentLength(req.headers['content-length']);
-    const headers = upstreamRequestHeaders(req.rawHeaders, req.headers.connection, req.socket.remoteAddress, bodyLength);
-    const path = req.url ?? '/';
-    const tried: Upstream[] = [];
-    let waitUntil = 0;
-    for (let attempt = 1; ; ) {
-      if (res.destroyed) return;
-      const upstream = this.pick(selector, tried);
-      if (!upstream) {
-        if (waitUntil === 0) waitUntil = Date.now() + this.emptyWaitMs;
-        const remaining = waitUntil - Date.now();
-        if (remaining > 0) {
-          await this.table.nextChange(Math.min(remaining, 250));
-          // Not sent anywhere yet: it is still a new request, so it follows a selector switch.
-          if (tried.length === 0) selector = this.current;
-          continue;
-        }
-        if (tried.length === 0) {
-          this.counters.noEndpoints++;
-          return this.fail(res, 503, 'no_ready_endpoints', `Service ${this.name} has no ready endpoint for rollouts-pod-template-hash=${selector ?? '<none>'} after waiting ${this.emptyWaitMs} ms`);
-        }
-        this.counters.upstreamErrors++;
-        return this.fail(res, 502, 'upstream_unavailable', `Service ${this.name}: every endpoint tried failed before answering (${tried.map((u) => u.name).join(', ')})`);
-      }
-      waitUntil = 0;
-      const failure = await upstream.send(res, method, path, headers, body);
-      if (!failure) return;
-      if (failure.invalid) return this.fail(res, 400, 'invalid_request', `Service ${this.name} cannot forward this request: ${failure.invalid}`);
-      tried.push(upstream);
-      const retry = attempt < this.maxAttempts && mayRetry({ method, idempotencyKey: req.headers['idempotency-key'] !== undefined, code: failure.code, duringConnect: failure.duringConnect, responseStarted: failure.responseStarted, bodyReplayable: replayable });
-      if (!retry) {
-        this.counters.upstreamErrors++;
-        if (failure.responseStarted) return void res.destroy();
-        return this.fail(res, 502, 'upstream_connection_error', `Service ${this.name}: endpoint ${upstream.name} failed after the request was sent (${failure.code ?? 'error'}); it was not retried because it may have been processed — retry it with the same Idempotency-Key`);
-      }
-      this.counters.retries++;
-      attempt++;
-    }
+  /** The next endpoint to try, or undefined when there is none (Forwarding waits, then answers). */
+  pickFor(selector: string | undefined, tried: readonly Upstream[]): Upstream | undefined {
+    return this.pick(selector, tried);
+  }
+
+  /** Waits up to `ms` for a change of the endpoint table. */
+  nextEndpointChange(ms: number): Promise<void> {
+    return this.table.nextChange(ms);
+  }
+
+  /** The counters Forwarding updates. */
+  count(counter: 'retries' | 'noEndpoints' | 'upstreamErrors'): void {
+    this.counters[counter]++;
+  }
+
+  /** A response closed (sent, failed or abandoned by the client). */
+  responseClosed(): void {
+    this.counters.inFlight--;
   }
 
   /** A serving endpoint of `selector` not tried yet: round-robin, or fewest in-flight requests. */
@@ -239,11 +215,98 @@ export class ServiceRouter {
     return upstream;
   }
 
-  private fail(res: ServerResponse, status: number, code: string, message: string): void {
+  fail(res: ServerResponse, status: number, code: string, message: string): void {
     if (res.headersSent || res.destroyed) return;
     const body = JSON.stringify({ error: { type: 'api_error', code, message } });
     res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'retry-after': '1' });
     res.end(body);
+  }
+}
+
+/**
+ * One request's way through the endpoints: an attempt, and others while a retry is safe.
+ * Callbacks rather than async/await, and a class rather than closures: no promise and few
+ * per-request function objects on the hot path. It owns the response's only 'close' listener
+ * (the router's in-flight count, then the attempt in progress).
+ */
+class Forwarding implements AttemptSink {
+  private readonly tried: Upstream[] = [];
+  private waitUntil = 0;
+  private attempt = 1;
+  private upstream: Upstream | undefined = undefined;
+  private exchange: Attempt | undefined = undefined;
+  private body: Buffer | Readable | null = null;
+  private headers: string[] = [];
+  private readonly method: string;
+
+  constructor(
+    private readonly router: ServiceRouter,
+    private readonly req: IncomingMessage,
+    private readonly res: ServerResponse,
+    private selector: string | undefined,
+  ) {
+    this.method = req.method ?? 'GET';
+    res.on('close', () => {
+      router.responseClosed();
+      this.exchange?.clientClosed();
+    });
+  }
+
+  /** The body is known (null: none; a Buffer: whole and replayable; a stream: not replayable). */
+  start(body: Buffer | Readable | null): void {
+    const { req } = this;
+    const bodyLength = body === null ? undefined : body instanceof Buffer ? body.length : contentLength(req.headers['content-length']);
+    this.body = body;
+    this.headers = upstreamRequestHeaders(req.rawHeaders, req.headers.connection, req.socket.remoteAddress, bodyLength);
+    this.next();
+  }
+
+  private next(): void {
+    const { router, res, tried } = this;
+    if (res.destroyed) return;
+    const upstream = router.pickFor(this.selector, tried);
+    this.upstream = upstream;
+    if (!upstream) {
+      if (this.waitUntil === 0) this.waitUntil = Date.now() + router.emptyWaitMs;
+      const remaining = this.waitUntil - Date.now();
+      if (remaining > 0) {
+        void router.nextEndpointChange(Math.min(remaining, 250)).then(() => {
+          // Not sent anywhere yet: it is still a new request, so it follows a selector switch.
+          if (tried.length === 0) this.selector = router.selector;
+          this.next();
+        });
+        return;
+      }
+      if (tried.length === 0) {
+        router.count('noEndpoints');
+        return router.fail(res, 503, 'no_ready_endpoints', `Service ${router.name} has no ready endpoint for rollouts-pod-template-hash=${this.selector ?? '<none>'} after waiting ${router.emptyWaitMs} ms`);
+      }
+      router.count('upstreamErrors');
+      return router.fail(res, 502, 'upstream_unavailable', `Service ${router.name}: every endpoint tried failed before answering (${tried.map((u) => u.name).join(', ')})`);
+    }
+    this.waitUntil = 0;
+    this.exchange = upstream.send(res, this.method, this.req.url ?? '/', this.headers, this.body, this);
+  }
+
+  attemptDone(failure: AttemptFailure | undefined): void {
+    this.exchange = undefined;
+    if (!failure) return;
+    const { router, res, method } = this;
+    const failed = this.upstream as Upstream;
+    if (failure.invalid) return router.fail(res, 400, 'invalid_request', `Service ${router.name} cannot forward this request: ${failure.invalid}`);
+    this.tried.push(failed);
+    const retry =
+      this.attempt < router.maxAttempts &&
+      mayRetry({ method, idempotencyKey: this.req.headers['idempotency-key'] !== undefined, code: failure.code, duringConnect: failure.duringConnect, responseStarted: failure.responseStarted, bodyReplayable: !(this.body instanceof Readable) });
+    if (!retry) {
+      router.count('upstreamErrors');
+      if (failure.responseStarted) return void res.destroy();
+      return router.fail(res, 502, 'upstream_connection_error', `Service ${router.name}: endpoint ${failed.name} failed after the request was sent (${failure.code ?? 'error'}); it was not retried because it may have been processed — retry it with the same Idempotency-Key`);
+    }
+    router.count('retries');
+    this.attempt++;
+    // Next attempt asynchronously, as before: a failure reported during dispatch does not recurse.
+    queueMicrotask(() => this.next());
   }
 }
 

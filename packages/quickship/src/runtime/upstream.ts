@@ -20,6 +20,16 @@ export interface AttemptFailure {
   readonly invalid?: string;
 }
 
+/** Told once how an attempt ended: undefined when the response went to the client, else how it failed. */
+export interface AttemptSink {
+  attemptDone(failure: AttemptFailure | undefined): void;
+}
+
+/** An attempt in progress, told when the client's connection closes. */
+export interface Attempt {
+  clientClosed(): void;
+}
+
 export class Upstream {
   readonly name: string;
   readonly endpoint: Endpoint;
@@ -37,16 +47,15 @@ export class Upstream {
     this.pool = new Pool(`http://${endpoint.host}:${endpoint.port}`, { pipelining: 1, keepAliveTimeout: 4_000, keepAliveMaxTimeout: 60_000, headersTimeout: 0, bodyTimeout: 0 });
   }
 
-  /** Relays one attempt; resolves undefined when the response went to the client, else how it failed. */
-  send(res: ServerResponse, method: string, path: string, headers: string[], body: Buffer | Readable | null): Promise<AttemptFailure | undefined> {
-    return new Promise((resolve) => {
-      const exchange = new Exchange(this, res, resolve);
-      try {
-        this.pool.dispatch({ method, path, headers, body, idempotent: false }, exchange);
-      } catch (error) {
-        exchange.refuse((error as Error).message);
-      }
-    });
+  /** Relays one attempt; tells `sink` once: undefined when the response went to the client, else how it failed. */
+  send(res: ServerResponse, method: string, path: string, headers: string[], body: Buffer | Readable | null, sink: AttemptSink): Attempt {
+    const exchange = new Exchange(this, res, sink);
+    try {
+      this.pool.dispatch({ method, path, headers, body, idempotent: false }, exchange);
+    } catch (error) {
+      exchange.refuse((error as Error).message);
+    }
+    return exchange;
   }
 
   /** Closes idle connections now; requests in flight finish first. */
@@ -60,26 +69,32 @@ export class Upstream {
 }
 
 /** One request/response relay: an undici dispatch handler writing into the client's response. */
-class Exchange {
-  private abort: ((error?: Error) => void) | undefined;
+// Hot path (one per attempt): no arrow-function class fields, which the TypeScript loader
+// (esbuild keepNames) would wrap in a per-instance __name(); the caller owns the 'close' listener.
+class Exchange implements Attempt {
+  private abort: ((error?: Error) => void) | undefined = undefined;
   private connected = false;
   private responseStarted = false;
   private settled = false;
-  private resume: (() => void) | undefined;
-  private readonly onClientClose = () => {
-    if (!this.res.writableFinished) this.abort?.(new Error('client closed the connection'));
-    this.finish(undefined);
-  };
-  private readonly onDrain = () => this.resume?.();
+  private resume: (() => void) | undefined = undefined;
+  private onDrain: (() => void) | undefined = undefined;
+  private readonly upstream: Upstream;
+  private readonly res: ServerResponse;
+  private readonly sink: AttemptSink;
 
-  constructor(
-    private readonly upstream: Upstream,
-    private readonly res: ServerResponse,
-    private readonly done: (failure: AttemptFailure | undefined) => void,
-  ) {
+  constructor(upstream: Upstream, res: ServerResponse, sink: AttemptSink) {
+    this.upstream = upstream;
+    this.res = res;
+    this.sink = sink;
     upstream.inFlight++;
     upstream.requests++;
-    res.once('close', this.onClientClose);
+  }
+
+  /** The client's connection closed (the caller listens for 'close' on `res`). */
+  clientClosed(): void {
+    if (this.settled) return;
+    if (!this.res.writableFinished) this.abort?.(new Error('client closed the connection'));
+    this.finish(undefined);
   }
 
   onConnect(abort: (error?: Error) => void): void {
@@ -99,7 +114,10 @@ class Exchange {
 
   onData(chunk: Buffer): boolean {
     const flowing = this.res.write(chunk);
-    if (!flowing) this.res.once('drain', this.onDrain);
+    if (!flowing) {
+      if (!this.onDrain) this.onDrain = () => this.resume?.();
+      this.res.once('drain', this.onDrain);
+    }
     return flowing;
   }
 
@@ -124,7 +142,6 @@ class Exchange {
     if (this.settled) return;
     this.settled = true;
     this.upstream.inFlight--;
-    this.res.off('close', this.onClientClose);
-    this.done(failure);
+    this.sink.attemptDone(failure);
   }
 }
