@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFile
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { createEmptyDatabase, dropTestDatabase } from '@quickship/payments/test-support';
 import { Engine, type EngineOptions } from '../../src/engine/engine.ts';
 import { LocalRegistry } from '../../src/runtime/registry.ts';
 import type { RolloutEntry } from '../../src/api/protocol.ts';
@@ -14,26 +15,8 @@ export const API_KEYS = `acme:${API_KEY}`;
 
 /** A database on the test run's PostgreSQL (test/global-setup.ts); dropped by the returned function. */
 export async function createDatabase(prefix: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const admin = process.env.TEST_PG_ADMIN_URL;
-  if (!admin) throw new Error('TEST_PG_ADMIN_URL is not set: run through vitest (test/global-setup.ts starts PostgreSQL)');
-  const name = `${prefix}_${process.pid}_${Date.now() % 1_000_000}`;
-  await adminQuery(admin, `CREATE DATABASE ${name}`);
-  const url = new URL(admin);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: () => adminQuery(admin, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
-  };
-}
-
-async function adminQuery(url: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
+  const url = await createEmptyDatabase(prefix);
+  return { url, drop: () => dropTestDatabase(url) };
 }
 
 /** Every payment in the database with the Idempotency-Key the load generator put in its metadata. */
