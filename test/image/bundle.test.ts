@@ -4,18 +4,15 @@
 // migrate (the PreSync Job) on a fresh database, server (the Rollout), smoke (the analysis Job)
 // against it. Node here is the development runtime (20), the image runs the LTS in its FROM.
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { dirname, join, posix } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '@quickship/pglocal';
 import { createEmptyDatabase, dropTestDatabase, MERCHANTS, PAYMENTS_API_KEYS } from '../../services/payments/test/support.ts';
-import { bundleStep, instructions, parseDockerfile } from './dockerfile-model.ts';
+import { assembleImageApp, REPO as repo, type ImageApp } from './assemble.ts';
+import { bundleStep, parseDockerfile } from './dockerfile-model.ts';
 
-const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const stages = parseDockerfile(readFileSync(join(repo, 'Dockerfile'), 'utf8'));
-const runtime = stages[stages.length - 1]!;
-const WORKDIR = '/app';
 
 describe('the image entry points, built by the Dockerfile bundle step', () => {
   // The scratch /app lives under node_modules/.cache so that bare imports resolve from this
@@ -23,19 +20,13 @@ describe('the image entry points, built by the Dockerfile bundle step', () => {
   const scratch = join(repo, 'node_modules', '.cache', 'quickship-image-test');
   mkdirSync(scratch, { recursive: true });
   const app = mkdtempSync(join(scratch, 'app-'));
-  const { run, outdir, entries } = bundleStep(stages);
-  const entry = (name: string): string => join(app, entries.find((e) => e.name === name)!.output);
+  const { entries } = bundleStep(stages);
+  let image: ImageApp | undefined;
+  const entry = (name: string): string => image!.entry(name);
   let databaseUrl = '';
 
   beforeAll(async () => {
-    const build = spawnSync('bash', ['-euo', 'pipefail', '-c', run.content.replace(`--outdir=${outdir}`, `--outdir=${join(app, outdir)}`)], { cwd: repo, encoding: 'utf8', timeout: 60_000 });
-    expect(build.status, build.stderr).toBe(0);
-    // The runtime stage's other COPY --from=build lines (package.json, migrations) come from the repository.
-    for (const copy of instructions('COPY', [runtime]).filter((c) => c.flags.from === 'build')) {
-      const source = posix.relative(WORKDIR, copy.args[0]!);
-      if (source === outdir || source.startsWith(`${outdir}/`)) continue;
-      cpSync(join(repo, source), join(app, posix.relative(WORKDIR, posix.join(WORKDIR, copy.args[1]!))), { recursive: true });
-    }
+    image = assembleImageApp(app);
     databaseUrl = await createEmptyDatabase('image');
   });
 

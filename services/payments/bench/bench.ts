@@ -4,13 +4,17 @@
 //
 // Why BENCH_INSTANCES defaults to 1 on a 2-core machine: PostgreSQL (one backend per connection,
 // plus the WAL writer) and the load generator need the second core; measured in README.md.
+// The HTTP client is wrk when installed (BENCH_CLIENT=wrk|loadgen; why in wrk.ts).
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { formatReport, runLoad, type LoadReport } from '@quickship/loadgen';
+import { formatReport } from '@quickship/loadgen';
 import { startPostgres, type PostgresCluster } from '@quickship/pglocal';
 import { cpuAccountingAvailable, ownAndReapedChildrenCpuMs, ownCpuMs, postgresCpuMs, processesCpuMs } from './cpu-usage.ts';
+import { runPaymentsPhase, type BenchClient } from './payments-load.ts';
+import { wrkAvailable, WRK_BIN } from './wrk.ts';
+import { assembleImageApp } from '../../../test/image/assemble.ts';
 import { formatFigures, RATIO_FLOOR, verdictOf, type BenchFigures } from './figures.ts';
 import { runPgbenchInserts } from './pgbench.ts';
 import { migrate } from '@quickship/payments';
@@ -40,16 +44,30 @@ const settings = {
   poolMax: setting('BENCH_DB_POOL_MAX', 0, 0, 100), // 0: the connections spread over the instances
 };
 
-function paymentsFigures(report: LoadReport): BenchFigures['payments'] {
-  return {
-    perSec: report.throughput.succeededPerSec,
-    succeeded: report.logical.succeeded,
-    failed: report.logical.failed,
-    sent: report.attempts.sent,
-    nonOkByStatus: report.attempts.nonOkByStatus,
-    transportErrors: report.attempts.transportErrors,
-    latency: report.latency,
-  };
+/**
+ * How the service runs: `image` (default) is what the container runs, the Dockerfile's esbuild
+ * bundle (`node services/payments/dist/server.mjs`, assembled by test/image/assemble.ts);
+ * `source` is the development path (`node --import tsx src/server.ts`), ~10% more CPU per
+ * request (tsx keeps function names with a wrapper on every closure it creates).
+ */
+function serverCommand(): { label: string; node?: { args: string[]; cwd: string }; dispose(): void } {
+  const wanted = process.env.BENCH_SERVER ?? 'image';
+  if (wanted === 'source') return { label: 'source (tsx)', dispose() {} };
+  if (wanted !== 'image') throw new BenchSettingError('BENCH_SERVER', wanted, 'image or source');
+  const scratch = join(REPO_ROOT, 'node_modules', '.cache', 'quickship-bench');
+  mkdirSync(scratch, { recursive: true });
+  const app = assembleImageApp(mkdtempSync(join(scratch, 'app-')));
+  return { label: 'image bundle (dist/server.mjs)', node: { args: [app.entry('server')], cwd: app.dir }, dispose: () => rmSync(app.dir, { recursive: true, force: true }) };
+}
+
+function benchClient(): BenchClient {
+  const wanted = process.env.BENCH_CLIENT ?? '';
+  if (wanted !== '' && wanted !== 'wrk' && wanted !== 'loadgen') throw new BenchSettingError('BENCH_CLIENT', wanted, 'wrk or loadgen');
+  if (wanted === 'loadgen') return 'loadgen';
+  if (wrkAvailable()) return 'wrk';
+  if (wanted === 'wrk') throw new BenchSettingError('BENCH_CLIENT', wanted, `loadgen, or install wrk (apt-get install -y wrk; looked for ${WRK_BIN})`);
+  console.log(`bench: wrk not found at ${WRK_BIN} (apt-get install -y wrk): using @quickship/loadgen, whose own CPU lowers the figures`);
+  return 'loadgen';
 }
 
 async function main(): Promise<number> {
@@ -58,6 +76,7 @@ async function main(): Promise<number> {
   const log = (line: string): void => console.log(`bench: ${line}`);
   let cluster: PostgresCluster | undefined;
   const services: ServerProcess[] = [];
+  let server: ReturnType<typeof serverCommand> | undefined;
   try {
     log(`${availableParallelism()} cores; starting a private PostgreSQL`);
     cluster = await startPostgres({ dataDir: mkdtempSync(join(tmpdir(), 'quickship-bench-pg-')), ephemeral: true });
@@ -67,28 +86,31 @@ async function main(): Promise<number> {
     const apiKey = `sk_bench_${randomBytes(16).toString('hex')}`;
     const poolMax = settings.poolMax || Math.ceil(settings.connections / settings.instances);
     const env = { DB_POOL_MAX: String(poolMax), PAYMENTS_API_KEYS: `bench:${apiKey}`, LOG_LEVEL: 'warn', SHUTDOWN_DELAY_MS: '0' };
-    for (let i = 0; i < settings.instances; i += 1) services.push(await spawnServer({ databaseUrl, env }));
+    server = serverCommand();
+    for (let i = 0; i < settings.instances; i += 1) services.push(await spawnServer({ databaseUrl, env, node: server.node }));
     const targets = services.map((s) => s.url);
-    log(`${settings.instances} service process(es) at ${targets.join(', ')}, DB_POOL_MAX=${poolMax}`);
+    log(`${settings.instances} service process(es), ${server.label}, at ${targets.join(', ')}, DB_POOL_MAX=${poolMax}`);
 
+    const client = benchClient();
+    const phase = { targets, connections: settings.connections, apiKey, signal: stop.signal };
     if (settings.warmupSeconds > 0) {
       log(`warming up for ${settings.warmupSeconds} s`);
-      await runLoad({ targets, connections: settings.connections, durationMs: settings.warmupSeconds * 1000, workload: { kind: 'payments', apiKey, runId: 'warmup' }, signal: stop.signal });
+      await runPaymentsPhase(client, { ...phase, seconds: settings.warmupSeconds, runId: 'warmup' });
     }
-    log(`creating payments for ${settings.seconds} s with ${settings.connections} connections`);
+    log(`creating payments for ${settings.seconds} s with ${settings.connections} connections (client: ${client})`);
     const servicePids = services.map((s) => s.pid);
     const cpu = cpuAccountingAvailable();
-    const before = cpu ? { service: processesCpuMs(servicePids), postgres: postgresCpuMs(cluster.dataDir), loadgen: ownCpuMs() } : undefined;
-    const load = await runLoad({ targets, connections: settings.connections, durationMs: settings.seconds * 1000, workload: { kind: 'payments', apiKey, runId: 'bench' }, signal: stop.signal });
+    const before = cpu ? { service: processesCpuMs(servicePids), postgres: postgresCpuMs(cluster.dataDir) } : undefined;
+    const load = await runPaymentsPhase(client, { ...phase, seconds: settings.seconds, runId: 'bench' });
     const paymentCpu = before && {
       service: processesCpuMs(servicePids) - before.service,
       postgres: postgresCpuMs(cluster.dataDir) - before.postgres,
-      loadgen: ownCpuMs() - before.loadgen,
+      client: load.clientCpuMs,
     };
     const paymentsLoad = loadavg()[0]!;
-    console.log(formatReport(load.report));
-    const stored = await countStoredPayments(databaseUrl, 'lg_bench_');
-    if (stored !== load.payments.succeeded.size) log(`WARNING: ${load.payments.succeeded.size} payments acknowledged but ${stored} stored with this run's keys`);
+    if (load.report) console.log(formatReport(load.report));
+    const stored = await countStoredPayments(databaseUrl, load.keyPrefix);
+    if (stored < load.figures.succeeded) log(`WARNING: ${load.figures.succeeded} payments acknowledged but only ${stored} stored with this run's keys`);
     await Promise.all(services.splice(0).map((s) => s.kill()));
     if (stop.signal.aborted) return 130;
 
@@ -99,19 +121,20 @@ async function main(): Promise<number> {
       postgres: postgresCpuMs(cluster.dataDir) - pgBefore.postgres,
       pgbench: ownAndReapedChildrenCpuMs() - ownCpuMs() - pgBefore.children,
     };
-    const ratio = load.report.throughput.succeededPerSec / pgbench.tps;
+    const ratio = load.figures.perSec / pgbench.tps;
     const per = (ms: number, n: number): number => (n > 0 ? ms / n : 0);
-    const paid = load.report.logical.succeeded;
+    const paid = load.figures.succeeded;
     const figures: BenchFigures = {
       seconds: settings.seconds,
       connections: settings.connections,
       instances: settings.instances,
-      payments: paymentsFigures(load.report),
+      client,
+      payments: load.figures,
       pgbench: { ...pgbench, clients: settings.connections },
       ratio,
       verdict: verdictOf(ratio),
       cpuMsPer: paymentCpu && insertCpu ? {
-        payment: { service: per(paymentCpu.service, paid), postgres: per(paymentCpu.postgres, paid), loadgen: per(paymentCpu.loadgen, paid) },
+        payment: { service: per(paymentCpu.service, paid), postgres: per(paymentCpu.postgres, paid), client: per(paymentCpu.client, paid) },
         insert: { postgres: per(insertCpu.postgres, pgbench.transactions), pgbench: per(insertCpu.pgbench, pgbench.transactions) },
       } : undefined,
       loadAverage: { payments: paymentsLoad, pgbench: loadavg()[0]! },
@@ -129,6 +152,7 @@ async function main(): Promise<number> {
   } finally {
     await Promise.all(services.map((s) => s.kill()));
     await cluster?.stop();
+    server?.dispose();
   }
 }
 

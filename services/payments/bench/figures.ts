@@ -10,6 +10,8 @@ export interface BenchFigures {
   readonly seconds: number;
   readonly connections: number;
   readonly instances: number;
+  /** The HTTP load generator: wrk (C) or @quickship/loadgen (Node). */
+  readonly client: 'wrk' | 'loadgen';
   readonly payments: {
     readonly perSec: number;
     readonly succeeded: number;
@@ -24,7 +26,7 @@ export interface BenchFigures {
   readonly verdict: Verdict;
   /** CPU milliseconds per payment / per pgbench insert, by part (Linux /proc; absent elsewhere). */
   readonly cpuMsPer?: {
-    readonly payment: { readonly service: number; readonly postgres: number; readonly loadgen: number };
+    readonly payment: { readonly service: number; readonly postgres: number; readonly client: number };
     readonly insert: { readonly postgres: number; readonly pgbench: number };
   };
   /** 1-minute load average when each phase ended: the machine is shared, so context matters. */
@@ -42,7 +44,7 @@ const fmt = (n: number, digits = 1): string => n.toLocaleString('en-US', { minim
 
 export function formatFigures(f: BenchFigures): string {
   const rows: [string, string][] = [
-    ['payments/s', `${fmt(f.payments.perSec)}  (${f.payments.succeeded} created in ${f.seconds} s, ${f.connections} connections, ${f.instances} process${f.instances > 1 ? 'es' : ''})`],
+    ['payments/s', `${fmt(f.payments.perSec)}  (${f.payments.succeeded} created in ${f.seconds} s, ${f.connections} connections, ${f.instances} process${f.instances > 1 ? 'es' : ''}, client ${f.client})`],
     ['latency p50 / p99', `${fmt(f.payments.latency.p50Ms, 2)} ms / ${fmt(f.payments.latency.p99Ms, 2)} ms  (p90 ${fmt(f.payments.latency.p90Ms, 2)}, max ${fmt(f.payments.latency.maxMs, 2)})`],
     ['failed payments', `${f.payments.failed} of ${f.payments.sent} requests sent`],
     ['pgbench insert TPS', `${fmt(f.pgbench.tps)}  (${f.pgbench.clients} clients, single-row INSERT, ${f.pgbench.transactions} transactions)`],
@@ -51,7 +53,7 @@ export function formatFigures(f: BenchFigures): string {
   if (f.cpuMsPer) {
     const { payment, insert } = f.cpuMsPer;
     rows.push(
-      ['CPU ms per payment', `service ${fmt(payment.service, 3)} + postgres ${fmt(payment.postgres, 3)} + loadgen ${fmt(payment.loadgen, 3)}`],
+      ['CPU ms per payment', `service ${fmt(payment.service, 3)} + postgres ${fmt(payment.postgres, 3)} + ${f.client} ${fmt(payment.client, 3)}`],
       ['CPU ms per insert', `postgres ${fmt(insert.postgres, 3)} + pgbench ${fmt(insert.pgbench, 3)}`],
     );
   }

@@ -10,6 +10,8 @@ import { createFaultInjector } from './http/faults.ts';
 import { createLifecycle, type Lifecycle } from './http/lifecycle.ts';
 import { createMetrics, observeHttp, type Metrics } from './http/metrics.ts';
 import type { ApiServices, AppHooks } from './http/services.ts';
+import { GroupCommit, groupCommitConcurrency } from './idempotency/group-commit.ts';
+import { lazyChildLogger } from './http/request-logger.ts';
 import { startKeySweeper } from './idempotency/sweeper.ts';
 import { opsRoutes } from './routes/ops.ts';
 import { v1Api } from './routes/v1.ts';
@@ -49,6 +51,7 @@ export function buildApp(deps: AppDeps): PaymentsApp {
     ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
     // One access line per request, written in onResponse below.
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'request_id' }),
+    childLoggerFactory: lazyChildLogger,
     bodyLimit: BODY_LIMIT_BYTES,
     requestIdHeader: 'x-request-id',
     genReqId: () => newId('req'),
@@ -66,6 +69,10 @@ export function buildApp(deps: AppDeps): PaymentsApp {
   const metrics = createMetrics(deps.pool, { version: deps.config.appVersion, commit: deps.config.gitCommit });
   const services: ApiServices & { secrets: { fingerprintKey?: Buffer } } = {
     pool: deps.pool,
+    creates: new GroupCommit(deps.pool, {
+      maxConcurrent: groupCommitConcurrency(deps.pool.options.max ?? 10),
+      onBatch: (size) => metrics.createBatchSize.observe(size),
+    }),
     clock: deps.clock ?? (() => new Date()),
     metrics,
     authenticate: createAuthenticator(deps.pool),

@@ -152,13 +152,15 @@ export interface SpawnServerOptions {
   readonly port?: number;
   /** How long to wait for /readyz 200 (default 30 s: tsx compiles on start). */
   readonly readyTimeoutMs?: number;
+  /** Node's arguments and working folder (default: `--import tsx services/payments/src/server.ts` in the repository). */
+  readonly node?: { readonly args: readonly string[]; readonly cwd: string };
 }
 
-/** Starts `node --import tsx services/payments/src/server.ts` on 127.0.0.1 and waits until /readyz is 200. */
+/** Starts the server (by default `node --import tsx services/payments/src/server.ts`) on 127.0.0.1 and waits until /readyz is 200. */
 export async function spawnServer(options: SpawnServerOptions): Promise<ServerProcess> {
   const port = options.port ?? (await freePort());
-  const child = spawn(process.execPath, ['--import', 'tsx', SERVER_ENTRY], {
-    cwd: REPO_ROOT,
+  const child = spawn(process.execPath, options.node?.args ?? ['--import', 'tsx', SERVER_ENTRY], {
+    cwd: options.node?.cwd ?? REPO_ROOT,
     env: {
       PATH: process.env.PATH,
       DATABASE_URL: options.databaseUrl,

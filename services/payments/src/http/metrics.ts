@@ -12,6 +12,7 @@ export interface Metrics {
   readonly payments: Counter<'status'>;
   readonly refunds: Counter;
   readonly idempotentReplays: Counter;
+  readonly createBatchSize: Histogram;
 }
 
 export function createMetrics(pool: pg.Pool, info: { version: string; commit: string }): Metrics {
@@ -57,6 +58,13 @@ export function createMetrics(pool: pg.Pool, info: { version: string; commit: st
     payments: new Counter({ name: 'payments_total', help: 'Payments created, by resulting status', labelNames: ['status'], registers }),
     refunds: new Counter({ name: 'refunds_total', help: 'Refunds created', registers }),
     idempotentReplays: new Counter({ name: 'idempotent_replays_total', help: 'Responses replayed for a repeated Idempotency-Key', registers }),
+    // Group commit (idempotency/group-commit.ts): how many creates shared one statement and commit.
+    createBatchSize: new Histogram({
+      name: 'payments_create_batch_size',
+      help: 'Payment creates committed together in one statement',
+      buckets: [1, 2, 4, 8, 16, 32, 64],
+      registers,
+    }),
   };
 }
 

@@ -40,7 +40,7 @@ export type RouteOperation =
 export async function executeAndSend(services: ApiServices, request: FastifyRequest, reply: FastifyReply, operation: RouteOperation): Promise<FastifyReply> {
   const key = idempotencyKeyOf(request);
   const ctx = operationContext(services, request);
-  const deps = { pool: services.pool, fingerprintKey: ctx.fingerprintKey, afterKeyLocked: services.hooks.afterKeyLocked };
+  const deps = { pool: services.pool, creates: services.creates, fingerprintKey: ctx.fingerprintKey, afterKeyLocked: services.hooks.afterKeyLocked };
   const idempotent = { merchantId: ctx.merchantId, key, method: request.method, path: request.url.split('?')[0] ?? request.url, params: request.body ?? {} };
   // The route's response schema for that status: the same bytes the error handler would send.
   const render = (outcome: Outcome): string => reply.code(outcome.statusCode).serialize(outcome.body) as string;

@@ -1,5 +1,6 @@
 // What the /v1 routes share, built once by app.ts.
 import type pg from 'pg';
+import type { GroupCommit } from '../idempotency/group-commit.ts';
 import type { Metrics } from './metrics.ts';
 import type { Authenticate } from './auth.ts';
 
@@ -13,6 +14,8 @@ export interface AppHooks {
 
 export interface ApiServices {
   readonly pool: pg.Pool;
+  /** Payment creates, committed in groups (idempotency/group-commit.ts). */
+  readonly creates: GroupCommit;
   readonly clock: () => Date;
   readonly metrics: Metrics;
   readonly authenticate: Authenticate;

@@ -10,17 +10,19 @@
 //                so a retry executes again.
 //
 // Two shapes of operation:
-//   executeOnce          the effects are one INSERT decided before touching the database
-//                        (creating a payment): lock, check, key and effects in ONE statement.
+//   executeOnce          the effect is one INSERT decided before touching the database
+//                        (creating a payment): lock, check, key and payment in ONE statement,
+//                        shared with the creates that arrive at the same time (group commit).
 //   executeIdempotently  read-modify-write under a row lock (capture, cancel, refund): a session
 //                        lock on the key, then the operation's own transaction, then unlock.
 import type pg from 'pg';
 import { ApiError, IdempotencyError } from '../domain/errors.ts';
 import { isDatabaseUnavailable, isUniqueViolation } from '../db/errors.ts';
 import { checkout, type Checkout } from '../db/pool.ts';
-import { statementName } from '../db/statements.ts';
-import { findKey, KEY_CONSTRAINT, lookupKeyOrLock, saveKey, saveOnce, unlockKey, type EffectInsert, type KeyRecord } from '../store/idempotency-keys.ts';
-import { keyLockId, requestFingerprint } from './fingerprint.ts';
+import { findKey, KEY_CONSTRAINT, lookupKeyOrLock, saveKey, unlockKey, type KeyRecord } from '../store/idempotency-keys.ts';
+import type { NewPayment } from '../store/payments.ts';
+import type { GroupCommit } from './group-commit.ts';
+import { requestFingerprint } from './fingerprint.ts';
 
 export interface Outcome {
   readonly statusCode: number;
@@ -49,30 +51,32 @@ export interface IdempotentRequest {
 export interface ExecutorDeps {
   readonly pool: pg.Pool;
   readonly fingerprintKey: Buffer;
+  /** Where creates are committed (one statement per group of concurrent requests). */
+  readonly creates: GroupCommit;
   /** Test seam (executeIdempotently): runs while the key is locked and nothing is written yet. */
   readonly afterKeyLocked?: (db: pg.PoolClient) => Promise<void>;
 }
 
 export type Render = (outcome: Outcome) => string;
 
-/** What a single-write operation decided: the response, and the INSERT that makes it true. */
+/** What a single-write operation decided: the response, and the payment row that makes it true. */
 export interface PlannedWrite {
   readonly outcome: Outcome;
   /** None when only the answer is remembered (a card rejected before any payment existed). */
-  readonly effect?: EffectInsert;
+  readonly payment?: NewPayment;
   /** After the commit (metrics). */
   readonly onCommitted?: () => void;
 }
 
-/** Runs `plan` (pure: may throw an ApiError) and commits its effect, idempotently when keyed. */
+/**
+ * Runs `plan` (pure: may throw an ApiError) and commits its payment, with its key and response
+ * when keyed, in one statement shared with concurrent creates (group-commit.ts).
+ */
 export async function executeOnce(deps: ExecutorDeps, request: IdempotentRequest, render: Render, plan: () => PlannedWrite): Promise<Executed> {
   if (request.key === undefined) {
     const planned = plan();
     const rendered = renderWith(render, planned.outcome);
-    if (planned.effect) {
-      const insert = planned.effect(1);
-      await deps.pool.query({ name: statementName('effect', insert.sql), text: insert.sql, values: insert.values });
-    }
+    if (planned.payment) await deps.creates.submit({ payment: planned.payment });
     planned.onCommitted?.();
     return { ...rendered, replayed: false };
   }
@@ -86,7 +90,8 @@ export async function executeOnce(deps: ExecutorDeps, request: IdempotentRequest
   }
   const rendered = renderWith(render, planned.outcome);
   const fingerprint = requestFingerprint(deps.fingerprintKey, request.method, request.path, request.params);
-  const result = await saveOnce(deps.pool, recordOf(request, key, fingerprint, rendered), keyLockId(request.merchantId, key), planned.effect);
+  const record = recordOf(request, key, fingerprint, rendered);
+  const result = await deps.creates.submit({ key: { record }, payment: planned.payment });
   switch (result.kind) {
     case 'saved':
       planned.onCommitted?.();
@@ -115,7 +120,7 @@ export type Operation = (unit: Unit) => Promise<Rendered>;
 export async function executeIdempotently(deps: ExecutorDeps, request: IdempotentRequest, render: Render, operation: Operation): Promise<Executed> {
   const connection = await checkout(deps.pool);
   const client = connection.client;
-  let lockId: string | undefined;
+  let locked: { readonly merchantId: string; readonly key: string } | undefined;
   let broken: Error | undefined;
   try {
     if (request.key === undefined) {
@@ -124,11 +129,10 @@ export async function executeIdempotently(deps: ExecutorDeps, request: Idempoten
     }
     const key = request.key;
     const fingerprint = requestFingerprint(deps.fingerprintKey, request.method, request.path, request.params);
-    const candidateLock = keyLockId(request.merchantId, key);
-    const found = await lookupKeyOrLock(client, request.merchantId, key, candidateLock);
+    const found = await lookupKeyOrLock(client, request.merchantId, key);
     if (found.kind === 'stored') return replay(found.record, request, fingerprint);
     if (!found.acquired) throw inFlight(key);
-    lockId = candidateLock;
+    locked = { merchantId: request.merchantId, key };
     await deps.afterKeyLocked?.(client);
 
     try {
@@ -159,7 +163,7 @@ export async function executeIdempotently(deps: ExecutorDeps, request: Idempoten
     if (isDatabaseUnavailable(error)) broken = error as Error;
     throw error;
   } finally {
-    release(connection, lockId, broken);
+    release(connection, locked, broken);
   }
 }
 
@@ -204,12 +208,12 @@ function replay(record: KeyRecord, request: IdempotentRequest, fingerprint: stri
  * that raced us fails on the key's unique constraint. A broken connection is destroyed, which
  * also drops its lock on the server.
  */
-function release(connection: Checkout, lockId: string | undefined, broken: Error | undefined): void {
-  if (broken !== undefined || lockId === undefined) {
+function release(connection: Checkout, locked: { readonly merchantId: string; readonly key: string } | undefined, broken: Error | undefined): void {
+  if (broken !== undefined || locked === undefined) {
     connection.release(broken);
     return;
   }
-  unlockKey(connection.client, lockId).then(
+  unlockKey(connection.client, locked.merchantId, locked.key).then(
     () => connection.release(),
     (error: Error) => connection.release(error),
   );

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, cardFingerprint, keyLockId, requestFingerprint } from './fingerprint.ts';
+import { canonicalJson, cardFingerprint, requestFingerprint } from './fingerprint.ts';
 
 const secret = Buffer.alloc(32, 7);
 
@@ -21,12 +21,5 @@ describe('requestFingerprint', () => {
     expect(fp).toMatch(/^[0-9a-f]{64}$/);
     expect(cardFingerprint(secret, '4242424242424242')).toMatch(/^[0-9a-f]{32}$/);
     expect(cardFingerprint(secret, '4242424242424242')).toBe(cardFingerprint(secret, '4242424242424242'));
-  });
-
-  it('derives a stable signed 64-bit lock id per merchant and key', () => {
-    const id = keyLockId('acme', 'k1');
-    expect(BigInt(id) >= -(2n ** 63n) && BigInt(id) < 2n ** 63n).toBe(true);
-    expect(keyLockId('acme', 'k1')).toBe(id);
-    expect(keyLockId('globex', 'k1')).not.toBe(id);
   });
 });

@@ -9,7 +9,7 @@ import type { CaptureMethod, Payment } from '../domain/payment.ts';
 import { authorize } from '../domain/processor.ts';
 import { cardFingerprint } from '../idempotency/fingerprint.ts';
 import type { PlannedWrite } from '../idempotency/executor.ts';
-import { paymentInsert, unixSeconds } from '../store/payments.ts';
+import { unixSeconds } from '../store/payments.ts';
 import type { OperationContext } from './context.ts';
 
 export interface CreatePaymentParams {
@@ -43,12 +43,11 @@ export function planPayment(ctx: OperationContext, params: CreatePaymentParams):
     failure_message: authorization.approved ? null : authorization.message,
     created: unixSeconds(ctx.now),
   };
-  const row = { merchantId: ctx.merchantId, payment, createdAt: ctx.now, cardFingerprint: cardFingerprint(ctx.fingerprintKey, card.number) };
   return {
     outcome: authorization.approved
       ? { statusCode: 201, body: payment }
       : { statusCode: 402, body: { error: new CardError(authorization.code, authorization.message, authorization.param, payment).toBody() } },
-    effect: (first, source) => paymentInsert(row, first, source),
+    payment: { merchantId: ctx.merchantId, payment, createdAt: ctx.now, cardFingerprint: cardFingerprint(ctx.fingerprintKey, card.number) },
     onCommitted: () => ctx.onPaymentCreated?.(status),
   };
 }

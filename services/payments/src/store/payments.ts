@@ -55,38 +55,6 @@ export interface NewPayment {
   readonly cardFingerprint: string;
 }
 
-/**
- * The INSERT of a new payment, parameters numbered from `first`. With `source` (a CTE name) the
- * row is inserted once per row of that CTE: how saveOnce ties the payment to its idempotency key.
- */
-export function paymentInsert(row: NewPayment, first = 1, source?: string): { sql: string; values: unknown[] } {
-  const p = row.payment;
-  return {
-    sql: insertSql(first, source),
-    values: [
-      p.id, row.merchantId, p.amount, p.amount_captured, p.currency, p.status, p.capture_method, p.card.brand, p.card.last4,
-      p.card.exp_month, p.card.exp_year, row.cardFingerprint, p.description, JSON.stringify(p.metadata), p.failure_code, p.failure_message, row.createdAt,
-    ],
-  };
-}
-
-const INSERT_TYPES = ['text', 'text', 'integer', 'integer', 'text', 'text', 'text', 'text', 'text', 'smallint', 'smallint', 'text', 'text', 'jsonb', 'text', 'text', 'timestamptz'];
-const INSERT_COLUMNS = `id, merchant_id, amount, amount_captured, currency, status, capture_method, card_brand, card_last4,
-      card_exp_month, card_exp_year, card_fingerprint, description, metadata, failure_code, failure_message, created_at`;
-// The same string every time for the same shape: cheap to compare and to look up as a prepared statement.
-const insertSqlCache = new Map<string, string>();
-
-function insertSql(first: number, source: string | undefined): string {
-  const cacheKey = `${first}:${source ?? ''}`;
-  let sql = insertSqlCache.get(cacheKey);
-  if (sql === undefined) {
-    const params = INSERT_TYPES.map((type, i) => `$${first + i}::${type}`).join(', ');
-    sql = source === undefined ? `INSERT INTO payments (${INSERT_COLUMNS}) VALUES (${params})` : `INSERT INTO payments (${INSERT_COLUMNS}) SELECT ${params} FROM ${source}`;
-    insertSqlCache.set(cacheKey, sql);
-  }
-  return sql;
-}
-
 export async function findPayment(db: Queryable, merchantId: string, id: string, lock: 'lock' | 'no-lock' = 'no-lock'): Promise<Payment | undefined> {
   const forUpdate = lock === 'lock';
   const { rows } = await db.query<PaymentRow>({

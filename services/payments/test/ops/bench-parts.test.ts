@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { parseProcStat } from '../../bench/cpu-usage.ts';
 import { formatFigures, verdictOf, type BenchFigures } from '../../bench/figures.ts';
 import { parsePgbenchOutput } from '../../bench/pgbench-output.ts';
+import { wrkFigures } from '../../bench/payments-load.ts';
+import { parseWrkSummary } from '../../bench/wrk.ts';
 
 // pgbench 15's summary for a custom script (-n -c 32 -j 2 -T 10 -f insert.sql).
 const PGBENCH_15 = `pgbench (15.18 (Debian 15.18-0+deb12u1))
@@ -34,15 +36,28 @@ describe('benchmark parts', () => {
   it('prints every figure the issue asks for', () => {
     const latency = { count: 100, minMs: 1, meanMs: 5, p50Ms: 4.5, p90Ms: 8, p99Ms: 12.25, p999Ms: 20, maxMs: 30 };
     const figures: BenchFigures = {
-      seconds: 20, connections: 32, instances: 1,
+      seconds: 20, connections: 32, instances: 1, client: 'wrk',
       payments: { perSec: 1234.5, succeeded: 24690, failed: 0, sent: 24690, nonOkByStatus: {}, transportErrors: {}, latency },
       pgbench: { tps: 2469, transactions: 49380, failedTransactions: 0, clients: 32 },
       ratio: 0.5, verdict: 'goal met',
-      cpuMsPer: { payment: { service: 0.5, postgres: 0.2, loadgen: 0.1 }, insert: { postgres: 0.07, pgbench: 0.03 } },
+      cpuMsPer: { payment: { service: 0.5, postgres: 0.2, client: 0.1 }, insert: { postgres: 0.07, pgbench: 0.03 } },
       loadAverage: { payments: 1.5, pgbench: 1.25 },
     };
     const table = formatFigures(figures);
-    for (const text of ['1,234.5', '4.50 ms / 12.25 ms', '2,469.0', '0.500', 'goal met', 'service 0.500', 'postgres 0.070', '1.50 during payments']) expect(table).toContain(text);
+    for (const text of ['1,234.5', '4.50 ms / 12.25 ms', '2,469.0', '0.500', 'goal met', 'service 0.500', 'wrk 0.100', 'postgres 0.070', 'client wrk', '1.50 during payments']) expect(table).toContain(text);
+  });
+
+  it("reads payments.lua's wrk summary and turns it into the benchmark's figures", () => {
+    const line = (requests: number, status: number, read: number, p99Us: number): string =>
+      `WRK_SUMMARY {"requests":${requests},"durationUs":10000000,"status":${status},"connect":0,"read":${read},"write":0,"timeout":0,` +
+      `"minUs":800,"p50Us":4000,"p90Us":9000,"p99Us":${p99Us},"p999Us":40000,"maxUs":50000,"meanUs":5000.5}`;
+    const a = parseWrkSummary(`Running 10s test @ http://127.0.0.1:1\n  1 threads and 16 connections\n${line(12000, 0, 0, 20000)}\n`);
+    const b = parseWrkSummary(line(11000, 3, 2, 30000));
+    expect(a).toMatchObject({ requests: 12000, status: 0, p99Us: 20000 });
+    const figures = wrkFigures([a, b]);
+    expect(figures).toMatchObject({ succeeded: 22997, failed: 5, sent: 23002, perSec: 2299.7, nonOkByStatus: { 'non-2xx': 3 }, transportErrors: { read: 2 } });
+    expect(figures.latency).toMatchObject({ minMs: 0.8, p50Ms: 4, p99Ms: 30, maxMs: 50 });
+    expect(() => parseWrkSummary('unable to connect to 127.0.0.1:1 Connection refused')).toThrow(/no summary line.*Connection refused/s);
   });
 
   it('reads utime+stime (and reaped children) from /proc/<pid>/stat, whatever the command name', () => {

@@ -1,0 +1,60 @@
+// The benchmark's HTTP load from wrk (Debian package `wrk`, C): pgbench, the baseline, is a C
+// client costing ~0.02 ms of CPU per insert, while @quickship/loadgen (Node) costs ~0.2 ms per
+// request on the same two cores. With wrk both sides of the ratio pay a similarly small client
+// cost. payments.lua sends each payment with its own Idempotency-Key and reports one JSON line.
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+export const WRK_BIN = process.env.WRK_BIN ?? '/usr/bin/wrk';
+const SCRIPT = fileURLToPath(new URL('./payments.lua', import.meta.url));
+
+export const wrkAvailable = (): boolean => existsSync(WRK_BIN);
+
+export interface WrkOptions {
+  readonly target: string;
+  readonly connections: number;
+  readonly seconds: number;
+  readonly apiKey: string;
+  /** Idempotency keys are `<keyPrefix><n>`. */
+  readonly keyPrefix: string;
+  readonly expiryYear: number;
+}
+
+export interface WrkSummary {
+  readonly requests: number;
+  readonly durationUs: number;
+  /** Responses that were not 2xx/3xx. */
+  readonly status: number;
+  readonly connect: number;
+  readonly read: number;
+  readonly write: number;
+  readonly timeout: number;
+  readonly minUs: number;
+  readonly p50Us: number;
+  readonly p90Us: number;
+  readonly p99Us: number;
+  readonly p999Us: number;
+  readonly maxUs: number;
+  readonly meanUs: number;
+}
+
+/** The JSON line payments.lua's done() prints. */
+export function parseWrkSummary(stdout: string): WrkSummary {
+  const line = stdout.split('\n').find((l) => l.startsWith('WRK_SUMMARY '));
+  if (line === undefined) throw new Error(`wrk printed no summary line; its output was:\n${stdout}`);
+  return JSON.parse(line.slice('WRK_SUMMARY '.length)) as WrkSummary;
+}
+
+export async function runWrkPayments(options: WrkOptions): Promise<WrkSummary> {
+  const { stdout } = await run(
+    WRK_BIN,
+    ['-t', '1', '-c', String(options.connections), '-d', `${options.seconds}s`, '--timeout', '10s', '-s', SCRIPT, options.target,
+      '--', options.keyPrefix, options.apiKey, String(options.expiryYear)],
+    { maxBuffer: 16 * 1024 * 1024, timeout: (options.seconds + 60) * 1000 },
+  );
+  return parseWrkSummary(stdout);
+}
