@@ -15,7 +15,7 @@ import { cpuAccountingAvailable, ownAndReapedChildrenCpuMs, ownCpuMs, postgresCp
 import { runPaymentsPhase, type BenchClient } from './payments-load.ts';
 import { wrkAvailable, WRK_BIN } from './wrk.ts';
 import { assembleImageApp } from '../../../test/image/assemble.ts';
-import { formatFigures, RATIO_FLOOR, verdictOf, type BenchFigures } from './figures.ts';
+import { formatFigures, medianRound, RATIO_FLOOR, verdictOf, type BenchFigures, type RoundFigures } from './figures.ts';
 import { runPgbenchInserts } from './pgbench.ts';
 import { migrate } from '@quickship/payments';
 import { REPO_ROOT, spawnServer, type ServerProcess } from '../test/support.ts';
@@ -37,7 +37,8 @@ function setting(name: string, fallback: number, min: number, max: number): numb
 }
 
 const settings = {
-  seconds: setting('BENCH_SECONDS', 20, 1, 600),
+  seconds: setting('BENCH_SECONDS', 10, 1, 600),
+  rounds: setting('BENCH_ROUNDS', 3, 1, 20),
   warmupSeconds: setting('BENCH_WARMUP_SECONDS', 3, 0, 60),
   connections: setting('BENCH_CONNECTIONS', 32, 1, 256),
   instances: setting('BENCH_INSTANCES', 1, 1, 8),
@@ -97,48 +98,53 @@ async function main(): Promise<number> {
       log(`warming up for ${settings.warmupSeconds} s`);
       await runPaymentsPhase(client, { ...phase, seconds: settings.warmupSeconds, runId: 'warmup' });
     }
-    log(`creating payments for ${settings.seconds} s with ${settings.connections} connections (client: ${client})`);
+    // Rounds alternate the two measurements (payments, then pgbench), so both sides of each
+    // round's ratio see the same neighbours on a shared machine; the median round is reported.
     const servicePids = services.map((s) => s.pid);
     const cpu = cpuAccountingAvailable();
-    const before = cpu ? { service: processesCpuMs(servicePids), postgres: postgresCpuMs(cluster.dataDir) } : undefined;
-    const load = await runPaymentsPhase(client, { ...phase, seconds: settings.seconds, runId: 'bench' });
-    const paymentCpu = before && {
-      service: processesCpuMs(servicePids) - before.service,
-      postgres: postgresCpuMs(cluster.dataDir) - before.postgres,
-      client: load.clientCpuMs,
-    };
-    const paymentsLoad = loadavg()[0]!;
-    if (load.report) console.log(formatReport(load.report));
-    const stored = await countStoredPayments(databaseUrl, load.keyPrefix);
-    if (stored < load.figures.succeeded) log(`WARNING: ${load.figures.succeeded} payments acknowledged but only ${stored} stored with this run's keys`);
-    await Promise.all(services.splice(0).map((s) => s.kill()));
-    if (stop.signal.aborted) return 130;
-
-    log(`pgbench: single-row INSERT, ${settings.connections} clients, ${settings.seconds} s`);
-    const pgBefore = cpu ? { postgres: postgresCpuMs(cluster.dataDir), children: ownAndReapedChildrenCpuMs() - ownCpuMs() } : undefined;
-    const pgbench = await runPgbenchInserts({ binDir: cluster.binDir, databaseUrl, clients: settings.connections, seconds: settings.seconds });
-    const insertCpu = pgBefore && {
-      postgres: postgresCpuMs(cluster.dataDir) - pgBefore.postgres,
-      pgbench: ownAndReapedChildrenCpuMs() - ownCpuMs() - pgBefore.children,
-    };
-    const ratio = load.figures.perSec / pgbench.tps;
     const per = (ms: number, n: number): number => (n > 0 ? ms / n : 0);
-    const paid = load.figures.succeeded;
+    const rounds: RoundFigures[] = [];
+    for (let round = 1; round <= settings.rounds && !stop.signal.aborted; round += 1) {
+      log(`round ${round}/${settings.rounds}: payments for ${settings.seconds} s with ${settings.connections} connections (client: ${client})`);
+      const before = cpu ? { service: processesCpuMs(servicePids), postgres: postgresCpuMs(cluster.dataDir) } : undefined;
+      const load = await runPaymentsPhase(client, { ...phase, seconds: settings.seconds, runId: `bench${round}` });
+      const paymentCpu = before && { service: processesCpuMs(servicePids) - before.service, postgres: postgresCpuMs(cluster.dataDir) - before.postgres };
+      const paymentsLoad = loadavg()[0]!;
+      if (load.report) console.log(formatReport(load.report));
+      const stored = await countStoredPayments(databaseUrl, load.keyPrefix);
+      if (stored < load.figures.succeeded) log(`WARNING: ${load.figures.succeeded} payments acknowledged but only ${stored} stored with this run's keys`);
+      if (stop.signal.aborted) break;
+
+      log(`round ${round}/${settings.rounds}: pgbench single-row INSERT, ${settings.connections} clients, ${settings.seconds} s`);
+      const pgBefore = cpu ? { postgres: postgresCpuMs(cluster.dataDir), children: ownAndReapedChildrenCpuMs() - ownCpuMs() } : undefined;
+      const pgbench = await runPgbenchInserts({ binDir: cluster.binDir, databaseUrl, clients: settings.connections, seconds: settings.seconds });
+      const insertCpu = pgBefore && { postgres: postgresCpuMs(cluster.dataDir) - pgBefore.postgres, pgbench: ownAndReapedChildrenCpuMs() - ownCpuMs() - pgBefore.children };
+      const paid = load.figures.succeeded;
+      const ratio = load.figures.perSec / pgbench.tps;
+      rounds.push({
+        payments: load.figures,
+        pgbench: { ...pgbench, clients: settings.connections },
+        ratio,
+        cpuMsPer: paymentCpu && insertCpu ? {
+          payment: { service: per(paymentCpu.service, paid), postgres: per(paymentCpu.postgres, paid), client: per(load.clientCpuMs, paid) },
+          insert: { postgres: per(insertCpu.postgres, pgbench.transactions), pgbench: per(insertCpu.pgbench, pgbench.transactions) },
+        } : undefined,
+        loadAverage: { payments: paymentsLoad, pgbench: loadavg()[0]! },
+      });
+      log(`round ${round}: ${load.figures.perSec.toFixed(1)} payments/s, ${pgbench.tps.toFixed(1)} inserts/s, ratio ${ratio.toFixed(3)}`);
+    }
+    if (stop.signal.aborted || rounds.length === 0) return 130;
+    const median = medianRound(rounds);
     const figures: BenchFigures = {
       seconds: settings.seconds,
       connections: settings.connections,
       instances: settings.instances,
       client,
-      payments: load.figures,
-      pgbench: { ...pgbench, clients: settings.connections },
-      ratio,
-      verdict: verdictOf(ratio),
-      cpuMsPer: paymentCpu && insertCpu ? {
-        payment: { service: per(paymentCpu.service, paid), postgres: per(paymentCpu.postgres, paid), client: per(paymentCpu.client, paid) },
-        insert: { postgres: per(insertCpu.postgres, pgbench.transactions), pgbench: per(insertCpu.pgbench, pgbench.transactions) },
-      } : undefined,
-      loadAverage: { payments: paymentsLoad, pgbench: loadavg()[0]! },
+      ...median,
+      verdict: verdictOf(median.ratio),
+      rounds: rounds.map((r) => ({ paymentsPerSec: r.payments.perSec, insertTps: r.pgbench.tps, ratio: r.ratio })),
     };
+    const ratio = figures.ratio;
     console.log(`\n${formatFigures(figures)}\n`);
     const outDir = join(REPO_ROOT, '.quickship', 'bench');
     mkdirSync(outDir, { recursive: true });

@@ -2,7 +2,7 @@
 // against the goal and floor, the printed table, and CPU time from /proc/<pid>/stat.
 import { describe, expect, it } from 'vitest';
 import { parseProcStat } from '../../bench/cpu-usage.ts';
-import { formatFigures, verdictOf, type BenchFigures } from '../../bench/figures.ts';
+import { formatFigures, medianRound, verdictOf, type BenchFigures, type RoundFigures } from '../../bench/figures.ts';
 import { parsePgbenchOutput } from '../../bench/pgbench-output.ts';
 import { wrkFigures } from '../../bench/payments-load.ts';
 import { parseWrkSummary } from '../../bench/wrk.ts';
@@ -42,9 +42,10 @@ describe('benchmark parts', () => {
       ratio: 0.5, verdict: 'goal met',
       cpuMsPer: { payment: { service: 0.5, postgres: 0.2, client: 0.1 }, insert: { postgres: 0.07, pgbench: 0.03 } },
       loadAverage: { payments: 1.5, pgbench: 1.25 },
+      rounds: [{ paymentsPerSec: 1200, insertTps: 2500, ratio: 0.48 }, { paymentsPerSec: 1234.5, insertTps: 2469, ratio: 0.5 }],
     };
     const table = formatFigures(figures);
-    for (const text of ['1,234.5', '4.50 ms / 12.25 ms', '2,469.0', '0.500', 'goal met', 'service 0.500', 'wrk 0.100', 'postgres 0.070', 'client wrk', '1.50 during payments']) expect(table).toContain(text);
+    for (const text of ['1,234.5', '4.50 ms / 12.25 ms', '2,469.0', '0.500', 'goal met', 'service 0.500', 'wrk 0.100', 'postgres 0.070', 'client wrk', '1.50 during payments', '1,200 / 2,500 = 0.480;  1,235 / 2,469 = 0.500']) expect(table).toContain(text);
   });
 
   it("reads payments.lua's wrk summary and turns it into the benchmark's figures", () => {
@@ -58,6 +59,14 @@ describe('benchmark parts', () => {
     expect(figures).toMatchObject({ succeeded: 22997, failed: 5, sent: 23002, perSec: 2299.7, nonOkByStatus: { 'non-2xx': 3 }, transportErrors: { read: 2 } });
     expect(figures.latency).toMatchObject({ minMs: 0.8, p50Ms: 4, p99Ms: 30, maxMs: 50 });
     expect(() => parseWrkSummary('unable to connect to 127.0.0.1:1 Connection refused')).toThrow(/no summary line.*Connection refused/s);
+  });
+
+  it('reports the round with the median ratio', () => {
+    const round = (ratio: number) => ({ ratio }) as unknown as RoundFigures;
+    expect(medianRound([round(0.4), round(0.2), round(0.3)]).ratio).toBe(0.3);
+    expect(medianRound([round(0.4), round(0.2)]).ratio).toBe(0.2);
+    expect(medianRound([round(0.4)]).ratio).toBe(0.4);
+    expect(() => medianRound([])).toThrow(/no rounds/);
   });
 
   it('reads utime+stime (and reaped children) from /proc/<pid>/stat, whatever the command name', () => {
