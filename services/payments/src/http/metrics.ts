@@ -68,15 +68,25 @@ export function createMetrics(pool: pg.Pool, info: { version: string; commit: st
   };
 }
 
-/** Observes every response, including 404s and errors, on the root instance. */
+/**
+ * Observes every response, including 404s and errors, on the root instance. The labelled children
+ * are cached per (method, route, status): prom-client would otherwise hash the label object twice
+ * per response. Routes are templates and statuses few, so the cache stays small.
+ */
 export function observeHttp(app: FastifyInstance, metrics: Metrics): void {
+  const children = new Map<string, { count: () => void; observe: (seconds: number) => void }>();
   app.addHook('onResponse', async (request, reply) => {
-    const labels = {
-      method: request.method,
-      route: request.is404 ? 'unmatched' : (request.routeOptions.url ?? 'unmatched'),
-      status_code: String(reply.statusCode),
-    };
-    metrics.httpRequests.inc(labels);
-    metrics.httpDuration.observe(labels, reply.elapsedTime / 1000);
+    const route = request.is404 ? 'unmatched' : (request.routeOptions.url ?? 'unmatched');
+    const id = `${request.method} ${route} ${reply.statusCode}`;
+    let child = children.get(id);
+    if (child === undefined) {
+      const labels = { method: request.method, route, status_code: String(reply.statusCode) };
+      const counter = metrics.httpRequests.labels(labels);
+      const histogram = metrics.httpDuration.labels(labels);
+      child = { count: () => counter.inc(), observe: (seconds) => histogram.observe(seconds) };
+      children.set(id, child);
+    }
+    child.count();
+    child.observe(reply.elapsedTime / 1000);
   });
 }
