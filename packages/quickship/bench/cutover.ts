@@ -1,19 +1,29 @@
 // `npm run bench:cutover`: the local engine's zero-downtime figures, measured in one run.
 //   1. Proxy overhead: the same single payments instance reached directly, through the engine's
 //      router (the active Service) and through HAProxy (Debian package, http mode, keep-alive on
-//      both sides, one thread like the router's one event loop), interleaved rounds, medians.
+//      both sides, one thread like the router's one event loop, X-Forwarded-For/-Proto added like
+//      the router does), interleaved rounds, medians; plus each proxy's CPU µs per request
+//      (/proc/<pid>/stat). The router runs inside the engine process (probes, API, the preview
+//      Service), so the CPU that process uses when idle, measured first, is subtracted.
+//      Client: wrk (/usr/bin/wrk, one thread, 16 connections; payments via a Lua script with an
+//      Idempotency-Key per request). Why not the Node loadgen: it costs ~200 µs of CPU per
+//      request, and on a 2-core machine client, proxy and instance share the cores, so with it
+//      the throughput ratio mostly measures the client (every proxy looks alike) — wrk costs a
+//      few µs and lets the proxies' own cost show. Without wrk (WRK_BIN, default /usr/bin/wrk) the
+//      comparison falls back to the Node loadgen and says so. BENCH_PROXY_CLIENT=loadgen forces it.
 //   2. Cutover cycles under steady POST /v1/payments load with Idempotency-Keys: per cycle a new
 //      revision is promoted, another is aborted, retried and promoted, and an undo rolls back.
 //      Measures promote → switch, undo → switch-back, abort → applied, and counts every request.
 // The engine runs as a real `quickship up` child process (its router has its own event loop, as
 // HAProxy has its own process); this process only generates load and measures.
 // Env: BENCH_CYCLES (10), BENCH_MIN_REQUESTS (20000: more cycles run until that many were sent,
-// at most 3× BENCH_CYCLES), BENCH_CONNECTIONS (8), BENCH_ROUNDS (3), BENCH_SECONDS (4 per round).
+// at most 3× BENCH_CYCLES), BENCH_CONNECTIONS (8), BENCH_ROUNDS (3), BENCH_SECONDS (4 per round),
+// BENCH_PROXY_CLIENT (wrk; `loadgen` forces the Node loadgen), WRK_BIN, HAPROXY_BIN.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { freePort, startPostgres } from '@quickship/pglocal';
-import { runLoad, verifyPayments, describeLedger, type LoadReport } from '@quickship/loadgen';
+import { runLoad, verifyPayments, describeLedger } from '@quickship/loadgen';
 import { LocalEngineClient } from '../src/api/client.ts';
 import type { RolloutEntry } from '../src/api/protocol.ts';
 import { LocalRegistry } from '../src/runtime/registry.ts';
@@ -22,7 +32,9 @@ import { API_KEY, API_KEYS, editRollout, healthy, pausedForPromotion, setAppVers
 import { startUp } from '../test/helpers/up-process.ts';
 import { startHaproxy } from './haproxy.ts';
 import { startRevisionProbe } from './revision-probe.ts';
+import { cpuMicros } from './proc-cpu.ts';
 import { printReport, type CutoverFigures, type ProxyFigures } from './report.ts';
+import { hasWrk, runWrk, type WrkResult } from './wrk.ts';
 
 const CYCLES = Number(process.env.BENCH_CYCLES ?? 10);
 const MIN_REQUESTS = Number(process.env.BENCH_MIN_REQUESTS ?? 20_000);
@@ -59,7 +71,7 @@ async function main(): Promise<void> {
     const haproxyPort = await freePort();
     const haproxy = await startHaproxy({ listenPort: haproxyPort, targetPort: Number(endpoint.split(':')[1]), threads: 1 });
     cleanups.unshift(() => haproxy.stop());
-    const proxies = await compareProxies({ direct: `http://${endpoint}`, router: up.active, haproxy: haproxy.url });
+    const proxies = await compareProxies({ direct: { url: `http://${endpoint}` }, router: { url: up.active, pid: up.child.pid }, haproxy: { url: haproxy.url, pid: haproxy.pid } });
     await haproxy.stop();
 
     step('scaling to two replicas for the cutover cycles');
@@ -80,36 +92,73 @@ async function main(): Promise<void> {
   }
 }
 
+interface ProxyTarget {
+  readonly url: string;
+  /** The process whose CPU is the proxy's cost (none for direct). */
+  readonly pid?: number;
+}
+
+interface Round extends WrkResult {
+  readonly cpuUsPerRequest: number | undefined;
+}
+
 /** Interleaved rounds (direct, router, HAProxy) of two workloads; the median round of each. */
-async function compareProxies(targets: Record<'direct' | 'router' | 'haproxy', string>): Promise<ProxyFigures> {
+async function compareProxies(targets: Record<'direct' | 'router' | 'haproxy', ProxyTarget>): Promise<ProxyFigures> {
   const workloads = {
     'GET /healthz': { kind: 'get', path: '/healthz' },
     'POST /v1/payments': { kind: 'payments', apiKey: API_KEY },
   } as const;
-  const results: Record<string, Record<string, LoadReport[]>> = {};
+  const wrk = process.env.BENCH_PROXY_CLIENT !== 'loadgen' && hasWrk();
+  const client = wrk ? 'wrk (1 thread)' : 'Node loadgen';
+  if (!wrk) step(process.env.BENCH_PROXY_CLIENT === 'loadgen' ? 'proxy comparison with the Node loadgen (BENCH_PROXY_CLIENT=loadgen)' : 'wrk not found (WRK_BIN): the proxy comparison uses the Node loadgen, whose own CPU cost compresses the differences');
+  const once = async (url: string, workload: (typeof workloads)[keyof typeof workloads], seconds: number): Promise<WrkResult> => {
+    if (wrk) return runWrk({ url, connections: 16, seconds, workload });
+    const { report } = await runLoad({ targets: url, connections: 16, durationMs: seconds * 1000, workload, retry: { maxAttempts: 1 } });
+    return { requests: report.attempts.sent, rps: report.throughput.responsesPerSec, p50Ms: report.latency.p50Ms, p99Ms: report.latency.p99Ms, errors: report.attempts.sent - report.attempts.ok };
+  };
+  // CPU each process uses without load (µs per second), subtracted from its per-request figure.
+  const idle: Record<string, number> = {};
+  const idleBefore = Object.fromEntries(Object.entries(targets).map(([target, { pid }]) => [target, cpuMicros(pid)]));
+  const idleStart = performance.now();
+  await new Promise((resolve) => setTimeout(resolve, 3000));
+  for (const [target, { pid }] of Object.entries(targets)) {
+    const before = idleBefore[target];
+    const after = cpuMicros(pid);
+    if (before !== undefined && after !== undefined) idle[target] = ((after - before) * 1000) / (performance.now() - idleStart);
+  }
+  if (idle.router !== undefined) step(`idle CPU: engine (router) ${(idle.router / 10_000).toFixed(1)}%, HAProxy ${((idle.haproxy ?? 0) / 10_000).toFixed(1)}% of a core`);
+  const results: Record<string, Record<string, Round[]>> = {};
   for (const [name, workload] of Object.entries(workloads)) {
     results[name] = {};
-    for (const [target, url] of Object.entries(targets)) {
-      await runLoad({ targets: url, connections: 16, durationMs: 1000, workload }); // warm-up: connections, JIT
+    for (const [target, { url }] of Object.entries(targets)) {
+      await once(url, workload, 1); // warm-up: connections, JIT
       results[name]![target] = [];
     }
     for (let round = 1; round <= ROUNDS; round++) {
-      for (const [target, url] of Object.entries(targets)) {
+      for (const [target, { url, pid }] of Object.entries(targets)) {
         step(`${name} round ${round}/${ROUNDS}: ${target}`);
-        const { report } = await runLoad({ targets: url, connections: 16, durationMs: SECONDS * 1000, workload, retry: { maxAttempts: 1 } });
-        results[name]![target]!.push(report);
+        const before = cpuMicros(pid);
+        const started = performance.now();
+        const result = await once(url, workload, SECONDS);
+        const after = cpuMicros(pid);
+        const idleUs = ((idle[target] ?? 0) * (performance.now() - started)) / 1000;
+        const cpuUsPerRequest = before === undefined || after === undefined || result.requests === 0 ? undefined : (after - before - idleUs) / result.requests;
+        results[name]![target]!.push({ ...result, cpuUsPerRequest });
       }
     }
   }
   const figures: ProxyFigures = {};
   for (const [name, byTarget] of Object.entries(results)) {
     figures[name] = {};
-    for (const [target, reports] of Object.entries(byTarget)) {
+    for (const [target, rounds] of Object.entries(byTarget)) {
+      const cpu = rounds.map((r) => r.cpuUsPerRequest).filter((us): us is number => us !== undefined);
       figures[name]![target] = {
-        rps: median(reports.map((r) => r.throughput.responsesPerSec)),
-        p50Ms: median(reports.map((r) => r.latency.p50Ms)),
-        p99Ms: median(reports.map((r) => r.latency.p99Ms)),
-        errors: reports.reduce((n, r) => n + r.attempts.sent - r.attempts.ok, 0),
+        rps: median(rounds.map((r) => r.rps)),
+        p50Ms: median(rounds.map((r) => r.p50Ms)),
+        p99Ms: median(rounds.map((r) => r.p99Ms)),
+        errors: rounds.reduce((n, r) => n + r.errors, 0),
+        ...(cpu.length > 0 ? { cpuUsPerRequest: median(cpu) } : {}),
+        client,
       };
     }
   }

@@ -15,7 +15,12 @@ export interface HaproxyOptions {
   readonly threads: number;
 }
 
-/** http mode, keep-alive on both sides (client and server connections are reused). */
+/**
+ * http mode, keep-alive on both sides (client and server connections are reused). Like the
+ * router, HAProxy appends X-Forwarded-For and X-Forwarded-Proto, so the instance behind both
+ * parses the same request headers (the router's added response headers are not mirrored: they
+ * cost the proxy, not the shared instance).
+ */
 export function haproxyConfig(options: HaproxyOptions): string {
   return [
     'global',
@@ -29,8 +34,10 @@ export function haproxyConfig(options: HaproxyOptions): string {
     '  timeout client 30s',
     '  timeout server 30s',
     '  timeout http-keep-alive 30s',
+    '  option forwardfor',
     'frontend bench',
     `  bind 127.0.0.1:${options.listenPort}`,
+    '  http-request set-header X-Forwarded-Proto http',
     '  default_backend instance',
     'backend instance',
     `  server instance 127.0.0.1:${options.targetPort} maxconn 1000`,
@@ -40,6 +47,7 @@ export function haproxyConfig(options: HaproxyOptions): string {
 
 export interface RunningHaproxy {
   readonly url: string;
+  readonly pid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -62,6 +70,7 @@ export async function startHaproxy(options: HaproxyOptions): Promise<RunningHapr
   }
   return {
     url: `http://127.0.0.1:${options.listenPort}`,
+    pid: child.pid,
     stop: async () => {
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 3_000);

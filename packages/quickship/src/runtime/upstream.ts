@@ -1,5 +1,7 @@
-// One endpoint as the Service router sees it: a keep-alive connection pool (undici) and the
-// relay of one request/response exchange over it.
+// One endpoint as the Service router sees it: its keep-alive connections and the relay of one
+// request/response exchange over them. Two paths (see router.ts): plain requests go through
+// `relay` — node:net sockets from upstream-pool.ts, relay.ts; the rest (requests Node's http
+// server parsed) through `send` — an undici pool, created on first use, and Exchange below.
 // undici rather than node:http's client: about 1.5-2x less CPU per proxied request here,
 // which is what the router's throughput is made of. Its low-level dispatch handler is used
 // (onConnect/onHeaders/onData/onComplete/onError): headers arrive as raw buffers, nothing is
@@ -10,6 +12,8 @@ import type { Readable } from 'node:stream';
 import { Pool } from 'undici';
 import type { Endpoint } from './endpoints.ts';
 import { clientResponseHeaders } from './http-headers.ts';
+import { Relay, type RelayClient } from './relay.ts';
+import { SocketPool } from './upstream-pool.ts';
 
 export interface AttemptFailure {
   readonly code: string | undefined;
@@ -34,20 +38,35 @@ export class Upstream {
   readonly name: string;
   readonly endpoint: Endpoint;
   readonly revisionHeaders: readonly string[];
+  /** The same, as header lines for the fast path ("\r\nName: value" each). */
+  readonly revisionHead: string;
   inFlight = 0;
   requests = 0;
-  private readonly pool: Pool;
+  /** The fast path's connections. */
+  readonly sockets: SocketPool;
+  private undici: Pool | undefined = undefined;
 
   constructor(endpoint: Endpoint, revisionHeaders: boolean) {
     this.name = endpoint.name;
     this.endpoint = endpoint;
     this.revisionHeaders = revisionHeaders ? ['X-Quickship-Endpoint', endpoint.name, 'X-Quickship-Revision', endpoint.podTemplateHash] : [];
-    // Idle connections close before the server's Keep-Alive timeout hint (undici reads it), so
-    // a request is never written onto a connection the server is closing.
-    this.pool = new Pool(`http://${endpoint.host}:${endpoint.port}`, { pipelining: 1, keepAliveTimeout: 4_000, keepAliveMaxTimeout: 60_000, headersTimeout: 0, bodyTimeout: 0 });
+    this.revisionHead = revisionHeaders ? `\r\nX-Quickship-Endpoint: ${endpoint.name}\r\nX-Quickship-Revision: ${endpoint.podTemplateHash}` : '';
+    this.sockets = new SocketPool(endpoint.host, endpoint.port);
   }
 
-  /** Relays one attempt; tells `sink` once: undefined when the response went to the client, else how it failed. */
+  /** Fast path: relays one attempt of a plain request; tells `sink` once how it ended. */
+  relay(client: RelayClient, sink: AttemptSink): Attempt {
+    return new Relay(this, client, sink);
+  }
+
+  private get pool(): Pool {
+    // Idle connections close before the server's Keep-Alive timeout hint (undici reads it), so
+    // a request is never written onto a connection the server is closing.
+    this.undici ??= new Pool(`http://${this.endpoint.host}:${this.endpoint.port}`, { pipelining: 1, keepAliveTimeout: 4_000, keepAliveMaxTimeout: 60_000, headersTimeout: 0, bodyTimeout: 0 });
+    return this.undici;
+  }
+
+  /** Node path: relays one attempt; tells `sink` once: undefined when the response went to the client, else how it failed. */
   send(res: ServerResponse, method: string, path: string, headers: string[], body: Buffer | Readable | null, sink: AttemptSink): Attempt {
     const exchange = new Exchange(this, res, sink);
     try {
@@ -60,11 +79,13 @@ export class Upstream {
 
   /** Closes idle connections now; requests in flight finish first. */
   close(): Promise<void> {
-    return this.pool.close().catch(() => undefined);
+    this.sockets.close();
+    return this.undici ? this.undici.close().catch(() => undefined) : Promise.resolve();
   }
 
   destroy(): Promise<void> {
-    return this.pool.destroy().catch(() => undefined);
+    this.sockets.destroy();
+    return this.undici ? this.undici.destroy().catch(() => undefined) : Promise.resolve();
   }
 }
 
