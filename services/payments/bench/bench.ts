@@ -2,8 +2,8 @@
 // with pgbench's single-row INSERT TPS on the same cluster in the same run. Prints a table, writes
 // .quickship/bench/payments.json, exits 1 when the ratio falls below the floor (0.3).
 //
-// Why BENCH_INSTANCES defaults to 1 on a 2-core machine: PostgreSQL (one backend per connection,
-// plus the WAL writer) and the load generator need the second core; measured in README.md.
+// Why BENCH_INSTANCES defaults to 2 on a 2-core machine (two event loops overlap while commits
+// wait for WAL flushes): measured in README.md.
 // The HTTP client is wrk when installed (BENCH_CLIENT=wrk|loadgen; why in wrk.ts).
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -41,7 +41,7 @@ const settings = {
   rounds: setting('BENCH_ROUNDS', 3, 1, 20),
   warmupSeconds: setting('BENCH_WARMUP_SECONDS', 3, 0, 60),
   connections: setting('BENCH_CONNECTIONS', 32, 1, 256),
-  instances: setting('BENCH_INSTANCES', 1, 1, 8),
+  instances: setting('BENCH_INSTANCES', 2, 1, 8),
   poolMax: setting('BENCH_DB_POOL_MAX', 0, 0, 100), // 0: the connections spread over the instances
 };
 
