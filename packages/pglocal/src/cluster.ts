@@ -1,6 +1,7 @@
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile, spawn, spawnSync } from 'node:child_process';
 import { chownSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { freePort } from './port.ts';
 
@@ -22,7 +23,10 @@ export interface StartPostgresOptions {
   readonly dataDir: string;
   /** TCP port on 127.0.0.1; a free one is chosen when omitted. */
   readonly port?: number;
-  /** Remove the data folder when the cluster stops (tests). Default false. */
+  /**
+   * Remove the data folder when the cluster stops (tests, benchmarks). An ephemeral cluster is
+   * also stopped and removed if this process dies without stopping it (reaper.mjs). Default false.
+   */
   readonly ephemeral?: boolean;
   /** Extra `-c name=value` server settings. */
   readonly settings?: Readonly<Record<string, string>>;
@@ -84,6 +88,14 @@ function postgresUserIds(): { uid: number; gid: number } | undefined {
   return { uid: id('-u'), gid: id('-g') };
 }
 
+const REAPER = fileURLToPath(new URL('./reaper.mjs', import.meta.url));
+
+/** A detached watcher that stops the cluster and removes its folder once this process is gone. */
+function startReaper(binDir: string, dataDir: string): void {
+  const reaper = spawn(process.execPath, [REAPER, String(process.pid), binDir, dataDir], { detached: true, stdio: 'ignore' });
+  reaper.unref();
+}
+
 export async function startPostgres(options: StartPostgresOptions): Promise<PostgresCluster> {
   const binDir = findPgBinDir();
   const dataDir = resolve(options.dataDir);
@@ -128,6 +140,7 @@ export async function startPostgres(options: StartPostgresOptions): Promise<Post
   // A cluster left running by a killed process is stopped first, so the port and options are ours.
   if (existsSync(join(dataDir, 'postmaster.pid'))) await halt('immediate');
   await start();
+  if (options.ephemeral) startReaper(binDir, dataDir);
 
   const url = (database: string): string => `postgres://postgres@127.0.0.1:${port}/${database}`;
   return {
