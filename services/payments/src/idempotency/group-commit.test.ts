@@ -4,6 +4,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, dropTestDatabase } from '../../test/support.ts';
+import { createPool } from '../db/pool.ts';
 import type { Payment } from '../domain/payment.ts';
 import { commitCreates, createBatchSql, createBatchValues, type CreateItem } from '../store/create-batch.ts';
 import { keyLockSql } from '../store/idempotency-keys.ts';
@@ -14,7 +15,9 @@ let pool: pg.Pool;
 
 beforeAll(async () => {
   databaseUrl = await createTestDatabase('group_commit');
-  pool = new pg.Pool({ connectionString: databaseUrl, max: 6 });
+  // The service's own pool (its 'error' listener matters: pool.end() resolves before its sockets
+  // close, and DROP DATABASE … WITH (FORCE) then terminates them).
+  pool = createPool({ databaseUrl, max: 6 });
 });
 afterAll(async () => {
   await pool.end();
@@ -126,7 +129,7 @@ describe('GroupCommit', () => {
   });
 
   it('fails the whole batch when the database is unavailable, leaving nothing half-written', async () => {
-    const broken = new pg.Pool({ connectionString: databaseUrl.replace(/:(\d+)\//, ':1/'), max: 1, connectionTimeoutMillis: 500 });
+    const broken = createPool({ databaseUrl: databaseUrl.replace(/:(\d+)\//, ':1/'), max: 1, connectionTimeoutMs: 500 });
     try {
       const group = new GroupCommit(broken);
       const outcomes = await Promise.allSettled([item('gc-down-1'), item('gc-down-2')].map((it) => group.submit(it)));
