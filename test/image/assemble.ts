@@ -15,6 +15,8 @@ const WORKDIR = '/app';
 
 export interface ImageApp {
   readonly dir: string;
+  /** The entry points the esbuild step writes (name, source, output relative to the app folder). */
+  readonly entries: ReturnType<typeof bundleStep>['entries'];
   /** The bundled file of an entry point (server, migrate, smoke). */
   entry(name: string): string;
 }
@@ -32,6 +34,7 @@ export function assembleImageApp(dir: string): ImageApp {
   }
   return {
     dir,
+    entries,
     entry(name) {
       const found = entries.find((e) => e.name === name);
       if (!found) throw new Error(`the Dockerfile's esbuild step has no entry point '${name}' (it has: ${entries.map((e) => e.name).join(', ')})`);

@@ -7,12 +7,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '@quickship/pglocal';
-import { createEmptyDatabase, dropTestDatabase, MERCHANTS, PAYMENTS_API_KEYS } from '../../services/payments/test/support.ts';
+import { createEmptyDatabase, dropTestDatabase, MERCHANTS, spawnServer } from '../../services/payments/test/support.ts';
 import { assembleImageApp, REPO as repo, type ImageApp } from './assemble.ts';
-import { bundleStep, parseDockerfile } from './dockerfile-model.ts';
-
-const stages = parseDockerfile(readFileSync(join(repo, 'Dockerfile'), 'utf8'));
 
 describe('the image entry points, built by the Dockerfile bundle step', () => {
   // The scratch /app lives under node_modules/.cache so that bare imports resolve from this
@@ -20,7 +16,6 @@ describe('the image entry points, built by the Dockerfile bundle step', () => {
   const scratch = join(repo, 'node_modules', '.cache', 'quickship-image-test');
   mkdirSync(scratch, { recursive: true });
   const app = mkdtempSync(join(scratch, 'app-'));
-  const { entries } = bundleStep(stages);
   let image: ImageApp | undefined;
   const entry = (name: string): string => image!.entry(name);
   let databaseUrl = '';
@@ -37,7 +32,7 @@ describe('the image entry points, built by the Dockerfile bundle step', () => {
 
   it('writes one bundle per entry point, importing only the payments dependencies', () => {
     const dependencies = Object.keys((JSON.parse(readFileSync(join(repo, 'services/payments/package.json'), 'utf8')) as { dependencies: Record<string, string> }).dependencies);
-    for (const { output } of entries) {
+    for (const { output } of image!.entries) {
       const code = readFileSync(join(app, output), 'utf8');
       const bare = [...code.matchAll(/^import\s[^'"]*["']([^'"]+)["'];?$/gm)].map((m) => m[1]!).filter((spec) => !spec.startsWith('node:') && !spec.startsWith('.'));
       for (const spec of bare) expect(dependencies, `${output} imports ${spec}`).toContain(spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]);
@@ -53,21 +48,10 @@ describe('the image entry points, built by the Dockerfile bundle step', () => {
     expect(migrate.stdout).toMatch(/applied 0001_/);
     expect(migrate.status).toBe(0);
 
-    const port = await freePort();
-    const server = spawn(process.execPath, [entry('server')], { cwd: app, env: { ...env, PORT: String(port), HOST: '127.0.0.1', PAYMENTS_API_KEYS, LOG_LEVEL: 'warn', NODE_ENV: 'production' }, stdio: ['ignore', 'ignore', 'pipe'] });
-    let serverErr = '';
-    server.stderr.on('data', (chunk: Buffer) => (serverErr += chunk.toString()));
-    const exited = new Promise((resolve) => server.once('exit', resolve));
+    // The server as the Rollout runs it; spawnServer waits for /readyz 200.
+    const server = await spawnServer({ databaseUrl, env: { LOG_LEVEL: 'warn', NODE_ENV: 'production' }, node: { args: [entry('server')], cwd: app }, readyTimeoutMs: 20_000 });
     try {
-      const url = `http://127.0.0.1:${port}`;
-      const deadline = Date.now() + 20_000;
-      for (;;) {
-        expect(server.exitCode, serverErr).toBeNull();
-        const ready = await fetch(`${url}/readyz`).then((r) => r.status === 200, () => false);
-        if (ready) break;
-        expect(Date.now() < deadline, `server.mjs not ready within 20 s: ${serverErr}`).toBe(true);
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
+      const url = server.url;
       const smoke = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
         const child = spawn(process.execPath, [entry('smoke')], { cwd: app, env: { PATH: process.env.PATH, TARGET_URL: url, SMOKE_API_KEY: MERCHANTS.acme.key }, stdio: ['ignore', 'pipe', 'inherit'] });
         let stdout = '';
@@ -77,10 +61,7 @@ describe('the image entry points, built by the Dockerfile bundle step', () => {
       expect(smoke.stdout).toMatch(/smoke: all \d+ checks passed/);
       expect(smoke.code).toBe(0);
     } finally {
-      server.kill('SIGTERM');
-      const timer = setTimeout(() => server.kill('SIGKILL'), 15_000);
-      await exited;
-      clearTimeout(timer);
+      await server.kill();
     }
     expect(existsSync(join(app, 'services/payments/migrations'))).toBe(true);
   });

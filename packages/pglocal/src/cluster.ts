@@ -69,10 +69,14 @@ export function findPgBinDir(): string {
 
 const isRoot = (): boolean => typeof process.getuid === 'function' && process.getuid() === 0;
 
-/** Runs a PostgreSQL binary, as the `postgres` user when we are root (initdb refuses root). */
-async function pgExec(binDir: string, tool: string, args: string[]): Promise<string> {
+/** The command line of a PostgreSQL binary, as the `postgres` user when we are root (initdb refuses root). */
+function pgCommand(binDir: string, tool: string, args: string[]): [string, string[]] {
   const binary = join(binDir, tool);
-  const [file, argv] = isRoot() ? ['runuser', ['-u', 'postgres', '--', binary, ...args]] : [binary, args];
+  return isRoot() ? ['runuser', ['-u', 'postgres', '--', binary, ...args]] : [binary, args];
+}
+
+async function pgExec(binDir: string, tool: string, args: string[]): Promise<string> {
+  const [file, argv] = pgCommand(binDir, tool, args);
   try {
     const { stdout } = await run(file, argv, { maxBuffer: 16 * 1024 * 1024 });
     return stdout;
@@ -92,7 +96,8 @@ const REAPER = fileURLToPath(new URL('./reaper.mjs', import.meta.url));
 
 /** A detached watcher that stops the cluster and removes its folder once this process is gone. */
 function startReaper(binDir: string, dataDir: string): void {
-  const reaper = spawn(process.execPath, [REAPER, String(process.pid), binDir, dataDir], { detached: true, stdio: 'ignore' });
+  const stop = pgCommand(binDir, 'pg_ctl', ['-D', dataDir, '-w', '-t', '30', '-m', 'immediate', 'stop']);
+  const reaper = spawn(process.execPath, [REAPER, String(process.pid), dataDir, JSON.stringify(stop)], { detached: true, stdio: 'ignore' });
   reaper.unref();
 }
 

@@ -1,7 +1,6 @@
 // Prometheus metrics, one registry per app. HTTP metrics follow the Prometheus naming guide
 // (…_total counters, …_seconds histograms) and label the route template, never the raw URL, so
 // ids in paths cannot explode cardinality; unmatched URLs share the route label "unmatched".
-import type { FastifyInstance } from 'fastify';
 import type pg from 'pg';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
@@ -69,24 +68,24 @@ export function createMetrics(pool: pg.Pool, info: { version: string; commit: st
 }
 
 /**
- * Observes every response, including 404s and errors, on the root instance. The labelled children
- * are cached per (method, route, status): prom-client would otherwise hash the label object twice
- * per response. Routes are templates and statuses few, so the cache stays small.
+ * Records one answered request (app.ts calls it from its single onResponse hook, so 404s and errors
+ * count too). The labelled children are cached per (method, route, status): prom-client would
+ * otherwise hash the label object twice per response. Routes are templates (unmatched URLs share
+ * "unmatched") and statuses few, so the cache stays small.
  */
-export function observeHttp(app: FastifyInstance, metrics: Metrics): void {
+export function httpObserver(metrics: Metrics): (method: string, route: string, statusCode: number, seconds: number) => void {
   const children = new Map<string, { count: () => void; observe: (seconds: number) => void }>();
-  app.addHook('onResponse', async (request, reply) => {
-    const route = request.is404 ? 'unmatched' : (request.routeOptions.url ?? 'unmatched');
-    const id = `${request.method} ${route} ${reply.statusCode}`;
+  return (method, route, statusCode, seconds) => {
+    const id = `${method} ${route} ${statusCode}`;
     let child = children.get(id);
     if (child === undefined) {
-      const labels = { method: request.method, route, status_code: String(reply.statusCode) };
+      const labels = { method, route, status_code: String(statusCode) };
       const counter = metrics.httpRequests.labels(labels);
       const histogram = metrics.httpDuration.labels(labels);
-      child = { count: () => counter.inc(), observe: (seconds) => histogram.observe(seconds) };
+      child = { count: () => counter.inc(), observe: (value) => histogram.observe(value) };
       children.set(id, child);
     }
     child.count();
-    child.observe(reply.elapsedTime / 1000);
-  });
+    child.observe(seconds);
+  };
 }

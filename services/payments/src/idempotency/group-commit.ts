@@ -101,7 +101,8 @@ export class GroupCommit {
       if (batch.length === 1 || isDatabaseUnavailable(error)) {
         for (const p of batch) p.reject(error);
       } else {
-        await Promise.all(batch.map((p) => commitCreates(this.#pool, [p.item]).then((results) => p.resolve(results[0]!), p.reject)));
+        // One at a time, inside this batch's slot: retries never take more connections than the batch did.
+        for (const p of batch) await commitCreates(this.#pool, [p.item]).then((results) => p.resolve(results[0]!), p.reject);
       }
     } finally {
       for (const p of batch) if (p.identity !== undefined) this.#active.delete(p.identity);

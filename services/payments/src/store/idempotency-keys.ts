@@ -29,7 +29,6 @@ export interface KeyRow {
   request_fingerprint: string | null;
   response_code: number | null;
   response_body: string | null;
-  acquired: boolean | null;
 }
 
 /**
@@ -47,7 +46,7 @@ export function keyLockSql(merchantId: string, key: string): string {
  * The CASE takes the lock only when no row exists, so replays never contend for it.
  */
 export async function lookupKeyOrLock(db: Queryable, merchantId: string, key: string): Promise<KeyLookup> {
-  const { rows } = await db.query<KeyRow>({
+  const { rows } = await db.query<KeyRow & { acquired: boolean | null }>({
     name: 'idempotency-lookup-or-lock',
     text: `SELECT k.request_method, k.request_path, k.request_fingerprint, k.response_code, k.response_body,
                   CASE WHEN k.merchant_id IS NULL THEN pg_try_advisory_lock(${keyLockSql('$1::text', '$2::text')}) END AS acquired
@@ -64,7 +63,7 @@ export async function lookupKeyOrLock(db: Queryable, merchantId: string, key: st
 export async function findKey(db: Queryable, merchantId: string, key: string): Promise<KeyRecord | undefined> {
   const { rows } = await db.query<KeyRow>({
     name: 'idempotency-find',
-    text: `SELECT request_method, request_path, request_fingerprint, response_code, response_body, NULL AS acquired
+    text: `SELECT request_method, request_path, request_fingerprint, response_code, response_body
              FROM idempotency_keys WHERE merchant_id = $1 AND idempotency_key = $2`,
     values: [merchantId, key],
   });
@@ -87,19 +86,13 @@ export async function unlockKey(db: Queryable, merchantId: string, key: string):
   await db.query({ name: 'idempotency-unlock', text: `SELECT pg_advisory_unlock(${keyLockSql('$1::text', '$2::text')})`, values: [merchantId, key] });
 }
 
-/** The INSERT of a finished key, with parameters numbered from `first`, to run inside another statement or transaction. */
-export function keyInsert(record: KeyRecord, first: number): { sql: string; values: unknown[] } {
-  const p = (i: number): string => `$${first + i}`;
-  return {
-    sql: `INSERT INTO idempotency_keys (merchant_id, idempotency_key, request_method, request_path, request_fingerprint, response_code, response_body)
-          VALUES (${p(0)}, ${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, ${p(6)})`,
-    values: [record.merchantId, record.key, record.method, record.path, record.fingerprint, record.statusCode, record.body],
-  };
-}
-
 export async function saveKey(db: Queryable, record: KeyRecord): Promise<void> {
-  const insert = keyInsert(record, 1);
-  await db.query({ name: 'idempotency-save', text: insert.sql, values: insert.values });
+  await db.query({
+    name: 'idempotency-save',
+    text: `INSERT INTO idempotency_keys (merchant_id, idempotency_key, request_method, request_path, request_fingerprint, response_code, response_body)
+           VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+    values: [record.merchantId, record.key, record.method, record.path, record.fingerprint, record.statusCode, record.body],
+  });
 }
 
 /** Deletes keys older than the retention, in batches (short transactions); returns how many went. */
