@@ -42,9 +42,7 @@ export function isObject(value: HclValue | undefined): value is HclObject {
 
 /** Nested blocks come out as arrays of objects; a single object attribute is accepted too. */
 export function blockList(body: HclObject, key: string): HclObject[] {
-  const value = body[key];
-  if (Array.isArray(value)) return value.filter(isObject);
-  return isObject(value) ? [value] : [];
+  return bodies(body[key]);
 }
 
 function bodies(value: HclValue | undefined): HclObject[] {

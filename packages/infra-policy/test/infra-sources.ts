@@ -16,6 +16,9 @@ export function readInfraSources(): Record<string, string> {
   return sources;
 }
 
+/** infra/*.tf read once for the whole test file; frozen because every test shares it (applyEdits copies before editing). */
+const INFRA_SOURCES: Readonly<Record<string, string>> = Object.freeze(readInfraSources());
+
 /** [file, text to find (exactly once), replacement] */
 export type Edit = readonly [file: string, from: string, to: string];
 
@@ -26,7 +29,7 @@ export class EditDoesNotApplyError extends Error {
   }
 }
 
-export function applyEdits(sources: Record<string, string>, edits: readonly Edit[]): Record<string, string> {
+export function applyEdits(sources: Readonly<Record<string, string>>, edits: readonly Edit[]): Record<string, string> {
   const next = { ...sources };
   for (const [file, from, to] of edits) {
     const text = next[file] ?? '';
@@ -38,7 +41,7 @@ export function applyEdits(sources: Record<string, string>, edits: readonly Edit
 }
 
 export function parseInfraWith(...edits: Edit[]): Promise<TerraformConfig> {
-  return parseTerraformSources(applyEdits(readInfraSources(), edits));
+  return parseTerraformSources(applyEdits(INFRA_SOURCES, edits));
 }
 
 /** The rule's violations on infra/ after the edits. */

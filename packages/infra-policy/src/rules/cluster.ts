@@ -1,5 +1,5 @@
 // EKS control plane: supported version, endpoint exposure, secrets encryption, logs, access, add-ons.
-import { findBlock, type Block } from '../config.ts';
+import { blockList, findBlock, isObject, type Block } from '../config.ts';
 import { calendarEntry, eksSupportStatus, versionsInStandardSupport } from '../eks-calendar.ts';
 import { expressionText, mentions, objectKeys, plainReference, quotedStrings, resolve, stringItems } from '../expr.ts';
 import { violation, type PolicyRule, type Violation } from '../violation.ts';
@@ -7,9 +7,7 @@ import { booleanSetting, describeValue, isViolation, MODULE_SOURCE, singleModule
 
 function validationConditions(variable: Block | undefined): string[] {
   if (!variable) return [];
-  const validations = variable.body['validation'];
-  const list = Array.isArray(validations) ? validations : validations ? [validations] : [];
-  return list.map((v) => (typeof v === 'object' && v !== null && !Array.isArray(v) ? expressionText(v['condition']) ?? '' : ''));
+  return blockList(variable.body, 'validation').map((v) => expressionText(v['condition']) ?? '');
 }
 
 export const eksVersionSupported: PolicyRule = {
@@ -96,7 +94,7 @@ export const eksSecretsEncryption: PolicyRule = {
     if (isViolation(eks)) return [eks];
     const out: Violation[] = [];
     const encryption = resolve(config, eks.body['encryption_config']).value;
-    const resources = typeof encryption === 'object' && encryption !== null && !Array.isArray(encryption) ? stringItems(encryption['resources']) : [];
+    const resources = isObject(encryption) ? stringItems(encryption['resources']) : [];
     if (!resources.includes('secrets')) {
       out.push(violation(this.id, eks, `encryption_config is ${describeValue(encryption)}.`, 'set encryption_config = { resources = ["secrets"] }.'));
     }

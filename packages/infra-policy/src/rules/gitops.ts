@@ -1,6 +1,6 @@
 // Argo CD: installed by Helm from a pinned chart, bootstrapped with the root Application on
 // deploy/argocd and a cluster secret carrying the cluster's metadata (GitOps Bridge).
-import { blocksOf, isObject, type Block, type TerraformConfig } from '../config.ts';
+import { blockList, blocksOf, isObject, type Block, type TerraformConfig } from '../config.ts';
 import { expressionText, member, mentions, objectKeys, resolve } from '../expr.ts';
 import { violation, type PolicyRule, type Violation } from '../violation.ts';
 import { describeValue } from './common.ts';
@@ -75,6 +75,5 @@ export const argocdClusterSecret: PolicyRule = {
 };
 
 function metadataBlocks(secret: Block) {
-  const metadata = secret.body['metadata'];
-  return (Array.isArray(metadata) ? metadata : [metadata]).filter(isObject);
+  return blockList(secret.body, 'metadata');
 }

@@ -1,6 +1,6 @@
 // IAM: the GitHub Actions OIDC role (trust limited to this repository's release refs, permissions
 // limited to the payments ECR repository) and the Pod Identity roles of the controllers.
-import { blockList, blocksOf, findBlock, isObject, type Block, type HclObject, type HclValue, type TerraformConfig } from '../config.ts';
+import { blockList, blocksOf, findBlock, isObject, modulesFrom, type Block, type HclObject, type HclValue, type TerraformConfig } from '../config.ts';
 import { expressionText, isReferenceTo, mentions, plainReference, resolve, stringItems } from '../expr.ts';
 import { violation, type PolicyRule, type Violation } from '../violation.ts';
 import { booleanSetting, describeValue, MODULE_SOURCE } from './common.ts';
@@ -156,7 +156,7 @@ export const podIdentityRoles: PolicyRule = {
   id: 'pod-identity-roles',
   invariant: 'the load balancer controller, Argo Rollouts and External Secrets have Pod Identity roles; External Secrets reads only the app secret prefix',
   check(config) {
-    const modules = blocksOf(config, 'module').filter((m) => m.body['source'] === MODULE_SOURCE.podIdentity);
+    const modules = modulesFrom(config, MODULE_SOURCE.podIdentity);
     const lbc = modules.find((m) => booleanSetting(config, m.body['attach_aws_lb_controller_policy'], true));
     const eso = modules.find((m) => booleanSetting(config, m.body['attach_external_secrets_policy'], true));
     const out: Violation[] = [];

@@ -1,6 +1,6 @@
 // Versions are pinned: registry modules and providers with `~>` on the major version we checked,
 // Helm charts to one exact version.
-import { blocksOf, isObject, type Block, type HclObject, type HclValue } from '../config.ts';
+import { blockList, blocksOf, isObject, type Block, type HclObject, type HclValue } from '../config.ts';
 import { resolve } from '../expr.ts';
 import { violation, type PolicyRule, type Violation } from '../violation.ts';
 
@@ -54,9 +54,8 @@ export const modulesPinned: PolicyRule = {
 };
 
 function requiredProviders(block: Block): HclObject {
-  const groups = block.body['required_providers'];
   const merged: HclObject = {};
-  for (const group of Array.isArray(groups) ? groups : [groups]) if (isObject(group)) Object.assign(merged, group);
+  for (const group of blockList(block.body, 'required_providers')) Object.assign(merged, group);
   return merged;
 }
 
