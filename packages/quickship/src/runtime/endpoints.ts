@@ -16,7 +16,6 @@ export interface Endpoint {
 
 export class EndpointTable {
   private readonly endpoints = new Map<string, Endpoint>();
-  private readonly servingCache = new Map<string, readonly Endpoint[]>();
   private readonly waiters = new Set<() => void>();
   private readonly listeners = new Set<(endpoint: Endpoint, removed: boolean) => void>();
   /** Increases on every change; readers cache against it. */
@@ -36,14 +35,9 @@ export class EndpointTable {
     this.changed(previous, true);
   }
 
-  /** Ready, non-terminating endpoints of one pod template hash (cached until the next change). */
+  /** Ready, non-terminating endpoints of one pod template hash. */
   serving(podTemplateHash: string): readonly Endpoint[] {
-    let serving = this.servingCache.get(podTemplateHash);
-    if (!serving) {
-      serving = [...this.endpoints.values()].filter((e) => e.ready && !e.terminating && e.podTemplateHash === podTemplateHash);
-      this.servingCache.set(podTemplateHash, serving);
-    }
-    return serving;
+    return [...this.endpoints.values()].filter((e) => e.ready && !e.terminating && e.podTemplateHash === podTemplateHash);
   }
 
   get(name: string): Endpoint | undefined {
@@ -75,7 +69,6 @@ export class EndpointTable {
 
   private changed(endpoint: Endpoint, removed: boolean): void {
     this.version++;
-    this.servingCache.clear();
     for (const listener of this.listeners) listener(endpoint, removed);
     for (const wake of [...this.waiters]) wake();
   }

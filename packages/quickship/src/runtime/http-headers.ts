@@ -5,7 +5,8 @@
 // Proxy-Authorization, plus any header the Connection header names. The router re-frames
 // bodies itself, so Content-Length is recomputed for requests and Expect is answered here.
 
-const HOP_BY_HOP = new Set([
+/** Hop-by-hop header names, lowercased (also used by the fast path's response parser). */
+export const HOP_BY_HOP: ReadonlySet<string> = new Set([
   'connection',
   'keep-alive',
   'proxy-connection',
@@ -16,6 +17,11 @@ const HOP_BY_HOP = new Set([
   'proxy-authenticate',
   'proxy-authorization',
 ]);
+
+/** An RFC 9110 token (a header name or method), as a regular-expression source. */
+export const TOKEN = "[!#$%&'*+\\-.^_`|~0-9A-Za-z]+";
+/** A Content-Length value: digits, optional whitespace around them. */
+export const DIGITS = /^[ \t]*(\d{1,15})[ \t]*$/;
 
 const REQUEST_ONLY = new Set(['content-length', 'expect']);
 

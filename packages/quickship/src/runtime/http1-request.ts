@@ -11,6 +11,8 @@
 // hop-by-hop headers (RFC 9110 §7.6.1), plus X-Forwarded-For / X-Forwarded-Proto — the same
 // rewrite as http-headers.ts makes on the Node path.
 
+import { DIGITS, TOKEN } from './http-headers.ts';
+
 /** Not a whole head yet: wait for more bytes. */
 export const INCOMPLETE = 0;
 /** Not a plain request (or not valid): let Node's http server handle this connection. */
@@ -31,10 +33,8 @@ export interface RequestHead {
   readonly upstreamHead: string;
 }
 
-const TOKEN = "[!#$%&'*+\\-.^_`|~0-9A-Za-z]+";
 // One regular expression validates the whole head; header lines are then split without checks.
 const HEAD = new RegExp(`^${TOKEN} /[\\x21-\\x7e]* HTTP/1\\.1(?:\\r\\n${TOKEN}:[\\t\\x20-\\x7e\\x80-\\xff]*)*$`);
-const DIGITS = /^[ \t]*(\d{1,15})[ \t]*$/;
 
 /** Lowercase names looked at, by length: other lengths skip the lowercasing (hot path). */
 const HOP_BY_HOP = new Set(['keep-alive', 'proxy-connection', 'te', 'trailer', 'proxy-authenticate', 'proxy-authorization']);

@@ -5,6 +5,8 @@
 // Chunked bodies pass through as they are (chunk sizes and trailers included) with their
 // Transfer-Encoding header, as HAProxy does; only the framing bytes are scanned, never the data.
 
+import { DIGITS, HOP_BY_HOP, TOKEN } from './http-headers.ts';
+
 /** Largest response head accepted; a larger one is an upstream error. */
 const MAX_HEAD_BYTES = 64 * 1024;
 
@@ -31,13 +33,10 @@ export class ResponseError extends Error {
   readonly code = 'UPSTREAM_BAD_RESPONSE';
 }
 
-const TOKEN = "[!#$%&'*+\\-.^_`|~0-9A-Za-z]+";
 const VALUE = '[\\t\\x20-\\x7e\\x80-\\xff]*';
 // One regular expression validates the whole head and reads the version and status.
 const HEAD = new RegExp(`^HTTP/1\\.([01]) ([1-9]\\d\\d)(?: ${VALUE})?(?:\\r\\n${TOKEN}:${VALUE})*$`);
-const DIGITS = /^[ \t]*(\d{1,15})[ \t]*$/;
 const KEEP_ALIVE_TIMEOUT = /timeout=(\d+)/i;
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'proxy-authenticate', 'proxy-authorization']);
 const LOOKED_AT_LENGTHS = new Set([...HOP_BY_HOP, 'content-length'].map((name) => name.length));
 
 /**

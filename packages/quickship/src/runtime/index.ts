@@ -41,6 +41,6 @@ export { httpGetProbe, ProbeWorker, type ProbeKind, type ProbeOutcome } from './
 export { defaultTag, LocalRegistry, type BuildResult, type ImageManifest, type ImageResolver, type LocalRegistryOptions, type ResolvedImage } from './registry.ts';
 export { formatTransition, ReplicaSet, targetHealth, type ReplicaSetOptions, type TargetHealth, type TargetTransition } from './replicaset.ts';
 export { isIdempotentRequest, mayRetry } from './retry-policy.ts';
-export { ServiceRouter, type BalancePolicy, type RouterStats, type ServiceRouterOptions } from './router.ts';
+export { ServiceRouter, type RouterStats, type ServiceRouterOptions } from './router.ts';
 export { scaleDownOrder } from './scale-down.ts';
 export { adoptOrReplace, StateFileError, StateStore, type AdoptionPlan, type EngineState } from './state-store.ts';

@@ -19,7 +19,7 @@ import { backoffDelaySeconds, LOCAL_BACKOFF, type BackoffPolicy } from './backof
 import { containerCommand } from './command.ts';
 import { InvalidImageNameError } from './errors.ts';
 import { httpGetProbe, ProbeWorker } from './probe.ts';
-import { adoptProcess, spawnProcess, type ProcessHandle } from './process.ts';
+import { adoptProcess, spawnProcess, stopWithin, type ProcessHandle } from './process.ts';
 import type { ImageResolver } from './registry.ts';
 
 export interface InstanceOptions {
@@ -36,7 +36,6 @@ export interface InstanceOptions {
   readonly backoff?: BackoffPolicy;
   /** Floor for what preStop leaves of the grace period; the kubelet uses 2 s. */
   readonly minimumGracePeriodSeconds?: number;
-  readonly host?: string;
   /** Called synchronously on every change of the status. */
   readonly onChange?: (status: InstanceStatus, previous: InstanceStatus) => void;
 }
@@ -172,7 +171,7 @@ export class Instance {
       this.restartTimer = setTimeout(() => this.start(), seconds * 1000);
       return;
     }
-    this.port ??= await freePort(this.host);
+    this.port ??= await freePort('127.0.0.1');
     if (this.ending) return;
     const { file, args } = containerCommand(image.manifest, this.options.container);
     const env: Record<string, string> = {
@@ -181,10 +180,10 @@ export class Instance {
       GIT_COMMIT: image.manifest.commit,
       ...this.options.env,
       PORT: String(this.port),
-      HOST: this.host,
+      HOST: '127.0.0.1',
       HOSTNAME: this.name,
     };
-    this.note(`starting ${image.image} (${image.manifest.commit.slice(0, 12)}): ${file} ${args.join(' ')} on ${this.host}:${this.port}`);
+    this.note(`starting ${image.image} (${image.manifest.commit.slice(0, 12)}): ${file} ${args.join(' ')} on 127.0.0.1:${this.port}`);
     this.update({ state: 'Pending', ready: false, message: 'ContainerCreating' });
     this.containerStartedAt = Date.now();
     try {
@@ -193,10 +192,6 @@ export class Instance {
     } catch (error) {
       this.exited({ code: null, signal: null, error: (error as Error).message });
     }
-  }
-
-  private get host(): string {
-    return this.options.host ?? '127.0.0.1';
   }
 
   private watch(process: ProcessHandle): void {
@@ -278,7 +273,7 @@ export class Instance {
       if (preStop.kind === 'sleep') {
         await Promise.race([delay(Math.min(preStop.seconds * 1000, budget)), process.exited]);
       } else {
-        const outcome = await httpGetProbe(this.port ?? 0, preStop.path, budget / 1000, this.host);
+        const outcome = await httpGetProbe(this.port ?? 0, preStop.path, budget / 1000);
         if (!outcome.ok) this.note(`FailedPreStopHook: ${outcome.message}`);
       }
     }
@@ -286,16 +281,7 @@ export class Instance {
     const floor = (this.options.minimumGracePeriodSeconds ?? 2) * 1000;
     const remaining = Math.max(grace - (Date.now() - started), floor);
     this.note(`SIGTERM (grace ${Math.round(remaining) / 1000}s left)`);
-    process.terminate();
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<'deadline'>((resolve) => (timer = setTimeout(() => resolve('deadline'), remaining)));
-    const result = await Promise.race([process.exited, deadline]);
-    clearTimeout(timer);
-    if (result === 'deadline') {
-      this.note(`SIGKILL: still running after terminationGracePeriodSeconds=${this.options.terminationGracePeriodSeconds}`);
-      process.kill();
-      await process.exited;
-    }
+    await stopWithin(process, remaining, () => this.note(`SIGKILL: still running after terminationGracePeriodSeconds=${this.options.terminationGracePeriodSeconds}`));
   }
 
   private stopProbes(): void {

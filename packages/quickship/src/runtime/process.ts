@@ -65,6 +65,23 @@ export async function spawnProcess(options: SpawnOptions): Promise<ProcessHandle
   };
 }
 
+/**
+ * SIGTERM, then SIGKILL to the group if the process is still running after `ms`; resolves once it
+ * has exited, with whether it had to be killed. `beforeKill` runs just before the SIGKILL.
+ */
+export async function stopWithin(handle: ProcessHandle, ms: number, beforeKill?: () => void): Promise<boolean> {
+  handle.terminate();
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<'deadline'>((resolve) => (timer = setTimeout(() => resolve('deadline'), ms)));
+  const result = await Promise.race([handle.exited, deadline]);
+  clearTimeout(timer);
+  if (result !== 'deadline') return false;
+  beforeKill?.();
+  handle.kill();
+  await handle.exited;
+  return true;
+}
+
 /** Watches a process this engine did not spawn (re-adopted after a restart) by polling its pid. */
 export function adoptProcess(pid: number, startTime: string | undefined, pollMs = 200): ProcessHandle {
   let exited = false;

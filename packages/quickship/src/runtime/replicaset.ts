@@ -34,7 +34,6 @@ export interface ReplicaSetOptions {
   readonly logDir: string;
   readonly backoff?: BackoffPolicy;
   readonly minimumGracePeriodSeconds?: number;
-  readonly host?: string;
   readonly onTransition?: (transition: TargetTransition) => void;
   /** Any instance change (for persisting state or pushing status). */
   readonly onChange?: () => void;
@@ -140,7 +139,6 @@ export class ReplicaSet {
       logDir: options.logDir,
       ...(options.backoff ? { backoff: options.backoff } : {}),
       ...(options.minimumGracePeriodSeconds === undefined ? {} : { minimumGracePeriodSeconds: options.minimumGracePeriodSeconds }),
-      ...(options.host ? { host: options.host } : {}),
       onChange: (status) => this.changed(status),
     });
     this.active.push(instance);
@@ -165,7 +163,7 @@ export class ReplicaSet {
     if (status.port !== undefined) {
       endpoints.set({
         name: status.name,
-        host: this.options.host ?? '127.0.0.1',
+        host: '127.0.0.1',
         port: status.port,
         podTemplateHash: status.podTemplateHash,
         ready: status.ready,

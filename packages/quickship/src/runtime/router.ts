@@ -25,8 +25,6 @@ import type { Endpoint, EndpointTable } from './endpoints.ts';
 import { handleNodeRequest, type NodePathRouter } from './node-request.ts';
 import { Upstream } from './upstream.ts';
 
-export type BalancePolicy = 'round-robin' | 'least-in-flight';
-
 export interface ServiceRouterOptions {
   /** Service name, e.g. "payments-active" (in logs and errors). */
   readonly name: string;
@@ -35,7 +33,6 @@ export interface ServiceRouterOptions {
   readonly port: number; // 0 = any free port
   /** rollouts-pod-template-hash to select; undefined selects nothing. */
   readonly selector?: string;
-  readonly balance?: BalancePolicy; // default round-robin
   readonly emptyWaitMs?: number; // default 2000
   readonly maxBufferedBodyBytes?: number; // default 1 MiB
   readonly maxAttempts?: number; // default 3
@@ -76,7 +73,6 @@ export class ServiceRouter implements ClientConnectionHost, NodePathRouter {
   readonly maxBufferedBodyBytes: number;
   readonly maxAttempts: number;
   closing = false;
-  private readonly leastInFlight: boolean;
 
   constructor(private readonly options: ServiceRouterOptions) {
     this.name = options.name;
@@ -85,7 +81,6 @@ export class ServiceRouter implements ClientConnectionHost, NodePathRouter {
     this.emptyWaitMs = options.emptyWaitMs ?? 2000;
     this.maxBufferedBodyBytes = options.maxBufferedBodyBytes ?? ONE_MIB;
     this.maxAttempts = options.maxAttempts ?? 3;
-    this.leastInFlight = options.balance === 'least-in-flight';
     this.http = createHttpServer({ keepAliveTimeout: CLIENT_IDLE_MS, headersTimeout: 65_000, requestTimeout: 0 }, (req, res) => handleNodeRequest(this, req, res));
     // An endpoint that leaves service keeps its in-flight requests but loses its idle connections.
     this.stopListening = this.table.onChange((endpoint, removed) => {
@@ -191,21 +186,18 @@ export class ServiceRouter implements ClientConnectionHost, NodePathRouter {
     for (const connection of this.connections) if (connection.idleSince <= before) connection.closeIfIdle();
   }
 
-  /** A serving endpoint of `selector` not tried yet: round-robin, or fewest in-flight requests. */
+  /** A serving endpoint of `selector` not tried yet, round-robin. */
   pickFor(selector: string | undefined, tried: readonly Upstream[]): Upstream | undefined {
     if (selector === undefined) return undefined;
     const list = this.serving(selector);
     const n = list.length;
     if (n === 0) return undefined;
     const start = this.next++ % n;
-    let best: Upstream | undefined;
     for (let i = 0; i < n; i++) {
       const candidate = list[(start + i) % n] as Upstream;
-      if (tried.includes(candidate)) continue;
-      if (!this.leastInFlight) return candidate;
-      if (!best || candidate.inFlight < best.inFlight) best = candidate;
+      if (!tried.includes(candidate)) return candidate;
     }
-    return best;
+    return undefined;
   }
 
   private serving(selector: string): Upstream[] {
@@ -218,7 +210,7 @@ export class ServiceRouter implements ClientConnectionHost, NodePathRouter {
 
   private upstream(endpoint: Endpoint): Upstream {
     let upstream = this.upstreams.get(endpoint.name);
-    if (!upstream || upstream.endpoint.port !== endpoint.port) {
+    if (!upstream) {
       upstream = new Upstream(endpoint, this.options.revisionHeaders !== false);
       this.upstreams.set(endpoint.name, upstream);
     }

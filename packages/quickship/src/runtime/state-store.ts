@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { ControllerStatus, ReplicaSetState } from '../model.ts';
 import type { PersistedInstance } from './instance.ts';
 import { httpGetProbe } from './probe.ts';
-import { adoptProcess, isSameProcess } from './process.ts';
+import { adoptProcess, isSameProcess, stopWithin } from './process.ts';
 
 export interface EngineState {
   readonly schemaVersion: 1;
@@ -144,20 +144,8 @@ export async function adoptOrReplace(
         return;
       }
       replaced.push({ instance, reason: `pid ${instance.pid} is alive but ${options.healthPath ?? '/healthz'} on port ${instance.port} failed: ${health.message}` });
-      await stop(instance, options.graceSeconds ?? 5);
+      await stopWithin(adoptProcess(instance.pid, instance.processStartTime, 50), (options.graceSeconds ?? 5) * 1000);
     }),
   );
   return { adopt, replaced, gone };
-}
-
-async function stop(instance: PersistedInstance, graceSeconds: number): Promise<void> {
-  const handle = adoptProcess(instance.pid, instance.processStartTime, 50);
-  handle.terminate();
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<'deadline'>((resolve) => (timer = setTimeout(() => resolve('deadline'), graceSeconds * 1000)));
-  if ((await Promise.race([handle.exited, deadline])) === 'deadline') {
-    handle.kill();
-    await handle.exited;
-  }
-  clearTimeout(timer);
 }

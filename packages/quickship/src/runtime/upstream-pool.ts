@@ -135,8 +135,4 @@ export class SocketPool {
     for (const connection of [...this.open]) connection.destroy();
     this.idle.length = 0;
   }
-
-  get size(): { readonly open: number; readonly idle: number } {
-    return { open: this.open.size, idle: this.idle.length };
-  }
 }
