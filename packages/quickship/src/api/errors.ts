@@ -8,6 +8,16 @@ export class EngineNotRunningError extends Error {
   }
 }
 
+/** A loopback port the engine needs (a Service's or the API's) is taken, usually by another engine. */
+export class PortInUseError extends Error {
+  readonly fix: string;
+  constructor(what: string, flag: string) {
+    super(`${what} is already in use (another \`quickship up\`?)`);
+    this.name = 'PortInUseError';
+    this.fix = `stop the other engine, or pass ${flag} <port>`;
+  }
+}
+
 export class RolloutNotFoundError extends Error {
   constructor(
     message: string,

@@ -3,6 +3,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { VerbNotApplicableError, type RolloutTarget } from '../model.ts';
+import { PortInUseError } from './errors.ts';
 import { API_PREFIX, DEFAULT_API_HOST, STATUS_OF, VERBS, type ApiErrorBody, type ApiErrorCode, type EngineInfo, type RolloutEntry, type Verb } from './protocol.ts';
 
 /** What the API needs from the engine: the verbs of any target, plus listing and change events. */
@@ -66,7 +67,7 @@ function listen(server: Server, port: number, host: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException): void => {
       if (error.code === 'EADDRINUSE') {
-        reject(Object.assign(new Error(`port ${host}:${port} for the engine API is already in use (another \`quickship up\`?)`), { name: 'PortInUseError', fix: 'stop the other engine, or pass --api-port <port>' }));
+        reject(new PortInUseError(`port ${host}:${port} for the engine API`, '--api-port'));
       } else reject(error);
     };
     server.once('error', onError);

@@ -1,26 +1,26 @@
 // Builds the `quickship` command: global options, then one small module per verb.
 import { Command } from 'commander';
+import { DEFAULT_API_URL } from '../api/client.ts';
 import * as abort from './commands/abort.ts';
 import * as build from './commands/build.ts';
 import * as lint from './commands/lint.ts';
 import * as promote from './commands/promote.ts';
+import * as release from './commands/release.ts';
 import * as restart from './commands/restart.ts';
 import * as retry from './commands/retry.ts';
 import * as status from './commands/status.ts';
 import * as undo from './commands/undo.ts';
 import * as up from './commands/up.ts';
-import { registerOptional } from './optional-commands.ts';
 
-export async function buildProgram(): Promise<Command> {
+export function buildProgram(): Command {
   const program = new Command('quickship')
     .description('Run the Git-declared Argo Rollout locally (blue/green, zero downtime) or act on it in a cluster')
-    .option('--api <url>', 'local engine API (default http://127.0.0.1:7070, or $QUICKSHIP_API)')
+    .option('--api <url>', `local engine API (default ${DEFAULT_API_URL}, or $QUICKSHIP_API)`)
     .option('--context <name>', 'act on a Kubernetes cluster: kubeconfig context')
     .option('--kubeconfig <path>', 'act on a Kubernetes cluster: kubeconfig file')
     .option('-n, --namespace <ns>', 'Kubernetes namespace of the Rollout (with --context/--kubeconfig)')
     .showHelpAfterError()
     .exitOverride();
-  for (const command of [up, status, lint, build, promote, abort, retry, undo, restart]) command.register(program);
-  await registerOptional(program);
+  for (const command of [up, status, lint, build, promote, abort, retry, undo, restart, release]) command.register(program);
   return program;
 }

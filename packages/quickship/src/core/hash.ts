@@ -56,6 +56,9 @@ export function computePodTemplateHash(template: unknown, collisionCount?: numbe
 /** The label ReplicaSets, Pods and Service selectors carry (v1alpha1.DefaultRolloutUniqueLabelKey). */
 export const POD_TEMPLATE_HASH_LABEL = 'rollouts-pod-template-hash';
 
+/** Annotation holding a ReplicaSet's revision number (undo/undo.go `revisionAnnotation`). */
+export const REVISION_ANNOTATION = 'rollout.argoproj.io/revision';
+
 /**
  * A short fingerprint of everything in a parsed spec that the controller acts on, stored as
  * status.observedGeneration: a status computed from an older spec reads as "waiting for rollout

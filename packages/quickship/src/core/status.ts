@@ -15,6 +15,7 @@ import { observationFor, rolloutCounts, selectorString } from './counts.ts';
 import { humanDuration } from './human-duration.ts';
 import { getRolloutPhase } from './phase.ts';
 import { isRecord, type UnknownRecord } from './fields.ts';
+import { REVISION_ANNOTATION } from './hash.ts';
 
 type Marker = 'stable' | 'active' | 'preview';
 type Revision = RolloutView['revisions'][number];
@@ -37,7 +38,7 @@ export function buildRolloutObject(state: RolloutState & { readonly manifest?: U
   const annotations: Record<string, string> = isRecord(manifestMeta.annotations)
     ? Object.fromEntries(Object.entries(manifestMeta.annotations).map(([k, v]) => [k, String(v)]))
     : {};
-  if (current !== undefined) annotations['rollout.argoproj.io/revision'] = String(current.revision);
+  if (current !== undefined) annotations[REVISION_ANNOTATION] = String(current.revision);
   return {
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'Rollout',

@@ -5,7 +5,7 @@
 // from status.phase or, for pre-1.0 controllers, computed from spec and status.
 import type { ControllerStatus, PauseCondition, RolloutCondition, RolloutView } from '../model.ts';
 import { isRecord, type UnknownRecord } from './fields.ts';
-import { POD_TEMPLATE_HASH_LABEL } from './hash.ts';
+import { POD_TEMPLATE_HASH_LABEL, REVISION_ANNOTATION } from './hash.ts';
 import { humanDuration } from './human-duration.ts';
 import { calculateRolloutPhase, type Phase } from './phase.ts';
 import { mergeImages } from './status.ts';
@@ -155,7 +155,7 @@ export function viewFromKube(objects: KubeObjects): RolloutView {
         .sort((a, b) => Date.parse(str(rec(a.metadata).creationTimestamp)) - Date.parse(str(rec(b.metadata).creationTimestamp)) || (str(rec(a.metadata).name) < str(rec(b.metadata).name) ? -1 : 1))
         .map((p) => podInfo(p, age));
       const revision: Revision = {
-        revision: num(rec(rsMeta.annotations)['rollout.argoproj.io/revision']),
+        revision: num(rec(rsMeta.annotations)[REVISION_ANNOTATION]),
         podTemplateHash: hash,
         name: str(rsMeta.name),
         age: age(str(rsMeta.creationTimestamp)),

@@ -5,7 +5,7 @@
 import { join, resolve } from 'node:path';
 import type { EngineApi } from '../api/server.ts';
 import type { EngineInfo, RolloutEntry } from '../api/protocol.ts';
-import { RolloutNotFoundError } from '../api/errors.ts';
+import { PortInUseError, RolloutNotFoundError } from '../api/errors.ts';
 import { EndpointTable } from '../runtime/endpoints.ts';
 import { adoptOrReplace, StateStore } from '../runtime/state-store.ts';
 import { ServiceRouter } from '../runtime/router.ts';
@@ -321,7 +321,7 @@ async function listenOrExplain(router: ServiceRouter, flag: string): Promise<{ h
     return await router.listen();
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-      throw Object.assign(new Error(`the port of Service ${router.name} is already in use (another \`quickship up\`?)`), { name: 'PortInUseError', fix: `stop the other engine, or pass ${flag} <port>` });
+      throw new PortInUseError(`the port of Service ${router.name}`, flag);
     }
     throw error;
   }

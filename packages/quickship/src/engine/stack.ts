@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { freePort, startPostgres, type PostgresCluster } from '@quickship/pglocal';
+import { PortInUseError } from '../api/errors.ts';
 import { startApiServer, type ApiServer } from '../api/server.ts';
 import { DEFAULT_API_PORT } from '../api/protocol.ts';
 import { LocalRegistry } from '../runtime/registry.ts';
@@ -57,7 +58,7 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
   const deploy = loadDeploy(deployDir);
   for (const [flag, port] of [['--active-port', options.activePort ?? 8080], ['--preview-port', options.previewPort ?? 8081], ['--api-port', options.apiPort ?? DEFAULT_API_PORT]] as const) {
     if (port !== 0 && !(await portIsFree(port))) {
-      throw Object.assign(new Error(`127.0.0.1:${port} is already in use (another \`quickship up\`?)`), { name: 'PortInUseError', fix: `stop the other engine, or pass ${flag} <port>` });
+      throw new PortInUseError(`127.0.0.1:${port}`, flag);
     }
   }
 

@@ -1,14 +1,11 @@
 // The fields of controller-written objects (Rollout, ReplicaSet, Pod) the Kubernetes target reads,
 // as they arrive on the wire. Only what the verbs decide on is typed; the rest passes through.
 import { isRecord, type UnknownRecord } from '../core/fields.ts';
+import { REVISION_ANNOTATION } from '../core/hash.ts';
 
 export const ROLLOUT_GROUP = 'argoproj.io';
 export const ROLLOUT_VERSION = 'v1alpha1';
 export const ROLLOUT_PLURAL = 'rollouts';
-/** Label the controller puts on each ReplicaSet and its pods (v1alpha1.DefaultRolloutUniqueLabelKey). */
-export const POD_TEMPLATE_HASH_LABEL = 'rollouts-pod-template-hash';
-/** Annotation holding a ReplicaSet's revision number (undo/undo.go `revisionAnnotation`). */
-export const REVISION_ANNOTATION = 'rollout.argoproj.io/revision';
 
 export interface KubeMeta {
   readonly name?: string;

@@ -3,7 +3,8 @@
 // exactly as `kubectl argo rollouts <verb>` would.
 import { VerbNotApplicableError } from '../model.ts';
 import { isRecord } from '../core/fields.ts';
-import { isControlledBy, meta, POD_TEMPLATE_HASH_LABEL, record, revisionOf, type KubeObject } from './objects.ts';
+import { POD_TEMPLATE_HASH_LABEL } from '../core/hash.ts';
+import { isControlledBy, meta, record, revisionOf, type KubeObject } from './objects.ts';
 import {
   CLEAR_PAUSE_CONDITIONS_PATCH,
   PROMOTE_FULL_PATCH,

@@ -6,10 +6,9 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { checkDeploy, readImagesFile, renderAll } from '@quickship/manifests';
+import { checkDeploy, IMAGES_FILE, readImagesFile, renderAll, type ImagesFile } from '@quickship/manifests';
 import { DirtyReleaseFilesError, LocalImageNotBuiltError, ReleaseValidationError, UnexpandedImageReferenceError } from './errors.ts';
-import { IMAGES_JSON, releaseImage } from './index.ts';
-import type { ImagesFile } from './plan.ts';
+import { releaseImage } from './index.ts';
 
 const ECR = '123456789012.dkr.ecr.eu-west-1.amazonaws.com/quickship/payments';
 const NEW_REF = `${ECR}:v1.1.0@sha256:${'c0ffee'.repeat(10)}abcd`;
@@ -42,7 +41,7 @@ function makeRepo(images: ImagesFile = readImagesFile()): string {
   };
   write('.gitignore', '.quickship/\n');
   write('README.md', '# quickship\n');
-  write(IMAGES_JSON, `${JSON.stringify(images, null, 2)}\n`);
+  write(IMAGES_FILE, `${JSON.stringify(images, null, 2)}\n`);
   for (const [path, text] of renderAll({ images })) write(path, text);
   git(repo, 'add', '-A');
   git(repo, 'commit', '--quiet', '-m', 'initial');
@@ -50,7 +49,7 @@ function makeRepo(images: ImagesFile = readImagesFile()): string {
 }
 
 function snapshot(repo: string): { head: string; status: string; images: string; rollout: string } {
-  return { head: git(repo, 'rev-parse', 'HEAD'), status: git(repo, 'status', '--porcelain'), images: readFileSync(join(repo, IMAGES_JSON), 'utf8'), rollout: readFileSync(join(repo, 'deploy/apps/payments/rollout.yaml'), 'utf8') };
+  return { head: git(repo, 'rev-parse', 'HEAD'), status: git(repo, 'status', '--porcelain'), images: readFileSync(join(repo, IMAGES_FILE), 'utf8'), rollout: readFileSync(join(repo, 'deploy/apps/payments/rollout.yaml'), 'utf8') };
 }
 
 describe('quickship release', () => {
@@ -68,13 +67,13 @@ describe('quickship release', () => {
 
     const committed = git(repo, 'show', '--name-only', '--format=', 'HEAD').split('\n').sort();
     expect(committed).toEqual([...outcome.files].sort());
-    expect(committed).toContain(IMAGES_JSON);
+    expect(committed).toContain(IMAGES_FILE);
     expect(committed).toContain('deploy/apps/payments/rollout.yaml');
-    expect(committed.every((file) => file === IMAGES_JSON || file.startsWith('deploy/'))).toBe(true);
+    expect(committed.every((file) => file === IMAGES_FILE || file.startsWith('deploy/'))).toBe(true);
     expect(committed.some((file) => file.startsWith('deploy/environments/local/'))).toBe(false); // other environments untouched
 
     expect(git(repo, 'show', 'HEAD:deploy/apps/payments/rollout.yaml')).toContain(`image: ${NEW_REF}`);
-    expect((JSON.parse(git(repo, 'show', `HEAD:${IMAGES_JSON}`)) as ImagesFile).eks?.payments).toBe(NEW_REF);
+    expect((JSON.parse(git(repo, 'show', `HEAD:${IMAGES_FILE}`)) as ImagesFile).eks?.payments).toBe(NEW_REF);
     // deploy/ is exactly what the code renders for the new images.json (the CI drift check passes).
     expect(checkDeploy(repo, renderAll({ images: readImagesFile(repo) }))).toEqual([]);
 

@@ -2,14 +2,14 @@
 // plan, render and validate the new deploy/ tree in memory, then write it all or nothing and
 // commit only the files that changed. Any refusal or failure leaves files and Git as they were.
 import { existsSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { IMAGES_FILE, readImagesFile, type ImagesFile } from '@quickship/manifests';
 import { DirtyReleaseFilesError, ReleaseValidationError } from './errors.ts';
 import { applyChanges, diffTree, type FileChange } from './files.ts';
 import { ReleaseGit } from './git.ts';
-import { formatImagesFile, LOCAL_ENVIRONMENT, planRelease, type ImagesFile, type ReleasePlan } from './plan.ts';
+import { formatImagesFile, LOCAL_ENVIRONMENT, planRelease, type ReleasePlan } from './plan.ts';
 
-export const IMAGES_JSON = 'packages/manifests/images.json';
 const LOCAL_REGISTRY = '.quickship/registry';
 
 /** What the release needs from the manifests: render with given images, and check the result. */
@@ -45,13 +45,13 @@ export interface ReleaseOutcome {
 export async function runRelease(request: ReleaseRequest, manifests: ManifestsPort): Promise<ReleaseOutcome> {
   const git = await ReleaseGit.open(request.dir ?? process.cwd());
   const repoDir = git.repoDir;
-  const images = JSON.parse(await readFile(join(repoDir, IMAGES_JSON), 'utf8')) as ImagesFile;
+  const images = readImagesFile(repoDir);
   const localBuildTags = request.environment === LOCAL_ENVIRONMENT ? await localBuilds(repoDir) : undefined;
   const plan = planRelease({ reference: request.reference, environment: request.environment, images, localBuildTags, repositoryRule: manifests.repositoryRule(request.environment) });
   if (!plan.changed) return { plan, repoDir, files: [] };
 
   // A commit of these paths would sweep in someone's uncommitted edits: refuse before any work.
-  const owned = [IMAGES_JSON, ...manifests.outputDirs];
+  const owned = [IMAGES_FILE, ...manifests.outputDirs];
   const dirty = await git.changedPaths(owned);
   if (dirty.length > 0) throw new DirtyReleaseFilesError(dirty);
 
@@ -60,7 +60,7 @@ export async function runRelease(request: ReleaseRequest, manifests: ManifestsPo
   if (problems.length > 0) throw new ReleaseValidationError(problems);
 
   const wanted = new Map(rendered);
-  wanted.set(IMAGES_JSON, formatImagesFile(plan.images));
+  wanted.set(IMAGES_FILE, formatImagesFile(plan.images));
   const changes: FileChange[] = await diffTree(repoDir, manifests.outputDirs, wanted);
   const files = changes.map(([path]) => path);
 

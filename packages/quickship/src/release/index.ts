@@ -3,8 +3,8 @@
 import { runRelease, type ReleaseOutcome, type ReleaseRequest } from './apply.ts';
 import { manifestsPort } from './manifests.ts';
 
-export { runRelease, IMAGES_JSON, type ManifestsPort, type ReleaseOutcome, type ReleaseRequest } from './apply.ts';
-export { planRelease, validateReference, type ImagesFile, type ReleasePlan } from './plan.ts';
+export { runRelease, type ManifestsPort, type ReleaseOutcome, type ReleaseRequest } from './apply.ts';
+export { planRelease, validateReference, type ReleasePlan } from './plan.ts';
 export * from './errors.ts';
 
 export function releaseImage(request: Omit<ReleaseRequest, 'commit'> & { readonly commit?: boolean }): Promise<ReleaseOutcome> {

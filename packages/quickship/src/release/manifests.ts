@@ -2,12 +2,11 @@
 // the new images.json (its objects are schema-validated as they are built), and the rendered
 // Rollouts and Services must pass `kubectl argo rollouts lint` (core/lint.ts) before anything is
 // written. Only upstream ("argo") lint errors block a release; local-engine notes do not.
-import { DEPLOY_DIR, environments, renderAll } from '@quickship/manifests';
+import { DEPLOY_DIR, environments, renderAll, type ImagesFile } from '@quickship/manifests';
 import { splitManifests, type ManifestDocument } from '../core/manifests.ts';
 import { lintManifests } from '../core/lint.ts';
 import type { ManifestsPort } from './apply.ts';
 import { ReleaseValidationError } from './errors.ts';
-import type { ImagesFile } from './plan.ts';
 
 export const manifestsPort: ManifestsPort = {
   outputDirs: [DEPLOY_DIR],

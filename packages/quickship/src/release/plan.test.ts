@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import type { ImagesFile } from '@quickship/manifests';
 import { InvalidImageNameError } from '../core/errors.ts';
 import { LocalImageNotBuiltError, UnexpandedImageReferenceError, UnknownEnvironmentError, WrongImageRepositoryError } from './errors.ts';
-import { formatImagesFile, planRelease, type ImagesFile } from './plan.ts';
+import { formatImagesFile, planRelease } from './plan.ts';
 
 const ECR = '123456789012.dkr.ecr.eu-west-1.amazonaws.com/quickship/payments';
 const DIGEST = `sha256:${'ab'.repeat(32)}`;

@@ -1,11 +1,9 @@
 // Pure release planning: validate an image reference for an environment and compute the new
 // images.json and the commit message. No fs, git or network: the shell (apply.ts) gathers the
 // facts (current images.json, local builds) and carries the plan out.
+import type { ImagesFile } from '@quickship/manifests';
 import { checkFullyExpanded, parseImageReference } from '../core/image-ref.ts';
 import { LocalImageNotBuiltError, UnexpandedImageReferenceError, UnknownEnvironmentError, WrongImageRepositoryError } from './errors.ts';
-
-/** packages/manifests/images.json: `{ "<env>": { "<image name>": "<reference>" } }`. */
-export type ImagesFile = Readonly<Record<string, Readonly<Record<string, string>>>>;
 
 /** The images.json key and the repository's last path segment of the released image. */
 export const RELEASED_IMAGE = 'payments';

@@ -3,7 +3,6 @@
 // it, and commits only the changed files (`release: payments <ref>`). CI runs it after pushing
 // the image to ECR; Argo CD syncs the commit.
 import type { Command } from 'commander';
-import { releaseImage } from '../../release/index.ts';
 
 export function register(program: Command): void {
   program
@@ -13,6 +12,8 @@ export function register(program: Command): void {
     .option('--env <env>', 'environment in packages/manifests/images.json (eks, local)', 'eks')
     .option('--no-commit', 'write the files but do not commit them')
     .action(async (reference: string, options: { env: string; commit: boolean }) => {
+      // Loaded on demand: the manifests renderer (kubernetes-models) is heavy and only needed here.
+      const { releaseImage } = await import('../../release/index.ts');
       const outcome = await releaseImage({ reference, environment: options.env, commit: options.commit });
       const { plan } = outcome;
       if (!plan.changed) {

@@ -3,6 +3,7 @@
 // Ctrl-C kills what is left.
 import { relative } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
+import { DEFAULT_API_PORT } from '../../api/protocol.ts';
 import { startLocalStack } from '../../engine/stack.ts';
 import { firstApiKey } from '../../engine/secrets.ts';
 import { DEFAULT_DEPLOY_DIR, repoRoot } from '../repo.ts';
@@ -33,7 +34,7 @@ export function register(program: Command): void {
     .option('--state-dir <folder>', 'runtime state (default <repo>/.quickship)')
     .option('--active-port <port>', 'active Service port', port, 8080)
     .option('--preview-port <port>', 'preview Service port', port, 8081)
-    .option('--api-port <port>', 'engine API port', port, 7070)
+    .option('--api-port <port>', 'engine API port', port, DEFAULT_API_PORT)
     .option('--database-url <url>', 'use this PostgreSQL database instead of the private one')
     .option('--no-build', "do not build HEAD when the Rollout's image tag has no build")
     .action(async (options: UpOptions) => {
