@@ -20,9 +20,14 @@ export interface PaymentBody {
 /** Metadata field carrying the Idempotency-Key, so stored payments can be traced back to their key. */
 export const KEY_METADATA_FIELD = 'loadgen_key';
 
+/** What every Idempotency-Key of run `runId` starts with: `lg_<runId>_`. */
+export function keyPrefix(runId: string): string {
+  return `lg_${runId}_`;
+}
+
 /** Idempotency keys are `lg_<runId>_<seq>`: unique per run, readable in logs, ≤ 255 characters. */
 export function idempotencyKey(runId: string, seq: number): string {
-  return `lg_${runId}_${seq}`;
+  return `${keyPrefix(runId)}${seq}`;
 }
 
 /**

@@ -23,18 +23,18 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync, chmodSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { freePort, startPostgres } from '@quickship/pglocal';
-import { runLoad, verifyPayments, describeLedger } from '@quickship/loadgen';
+import { runLoad, verifyPayments, describeLedger, wrkAvailable } from '@quickship/loadgen';
 import { LocalEngineClient } from '../src/api/client.ts';
 import type { RolloutEntry } from '../src/api/protocol.ts';
 import { LocalRegistry } from '../src/runtime/registry.ts';
 import { CHECKOUT, copyCheckoutToRepo, writeFixtureDeploy } from '../test/helpers/repo.ts';
-import { API_KEY, API_KEYS, editRollout, healthy, pausedForPromotion, setAppVersion, status, storedPayments } from '../test/helpers/engine.ts';
+import { API_KEY, API_KEYS, editRollout, healthy, pausedForPromotion, setAppVersion, status, storedPayments, waitForEntry } from '../test/helpers/engine.ts';
 import { startUp } from '../test/helpers/up-process.ts';
 import { startHaproxy } from './haproxy.ts';
 import { startRevisionProbe } from './revision-probe.ts';
 import { cpuMicros } from './proc-cpu.ts';
-import { printReport, type CutoverFigures, type ProxyFigures } from './report.ts';
-import { hasWrk, runWrk, type WrkResult } from './wrk.ts';
+import { median, printReport, type CutoverFigures, type ProxyFigures } from './report.ts';
+import { runWrk, type WrkResult } from './wrk.ts';
 
 const CYCLES = Number(process.env.BENCH_CYCLES ?? 10);
 const MIN_REQUESTS = Number(process.env.BENCH_MIN_REQUESTS ?? 20_000);
@@ -108,7 +108,7 @@ async function compareProxies(targets: Record<'direct' | 'router' | 'haproxy', P
     'GET /healthz': { kind: 'get', path: '/healthz' },
     'POST /v1/payments': { kind: 'payments', apiKey: API_KEY },
   } as const;
-  const wrk = process.env.BENCH_PROXY_CLIENT !== 'loadgen' && hasWrk();
+  const wrk = process.env.BENCH_PROXY_CLIENT !== 'loadgen' && wrkAvailable();
   const client = wrk ? 'wrk (1 thread)' : 'Node loadgen';
   if (!wrk) step(process.env.BENCH_PROXY_CLIENT === 'loadgen' ? 'proxy comparison with the Node loadgen (BENCH_PROXY_CLIENT=loadgen)' : 'wrk not found (WRK_BIN): the proxy comparison uses the Node loadgen, whose own CPU cost compresses the differences');
   const once = async (url: string, workload: (typeof workloads)[keyof typeof workloads], seconds: number): Promise<WrkResult> => {
@@ -240,21 +240,9 @@ async function cutoverCycles(client: LocalEngineClient, active: string, deployDi
   };
 }
 
-async function waitFor(client: LocalEngineClient, what: string, check: (e: RolloutEntry) => boolean, timeoutMs = 180_000): Promise<RolloutEntry> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const entry = await client.get('payments');
-    if (check(entry)) return entry;
-    if (Date.now() > deadline) throw new Error(`bench: timed out waiting for ${what} (now ${entry.view.phase}: ${entry.view.message})`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+/** Polls the engine's `get payments` every 20 ms until `check` holds (at most 3 minutes). */
+const waitFor = (client: LocalEngineClient, what: string, check: (e: RolloutEntry) => boolean): Promise<RolloutEntry> => waitForEntry(client, what, check, 180_000, 20);
 
 const readyPods = (e: RolloutEntry): number => e.view.revisions.filter((r) => r.markers.includes('active')).flatMap((r) => r.pods).filter((p) => p.ready).length;
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
-}
 
 await main();

@@ -1,14 +1,8 @@
-// CPU time a process has used so far (utime + stime from /proc/<pid>/stat), for µs-per-request
-// figures; undefined where /proc is not there (e.g. macOS).
-import { readFileSync } from 'node:fs';
-import { clockTicksPerSecond } from './clock-ticks.ts';
+// CPU µs a process has used so far (utime + stime, @quickship/loadgen's /proc/<pid>/stat reader),
+// for µs-per-request figures; undefined where /proc is not there (e.g. macOS) or the process is gone.
+import { processCpuMs } from '@quickship/loadgen';
 
 export function cpuMicros(pid: number | undefined): number | undefined {
-  if (pid === undefined) return undefined;
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1e6) / clockTicksPerSecond(); // fields 14, 15
-  } catch {
-    return undefined;
-  }
+  const ms = processCpuMs(pid);
+  return ms === undefined ? undefined : ms * 1000;
 }

@@ -28,10 +28,15 @@ export interface CutoverFigures {
 export const GOALS = { minRequests: 20_000, minCycles: 10, maxSwitchMs: 100, minRouterVsHaproxy: 0.8 } as const;
 
 const f = (n: number, digits = 1): string => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
+/** The middle value (the upper one of the two middle values for an even count); NaN for none. */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+}
+
 const stats = (values: readonly number[]): string => {
   const sorted = [...values].sort((a, b) => a - b);
-  const pick = (q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
-  return `median ${f(pick(0.5))} ms, max ${f(sorted.at(-1) ?? Number.NaN)} ms (n=${sorted.length})`;
+  return `median ${f(median(sorted))} ms, max ${f(sorted.at(-1) ?? Number.NaN)} ms (n=${sorted.length})`;
 };
 const mark = (ok: boolean): string => (ok ? 'meets goal' : 'MISSES goal');
 

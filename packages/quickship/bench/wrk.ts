@@ -1,16 +1,10 @@
-// wrk (Debian package, /usr/bin/wrk) as the load client of the proxy comparison: a C client
-// costs a few µs of CPU per request where the Node loadgen costs ~200 µs, so on a 2-core machine
-// the comparison measures the proxies rather than the client they share the cores with.
-// The POST /v1/payments workload is a Lua script: every request carries its own Idempotency-Key
-// and the same kind of body as the loadgen's payments.
+// wrk (Debian package, /usr/bin/wrk; WRK_BIN) as the load client of the proxy comparison: a C
+// client costs a few µs of CPU per request where the Node loadgen costs ~200 µs, so on a 2-core
+// machine the comparison measures the proxies rather than the client they share the cores with.
+// GET: plain wrk, its text output parsed. POST /v1/payments: @quickship/loadgen's wrk runner
+// (payments.lua: every request carries its own Idempotency-Key and the loadgen's kind of body).
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-
-export const WRK_BIN = process.env.WRK_BIN ?? '/usr/bin/wrk';
-
-export const hasWrk = (): boolean => existsSync(WRK_BIN);
+import { runWrkPayments, WRK_BIN, type WrkSummary } from '@quickship/loadgen';
 
 export type WrkWorkload = { readonly kind: 'get'; readonly path: string } | { readonly kind: 'payments'; readonly apiKey: string };
 
@@ -25,41 +19,29 @@ export interface WrkResult {
 
 let runs = 0;
 
-function paymentsScript(apiKey: string): string {
-  const prefix = `wrk-${Date.now().toString(36)}-${process.pid}-${++runs}-`;
-  const year = new Date().getFullYear() + 3;
-  return `
-local counter = 0
-request = function()
-  counter = counter + 1
-  local key = "${prefix}" .. counter
-  local body = '{"amount":' .. (100 + counter % 9900) .. ',"currency":"usd","card":{"number":"4242424242424242","exp_month":12,"exp_year":${year},"cvc":"123"},"description":"wrk ' .. key .. '","metadata":{"loadgen_key":"' .. key .. '"}}'
-  return wrk.format("POST", "/v1/payments", { ["Authorization"] = "Bearer ${apiKey}", ["Content-Type"] = "application/json", ["Idempotency-Key"] = key }, body)
-end
-`;
-}
-
 /** One wrk run (one thread, `connections` keep-alive connections). */
 export async function runWrk(options: { readonly url: string; readonly connections: number; readonly seconds: number; readonly workload: WrkWorkload }): Promise<WrkResult> {
   const { url, connections, seconds, workload } = options;
-  const args = ['-t1', `-c${connections}`, `-d${seconds}s`, '--latency', '--timeout', '10s'];
-  let dir: string | undefined;
   if (workload.kind === 'payments') {
-    dir = mkdtempSync(join(tmpdir(), 'quickship-wrk-'));
-    const script = join(dir, 'payments.lua');
-    writeFileSync(script, paymentsScript(workload.apiKey));
-    args.push('-s', script, url);
-  } else {
-    args.push(url + workload.path);
+    const keyPrefix = `wrk-${Date.now().toString(36)}-${process.pid}-${++runs}-`;
+    return wrkResult(await runWrkPayments({ target: url, connections, seconds, apiKey: workload.apiKey, keyPrefix, expiryYear: new Date().getFullYear() + 3 }));
   }
-  try {
-    const out = await new Promise<string>((resolve, reject) =>
-      execFile(WRK_BIN, args, { encoding: 'utf8' }, (error, stdout, stderr) => (error ? reject(new Error(`wrk failed: ${stderr || error.message}`)) : resolve(stdout))),
-    );
-    return parseWrk(out);
-  } finally {
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  }
+  const args = ['-t1', `-c${connections}`, `-d${seconds}s`, '--latency', '--timeout', '10s', url + workload.path];
+  const out = await new Promise<string>((resolve, reject) =>
+    execFile(WRK_BIN, args, { encoding: 'utf8' }, (error, stdout, stderr) => (error ? reject(new Error(`wrk failed: ${stderr || error.message}`)) : resolve(stdout))),
+  );
+  return parseWrk(out);
+}
+
+/** The figures of a payments.lua run: requests ÷ duration, and every non-2xx/3xx or socket error. */
+export function wrkResult(summary: WrkSummary): WrkResult {
+  return {
+    requests: summary.requests,
+    rps: summary.requests / (summary.durationUs / 1e6),
+    p50Ms: summary.p50Us / 1000,
+    p99Ms: summary.p99Us / 1000,
+    errors: summary.status + summary.connect + summary.read + summary.write + summary.timeout,
+  };
 }
 
 export function parseWrk(out: string): WrkResult {

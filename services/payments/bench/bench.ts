@@ -4,16 +4,15 @@
 //
 // Why BENCH_INSTANCES defaults to 2 on a 2-core machine (two event loops overlap while commits
 // wait for WAL flushes): measured in README.md.
-// The HTTP client is wrk when installed (BENCH_CLIENT=wrk|loadgen; why in wrk.ts).
+// The HTTP client is wrk when installed (BENCH_CLIENT=wrk|loadgen; why in @quickship/loadgen's wrk.ts).
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { formatReport } from '@quickship/loadgen';
+import { cpuAccountingAvailable, formatReport, processesCpuMs, reapedChildrenCpuMs, wrkAvailable, WRK_BIN } from '@quickship/loadgen';
 import { startPostgres, type PostgresCluster } from '@quickship/pglocal';
-import { cpuAccountingAvailable, ownAndReapedChildrenCpuMs, ownCpuMs, postgresCpuMs, processesCpuMs } from './cpu-usage.ts';
+import { postgresCpuMs } from './cpu-usage.ts';
 import { runPaymentsPhase, type BenchClient } from './payments-load.ts';
-import { wrkAvailable, WRK_BIN } from './wrk.ts';
 import { assembleImageApp } from '../../../test/image/assemble.ts';
 import { formatFigures, medianRound, RATIO_FLOOR, verdictOf, type BenchFigures, type RoundFigures } from './figures.ts';
 import { runPgbenchInserts } from './pgbench.ts';
@@ -116,9 +115,9 @@ async function main(): Promise<number> {
       if (stop.signal.aborted) break;
 
       log(`round ${round}/${settings.rounds}: pgbench single-row INSERT, ${settings.connections} clients, ${settings.seconds} s`);
-      const pgBefore = cpu ? { postgres: postgresCpuMs(cluster.dataDir), children: ownAndReapedChildrenCpuMs() - ownCpuMs() } : undefined;
+      const pgBefore = cpu ? { postgres: postgresCpuMs(cluster.dataDir), children: reapedChildrenCpuMs() } : undefined;
       const pgbench = await runPgbenchInserts({ binDir: cluster.binDir, databaseUrl, clients: settings.connections, seconds: settings.seconds });
-      const insertCpu = pgBefore && { postgres: postgresCpuMs(cluster.dataDir) - pgBefore.postgres, pgbench: ownAndReapedChildrenCpuMs() - ownCpuMs() - pgBefore.children };
+      const insertCpu = pgBefore && { postgres: postgresCpuMs(cluster.dataDir) - pgBefore.postgres, pgbench: reapedChildrenCpuMs() - pgBefore.children };
       const paid = load.figures.succeeded;
       const ratio = load.figures.perSec / pgbench.tps;
       rounds.push({

@@ -3,7 +3,7 @@
 // a payment needs at least one durable commit, so insert TPS is the ceiling to approach. The
 // headline figures are the median round's (rounds alternate payments and pgbench, so a noisy
 // neighbour on a shared machine hits both sides of a round's ratio).
-import type { LatencySummary } from '@quickship/loadgen';
+import { table, type LatencySummary } from '@quickship/loadgen';
 
 export const RATIO_GOAL = 0.5;
 export const RATIO_FLOOR = 0.3;
@@ -74,6 +74,5 @@ export function formatFigures(f: BenchFigures): string {
     );
   }
   rows.push(['load average (1 min)', `${fmt(f.loadAverage.payments, 2)} during payments, ${fmt(f.loadAverage.pgbench, 2)} during pgbench`]);
-  const width = Math.max(...rows.map(([label]) => label.length));
-  return rows.map(([label, value]) => `  ${label.padEnd(width)}  ${value}`).join('\n');
+  return table(rows);
 }

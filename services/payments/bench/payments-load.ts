@@ -1,11 +1,10 @@
-// The payments phase of the benchmark with either client: wrk (default when installed, see
-// wrk.ts for why) or @quickship/loadgen (BENCH_CLIENT=loadgen, or when wrk is missing). Both send
-// one POST /v1/payments per payment with its own Idempotency-Key stored in metadata.loadgen_key,
-// and both report the same figures; the client's own CPU is measured so it can be printed.
-import { runLoad, type LoadReport } from '@quickship/loadgen';
+// The payments phase of the benchmark with either client: wrk (default when installed; why in
+// @quickship/loadgen's wrk.ts) or @quickship/loadgen's Node client (BENCH_CLIENT=loadgen, or when
+// wrk is missing). Both send one POST /v1/payments per payment with its own Idempotency-Key
+// stored in metadata.loadgen_key, and both report the same figures; the client's own CPU is
+// measured so it can be printed.
+import { keyPrefix as runKeyPrefix, ownCpuMs, reapedChildrenCpuMs, runLoad, runWrkPayments, type LoadReport, type WrkSummary } from '@quickship/loadgen';
 import type { BenchFigures } from './figures.ts';
-import { ownAndReapedChildrenCpuMs, ownCpuMs } from './cpu-usage.ts';
-import { runWrkPayments, type WrkSummary } from './wrk.ts';
 
 export type BenchClient = 'wrk' | 'loadgen';
 
@@ -29,15 +28,13 @@ export interface PaymentsResult {
   readonly report?: LoadReport;
 }
 
-const childrenCpuMs = (): number => ownAndReapedChildrenCpuMs() - ownCpuMs();
-
 export async function runPaymentsPhase(client: BenchClient, phase: PaymentsPhase): Promise<PaymentsResult> {
   return client === 'wrk' ? wrkPhase(phase) : loadgenPhase(phase);
 }
 
 async function wrkPhase(phase: PaymentsPhase): Promise<PaymentsResult> {
-  const keyPrefix = `lg_${phase.runId}_`;
-  const before = childrenCpuMs();
+  const keyPrefix = runKeyPrefix(phase.runId);
+  const before = reapedChildrenCpuMs();
   // One wrk per service process, the connections split between them.
   const summaries = await Promise.all(
     phase.targets.map((target, i) =>
@@ -51,7 +48,7 @@ async function wrkPhase(phase: PaymentsPhase): Promise<PaymentsResult> {
       }),
     ),
   );
-  return { figures: wrkFigures(summaries), clientCpuMs: childrenCpuMs() - before, keyPrefix };
+  return { figures: wrkFigures(summaries), clientCpuMs: reapedChildrenCpuMs() - before, keyPrefix };
 }
 
 /** Figures from one or more wrk runs of the same length (latency: the worst of them). */
@@ -104,7 +101,7 @@ async function loadgenPhase(phase: PaymentsPhase): Promise<PaymentsResult> {
       latency: report.latency,
     },
     clientCpuMs: ownCpuMs() - before,
-    keyPrefix: `lg_${phase.runId}_`,
+    keyPrefix: runKeyPrefix(phase.runId),
     report,
   };
 }

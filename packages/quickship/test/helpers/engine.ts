@@ -92,13 +92,17 @@ export function setAppVersion(deployDir: string, version: string): void {
   editRollout(deployDir, (text) => text.replace(/(name: APP_VERSION\n\s+value: )"[^"]*"/, `$1"${version}"`));
 }
 
-export async function waitForEntry(engine: Engine, what: string, check: (entry: RolloutEntry) => boolean, timeoutMs = 150_000): Promise<RolloutEntry> {
+/**
+ * Polls `get('payments')` (the Engine, or the API client of a `quickship up`: bench/cutover.ts)
+ * every `intervalMs` until `check` holds; throws with the last view after `timeoutMs`.
+ */
+export async function waitForEntry(engine: { get(name: string): Promise<RolloutEntry> }, what: string, check: (entry: RolloutEntry) => boolean, timeoutMs = 150_000, intervalMs = 100): Promise<RolloutEntry> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const entry = await engine.get('payments');
     if (check(entry)) return entry;
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; now ${entry.view.phase} "${entry.view.message}"\n${JSON.stringify(entry.view.revisions, null, 1)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
 }
 

@@ -1,11 +1,11 @@
 // The benchmark's pure parts (services/payments/bench): reading pgbench's summary, the verdict
-// against the goal and floor, the printed table, and CPU time from /proc/<pid>/stat.
+// against the goal and floor, the printed table, and wrk's summary line (CPU time from
+// /proc/<pid>/stat: packages/loadgen/src/proc-cpu.test.ts).
 import { describe, expect, it } from 'vitest';
-import { parseProcStat } from '../../bench/cpu-usage.ts';
 import { formatFigures, medianRound, verdictOf, type BenchFigures, type RoundFigures } from '../../bench/figures.ts';
 import { parsePgbenchOutput } from '../../bench/pgbench-output.ts';
 import { wrkFigures } from '../../bench/payments-load.ts';
-import { parseWrkSummary } from '../../bench/wrk.ts';
+import { parseWrkSummary } from '@quickship/loadgen';
 
 // pgbench 15's summary for a custom script (-n -c 32 -j 2 -T 10 -f insert.sql).
 const PGBENCH_15 = `pgbench (15.18 (Debian 15.18-0+deb12u1))
@@ -67,11 +67,5 @@ describe('benchmark parts', () => {
     expect(medianRound([round(0.4), round(0.2)]).ratio).toBe(0.2);
     expect(medianRound([round(0.4)]).ratio).toBe(0.4);
     expect(() => medianRound([])).toThrow(/no rounds/);
-  });
-
-  it('reads utime+stime (and reaped children) from /proc/<pid>/stat, whatever the command name', () => {
-    const line = '4242 (postgres: a) b) S 1 4242 4242 0 -1 4194560 1000 0 0 0 250 50 7 3 20 0 1 0 100 0 0';
-    expect(parseProcStat(line, false)).toBe(3000); // (250 + 50) ticks of 10 ms
-    expect(parseProcStat(line, true)).toBe(3100); // + (7 + 3) ticks of reaped children
   });
 });

@@ -1,10 +1,10 @@
-// The benchmark's wrk client for real (bench/wrk.ts + bench/payments.lua) against the app on
+// The benchmark's wrk client for real (@quickship/loadgen's wrk.ts + payments.lua) against the app on
 // loopback: every request is a valid payment with its own Idempotency-Key, the summary line
 // parses, and what wrk counted as answered is what the database stored under the run's keys.
 // wrk is a Debian package (.ci/run installs it); without it the benchmark falls back to the Node
 // load generator, so this test is skipped with the reason.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runWrkPayments, wrkAvailable, WRK_BIN } from '../../bench/wrk.ts';
+import { runWrkPayments, wrkAvailable, WRK_BIN } from '@quickship/loadgen';
 import { countStoredPayments } from '../../bench/stored-payments.ts';
 import { buildTestApp, createTestDatabase, dropTestDatabase, MERCHANTS, type TestApp } from '../support.ts';
 

@@ -1,4 +1,4 @@
--- wrk script for `npm run bench` (bench/wrk.ts runs it): POST /v1/payments with a new
+-- wrk script of runWrkPayments (wrk.ts; `npm run bench`, `bench:cutover`): POST /v1/payments with a new
 -- Idempotency-Key per request, the key also in metadata.loadgen_key (as @quickship/loadgen does)
 -- so the benchmark can count what was stored. Arguments: <key prefix> <API key> <expiry year>.
 -- done() prints one JSON line with the counts and latency percentiles (microseconds).

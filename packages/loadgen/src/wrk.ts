@@ -1,7 +1,8 @@
-// The benchmark's HTTP load from wrk (Debian package `wrk`, C): pgbench, the baseline, is a C
-// client costing ~0.02 ms of CPU per insert, while @quickship/loadgen (Node) costs ~0.2 ms per
-// request on the same two cores. With wrk both sides of the ratio pay a similarly small client
-// cost. payments.lua sends each payment with its own Idempotency-Key and reports one JSON line.
+// HTTP load from wrk (Debian package `wrk`, C) for the benchmarks (`npm run bench`,
+// `bench:cutover`): a C client costs a few µs of CPU per request where this package's Node load
+// generator costs ~0.2 ms, CPU taken from what is being measured on a 2-core machine (pgbench, the
+// payments benchmark's baseline, is a C client costing ~0.02 ms per insert). payments.lua sends
+// each payment with its own Idempotency-Key and reports one JSON line (WRK_SUMMARY).
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
