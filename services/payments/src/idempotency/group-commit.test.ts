@@ -106,6 +106,35 @@ describe('GroupCommit', () => {
     }
   });
 
+  it('waits briefly for a key another connection holds: saved once it is freed, in flight if it never is', async () => {
+    const holder = await pool.connect();
+    const lock = `SELECT pg_advisory_lock(${keyLockSql('$1::text', '$2::text')})`;
+    try {
+      // Freed during the waits (a killed process's statement finishing its commit): saved, not 409.
+      await holder.query(lock, ['acme', 'gc-freed']);
+      const group = new GroupCommit(pool, { lockWaitsMs: [40, 40, 40] });
+      const freed = item('gc-freed');
+      const pending = group.submit(freed);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      await holder.query('SELECT pg_advisory_unlock_all()');
+      expect(await pending).toEqual({ kind: 'saved' });
+      expect(await stored(freed.payment!.payment.id)).toBeDefined();
+
+      // Held throughout: in flight after the last wait, a duplicate meanwhile in flight at once, nothing written.
+      await holder.query(lock, ['acme', 'gc-held']);
+      const held = item('gc-held');
+      const started = Date.now();
+      const first = group.submit(held);
+      expect(await group.submit(item('gc-held'))).toEqual({ kind: 'in_flight' });
+      expect(await first).toEqual({ kind: 'in_flight' });
+      expect(Date.now() - started).toBeGreaterThanOrEqual(120);
+      expect(await stored(held.payment!.payment.id)).toBeUndefined();
+    } finally {
+      await holder.query('SELECT pg_advisory_unlock_all()');
+      holder.release();
+    }
+  });
+
   it('remembers a key without a payment (a card rejected before any payment existed)', async () => {
     const [result] = await commitCreates(pool, [item('gc-no-payment', undefined)]);
     expect(result).toEqual({ kind: 'saved' });

@@ -9,6 +9,8 @@
 //             queued items. A flush is scheduled with setImmediate, so everything that arrived in
 //             the same turn of the event loop goes together; under light load a request waits for
 //             nothing but that turn. Under load, batches grow by themselves while slots are busy.
+//   locked  → a key another connection holds (a capture/refund with it, or another process's
+//             create) is tried again after 10, 30 and 60 ms before the answer is 'in_flight'.
 //   failure → "the database is unavailable" fails the whole batch (each request answers 503 and
 //             its retry, same key, starts over: nothing was written). Any other error of a batch
 //             of several retries each item alone, on the batch's own connection, so one request's
@@ -25,11 +27,18 @@ export interface GroupCommitSettings {
   readonly maxConcurrent: number;
   /** Items per statement. */
   readonly maxBatch: number;
+  /**
+   * Pauses before trying again a key that another connection holds, one per try; after the last,
+   * the answer is 'in_flight' (409). A retry sent the moment its first attempt's process died finds
+   * that attempt's statement still committing; a short wait turns its 409 into the replay of the
+   * committed answer, or into a fresh execution when the statement rolled back.
+   */
+  readonly lockWaitsMs: readonly number[];
   /** Called with each statement's item count (a metric). */
   readonly onBatch?: (size: number) => void;
 }
 
-export const GROUP_COMMIT_DEFAULTS = { maxConcurrent: 4, maxBatch: 64 } as const;
+export const GROUP_COMMIT_DEFAULTS = { maxConcurrent: 4, maxBatch: 64, lockWaitsMs: [10, 30, 60] } as const;
 
 /**
  * Statements in flight for a pool of `poolMax` connections: half the pool, at most 8, so the
@@ -47,6 +56,8 @@ interface Pending {
   readonly identity: string | undefined;
   readonly resolve: (result: CreateResult) => void;
   readonly reject: (error: unknown) => void;
+  /** Tries that found the key locked by another connection. */
+  lockWaits: number;
 }
 
 export class GroupCommit {
@@ -69,7 +80,7 @@ export class GroupCommit {
       this.#active.add(identity);
     }
     return new Promise<CreateResult>((resolve, reject) => {
-      this.#queue.push({ item, identity, resolve, reject });
+      this.#queue.push({ item, identity, resolve, reject, lockWaits: 0 });
       this.#schedule();
     });
   }
@@ -98,10 +109,21 @@ export class GroupCommit {
   async #commit(batch: readonly Pending[]): Promise<void> {
     let connection: Checkout | undefined;
     let broken: Error | undefined;
+    const waiting = new Set<Pending>();
+    const settle = (p: Pending, result: CreateResult): void => {
+      const pause = result.kind === 'in_flight' ? this.#settings.lockWaitsMs[p.lockWaits] : undefined;
+      if (pause === undefined) return p.resolve(result);
+      p.lockWaits += 1;
+      waiting.add(p); // keeps its identity: a duplicate arriving meanwhile is still in flight
+      setTimeout(() => {
+        this.#queue.push(p);
+        this.#schedule();
+      }, pause);
+    };
     try {
       connection = await checkout(this.#pool);
       const results = await commitCreates(connection.client, batch.map((p) => p.item));
-      batch.forEach((p, i) => p.resolve(results[i]!));
+      batch.forEach((p, i) => settle(p, results[i]!));
     } catch (error) {
       if (connection === undefined || batch.length === 1 || isDatabaseUnavailable(error)) {
         if (error instanceof Error && isDatabaseUnavailable(error)) broken = error;
@@ -112,11 +134,11 @@ export class GroupCommit {
         // key locked and answer a spurious 409 (seen about once in 300 failed batches). This one
         // sends nothing until the server is ready again, i.e. after the abort.
         const { client } = connection;
-        for (const p of batch) await commitCreates(client, [p.item]).then((results) => p.resolve(results[0]!), p.reject);
+        for (const p of batch) await commitCreates(client, [p.item]).then((results) => settle(p, results[0]!), p.reject);
       }
     } finally {
       connection?.release(broken);
-      for (const p of batch) if (p.identity !== undefined) this.#active.delete(p.identity);
+      for (const p of batch) if (p.identity !== undefined && !waiting.has(p)) this.#active.delete(p.identity);
     }
   }
 }
