@@ -11,6 +11,7 @@ import { waitFor } from './test-fixtures/fixture-image.ts';
 let upstream: Server;
 let upstreamPort = 0;
 let aborted = 0;
+let slowStarted = 0;
 const BIG = Buffer.alloc(8 * 1024 * 1024, 'abcdefgh');
 const routers: ServiceRouter[] = [];
 const servers: (Server | NetServer)[] = [];
@@ -50,6 +51,7 @@ beforeAll(async () => {
           res.shouldKeepAlive = false;
           break;
         case '/slow':
+          slowStarted++;
           res.on('close', () => {
             if (!res.writableFinished) aborted++;
           });
@@ -177,8 +179,8 @@ describe('router fast path', () => {
     await partial.send('POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n0123456789');
     partial.socket.destroy();
     const waiting = raw(port);
-    await waiting.send('GET /slow?ms=300 HTTP/1.1\r\nHost: x\r\n\r\n');
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await waiting.send('GET /slow?ms=3000 HTTP/1.1\r\nHost: x\r\n\r\n');
+    await waitFor(() => slowStarted >= 1, 2000, 'the endpoint to be working on /slow');
     waiting.socket.destroy();
     await waitFor(() => aborted >= 1 && router.stats().inFlight === 0, 2000, 'the abandoned exchange to be cut');
     expect((await call(port, '/after')).status).toBe(200);

@@ -101,8 +101,10 @@ describe('ServiceRouter', () => {
     const load = Promise.all(Array.from({ length: 8 }, (_, n) => worker(n)));
     await waitFor(() => results.length >= 40, 10_000, '40 requests before the switch');
     // A slow request in flight across the switch finishes where it started.
-    const slow = call(`${url}/slow?ms=800`).then((answer) => ({ answer, doneAt: Date.now() }));
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    const slowArrivals = () => (blue1.output() + blue2.output()).split('event slow').length;
+    const slowBefore = slowArrivals();
+    const slow = call(`${url}/slow?ms=1500`).then((answer) => ({ answer, doneAt: Date.now() }));
+    await waitFor(() => slowArrivals() > slowBefore, 5000, 'the slow request to reach blue');
     router.setSelector('green');
     switchedAt = Date.now();
     await waitFor(() => Date.now() - switchedAt >= 300 && results.filter((r) => r.startedAt > switchedAt).length >= 40, 10_000, '40 requests after the switch');
@@ -219,17 +221,17 @@ describe('ServiceRouter', () => {
     const { url } = await serve(table, { selector: 'green' });
     const res = await fetch(`${url}/stream`);
     expect(res.headers.get('transfer-encoding')).toBe('chunked');
-    const reader = res.body?.getReader();
-    const arrivals: number[] = [];
-    let text = '';
-    for (;;) {
-      const { done, value } = (await reader?.read()) ?? { done: true, value: undefined };
-      if (done) break;
-      arrivals.push(Date.now());
-      text += Buffer.from(value).toString();
-    }
-    expect(text).toBe('chunk 0\nchunk 1\nchunk 2\nchunk 3\nchunk 4\n');
-    expect(arrivals.length).toBeGreaterThan(1); // chunks arrive as they are written, not at the end
+    const reader = res.body!.getReader();
+    // The endpoint holds the response open after its first chunk: that chunk must arrive on its own.
+    const first = await Promise.race([
+      reader.read(),
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error('the first chunk was not forwarded while the response was still open')), 5000)),
+    ]);
+    expect(Buffer.from(first.value!).toString()).toBe('chunk 0\n');
+    expect((await call(`${url}/stream/release`)).status).toBe(200);
+    let rest = '';
+    for (let next = await reader.read(); !next.done; next = await reader.read()) rest += Buffer.from(next.value).toString();
+    expect(rest).toBe('chunk 1\nchunk 2\n');
     const headers = await new Promise<Record<string, string>>((resolve, reject) => {
       httpRequest(`${url}/headers`, { headers: { Connection: 'keep-alive, X-Hop', 'X-Hop': 'secret', 'X-End': 'kept', TE: 'trailers' } }, (r) => {
         let body = '';

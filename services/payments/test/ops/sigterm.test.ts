@@ -102,14 +102,18 @@ describe('SIGTERM under steady load', () => {
     expect(refused.every((e) => e.startedAt >= sigtermAt + SHUTDOWN_DELAY_MS - 50)).toBe(true);
 
     // It kept serving during the delay, each response after SIGTERM with Connection: close.
-    const duringDelay = ok.filter((e) => e.startedAt > sigtermAt + 100 && e.endedAt < sigtermAt + SHUTDOWN_DELAY_MS - 100);
+    // (Counted by when requests started: how many also end inside the window depends on how slow
+    // a loaded machine makes each ≥ 400 ms request.)
+    const duringDelay = ok.filter((e) => e.startedAt > sigtermAt + 100 && e.startedAt < sigtermAt + SHUTDOWN_DELAY_MS - 100);
     expect(duringDelay.length).toBeGreaterThan(10);
     expect(ok.filter((e) => e.startedAt > sigtermAt + 100).every((e) => e.connectionClose)).toBe(true);
     // Requests in flight when the listener closed were finished, not cut: answered after a refused
-    // connection proved the listener closed, on connections opened while it listened (after two
-    // request times every connection had been told Connection: close, so these are fresh ones).
+    // connection proved the listener closed, on connections opened while it listened (once the
+    // requests in flight at SIGTERM were answered, with Connection: close, every connection is a
+    // fresh one). A request's time is measured in this run: ≥ FAULT_LATENCY_MS, more under load.
+    const requestTime = Math.max(FAULT_LATENCY_MS, ...ok.filter((e) => e.endedAt > sigtermAt && e.endedAt < sigtermAt + SHUTDOWN_DELAY_MS).map((e) => e.endedAt - e.startedAt));
     const refusedSeen = Math.min(...refused.map((e) => e.endedAt));
-    expect(ok.filter((e) => e.startedAt > sigtermAt + 2 * FAULT_LATENCY_MS && e.endedAt > refusedSeen).length).toBeGreaterThan(3);
+    expect(ok.filter((e) => e.startedAt > sigtermAt + 100 + requestTime && e.endedAt > refusedSeen).length).toBeGreaterThan(3);
 
     // Every acknowledged payment is stored exactly once; the reset and refused ones left no trace.
     const stored = await readStoredLedger(databaseUrl, MERCHANT);

@@ -21,6 +21,8 @@ let ready = true;
 let live = true;
 let draining = false;
 let requests = 0;
+/** /stream responses waiting for /stream/release. */
+const heldStreams = [];
 
 const event = (name) => process.stdout.write(`event ${name} ${Date.now()}\n`);
 
@@ -66,19 +68,23 @@ const server = createServer((req, res) => {
   if (url.pathname === '/whoami') return json(res, 200, { ...who, requests });
   if (url.pathname === '/slow') {
     const ms = Number(url.searchParams.get('ms') ?? '100');
+    event('slow');
     return void setTimeout(() => json(res, 200, { ...who, slept: ms }), ms);
   }
   if (url.pathname === '/stream') {
+    // The first chunk now, the rest only once /stream/release is asked for: a proxy that buffers
+    // whole responses never delivers the first chunk on its own.
     res.writeHead(200, { 'content-type': 'text/plain' });
-    let n = 0;
-    const timer = setInterval(() => {
-      res.write(`chunk ${n}\n`);
-      if (++n === 5) {
-        clearInterval(timer);
-        res.end();
-      }
-    }, 20);
+    res.write('chunk 0\n');
+    heldStreams.push(() => {
+      res.write('chunk 1\n');
+      res.end('chunk 2\n');
+    });
     return;
+  }
+  if (url.pathname === '/stream/release') {
+    for (const finish of heldStreams.splice(0)) finish();
+    return json(res, 200, {});
   }
   const chunks = [];
   req.on('data', (chunk) => chunks.push(chunk));
