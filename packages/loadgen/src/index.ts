@@ -1,7 +1,7 @@
 // A bounded loopback load generator for the payments service and the local engine's router.
 // Pure parts (histogram, retry decision, ledger check, request planning) are exported for reuse
 // and tests; runLoad/verifyPayments/settlePayments are the I/O shell. The benchmarks' shared
-// tooling is here too: the wrk runner (wrk.ts, payments.lua) and CPU time from /proc (proc-cpu.ts).
+// tooling is here too: the wrk runner (wrk.ts, payments.lua, summary.lua) and CPU time from /proc (proc-cpu.ts).
 // See README.md.
 export { runLoad, InvalidLoadOptionsError, MAX_CONNECTIONS, MAX_DURATION_MS, MAX_REQUESTS } from './run.ts';
 export type { LoadOptions, LoadResult, AttemptEvent, PaymentsOutcome } from './run.ts';
@@ -25,6 +25,6 @@ export type { Workload, PaymentsWorkload, GetWorkload } from './workload.ts';
 export { InvalidWorkloadError } from './workload.ts';
 export { isLoopbackHost, loopbackOrigin, NonLoopbackTargetError, InvalidTargetError } from './target.ts';
 export { formatReport, table } from './format.ts';
-export { runWrkPayments, parseWrkSummary, wrkAvailable, WRK_BIN } from './wrk.ts';
+export { runWrkGet, runWrkPayments, parseWrkSummary, wrkAvailable, WRK_BIN } from './wrk.ts';
 export type { WrkOptions, WrkSummary } from './wrk.ts';
-export { parseProcStat, processCpuMs, processesCpuMs, ownCpuMs, reapedChildrenCpuMs, cpuAccountingAvailable } from './proc-cpu.ts';
+export { processCpuMs, processesCpuMs, ownCpuMs, reapedChildrenCpuMs, cpuAccountingAvailable } from './proc-cpu.ts';

@@ -1,7 +1,9 @@
 -- wrk script of runWrkPayments (wrk.ts; `npm run bench`, `bench:cutover`): POST /v1/payments with a new
 -- Idempotency-Key per request, the key also in metadata.loadgen_key (as @quickship/loadgen does)
 -- so the benchmark can count what was stored. Arguments: <key prefix> <API key> <expiry year>.
--- done() prints one JSON line with the counts and latency percentiles (microseconds).
+-- done() (summary.lua, beside this file) prints one JSON line with the counts and latency percentiles.
+dofile(debug.getinfo(1, "S").source:match("^@(.*/)") .. "summary.lua")
+
 local counter = 0
 
 function init(args)
@@ -18,14 +20,4 @@ function request()
     '"description":"bench ' .. key .. '","metadata":{"loadgen_key":"' .. key .. '"}}'
   return wrk.format("POST", "/v1/payments",
     { ["Authorization"] = auth, ["Content-Type"] = "application/json", ["Idempotency-Key"] = key }, body)
-end
-
-function done(summary, latency, requests)
-  local e = summary.errors
-  io.write(string.format(
-    'WRK_SUMMARY {"requests":%d,"durationUs":%d,"status":%d,"connect":%d,"read":%d,"write":%d,"timeout":%d,' ..
-    '"minUs":%d,"p50Us":%d,"p90Us":%d,"p99Us":%d,"p999Us":%d,"maxUs":%d,"meanUs":%.1f}\n',
-    summary.requests, summary.duration, e.status, e.connect, e.read, e.write, e.timeout,
-    latency.min, latency:percentile(50), latency:percentile(90), latency:percentile(99), latency:percentile(99.9),
-    latency.max, latency.mean))
 end

@@ -35,25 +35,20 @@ function setting(name: string, fallback: number, min: number, max: number): numb
   return n;
 }
 
-const settings = {
-  seconds: setting('BENCH_SECONDS', 10, 1, 600),
-  rounds: setting('BENCH_ROUNDS', 3, 1, 20),
-  warmupSeconds: setting('BENCH_WARMUP_SECONDS', 3, 0, 60),
-  connections: setting('BENCH_CONNECTIONS', 32, 1, 256),
-  instances: setting('BENCH_INSTANCES', 2, 1, 8),
-  poolMax: setting('BENCH_DB_POOL_MAX', 0, 0, 100), // 0: the connections spread over the instances
-};
-
 /**
  * How the service runs: `image` (default) is what the container runs, the Dockerfile's esbuild
  * bundle (`node services/payments/dist/server.mjs`, assembled by test/image/assemble.ts);
  * `source` is the development path (`node --import tsx src/server.ts`), ~10% more CPU per
  * request (tsx keeps function names with a wrapper on every closure it creates).
  */
-function serverCommand(): { label: string; node?: { args: string[]; cwd: string }; dispose(): void } {
+function serverKind(): 'image' | 'source' {
   const wanted = process.env.BENCH_SERVER ?? 'image';
-  if (wanted === 'source') return { label: 'source (tsx)', dispose() {} };
-  if (wanted !== 'image') throw new BenchSettingError('BENCH_SERVER', wanted, 'image or source');
+  if (wanted !== 'image' && wanted !== 'source') throw new BenchSettingError('BENCH_SERVER', wanted, 'image or source');
+  return wanted;
+}
+
+function serverCommand(kind: 'image' | 'source'): { label: string; node?: { args: string[]; cwd: string }; dispose(): void } {
+  if (kind === 'source') return { label: 'source (tsx)', dispose() {} };
   const scratch = join(REPO_ROOT, 'node_modules', '.cache', 'quickship-bench');
   mkdirSync(scratch, { recursive: true });
   const app = assembleImageApp(mkdtempSync(join(scratch, 'app-')));
@@ -70,7 +65,22 @@ function benchClient(): BenchClient {
   return 'loadgen';
 }
 
+/** Every setting, read before anything starts: a typo costs no PostgreSQL start or bundle build. */
+function readSettings() {
+  return {
+    seconds: setting('BENCH_SECONDS', 10, 1, 600),
+    rounds: setting('BENCH_ROUNDS', 3, 1, 20),
+    warmupSeconds: setting('BENCH_WARMUP_SECONDS', 3, 0, 60),
+    connections: setting('BENCH_CONNECTIONS', 32, 1, 256),
+    instances: setting('BENCH_INSTANCES', 2, 1, 8),
+    poolMax: setting('BENCH_DB_POOL_MAX', 0, 0, 100), // 0: the connections spread over the instances
+    server: serverKind(),
+    client: benchClient(),
+  };
+}
+
 async function main(): Promise<number> {
+  const settings = readSettings();
   const stop = new AbortController();
   process.once('SIGINT', () => stop.abort());
   const log = (line: string): void => console.log(`bench: ${line}`);
@@ -86,12 +96,12 @@ async function main(): Promise<number> {
     const apiKey = `sk_bench_${randomBytes(16).toString('hex')}`;
     const poolMax = settings.poolMax || Math.ceil(settings.connections / settings.instances);
     const env = { DB_POOL_MAX: String(poolMax), PAYMENTS_API_KEYS: `bench:${apiKey}`, LOG_LEVEL: 'warn', SHUTDOWN_DELAY_MS: '0' };
-    server = serverCommand();
+    server = serverCommand(settings.server);
     for (let i = 0; i < settings.instances; i += 1) services.push(await spawnServer({ databaseUrl, env, node: server.node }));
     const targets = services.map((s) => s.url);
     log(`${settings.instances} service process(es), ${server.label}, at ${targets.join(', ')}, DB_POOL_MAX=${poolMax}`);
 
-    const client = benchClient();
+    const { client } = settings;
     const phase = { targets, connections: settings.connections, apiKey, signal: stop.signal };
     if (settings.warmupSeconds > 0) {
       log(`warming up for ${settings.warmupSeconds} s`);

@@ -8,7 +8,7 @@ import { installErrorHandling } from './http/error-handler.ts';
 import { acceptJsonOnly } from './http/json-body.ts';
 import { createFaultInjector } from './http/faults.ts';
 import { createLifecycle, type Lifecycle } from './http/lifecycle.ts';
-import { createMetrics, httpObserver, type Metrics } from './http/metrics.ts';
+import { createMetrics, recordRequest, type Metrics } from './http/metrics.ts';
 import type { ApiServices, AppHooks } from './http/services.ts';
 import { GroupCommit, groupCommitConcurrency } from './idempotency/group-commit.ts';
 import { lazyChildLogger } from './http/request-logger.ts';
@@ -85,11 +85,10 @@ export function buildApp(deps: AppDeps): PaymentsApp {
   app.decorate('lifecycle', lifecycle);
   installErrorHandling(app);
   acceptJsonOnly(app);
-  const observe = httpObserver(metrics);
   // One hook per response, on the root instance: metrics, then the access line.
   app.addHook('onResponse', async (request, reply) => {
     const route = request.is404 ? 'unmatched' : request.routeOptions.url;
-    observe(request.method, route ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
+    recordRequest(metrics, request.method, route ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
     const line = { method: request.method, route, status_code: reply.statusCode, duration_ms: Math.round(reply.elapsedTime * 10) / 10 };
     // Probes and scrapes every few seconds would drown the API's access log: debug level.
     if (route?.startsWith('/v1') || reply.statusCode >= 500) request.log.info(line, 'request completed');

@@ -54,18 +54,20 @@ async function count(sql: string, values: unknown[] = []): Promise<number> {
   const { rows } = await t.pool.query<{ n: number }>(sql, values);
   return rows[0]!.n;
 }
+/** Advisory locks held in this database (other test files share the cluster). */
+const advisoryLocks = () => count("SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())");
 /**
- * Waits until no backend holds an advisory lock in this database. A killed backend answers its
- * client before it exits and frees its locks, so a retry sent at once can still find the key
- * locked and get the 409 "in flight" (which a client retries). These tests check the outcome once
- * the dead request is gone.
+ * Waits (at most 5 s) until no backend holds an advisory lock here; returns how many still are.
+ * Locks are freed just after their answers: unlocks run right after each response, and a killed
+ * backend answers its client before it exits. A retry sent at once could still find its key
+ * locked and get the 409 "in flight" (which a client retries); the tests check the outcome after.
  */
-async function deadRequestGone(): Promise<void> {
-  const sql = "SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())";
-  for (const deadline = Date.now() + 5_000; (await count(sql)) > 0; ) {
-    if (Date.now() > deadline) throw new Error('an advisory lock is still held 5 s after its backend was killed');
+async function advisoryLocksReleased(): Promise<number> {
+  let held = await advisoryLocks();
+  for (const deadline = Date.now() + 5_000; held > 0 && Date.now() < deadline; held = await advisoryLocks()) {
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
+  return held;
 }
 const paymentsWithAmount = (amount: number) => count('SELECT count(*)::int AS n FROM payments WHERE amount = $1', [amount]);
 const keyRows = (key: string) => count('SELECT count(*)::int AS n FROM idempotency_keys WHERE idempotency_key = $1', [key]);
@@ -240,7 +242,7 @@ describe('in flight and failures', () => {
     expect(await paymentsWithAmount(7008)).toBe(0);
     expect(await keyRows(key)).toBe(0);
     // The dead transaction's lock went with it: no 409, the retry executes.
-    await deadRequestGone();
+    expect(await advisoryLocksReleased()).toBe(0);
     const retry = await send('/v1/payments', paymentBody({ amount: 7008 }), key);
     expect(retry.statusCode).toBe(201);
     expect(retry.headers['idempotent-replayed']).toBeUndefined();
@@ -275,7 +277,7 @@ describe('in flight and failures', () => {
     const crashed = await send(`/v1/payments/${payment.id}/capture`, {}, key);
     expect(crashed.statusCode).toBe(503);
     expect(await keyRows(key)).toBe(0);
-    await deadRequestGone();
+    expect(await advisoryLocksReleased()).toBe(0);
     const retry = await send(`/v1/payments/${payment.id}/capture`, {}, key);
     expect(retry.statusCode).toBe(200);
     expect(retry.json()).toMatchObject({ status: 'succeeded', amount_captured: 7012 });
@@ -290,7 +292,7 @@ describe('in flight and failures', () => {
     expect(await count('SELECT count(*)::int AS n FROM refunds WHERE payment_id = $1', [payment.id])).toBe(0);
     expect(await count('SELECT amount_refunded AS n FROM payments WHERE id = $1', [payment.id])).toBe(0);
     expect(await keyRows(key)).toBe(0);
-    await deadRequestGone();
+    expect(await advisoryLocksReleased()).toBe(0);
     const retry = await send(`/v1/payments/${payment.id}/refunds`, { amount: 1000 }, key);
     expect(retry.statusCode).toBe(201);
     expect(await count('SELECT count(*)::int AS n FROM refunds WHERE payment_id = $1', [payment.id])).toBe(1);
@@ -302,15 +304,7 @@ describe('in flight and failures', () => {
     const keys = Array.from({ length: 15 }, newKey);
     const responses = await Promise.all(keys.map((key) => send(`/v1/payments/${payment.id}/refunds`, { amount: 1 }, key)));
     expect(responses.map((r) => r.statusCode)).toEqual(keys.map(() => 201));
-    // Advisory locks of this database only (other test files share the cluster).
-    const advisoryLocks = () => count("SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())");
-    // Unlocks run right after each response; give them a moment.
-    let held = await advisoryLocks();
-    for (let i = 0; i < 40 && held > 0; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      held = await advisoryLocks();
-    }
-    expect(held).toBe(0);
+    expect(await advisoryLocksReleased()).toBe(0);
   });
 });
 

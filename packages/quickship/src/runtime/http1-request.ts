@@ -11,7 +11,7 @@
 // hop-by-hop headers (RFC 9110 §7.6.1), plus X-Forwarded-For / X-Forwarded-Proto — the same
 // rewrite as http-headers.ts makes on the Node path.
 
-import { DIGITS, TOKEN } from './http-headers.ts';
+import { DIGITS, HOP_BY_HOP, TOKEN } from './http-headers.ts';
 
 /** Not a whole head yet: wait for more bytes. */
 export const INCOMPLETE = 0;
@@ -36,9 +36,12 @@ export interface RequestHead {
 // One regular expression validates the whole head; header lines are then split without checks.
 const HEAD = new RegExp(`^${TOKEN} /[\\x21-\\x7e]* HTTP/1\\.1(?:\\r\\n${TOKEN}:[\\t\\x20-\\x7e\\x80-\\xff]*)*$`);
 
-/** Lowercase names looked at, by length: other lengths skip the lowercasing (hot path). */
-const HOP_BY_HOP = new Set(['keep-alive', 'proxy-connection', 'te', 'trailer', 'proxy-authenticate', 'proxy-authorization']);
 const HANDED_TO_NODE = new Set(['transfer-encoding', 'expect', 'upgrade']);
+/**
+ * Lowercase names looked at, by length: other lengths skip the lowercasing (hot path). Hop-by-hop
+ * names are dropped; of those, Transfer-Encoding and Upgrade are handed to Node first and
+ * Connection's value is read.
+ */
 const LOOKED_AT_LENGTHS = new Set([...HOP_BY_HOP, ...HANDED_TO_NODE, 'connection', 'content-length', 'host', 'idempotency-key'].map((name) => name.length));
 
 /**

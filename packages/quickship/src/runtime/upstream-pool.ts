@@ -16,8 +16,9 @@ export interface ConnectionUser {
   upstreamEnded(error: NodeJS.ErrnoException | undefined): void;
 }
 
-const DEFAULT_IDLE_MS = 4_000;
-const MAX_IDLE_MS = 60_000;
+/** How long an idle endpoint connection is kept without a Keep-Alive hint, and at most (both paths: upstream.ts). */
+export const DEFAULT_IDLE_MS = 4_000;
+export const MAX_IDLE_MS = 60_000;
 const HINT_MARGIN_MS = 2_000;
 const MAX_IDLE_CONNECTIONS = 256;
 /** Every upstream read lands here (one event loop: one read at a time). */

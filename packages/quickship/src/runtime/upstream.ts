@@ -13,7 +13,7 @@ import { Pool } from 'undici';
 import type { Endpoint } from './endpoints.ts';
 import { clientResponseHeaders } from './http-headers.ts';
 import { Relay, type RelayClient } from './relay.ts';
-import { SocketPool } from './upstream-pool.ts';
+import { DEFAULT_IDLE_MS, MAX_IDLE_MS, SocketPool } from './upstream-pool.ts';
 
 export interface AttemptFailure {
   readonly code: string | undefined;
@@ -62,7 +62,7 @@ export class Upstream {
   private get pool(): Pool {
     // Idle connections close before the server's Keep-Alive timeout hint (undici reads it), so
     // a request is never written onto a connection the server is closing.
-    this.undici ??= new Pool(`http://${this.endpoint.host}:${this.endpoint.port}`, { pipelining: 1, keepAliveTimeout: 4_000, keepAliveMaxTimeout: 60_000, headersTimeout: 0, bodyTimeout: 0 });
+    this.undici ??= new Pool(`http://${this.endpoint.host}:${this.endpoint.port}`, { pipelining: 1, keepAliveTimeout: DEFAULT_IDLE_MS, keepAliveMaxTimeout: MAX_IDLE_MS, headersTimeout: 0, bodyTimeout: 0 });
     return this.undici;
   }
 

@@ -69,23 +69,10 @@ export function createMetrics(pool: pg.Pool, info: { version: string; commit: st
 
 /**
  * Records one answered request (app.ts calls it from its single onResponse hook, so 404s and errors
- * count too). The labelled children are cached per (method, route, status): prom-client would
- * otherwise hash the label object twice per response. Routes are templates (unmatched URLs share
- * "unmatched") and statuses few, so the cache stays small.
+ * count too). Routes are templates (unmatched URLs share "unmatched"), so the label sets stay few.
  */
-export function httpObserver(metrics: Metrics): (method: string, route: string, statusCode: number, seconds: number) => void {
-  const children = new Map<string, { count: () => void; observe: (seconds: number) => void }>();
-  return (method, route, statusCode, seconds) => {
-    const id = `${method} ${route} ${statusCode}`;
-    let child = children.get(id);
-    if (child === undefined) {
-      const labels = { method, route, status_code: String(statusCode) };
-      const counter = metrics.httpRequests.labels(labels);
-      const histogram = metrics.httpDuration.labels(labels);
-      child = { count: () => counter.inc(), observe: (value) => histogram.observe(value) };
-      children.set(id, child);
-    }
-    child.count();
-    child.observe(seconds);
-  };
+export function recordRequest(metrics: Metrics, method: string, route: string, statusCode: number, seconds: number): void {
+  const labels = { method, route, status_code: String(statusCode) };
+  metrics.httpRequests.inc(labels);
+  metrics.httpDuration.observe(labels, seconds);
 }

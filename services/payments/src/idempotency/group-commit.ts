@@ -125,8 +125,9 @@ export class GroupCommit {
       const results = await commitCreates(connection.client, batch.map((p) => p.item));
       batch.forEach((p, i) => settle(p, results[i]!));
     } catch (error) {
-      if (connection === undefined || batch.length === 1 || isDatabaseUnavailable(error)) {
-        if (error instanceof Error && isDatabaseUnavailable(error)) broken = error;
+      const unavailable = isDatabaseUnavailable(error);
+      if (unavailable) broken = error as Error;
+      if (connection === undefined || batch.length === 1 || unavailable) {
         for (const p of batch) p.reject(error);
       } else {
         // One at a time on the SAME connection. PostgreSQL sends the error before it aborts the
