@@ -25,19 +25,29 @@ export function assembleImageApp(dir: string): ImageApp {
   const stages = parseDockerfile(readFileSync(join(REPO, 'Dockerfile'), 'utf8'));
   const runtime = stages[stages.length - 1]!;
   const { run, outdir, entries } = bundleStep(stages);
-  const build = spawnSync('bash', ['-euo', 'pipefail', '-c', run.content.replace(`--outdir=${outdir}`, `--outdir=${join(dir, outdir)}`)], { cwd: REPO, encoding: 'utf8', timeout: 60_000 });
-  if (build.status !== 0) throw new Error(`the Dockerfile's esbuild step failed (exit ${build.status}):\n${build.stderr}`);
+  const build = spawnSync(
+    'bash',
+    ['-euo', 'pipefail', '-c', run.content.replace(`--outdir=${outdir}`, `--outdir=${join(dir, outdir)}`)],
+    { cwd: REPO, encoding: 'utf8', timeout: 60_000 },
+  );
+  if (build.status !== 0)
+    throw new Error(`the Dockerfile's esbuild step failed (exit ${build.status}):\n${build.stderr}`);
   for (const copy of instructions('COPY', [runtime]).filter((c) => c.flags.from === 'build')) {
     const source = posix.relative(WORKDIR, copy.args[0]!);
     if (source === outdir || source.startsWith(`${outdir}/`)) continue;
-    cpSync(join(REPO, source), join(dir, posix.relative(WORKDIR, posix.join(WORKDIR, copy.args[1]!))), { recursive: true });
+    cpSync(join(REPO, source), join(dir, posix.relative(WORKDIR, posix.join(WORKDIR, copy.args[1]!))), {
+      recursive: true,
+    });
   }
   return {
     dir,
     entries,
     entry(name) {
       const found = entries.find((e) => e.name === name);
-      if (!found) throw new Error(`the Dockerfile's esbuild step has no entry point '${name}' (it has: ${entries.map((e) => e.name).join(', ')})`);
+      if (!found)
+        throw new Error(
+          `the Dockerfile's esbuild step has no entry point '${name}' (it has: ${entries.map((e) => e.name).join(', ')})`,
+        );
       return join(dir, found.output);
     },
   };

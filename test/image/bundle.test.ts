@@ -31,11 +31,22 @@ describe('the image entry points, built by the Dockerfile bundle step', () => {
   });
 
   it('writes one bundle per entry point, importing only the payments dependencies', () => {
-    const dependencies = Object.keys((JSON.parse(readFileSync(join(repo, 'services/payments/package.json'), 'utf8')) as { dependencies: Record<string, string> }).dependencies);
+    const dependencies = Object.keys(
+      (
+        JSON.parse(readFileSync(join(repo, 'services/payments/package.json'), 'utf8')) as {
+          dependencies: Record<string, string>;
+        }
+      ).dependencies,
+    );
     for (const { output } of image!.entries) {
       const code = readFileSync(join(app, output), 'utf8');
-      const bare = [...code.matchAll(/^import\s[^'"]*["']([^'"]+)["'];?$/gm)].map((m) => m[1]!).filter((spec) => !spec.startsWith('node:') && !spec.startsWith('.'));
-      for (const spec of bare) expect(dependencies, `${output} imports ${spec}`).toContain(spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]);
+      const bare = [...code.matchAll(/^import\s[^'"]*["']([^'"]+)["'];?$/gm)]
+        .map((m) => m[1]!)
+        .filter((spec) => !spec.startsWith('node:') && !spec.startsWith('.'));
+      for (const spec of bare)
+        expect(dependencies, `${output} imports ${spec}`).toContain(
+          spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0],
+        );
       expect(code).not.toMatch(/from ["']@quickship\//); // workspace code is bundled, not imported
       if (output.endsWith('/server.mjs')) expect(bare).toContain('fastify');
     }
@@ -43,17 +54,31 @@ describe('the image entry points, built by the Dockerfile bundle step', () => {
 
   it('migrate, then server, then smoke against it: each as the cluster runs it', async () => {
     const env = { PATH: process.env.PATH, DATABASE_URL: databaseUrl };
-    const migrate = spawnSync(process.execPath, [entry('migrate')], { cwd: app, env, encoding: 'utf8', timeout: 30_000 });
+    const migrate = spawnSync(process.execPath, [entry('migrate')], {
+      cwd: app,
+      env,
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
     expect(migrate.stderr).toBe('');
     expect(migrate.stdout).toMatch(/applied 0001_/);
     expect(migrate.status).toBe(0);
 
     // The server as the Rollout runs it; spawnServer waits for /readyz 200.
-    const server = await spawnServer({ databaseUrl, env: { LOG_LEVEL: 'warn', NODE_ENV: 'production' }, node: { args: [entry('server')], cwd: app }, readyTimeoutMs: 20_000 });
+    const server = await spawnServer({
+      databaseUrl,
+      env: { LOG_LEVEL: 'warn', NODE_ENV: 'production' },
+      node: { args: [entry('server')], cwd: app },
+      readyTimeoutMs: 20_000,
+    });
     try {
       const url = server.url;
       const smoke = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
-        const child = spawn(process.execPath, [entry('smoke')], { cwd: app, env: { PATH: process.env.PATH, TARGET_URL: url, SMOKE_API_KEY: MERCHANTS.acme.key }, stdio: ['ignore', 'pipe', 'inherit'] });
+        const child = spawn(process.execPath, [entry('smoke')], {
+          cwd: app,
+          env: { PATH: process.env.PATH, TARGET_URL: url, SMOKE_API_KEY: MERCHANTS.acme.key },
+          stdio: ['ignore', 'pipe', 'inherit'],
+        });
         let stdout = '';
         child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
         child.on('close', (code) => resolve({ code, stdout }));

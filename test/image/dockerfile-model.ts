@@ -42,7 +42,10 @@ export function parseDockerfile(text: string): readonly DockerStage[] {
       continue;
     }
     const current = stages[stages.length - 1];
-    if (!current) throw new Error(`line ${instruction.getRange().start.line + 1}: ${instruction.getKeyword()} before the first FROM`);
+    if (!current)
+      throw new Error(
+        `line ${instruction.getRange().start.line + 1}: ${instruction.getKeyword()} before the first FROM`,
+      );
     current.instructions.push(toInstruction(instruction));
   }
   return stages.map(({ stage, instructions }) => ({ ...stage, instructions }));
@@ -50,7 +53,8 @@ export function parseDockerfile(text: string): readonly DockerStage[] {
 
 function toInstruction(instruction: Instruction): DockerInstruction {
   const flags: Record<string, string | null> = {};
-  if (instruction instanceof ModifiableInstruction) for (const flag of instruction.getFlags()) flags[flag.getName()] = flag.getValue();
+  if (instruction instanceof ModifiableInstruction)
+    for (const flag of instruction.getFlags()) flags[flag.getName()] = flag.getValue();
   const json = instruction instanceof JSONInstruction ? instruction.getJSONStrings() : [];
   const execForm = json.length > 0;
   return {
@@ -83,7 +87,9 @@ export interface BundleStep {
 
 /** The esbuild invocation of the build stage. */
 export function bundleStep(stages: readonly DockerStage[]): BundleStep {
-  const run = instructions('RUN', [stageNamed(stages, 'build')]).find((instruction) => /\besbuild\b/.test(instruction.content));
+  const run = instructions('RUN', [stageNamed(stages, 'build')]).find((instruction) =>
+    /\besbuild\b/.test(instruction.content),
+  );
   if (!run) throw new Error('the build stage has no esbuild step');
   const words = run.content.split(/\s+/);
   const outdir = words.find((word) => word.startsWith('--outdir='))?.slice('--outdir='.length);

@@ -5,7 +5,15 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { bundleStep, instructions, parseDockerfile, stageNamed, type BundleStep, type DockerInstruction, type DockerStage } from './dockerfile-model.ts';
+import {
+  bundleStep,
+  instructions,
+  parseDockerfile,
+  stageNamed,
+  type BundleStep,
+  type DockerInstruction,
+  type DockerStage,
+} from './dockerfile-model.ts';
 import { DockerIgnore } from './dockerignore.ts';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -16,11 +24,13 @@ const runtime = stages[stages.length - 1]!;
 const WORKDIR = '/app';
 
 const stage = (name: string): DockerStage => stageNamed(stages, name);
-const all = (keyword: string, within: readonly DockerStage[] = stages): DockerInstruction[] => instructions(keyword, within);
+const all = (keyword: string, within: readonly DockerStage[] = stages): DockerInstruction[] =>
+  instructions(keyword, within);
 const bundle = (): BundleStep => bundleStep(stages);
 
 function workspaceDirs(): string[] {
-  const patterns = (JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as { workspaces: string[] }).workspaces;
+  const patterns = (JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as { workspaces: string[] })
+    .workspaces;
   return patterns.flatMap((pattern) => {
     if (!pattern.endsWith('/*')) return [pattern];
     const parent = pattern.slice(0, -2);
@@ -57,7 +67,8 @@ describe('Dockerfile', () => {
     expect(all('RUN', [runtime])).toEqual([]);
     expect(all('SHELL', [runtime])).toEqual([]);
     // the build stages use the same Node major the runtime runs, and esbuild targets it
-    for (const name of ['build', 'deps']) expect(stage(name).image).toMatch(new RegExp(`^node:${major}(\\.\\d+)*-bookworm-slim$`));
+    for (const name of ['build', 'deps'])
+      expect(stage(name).image).toMatch(new RegExp(`^node:${major}(\\.\\d+)*-bookworm-slim$`));
     expect(bundle().run.content).toContain(`--target=node${major}`);
   });
 
@@ -75,7 +86,9 @@ describe('Dockerfile', () => {
     for (const add of all('ADD')) expect(add.content, `line ${add.line}`).not.toMatch(/https?:\/\//);
     expect(all('ADD')).toEqual([]); // COPY only: ADD's URL and archive magic is never needed here
     for (const instruction of [...all('ENV'), ...all('ARG')]) {
-      expect(instruction.content, `line ${instruction.line}`).not.toMatch(/SECRET|PASSWORD|TOKEN|API_KEY|DATABASE_URL|AWS_/i);
+      expect(instruction.content, `line ${instruction.line}`).not.toMatch(
+        /SECRET|PASSWORD|TOKEN|API_KEY|DATABASE_URL|AWS_/i,
+      );
     }
   });
 
@@ -89,14 +102,18 @@ describe('Dockerfile', () => {
 
   it('copies every workspace manifest before npm ci (npm ci checks them all against the lockfile)', () => {
     for (const name of ['build', 'deps']) {
-      const copied = all('COPY', [stage(name)]).filter((copy) => !copy.flags.from).flatMap((copy) => copy.args.slice(0, -1));
+      const copied = all('COPY', [stage(name)])
+        .filter((copy) => !copy.flags.from)
+        .flatMap((copy) => copy.args.slice(0, -1));
       for (const dir of workspaceDirs()) expect(copied, `${name} stage`).toContain(`${dir}/package.json`);
       expect(copied).toContain('package-lock.json');
     }
   });
 
   it('copies only context paths that exist and that .dockerignore keeps', () => {
-    const sources = all('COPY').filter((copy) => !copy.flags.from).flatMap((copy) => copy.args.slice(0, -1));
+    const sources = all('COPY')
+      .filter((copy) => !copy.flags.from)
+      .flatMap((copy) => copy.args.slice(0, -1));
     expect(sources.length).toBeGreaterThan(0);
     for (const source of sources) {
       expect(existsSync(join(repo, source)), `COPY ${source}: missing in the repository`).toBe(true);
@@ -108,7 +125,9 @@ describe('Dockerfile', () => {
     const { outdir } = bundle();
     for (const copy of all('COPY', [runtime])) {
       const from = copy.flags.from;
-      expect(from && stageNames.has(from), `line ${copy.line}: COPY into the runtime must come from a stage`).toBe(true);
+      expect(from && stageNames.has(from), `line ${copy.line}: COPY into the runtime must come from a stage`).toBe(
+        true,
+      );
       const source = posix.relative(WORKDIR, copy.args[0]!);
       const producer = stage(from!);
       if (source === 'node_modules') {
@@ -116,9 +135,14 @@ describe('Dockerfile', () => {
       } else if (source === outdir || source.startsWith(outdir + '/')) {
         expect(from).toBe('build');
       } else {
-        const copiedIn = all('COPY', [producer]).filter((c) => !c.flags.from).some((c) => c.args.slice(0, -1).some((src) => source === src.replace(/\/$/, '') || source.startsWith(src)));
+        const copiedIn = all('COPY', [producer])
+          .filter((c) => !c.flags.from)
+          .some((c) => c.args.slice(0, -1).some((src) => source === src.replace(/\/$/, '') || source.startsWith(src)));
         expect(copiedIn, `${copy.args[0]} is not copied into stage ${from}`).toBe(true);
-        expect(existsSync(join(repo, source)) && !dockerignore.excludes(source), `${source} is missing from the build context`).toBe(true);
+        expect(
+          existsSync(join(repo, source)) && !dockerignore.excludes(source),
+          `${source} is missing from the build context`,
+        ).toBe(true);
       }
     }
   });
@@ -126,7 +150,8 @@ describe('Dockerfile', () => {
   it('starts the server by default and names the migrate and smoke bundles the build produces', () => {
     const { entries } = bundle();
     expect(entries.map((entry) => entry.name).sort()).toEqual(['migrate', 'server', 'smoke']);
-    for (const entry of entries) expect(existsSync(join(repo, entry.source)), `${entry.source} (bundle entry) is missing`).toBe(true);
+    for (const entry of entries)
+      expect(existsSync(join(repo, entry.source)), `${entry.source} (bundle entry) is missing`).toBe(true);
     const entrypoint = all('ENTRYPOINT', [runtime]).at(-1);
     const cmd = all('CMD', [runtime]).at(-1);
     expect(entrypoint?.execForm && cmd?.execForm).toBe(true);
@@ -139,7 +164,16 @@ describe('Dockerfile', () => {
 
 describe('.dockerignore', () => {
   it('keeps dependencies, git history, local state, infra and rendered manifests out of the context', () => {
-    for (const path of ['node_modules/fastify/package.json', 'services/payments/node_modules/x', '.git/HEAD', '.quickship/pg/PG_VERSION', 'infra/main.tf', 'deploy/apps/payments/rollout.yaml', '.env', 'services/payments/src/app.test.ts']) {
+    for (const path of [
+      'node_modules/fastify/package.json',
+      'services/payments/node_modules/x',
+      '.git/HEAD',
+      '.quickship/pg/PG_VERSION',
+      'infra/main.tf',
+      'deploy/apps/payments/rollout.yaml',
+      '.env',
+      'services/payments/src/app.test.ts',
+    ]) {
       expect(dockerignore.excludes(path), path).toBe(true);
     }
     for (const path of ['package.json', 'services/payments/src/server.ts', 'packages/infra-policy/package.json']) {
@@ -149,14 +183,21 @@ describe('.dockerignore', () => {
 });
 
 describe('the rendered manifests run what the image holds', () => {
-  const deployFiles = existsSync(join(repo, 'deploy')) ? (readdirSync(join(repo, 'deploy'), { recursive: true }) as string[]).filter((file) => file.endsWith('.yaml')) : [];
+  const deployFiles = existsSync(join(repo, 'deploy'))
+    ? (readdirSync(join(repo, 'deploy'), { recursive: true }) as string[]).filter((file) => file.endsWith('.yaml'))
+    : [];
   const texts = deployFiles.map((file) => readFileSync(join(repo, 'deploy', file), 'utf8'));
 
-  it.skipIf(deployFiles.length === 0)('every entry point a Job or AnalysisTemplate names is a bundle the build stage writes', () => {
-    const outputs = bundle().entries.map((entry) => entry.output);
-    const named = new Set(texts.flatMap((text) => [...text.matchAll(/services\/payments\/dist\/[\w.-]+/g)].map((m) => m[0])));
-    expect([...named].sort()).toEqual(outputs.filter((output) => !output.endsWith('/server.mjs')).sort());
-  });
+  it.skipIf(deployFiles.length === 0)(
+    'every entry point a Job or AnalysisTemplate names is a bundle the build stage writes',
+    () => {
+      const outputs = bundle().entries.map((entry) => entry.output);
+      const named = new Set(
+        texts.flatMap((text) => [...text.matchAll(/services\/payments\/dist\/[\w.-]+/g)].map((m) => m[0])),
+      );
+      expect([...named].sort()).toEqual(outputs.filter((output) => !output.endsWith('/server.mjs')).sort());
+    },
+  );
 
   it.skipIf(deployFiles.length === 0)("every pod runs as the image's USER", () => {
     const [uid, gid] = all('USER', [runtime]).at(-1)!.args[0]!.split(':');

@@ -39,7 +39,10 @@ export class DockerIgnore {
 }
 
 function clean(path: string): string {
-  return path.replace(/^\.?\/+/, '').replace(/\/+$/, '').replace(/\/+/g, '/');
+  return path
+    .replace(/^\.?\/+/, '')
+    .replace(/\/+$/, '')
+    .replace(/\/+/g, '/');
 }
 
 /** "a/b/c" → ["a", "a/b", "a/b/c"]: a rule on a parent directory covers its contents. */

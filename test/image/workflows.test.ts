@@ -29,11 +29,15 @@ interface Workflow {
 }
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const load = (name: string): Workflow => parse(readFileSync(join(repo, '.github', 'workflows', name), 'utf8')) as Workflow;
+const load = (name: string): Workflow =>
+  parse(readFileSync(join(repo, '.github', 'workflows', name), 'utf8')) as Workflow;
 const ci = load('ci.yml');
 const release = load('release.yml');
 const steps = (workflow: Workflow): Step[] => Object.values(workflow.jobs).flatMap((job) => [...job.steps]);
-const permissionSets = (workflow: Workflow): Record<string, string>[] => [workflow.permissions ?? {}, ...Object.values(workflow.jobs).map((job) => job.permissions ?? {})];
+const permissionSets = (workflow: Workflow): Record<string, string>[] => [
+  workflow.permissions ?? {},
+  ...Object.values(workflow.jobs).map((job) => job.permissions ?? {}),
+];
 
 describe('workflows', () => {
   it('pin every action to a version tag or a full commit SHA, never a branch', () => {
@@ -94,7 +98,9 @@ describe('workflows', () => {
     const literals = [releaseStep.env!.IMAGE_REF!, '$IMAGE_REF', '${REGISTRY}/${ECR_REPOSITORY}:${TAG}@${digest}'];
     const images = { eks: { payments: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/quickship/payments:v1.0.0' } };
     for (const reference of literals) {
-      expect(() => planRelease({ reference, environment: 'eks', images }), reference).toThrow(UnexpandedImageReferenceError);
+      expect(() => planRelease({ reference, environment: 'eks', images }), reference).toThrow(
+        UnexpandedImageReferenceError,
+      );
     }
     // …and accepts what the build step outputs once expanded.
     const expanded = `123456789012.dkr.ecr.eu-west-1.amazonaws.com/quickship/payments:v1.1.0@sha256:${'0'.repeat(64)}`;

@@ -75,7 +75,8 @@ function blocksOfFile(file: ParsedFile): Block[] {
       if (!isObject(value)) continue;
       for (const [name, body] of Object.entries(value)) for (const b of bodies(body)) add(key, name, b);
     } else if (key === 'locals') {
-      for (const group of bodies(value)) for (const [name, v] of Object.entries(group)) add('local', name, { value: v });
+      for (const group of bodies(value))
+        for (const [name, v] of Object.entries(group)) add('local', name, { value: v });
     } else if (key === 'terraform') {
       for (const b of bodies(value)) add('terraform', 'terraform', b);
     }

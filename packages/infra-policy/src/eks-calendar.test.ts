@@ -18,7 +18,8 @@ describe('EKS release calendar', () => {
 
   it('follows the 14 + 12 month rule for every entry', () => {
     for (const entry of EKS_RELEASE_CALENDAR) {
-      const months = (a: string, b: string) => (Number(b.slice(0, 4)) - Number(a.slice(0, 4))) * 12 + Number(b.slice(5, 7)) - Number(a.slice(5, 7));
+      const months = (a: string, b: string) =>
+        (Number(b.slice(0, 4)) - Number(a.slice(0, 4))) * 12 + Number(b.slice(5, 7)) - Number(a.slice(5, 7));
       expect(months(entry.eksRelease, entry.endOfStandardSupport), entry.version).toBe(14);
       expect(months(entry.endOfStandardSupport, entry.endOfExtendedSupport), entry.version).toBe(12);
     }

@@ -4,13 +4,20 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findBlock } from './config.ts';
 import { expressionText, objectKeys, plainReference, resolve } from './expr.ts';
-import { HclParseError, listTerraformFiles, loadTerraformDir, NoTerraformFilesError, parseTerraformSources } from './hcl.ts';
+import {
+  HclParseError,
+  listTerraformFiles,
+  loadTerraformDir,
+  NoTerraformFilesError,
+  parseTerraformSources,
+} from './hcl.ts';
 
 describe('parseTerraformSources', () => {
   it('keeps the file of every block and gives each its Terraform address', async () => {
     const config = await parseTerraformSources({
       'a.tf': 'resource "aws_ecr_repository" "payments" {\n  name = "quickship/payments"\n}\nlocals {\n  x = 1\n}\n',
-      'b.tf': 'module "eks" {\n  source = "terraform-aws-modules/eks/aws"\n}\nlocals {\n  y = { k = "v" }\n}\nvariable "v" {\n  type = string\n}\ndata "aws_partition" "current" {}\n',
+      'b.tf':
+        'module "eks" {\n  source = "terraform-aws-modules/eks/aws"\n}\nlocals {\n  y = { k = "v" }\n}\nvariable "v" {\n  type = string\n}\ndata "aws_partition" "current" {}\n',
       'README.md': 'ignored',
     });
     expect(config.files.map((f) => f.path)).toEqual(['a.tf', 'b.tf']);
@@ -52,7 +59,10 @@ describe('loadTerraformDir', () => {
   it('reads every .tf under the folder, skipping .terraform/ and non-.tf files', async () => {
     expect(await listTerraformFiles(dir)).toEqual(['main.tf', 'modules/net/main.tf']);
     const config = await loadTerraformDir(dir);
-    expect(config.blocks.map((b) => `${b.file}:${b.address}`)).toEqual(['main.tf:output.a', 'modules/net/main.tf:output.b']);
+    expect(config.blocks.map((b) => `${b.file}:${b.address}`)).toEqual([
+      'main.tf:output.a',
+      'modules/net/main.tf:output.b',
+    ]);
   });
 
   it('refuses a folder without Terraform files', async () => {

@@ -1,6 +1,12 @@
 // @quickship/infra-policy: parse infra/ (HCL → JSON via @cdktf/hcl2json) and check the security
 // and operability invariants of the AWS platform; also `terraform fmt -check`.
-export { loadTerraformDir, parseTerraformSources, listTerraformFiles, HclParseError, NoTerraformFilesError } from './hcl.ts';
+export {
+  loadTerraformDir,
+  parseTerraformSources,
+  listTerraformFiles,
+  HclParseError,
+  NoTerraformFilesError,
+} from './hcl.ts';
 export { buildConfig, blocksOf, findBlock, modulesFrom } from './config.ts';
 export type { Block, BlockKind, HclObject, HclValue, TerraformConfig } from './config.ts';
 export { checkPolicy } from './policy.ts';

@@ -15,7 +15,23 @@ describe('infra/ policy', () => {
 
   it('parses every .tf file of infra/', () => {
     const files = config.files.map((f) => f.path);
-    expect(files).toEqual(expect.arrayContaining(['versions.tf', 'providers.tf', 'main.tf', 'variables.tf', 'outputs.tf', 'vpc.tf', 'eks.tf', 'ecr.tf', 'rds.tf', 'secrets.tf', 'pod-identity.tf', 'github-oidc.tf', 'argocd.tf']));
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'versions.tf',
+        'providers.tf',
+        'main.tf',
+        'variables.tf',
+        'outputs.tf',
+        'vpc.tf',
+        'eks.tf',
+        'ecr.tf',
+        'rds.tf',
+        'secrets.tf',
+        'pod-identity.tf',
+        'github-oidc.tf',
+        'argocd.tf',
+      ]),
+    );
   });
 
   for (const rule of POLICY_RULES) {

@@ -41,7 +41,10 @@ export function terraformFmtCheck(terraform: string, dir: string): Promise<FmtRe
       ['fmt', '-check', '-recursive', '-list=true', '-no-color'],
       { cwd: dir, timeout: 30_000, env: { ...process.env, TF_IN_AUTOMATION: '1' } },
       (error, stdout, stderr) => {
-        const unformatted = stdout.split('\n').map((l) => l.trim()).filter(Boolean);
+        const unformatted = stdout
+          .split('\n')
+          .map((l) => l.trim())
+          .filter(Boolean);
         if (!error) return resolvePromise({ formatted: true, unformatted: [] });
         if (error.code === 3) return resolvePromise({ formatted: false, unformatted });
         reject(new TerraformFmtError(dir, stderr.trim() || error.message));

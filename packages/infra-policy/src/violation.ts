@@ -22,7 +22,12 @@ export interface PolicyRule {
 }
 
 /** A violation located at a block, or at a file and address when the block is missing. */
-export function violation(rule: string, at: Block | { file: string; address: string }, problem: string, fix: string): Violation {
+export function violation(
+  rule: string,
+  at: Block | { file: string; address: string },
+  problem: string,
+  fix: string,
+): Violation {
   return { rule, file: at.file, address: at.address, problem, fix };
 }
 

@@ -24,7 +24,9 @@ export type Edit = readonly [file: string, from: string, to: string];
 
 export class EditDoesNotApplyError extends Error {
   constructor(file: string, from: string, count: number) {
-    super(`${file}: expected exactly one occurrence of ${JSON.stringify(from)}, found ${count}. The test's edit no longer matches infra/; update the test.`);
+    super(
+      `${file}: expected exactly one occurrence of ${JSON.stringify(from)}, found ${count}. The test's edit no longer matches infra/; update the test.`,
+    );
     this.name = 'EditDoesNotApplyError';
   }
 }
@@ -50,6 +52,11 @@ export async function violationsAfter(rule: PolicyRule, edits: Edit[], options?:
 }
 
 /** Only the violations at `address` in `file` whose problem mentions `fragment`. */
-export function violationsAt(violations: readonly Violation[], file: string, address: string, fragment: string): Violation[] {
+export function violationsAt(
+  violations: readonly Violation[],
+  file: string,
+  address: string,
+  fragment: string,
+): Violation[] {
   return violations.filter((v) => v.file === file && v.address === address && v.problem.includes(fragment));
 }

@@ -23,7 +23,11 @@ function jsonField(text: string, pick: (value: Record<string, unknown>) => unkno
   }
 }
 
-export async function sendAttempt(pool: Dispatcher, request: PlannedRequest, timeoutMs: number): Promise<AttemptResult> {
+export async function sendAttempt(
+  pool: Dispatcher,
+  request: PlannedRequest,
+  timeoutMs: number,
+): Promise<AttemptResult> {
   const started = performance.now();
   try {
     const response = await pool.request({
@@ -40,7 +44,10 @@ export async function sendAttempt(pool: Dispatcher, request: PlannedRequest, tim
     const latencyMs = performance.now() - started;
     const errorType = ok ? undefined : jsonField(text, (v) => (v.error as Record<string, unknown> | undefined)?.type);
     return {
-      outcome: errorType === undefined ? { kind: 'response', status: response.statusCode } : { kind: 'response', status: response.statusCode, errorType },
+      outcome:
+        errorType === undefined
+          ? { kind: 'response', status: response.statusCode }
+          : { kind: 'response', status: response.statusCode, errorType },
       latencyMs,
       connectionClose: String(response.headers.connection ?? '').toLowerCase() === 'close',
       resourceId: ok && text ? jsonField(text, (v) => v.id) : undefined,
@@ -48,6 +55,11 @@ export async function sendAttempt(pool: Dispatcher, request: PlannedRequest, tim
     };
   } catch (error) {
     const code = errorCode(error);
-    return { outcome: { kind: 'transport', code, phase: transportPhase(code) }, latencyMs: performance.now() - started, connectionClose: false, replayed: false };
+    return {
+      outcome: { kind: 'transport', code, phase: transportPhase(code) },
+      latencyMs: performance.now() - started,
+      connectionClose: false,
+      replayed: false,
+    };
   }
 }

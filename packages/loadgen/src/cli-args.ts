@@ -36,7 +36,8 @@ export interface CliPlan {
 function positiveNumber(name: string, value: string | undefined, integer: boolean): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) throw new UsageError(`--${name} ${value}: expected a positive ${integer ? 'integer' : 'number'}`);
+  if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n)))
+    throw new UsageError(`--${name} ${value}: expected a positive ${integer ? 'integer' : 'number'}`);
   return n;
 }
 
@@ -72,7 +73,8 @@ export function parseCli(argv: readonly string[], env: Readonly<Record<string, s
   const seconds = positiveNumber('duration', values.duration, false) ?? (maxRequests === undefined ? 10 : undefined);
   const attempts = positiveNumber('attempts', values.attempts, true);
   const apiKey = values['api-key'] ?? env.LOADGEN_API_KEY;
-  if (values.payments && !apiKey) throw new UsageError('--payments needs --api-key KEY or LOADGEN_API_KEY (a key of PAYMENTS_API_KEYS)');
+  if (values.payments && !apiKey)
+    throw new UsageError('--payments needs --api-key KEY or LOADGEN_API_KEY (a key of PAYMENTS_API_KEYS)');
   if (values.verify && !values.payments) throw new UsageError('--verify only applies to --payments');
   return {
     help: false,
@@ -83,7 +85,9 @@ export function parseCli(argv: readonly string[], env: Readonly<Record<string, s
       connections: positiveNumber('connections', values.connections, true) ?? 32,
       durationMs: seconds === undefined ? undefined : seconds * 1000,
       maxRequests,
-      workload: values.payments ? { kind: 'payments', apiKey: apiKey! } : { kind: 'get', path: `${full.pathname}${full.search}` },
+      workload: values.payments
+        ? { kind: 'payments', apiKey: apiKey! }
+        : { kind: 'get', path: `${full.pathname}${full.search}` },
       retry: attempts === undefined ? undefined : { maxAttempts: attempts },
       requestTimeoutMs: positiveNumber('timeout', values.timeout, true),
     },

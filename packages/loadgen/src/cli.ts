@@ -20,12 +20,21 @@ async function main(): Promise<number> {
   const result = await runLoad({ ...plan.load, signal: stop.signal });
   const verification =
     plan.verify && plan.load.workload.kind === 'payments'
-      ? await verifyPayments({ target: String(plan.load.targets), apiKey: plan.load.workload.apiKey, outcome: result.payments, allowForeign: true })
+      ? await verifyPayments({
+          target: String(plan.load.targets),
+          apiKey: plan.load.workload.apiKey,
+          outcome: result.payments,
+          allowForeign: true,
+        })
       : undefined;
   if (plan.json) console.log(JSON.stringify({ report: result.report, verification }, null, 2));
   else {
     console.log(formatReport(result.report));
-    if (verification) console.log(describeLedger(verification), verification.fetchFailures.length ? `\nread-back failures: ${verification.fetchFailures.length}` : '');
+    if (verification)
+      console.log(
+        describeLedger(verification),
+        verification.fetchFailures.length ? `\nread-back failures: ${verification.fetchFailures.length}` : '',
+      );
   }
   return verification && !verification.ok ? 1 : 0;
 }
@@ -33,7 +42,15 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    const userErrors = [UsageError, InvalidTargetError, NonLoopbackTargetError, InvalidLoadOptionsError, InvalidRetryPolicyError, InvalidWorkloadError, VerifyRequestError];
+    const userErrors = [
+      UsageError,
+      InvalidTargetError,
+      NonLoopbackTargetError,
+      InvalidLoadOptionsError,
+      InvalidRetryPolicyError,
+      InvalidWorkloadError,
+      VerifyRequestError,
+    ];
     const known = userErrors.some((kind) => error instanceof kind);
     console.error(known ? (error as Error).message : error);
     process.exit(2);

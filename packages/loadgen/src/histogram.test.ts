@@ -22,16 +22,20 @@ describe('LatencyHistogram', () => {
 
   it('stays within 1/64 relative error of the true percentile and never exceeds max', () => {
     fc.assert(
-      fc.property(fc.array(fc.double({ min: 0, max: 60_000, noNaN: true }), { minLength: 1, maxLength: 300 }), fc.double({ min: 0, max: 100, noNaN: true }), (values, p) => {
-        const h = new LatencyHistogram();
-        for (const v of values) h.record(v);
-        const sorted = values.map((v) => Math.round(v * 1000)).sort((a, b) => a - b);
-        const exact = sorted[Math.max(1, Math.ceil((p / 100) * sorted.length)) - 1]! / 1000;
-        const got = h.percentile(p);
-        expect(got).toBeGreaterThanOrEqual(exact - 1e-9);
-        expect(got).toBeLessThanOrEqual(exact * (1 + 1 / 64) + 0.001);
-        expect(got).toBeLessThanOrEqual(h.summary().maxMs);
-      }),
+      fc.property(
+        fc.array(fc.double({ min: 0, max: 60_000, noNaN: true }), { minLength: 1, maxLength: 300 }),
+        fc.double({ min: 0, max: 100, noNaN: true }),
+        (values, p) => {
+          const h = new LatencyHistogram();
+          for (const v of values) h.record(v);
+          const sorted = values.map((v) => Math.round(v * 1000)).sort((a, b) => a - b);
+          const exact = sorted[Math.max(1, Math.ceil((p / 100) * sorted.length)) - 1]! / 1000;
+          const got = h.percentile(p);
+          expect(got).toBeGreaterThanOrEqual(exact - 1e-9);
+          expect(got).toBeLessThanOrEqual(exact * (1 + 1 / 64) + 0.001);
+          expect(got).toBeLessThanOrEqual(h.summary().maxMs);
+        },
+      ),
     );
   });
 

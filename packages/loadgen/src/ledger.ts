@@ -72,11 +72,18 @@ export function checkLedger(input: LedgerInput): LedgerCheck {
 /** One line per problem kind, for assertion messages and the CLI. */
 export function describeLedger(check: LedgerCheck): string {
   const sample = (items: readonly unknown[]): string => JSON.stringify(items.slice(0, 5));
-  const lines = [`${check.succeededKeys} acknowledged keys, ${check.storedPayments} stored payments: ${check.ok ? 'consistent' : 'INCONSISTENT'}`];
-  if (check.missing.length) lines.push(`lost (2xx but not stored): ${check.missing.length} e.g. ${sample(check.missing)}`);
-  if (check.duplicated.length) lines.push(`duplicated (one key, several payments): ${check.duplicated.length} e.g. ${sample(check.duplicated)}`);
-  if (check.mismatched.length) lines.push(`mismatched ids: ${check.mismatched.length} e.g. ${sample(check.mismatched)}`);
-  if (check.foreign.length) lines.push(`payments without a key of this run: ${check.foreign.length} e.g. ${sample(check.foreign)}`);
-  if (check.unacknowledged.length) lines.push(`stored but never acknowledged (a retry replays them): ${check.unacknowledged.length}`);
+  const lines = [
+    `${check.succeededKeys} acknowledged keys, ${check.storedPayments} stored payments: ${check.ok ? 'consistent' : 'INCONSISTENT'}`,
+  ];
+  if (check.missing.length)
+    lines.push(`lost (2xx but not stored): ${check.missing.length} e.g. ${sample(check.missing)}`);
+  if (check.duplicated.length)
+    lines.push(`duplicated (one key, several payments): ${check.duplicated.length} e.g. ${sample(check.duplicated)}`);
+  if (check.mismatched.length)
+    lines.push(`mismatched ids: ${check.mismatched.length} e.g. ${sample(check.mismatched)}`);
+  if (check.foreign.length)
+    lines.push(`payments without a key of this run: ${check.foreign.length} e.g. ${sample(check.foreign)}`);
+  if (check.unacknowledged.length)
+    lines.push(`stored but never acknowledged (a retry replays them): ${check.unacknowledged.length}`);
   return lines.join('\n');
 }

@@ -14,7 +14,15 @@ export type AttemptOutcome =
   | { readonly kind: 'transport'; readonly code: string; readonly phase: TransportPhase };
 
 // Error codes of Node's net module and undici (undici/lib/core/errors.js).
-const CONNECT_CODES = new Set(['ECONNREFUSED', 'UND_ERR_CONNECT_TIMEOUT', 'EADDRNOTAVAIL', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+const CONNECT_CODES = new Set([
+  'ECONNREFUSED',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'EADDRNOTAVAIL',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+]);
 const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT']);
 
 /** Classifies an error code from undici or Node into the phase in which the attempt failed. */
@@ -32,7 +40,9 @@ export function errorCode(error: unknown): string {
   return 'UNKNOWN';
 }
 
-export const isSuccess = (outcome: AttemptOutcome): boolean => outcome.kind === 'response' && outcome.status >= 200 && outcome.status < 300;
+export const isSuccess = (outcome: AttemptOutcome): boolean =>
+  outcome.kind === 'response' && outcome.status >= 200 && outcome.status < 300;
 
 /** A short label for tables and counters: the status code, or the transport error code. */
-export const outcomeLabel = (outcome: AttemptOutcome): string => (outcome.kind === 'response' ? String(outcome.status) : outcome.code);
+export const outcomeLabel = (outcome: AttemptOutcome): string =>
+  outcome.kind === 'response' ? String(outcome.status) : outcome.code;

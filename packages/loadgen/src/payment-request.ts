@@ -12,7 +12,12 @@ export interface PaymentRequest {
 export interface PaymentBody {
   readonly amount: number;
   readonly currency: string;
-  readonly card: { readonly number: string; readonly exp_month: number; readonly exp_year: number; readonly cvc: string };
+  readonly card: {
+    readonly number: string;
+    readonly exp_month: number;
+    readonly exp_year: number;
+    readonly cvc: string;
+  };
   readonly description: string;
   readonly metadata: Readonly<Record<string, string>>;
 }

@@ -12,7 +12,10 @@ describe('CPU time from /proc', () => {
   it.skipIf(!cpuAccountingAvailable())('counts the CPU of a child once it has exited', () => {
     const before = reapedChildrenCpuMs();
     // A child that spins until it has used 200 ms of CPU, however loaded the machine is.
-    execFileSync(process.execPath, ['-e', 'const u = () => { const c = process.cpuUsage(); return (c.user + c.system) / 1000; }; while (u() < 200);']);
+    execFileSync(process.execPath, [
+      '-e',
+      'const u = () => { const c = process.cpuUsage(); return (c.user + c.system) / 1000; }; while (u() < 200);',
+    ]);
     expect(reapedChildrenCpuMs() - before).toBeGreaterThanOrEqual(100);
   });
 });

@@ -2,8 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { decideRetry, NO_RETRY, retryPolicy } from './retry.ts';
 
 const policy = retryPolicy({ maxAttempts: 4, baseDelayMs: 20, maxDelayMs: 100 });
-const response = (status: number, errorType?: string) => ({ kind: 'response', status, ...(errorType ? { errorType } : {}) }) as const;
-const transport = (code: string, phase: 'connect' | 'socket' | 'timeout') => ({ kind: 'transport', code, phase }) as const;
+const response = (status: number, errorType?: string) =>
+  ({ kind: 'response', status, ...(errorType ? { errorType } : {}) }) as const;
+const transport = (code: string, phase: 'connect' | 'socket' | 'timeout') =>
+  ({ kind: 'transport', code, phase }) as const;
 
 describe('decideRetry', () => {
   it('never retries a 2xx or a client error', () => {
@@ -15,7 +17,12 @@ describe('decideRetry', () => {
   });
 
   it('retries 503, a 409 in-flight conflict and transport errors until the attempts run out', () => {
-    for (const outcome of [response(503), response(409, 'idempotency_error'), transport('ECONNREFUSED', 'connect'), transport('UND_ERR_SOCKET', 'socket')]) {
+    for (const outcome of [
+      response(503),
+      response(409, 'idempotency_error'),
+      transport('ECONNREFUSED', 'connect'),
+      transport('UND_ERR_SOCKET', 'socket'),
+    ]) {
       expect(decideRetry(policy, outcome, 1, 0).retry).toBe(true);
       expect(decideRetry(policy, outcome, 3, 0).retry).toBe(true);
       const last = decideRetry(policy, outcome, 4, 0);
@@ -33,7 +40,9 @@ describe('decideRetry', () => {
     expect([delay(1, 0), delay(1, 1)]).toEqual([10, 20]);
     expect([delay(2, 0), delay(2, 1)]).toEqual([20, 40]);
     expect([delay(3, 0), delay(3, 1)]).toEqual([40, 80]);
-    expect(decideRetry(retryPolicy({ maxAttempts: 10, baseDelayMs: 20, maxDelayMs: 100 }), response(503), 8, 1)).toMatchObject({ delayMs: 100 });
+    expect(
+      decideRetry(retryPolicy({ maxAttempts: 10, baseDelayMs: 20, maxDelayMs: 100 }), response(503), 8, 1),
+    ).toMatchObject({ delayMs: 100 });
   });
 
   it('can be switched off per cause, and NO_RETRY makes one attempt', () => {

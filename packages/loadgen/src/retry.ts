@@ -40,15 +40,25 @@ export const NO_RETRY: RetryPolicy = { ...DEFAULT_RETRY_POLICY, maxAttempts: 1 }
 export function retryPolicy(overrides: Partial<RetryPolicy> = {}): RetryPolicy {
   const policy = { ...DEFAULT_RETRY_POLICY, ...overrides };
   if (!Number.isInteger(policy.maxAttempts) || policy.maxAttempts < 1 || policy.maxAttempts > 100) {
-    throw new InvalidRetryPolicyError('maxAttempts', policy.maxAttempts, 'use an integer from 1 to 100 (retries are always bounded)');
+    throw new InvalidRetryPolicyError(
+      'maxAttempts',
+      policy.maxAttempts,
+      'use an integer from 1 to 100 (retries are always bounded)',
+    );
   }
   if (!(policy.baseDelayMs >= 0) || !(policy.maxDelayMs >= policy.baseDelayMs) || policy.maxDelayMs > 60_000) {
-    throw new InvalidRetryPolicyError('baseDelayMs/maxDelayMs', `${policy.baseDelayMs}/${policy.maxDelayMs}`, 'use 0 ≤ baseDelayMs ≤ maxDelayMs ≤ 60000');
+    throw new InvalidRetryPolicyError(
+      'baseDelayMs/maxDelayMs',
+      `${policy.baseDelayMs}/${policy.maxDelayMs}`,
+      'use 0 ≤ baseDelayMs ≤ maxDelayMs ≤ 60000',
+    );
   }
   return policy;
 }
 
-export type RetryDecision = { readonly retry: false; readonly reason: string } | { readonly retry: true; readonly delayMs: number; readonly reason: string };
+export type RetryDecision =
+  | { readonly retry: false; readonly reason: string }
+  | { readonly retry: true; readonly delayMs: number; readonly reason: string };
 
 function retryable(policy: RetryPolicy, outcome: AttemptOutcome): string | undefined {
   if (outcome.kind === 'transport') return policy.retryTransportErrors ? `transport error ${outcome.code}` : undefined;
@@ -63,10 +73,20 @@ function retryable(policy: RetryPolicy, outcome: AttemptOutcome): string | undef
  * another attempt with the same key. `random` in [0,1) supplies the jitter ("equal jitter":
  * half the backoff fixed, half random, so retries of many clients spread out).
  */
-export function decideRetry(policy: RetryPolicy, outcome: AttemptOutcome, attempt: number, random: number): RetryDecision {
-  if (outcome.kind === 'response' && outcome.status >= 200 && outcome.status < 300) return { retry: false, reason: 'succeeded' };
+export function decideRetry(
+  policy: RetryPolicy,
+  outcome: AttemptOutcome,
+  attempt: number,
+  random: number,
+): RetryDecision {
+  if (outcome.kind === 'response' && outcome.status >= 200 && outcome.status < 300)
+    return { retry: false, reason: 'succeeded' };
   const reason = retryable(policy, outcome);
-  if (reason === undefined) return { retry: false, reason: `not retryable: ${outcome.kind === 'response' ? `status ${outcome.status}` : outcome.code}` };
+  if (reason === undefined)
+    return {
+      retry: false,
+      reason: `not retryable: ${outcome.kind === 'response' ? `status ${outcome.status}` : outcome.code}`,
+    };
   if (attempt >= policy.maxAttempts) return { retry: false, reason: `${reason}; gave up after ${attempt} attempts` };
   const backoff = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
   return { retry: true, delayMs: Math.round(backoff / 2 + (backoff / 2) * random), reason };

@@ -77,16 +77,27 @@ function checkOptions(options: LoadOptions): URL[] {
   const targets = (typeof options.targets === 'string' ? [options.targets] : [...options.targets]).map(loopbackOrigin);
   if (targets.length === 0) throw new InvalidLoadOptionsError('targets', '[]', 'give at least one origin');
   if (!Number.isInteger(options.connections) || options.connections < 1 || options.connections > MAX_CONNECTIONS) {
-    throw new InvalidLoadOptionsError('connections', options.connections, `use an integer from 1 to ${MAX_CONNECTIONS}`);
+    throw new InvalidLoadOptionsError(
+      'connections',
+      options.connections,
+      `use an integer from 1 to ${MAX_CONNECTIONS}`,
+    );
   }
   const { durationMs, maxRequests } = options;
   if (durationMs === undefined && maxRequests === undefined) {
-    throw new InvalidLoadOptionsError('durationMs/maxRequests', 'undefined', 'set a duration, a request count or both: a run is always bounded');
+    throw new InvalidLoadOptionsError(
+      'durationMs/maxRequests',
+      'undefined',
+      'set a duration, a request count or both: a run is always bounded',
+    );
   }
   if (durationMs !== undefined && !(durationMs > 0 && durationMs <= MAX_DURATION_MS)) {
     throw new InvalidLoadOptionsError('durationMs', durationMs, `use 1..${MAX_DURATION_MS}`);
   }
-  if (maxRequests !== undefined && !(Number.isInteger(maxRequests) && maxRequests >= 0 && maxRequests <= MAX_REQUESTS)) {
+  if (
+    maxRequests !== undefined &&
+    !(Number.isInteger(maxRequests) && maxRequests >= 0 && maxRequests <= MAX_REQUESTS)
+  ) {
     throw new InvalidLoadOptionsError('maxRequests', maxRequests, `use an integer 0..${MAX_REQUESTS}`);
   }
   validateWorkload(options.workload);
@@ -100,10 +111,16 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const timeoutMs = options.requestTimeoutMs ?? 10_000;
   const runId = (workload.kind === 'payments' && workload.runId) || randomUUID().slice(0, 8);
   const validYear = new Date().getUTCFullYear() + 5;
-  const budget = Math.min(options.maxRequests ?? Infinity, workload.kind === 'payments' && workload.replay ? workload.replay.length : Infinity);
+  const budget = Math.min(
+    options.maxRequests ?? Infinity,
+    workload.kind === 'payments' && workload.replay ? workload.replay.length : Infinity,
+  );
 
   const perTarget = targets.map((_, i) => Math.ceil((options.connections - i) / targets.length));
-  const pools = targets.map((origin, i) => new Pool(origin, { connections: Math.max(1, perTarget[i]!), pipelining: 1, connect: { timeout: timeoutMs } }));
+  const pools = targets.map(
+    (origin, i) =>
+      new Pool(origin, { connections: Math.max(1, perTarget[i]!), pipelining: 1, connect: { timeout: timeoutMs } }),
+  );
   const stats = new RunStats();
   const payments: PaymentsOutcome = { runId, succeeded: new Map(), attemptedKeys: new Set(), failed: [] };
 
@@ -126,8 +143,15 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       const result = await sendAttempt(pool, request, timeoutMs);
       stats.attemptEnded(result.outcome, result.latencyMs);
       options.onAttempt?.({
-        target, attempt, idempotencyKey: key, startedAt, endedAt: epochNow(),
-        outcome: result.outcome, connectionClose: result.connectionClose, replayed: result.replayed, resourceId: result.resourceId,
+        target,
+        attempt,
+        idempotencyKey: key,
+        startedAt,
+        endedAt: epochNow(),
+        outcome: result.outcome,
+        connectionClose: result.connectionClose,
+        replayed: result.replayed,
+        resourceId: result.resourceId,
       });
       const decision = decideRetry(policy, result.outcome, attempt, Math.random());
       if (decision.retry) {

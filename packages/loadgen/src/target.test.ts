@@ -2,11 +2,31 @@ import { describe, expect, it } from 'vitest';
 import { InvalidTargetError, isLoopbackHost, loopbackOrigin, NonLoopbackTargetError } from './target.ts';
 
 describe('loopback targets', () => {
-  it.each(['localhost', 'LOCALHOST', 'api.localhost', '127.0.0.1', '127.1.2.3', '127.255.255.255', '[::1]', '::1', '[::ffff:7f00:1]'])('accepts %s', (host) => {
+  it.each([
+    'localhost',
+    'LOCALHOST',
+    'api.localhost',
+    '127.0.0.1',
+    '127.1.2.3',
+    '127.255.255.255',
+    '[::1]',
+    '::1',
+    '[::ffff:7f00:1]',
+  ])('accepts %s', (host) => {
     expect(isLoopbackHost(host)).toBe(true);
   });
 
-  it.each(['128.0.0.1', '10.0.0.1', '0.0.0.0', '127.0.0.256', 'example.com', 'localhost.example.com', '[::2]', '[::ffff:a00:1]', '1.127.0.0'])('refuses %s', (host) => {
+  it.each([
+    '128.0.0.1',
+    '10.0.0.1',
+    '0.0.0.0',
+    '127.0.0.256',
+    'example.com',
+    'localhost.example.com',
+    '[::2]',
+    '[::ffff:a00:1]',
+    '1.127.0.0',
+  ])('refuses %s', (host) => {
     expect(isLoopbackHost(host)).toBe(false);
   });
 

@@ -9,7 +9,9 @@ import { loopbackOrigin } from './target.ts';
 
 export class VerifyRequestError extends Error {
   constructor(path: string, status: number, body: string) {
-    super(`GET ${path} answered ${status} during verification: ${body.slice(0, 200)}; is the service up and the API key right?`);
+    super(
+      `GET ${path} answered ${status} during verification: ${body.slice(0, 200)}; is the service up and the API key right?`,
+    );
     this.name = 'VerifyRequestError';
   }
 }
@@ -27,7 +29,13 @@ interface ApiPayment {
 }
 
 async function getJson<T>(pool: Pool, path: string, apiKey: string): Promise<T> {
-  const response = await pool.request({ method: 'GET', path, headers: { authorization: `Bearer ${apiKey}` }, headersTimeout: 10_000, bodyTimeout: 10_000 });
+  const response = await pool.request({
+    method: 'GET',
+    path,
+    headers: { authorization: `Bearer ${apiKey}` },
+    headersTimeout: 10_000,
+    bodyTimeout: 10_000,
+  });
   const text = await response.body.text();
   if (response.statusCode !== 200) throw new VerifyRequestError(path, response.statusCode, text);
   return JSON.parse(text) as T;
@@ -40,9 +48,11 @@ export async function listStoredPayments(target: string, apiKey: string): Promis
   const pool = new Pool(loopbackOrigin(target), { connections: 1 });
   try {
     const stored: StoredPayment[] = [];
-    for (let after: string | undefined; ; ) {
+    for (let after: string | undefined; ;) {
       const page = await getJson<{ data: ApiPayment[]; has_more: boolean }>(
-        pool, `/v1/payments?limit=100${after ? `&starting_after=${encodeURIComponent(after)}` : ''}`, apiKey,
+        pool,
+        `/v1/payments?limit=100${after ? `&starting_after=${encodeURIComponent(after)}` : ''}`,
+        apiKey,
       );
       for (const payment of page.data) stored.push({ id: payment.id, idempotencyKey: keyOf(payment) });
       const last = page.data.at(-1);
@@ -77,10 +87,17 @@ export async function verifyPayments(options: VerifyOptions): Promise<VerifyResu
   const { outcome } = options;
   const needsApi = !options.stored || (options.fetchEach ?? 200) > 0;
   if (needsApi && (!options.target || !options.apiKey)) {
-    throw new VerifyOptionsError('verifyPayments reads from the API here: pass target and apiKey, or pass stored and fetchEach: 0');
+    throw new VerifyOptionsError(
+      'verifyPayments reads from the API here: pass target and apiKey, or pass stored and fetchEach: 0',
+    );
   }
   const stored = options.stored ? await options.stored() : await listStoredPayments(options.target!, options.apiKey!);
-  const check = checkLedger({ succeeded: outcome.succeeded, attemptedKeys: outcome.attemptedKeys, stored, allowForeign: options.allowForeign });
+  const check = checkLedger({
+    succeeded: outcome.succeeded,
+    attemptedKeys: outcome.attemptedKeys,
+    stored,
+    allowForeign: options.allowForeign,
+  });
 
   const sample = [...outcome.succeeded].slice(0, options.fetchEach ?? 200);
   const fetchFailures: string[] = [];
@@ -91,9 +108,14 @@ export async function verifyPayments(options: VerifyOptions): Promise<VerifyResu
         [0, 1, 2, 3].map(async (lane) => {
           for (let i = lane; i < sample.length; i += 4) {
             const [key, id] = sample[i]!;
-            const payment = await getJson<ApiPayment>(pool, `/v1/payments/${encodeURIComponent(id)}`, options.apiKey!).catch((error: Error) => error);
+            const payment = await getJson<ApiPayment>(
+              pool,
+              `/v1/payments/${encodeURIComponent(id)}`,
+              options.apiKey!,
+            ).catch((error: Error) => error);
             if (payment instanceof Error) fetchFailures.push(`${key} → ${id}: ${payment.message}`);
-            else if (payment.id !== id || keyOf(payment) !== key) fetchFailures.push(`${key} → ${id}: read back ${payment.id} with key ${keyOf(payment)}`);
+            else if (payment.id !== id || keyOf(payment) !== key)
+              fetchFailures.push(`${key} → ${id}: read back ${payment.id} with key ${keyOf(payment)}`);
           }
         }),
       );

@@ -12,7 +12,11 @@ describe('payments workload', () => {
     expect(b.headers['idempotency-key']).not.toBe(a.headers['idempotency-key']);
     expect(a.headers.authorization).toBe('Bearer sk_test');
     expect(a).toMatchObject({ method: 'POST', path: '/v1/payments' });
-    const body = JSON.parse(a.body!) as { amount: number; metadata: Record<string, string>; card: { exp_year: number } };
+    const body = JSON.parse(a.body!) as {
+      amount: number;
+      metadata: Record<string, string>;
+      card: { exp_year: number };
+    };
     expect(body.metadata[KEY_METADATA_FIELD]).toBe('lg_run1_7');
     expect(body.amount).toBe(107);
     expect(body.card.exp_year).toBe(2031);
@@ -30,6 +34,10 @@ describe('payments workload', () => {
     expect(() => validateWorkload({ kind: 'payments', apiKey: '' })).toThrow(/apiKey/);
     expect(() => validateWorkload({ kind: 'payments', apiKey: 'k', runId: 'a b' })).toThrow(/runId "a b"/);
     expect(() => validateWorkload({ kind: 'get', path: 'healthz' })).toThrow(/must start with "\/"/);
-    expect(planRequest({ kind: 'get', path: '/healthz' }, 'r', 0, 2030)).toEqual({ method: 'GET', path: '/healthz', headers: {} });
+    expect(planRequest({ kind: 'get', path: '/healthz' }, 'r', 0, 2030)).toEqual({
+      method: 'GET',
+      path: '/healthz',
+      headers: {},
+    });
   });
 });

@@ -41,7 +41,12 @@ export class InvalidWorkloadError extends Error {
 }
 
 /** Builds the logical request number `seq`, or undefined when a replay list is exhausted. */
-export function planRequest(workload: Workload, runId: string, seq: number, validYear: number): PlannedRequest | undefined {
+export function planRequest(
+  workload: Workload,
+  runId: string,
+  seq: number,
+  validYear: number,
+): PlannedRequest | undefined {
   if (workload.kind === 'get') {
     return { method: 'GET', path: workload.path, headers: { ...workload.headers } };
   }
@@ -62,7 +67,8 @@ export function planRequest(workload: Workload, runId: string, seq: number, vali
 
 export function validateWorkload(workload: Workload): void {
   if (workload.kind === 'get') {
-    if (!workload.path.startsWith('/')) throw new InvalidWorkloadError(`GET path "${workload.path}" must start with "/", e.g. /healthz`);
+    if (!workload.path.startsWith('/'))
+      throw new InvalidWorkloadError(`GET path "${workload.path}" must start with "/", e.g. /healthz`);
     return;
   }
   if (!workload.apiKey) throw new InvalidWorkloadError('payments workload needs apiKey (a key from PAYMENTS_API_KEYS)');

@@ -52,20 +52,48 @@ export function parseWrkSummary(stdout: string): WrkSummary {
 }
 
 /** One wrk run: one thread, `connections` keep-alive connections, `seconds` long. */
-async function runScript(file: string, target: string, connections: number, seconds: number, args: readonly string[] = []): Promise<WrkSummary> {
+async function runScript(
+  file: string,
+  target: string,
+  connections: number,
+  seconds: number,
+  args: readonly string[] = [],
+): Promise<WrkSummary> {
   const { stdout } = await run(
     WRK_BIN,
-    ['-t', '1', '-c', String(connections), '-d', `${seconds}s`, '--timeout', '10s', '-s', script(file), target, '--', ...args],
+    [
+      '-t',
+      '1',
+      '-c',
+      String(connections),
+      '-d',
+      `${seconds}s`,
+      '--timeout',
+      '10s',
+      '-s',
+      script(file),
+      target,
+      '--',
+      ...args,
+    ],
     { maxBuffer: 16 * 1024 * 1024, timeout: (seconds + 60) * 1000 },
   );
   return parseWrkSummary(stdout);
 }
 
 /** Plain GETs of `url` (path included). */
-export function runWrkGet(options: { readonly url: string; readonly connections: number; readonly seconds: number }): Promise<WrkSummary> {
+export function runWrkGet(options: {
+  readonly url: string;
+  readonly connections: number;
+  readonly seconds: number;
+}): Promise<WrkSummary> {
   return runScript('summary.lua', options.url, options.connections, options.seconds);
 }
 
 export function runWrkPayments(options: WrkOptions): Promise<WrkSummary> {
-  return runScript('payments.lua', options.target, options.connections, options.seconds, [options.keyPrefix, options.apiKey, String(options.expiryYear)]);
+  return runScript('payments.lua', options.target, options.connections, options.seconds, [
+    options.keyPrefix,
+    options.apiKey,
+    String(options.expiryYear),
+  ]);
 }

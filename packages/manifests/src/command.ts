@@ -42,13 +42,17 @@ function run(argv: readonly string[], io: CommandIo): number {
     return 1;
   }
   const changed = writeDeploy(root);
-  for (const { path, problem } of changed) io.log(`${problem === 'not rendered' ? 'removed' : problem === 'missing' ? 'created' : 'updated'} ${path}`);
+  for (const { path, problem } of changed)
+    io.log(`${problem === 'not rendered' ? 'removed' : problem === 'missing' ? 'created' : 'updated'} ${path}`);
   io.log(changed.length === 0 ? 'deploy/ is up to date' : `deploy/: ${plural(changed.length)} changed`);
   return 0;
 }
 
 /** One catch sorts errors: a user error prints its message (which names the fix), anything else its stack. */
-export function renderCommand(argv: readonly string[], io: CommandIo = { log: console.log, error: console.error }): number {
+export function renderCommand(
+  argv: readonly string[],
+  io: CommandIo = { log: console.log, error: console.error },
+): number {
   try {
     return run(argv, io);
   } catch (error) {
@@ -56,7 +60,9 @@ export function renderCommand(argv: readonly string[], io: CommandIo = { log: co
       io.error(`render: ${error.message}`);
       return 2;
     }
-    const userError = [EnvironmentInvariantError, ImageReferenceError, LayoutError, SchemaValidationError].some((kind) => error instanceof kind);
+    const userError = [EnvironmentInvariantError, ImageReferenceError, LayoutError, SchemaValidationError].some(
+      (kind) => error instanceof kind,
+    );
     if (userError && error instanceof Error) {
       io.error(`render: ${error.message}`);
       return 1;

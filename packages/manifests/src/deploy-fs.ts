@@ -26,7 +26,9 @@ export function readImagesFile(root: string = REPO_ROOT): ImagesFile {
     return parseImagesFile(JSON.parse(text));
   } catch (error) {
     if (error instanceof ImageReferenceError) throw error;
-    throw new ImageReferenceError(`${IMAGES_FILE} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
+    throw new ImageReferenceError(
+      `${IMAGES_FILE} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
 }
 
@@ -57,7 +59,10 @@ export interface DeployDifference {
 }
 
 /** What `npm run render` would change; empty when deploy/ is up to date. */
-export function checkDeploy(root: string = REPO_ROOT, rendered: Map<string, string> = renderAll({ root })): DeployDifference[] {
+export function checkDeploy(
+  root: string = REPO_ROOT,
+  rendered: Map<string, string> = renderAll({ root }),
+): DeployDifference[] {
   const differences: DeployDifference[] = [];
   for (const [path, text] of rendered) {
     const file = join(root, path);
@@ -69,7 +74,10 @@ export function checkDeploy(root: string = REPO_ROOT, rendered: Map<string, stri
 }
 
 /** Makes deploy/ equal to the render: writes changed files, removes files no longer rendered. */
-export function writeDeploy(root: string = REPO_ROOT, rendered: Map<string, string> = renderAll({ root })): DeployDifference[] {
+export function writeDeploy(
+  root: string = REPO_ROOT,
+  rendered: Map<string, string> = renderAll({ root }),
+): DeployDifference[] {
   const differences = checkDeploy(root, rendered);
   for (const { path, problem } of differences) {
     const file = join(root, path);
@@ -86,6 +94,7 @@ export function writeDeploy(root: string = REPO_ROOT, rendered: Map<string, stri
 
 function removeEmptyDirs(dir: string): void {
   if (!existsSync(dir)) return;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) if (entry.isDirectory()) removeEmptyDirs(join(dir, entry.name));
+  for (const entry of readdirSync(dir, { withFileTypes: true }))
+    if (entry.isDirectory()) removeEmptyDirs(join(dir, entry.name));
   if (readdirSync(dir).length === 0) rmSync(dir, { recursive: true });
 }

@@ -31,7 +31,10 @@ export function parseImagesFile(value: unknown): ImagesFile {
       throw new ImageReferenceError(`images.json "${environment}" must be an object like { "payments": "<image>" }`);
     }
     for (const [name, ref] of Object.entries(images)) {
-      if (typeof ref !== 'string') throw new ImageReferenceError(`images.json "${environment}.${name}" must be a string, got ${JSON.stringify(ref)}`);
+      if (typeof ref !== 'string')
+        throw new ImageReferenceError(
+          `images.json "${environment}.${name}" must be a string, got ${JSON.stringify(ref)}`,
+        );
     }
   }
   return value as ImagesFile;
@@ -50,7 +53,13 @@ export function parseImageReference(full: string): ImageReference | undefined {
   if (tag !== undefined && !TAG.test(tag)) return undefined;
   if (!/^[a-z0-9]+(?:[._-][a-z0-9]+)*(?::\d+)?(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$/.test(repository)) return undefined;
   const version = tag ?? (digest ? digest.slice('sha256:'.length, 'sha256:'.length + 12) : '');
-  return { full, repository, version, ...(tag === undefined ? {} : { tag }), ...(digest === undefined ? {} : { digest }) };
+  return {
+    full,
+    repository,
+    version,
+    ...(tag === undefined ? {} : { tag }),
+    ...(digest === undefined ? {} : { digest }),
+  };
 }
 
 /** The validated payments image of an environment. */
@@ -59,14 +68,20 @@ export function paymentsImage(env: EnvironmentConfig, images: ImagesFile): Image
   if (full === undefined) throw new ImageReferenceError(`images.json has no "${env.name}.payments" image`);
   const where = `images.json "${env.name}.payments" (${JSON.stringify(full)})`;
   const ref = parseImageReference(full);
-  if (!ref) throw new ImageReferenceError(`${where} is not a fully expanded image reference like ${env.images.describe}:1.4.2`);
-  if (ref.tag === undefined && ref.digest === undefined) throw new ImageReferenceError(`${where} has neither a tag nor a digest`);
-  if (ref.tag === 'latest' && ref.digest === undefined) throw new ImageReferenceError(`${where} uses the mutable tag "latest"; use the release tag or a digest`);
-  if (!env.images.repository.test(ref.repository)) throw new ImageReferenceError(`${where} is not in the repository ${env.images.describe}`);
+  if (!ref)
+    throw new ImageReferenceError(`${where} is not a fully expanded image reference like ${env.images.describe}:1.4.2`);
+  if (ref.tag === undefined && ref.digest === undefined)
+    throw new ImageReferenceError(`${where} has neither a tag nor a digest`);
+  if (ref.tag === 'latest' && ref.digest === undefined)
+    throw new ImageReferenceError(`${where} uses the mutable tag "latest"; use the release tag or a digest`);
+  if (!env.images.repository.test(ref.repository))
+    throw new ImageReferenceError(`${where} is not in the repository ${env.images.describe}`);
   if (env.aws) {
     const region = /\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com\//.exec(ref.full)?.[1];
     if (region !== undefined && region !== env.aws.region) {
-      throw new ImageReferenceError(`${where} is in ECR region ${region}, but environment "${env.name}" runs in ${env.aws.region}`);
+      throw new ImageReferenceError(
+        `${where} is in ECR region ${region}, but environment "${env.name}" runs in ${env.aws.region}`,
+      );
     }
   }
   return ref;

@@ -1,5 +1,14 @@
 // @quickship/manifests: typed definitions rendered into deploy/.
-export { checkDeploy, DEPLOY_DIR, IMAGES_FILE, readImagesFile, renderAll, REPO_ROOT, writeDeploy, type DeployDifference } from './deploy-fs.ts';
+export {
+  checkDeploy,
+  DEPLOY_DIR,
+  IMAGES_FILE,
+  readImagesFile,
+  renderAll,
+  REPO_ROOT,
+  writeDeploy,
+  type DeployDifference,
+} from './deploy-fs.ts';
 export { environmentObjects, renderEnvironment, renderManifests } from './render.ts';
 export { environments, eks, local } from './environments/index.ts';
 export { defineEnvironment, type Overrides } from './environments/define.ts';

@@ -2,7 +2,12 @@
 // root, YAML text>. Paths and object order are stable; every object has been validated.
 import { awsSecretsManagerStore } from './argocd/cluster-secret-store.ts';
 import { paymentsApplication, platformConfigApplication, rootApplication } from './argocd/applications.ts';
-import { argoRolloutsAddon, awsLoadBalancerControllerAddon, externalSecretsAddon, kubePrometheusStackAddon } from './argocd/platform.ts';
+import {
+  argoRolloutsAddon,
+  awsLoadBalancerControllerAddon,
+  externalSecretsAddon,
+  kubePrometheusStackAddon,
+} from './argocd/platform.ts';
 import { paymentsProject, platformProject } from './argocd/projects.ts';
 import { LayoutError } from './errors.ts';
 import type { EnvironmentConfig } from './environments/types.ts';
@@ -19,16 +24,25 @@ export function environmentObjects(env: EnvironmentConfig, images: ImagesFile): 
   if (argocd) {
     const appObjects = app.map((p) => p.object);
     placed.push({ file: 'argocd/root.yaml', object: rootApplication(env, argocd) });
-    placed.push({ file: 'argocd/apps/project-payments.yaml', object: paymentsProject(argocd, env.namespace, appObjects) });
+    placed.push({
+      file: 'argocd/apps/project-payments.yaml',
+      object: paymentsProject(argocd, env.namespace, appObjects),
+    });
     placed.push({ file: 'argocd/apps/project-platform.yaml', object: platformProject(argocd) });
     placed.push({ file: 'argocd/apps/payments.yaml', object: paymentsApplication(env, argocd) });
     placed.push({ file: 'argocd/apps/platform-argo-rollouts.yaml', object: argoRolloutsAddon(argocd) });
     placed.push({ file: 'argocd/apps/platform-kube-prometheus-stack.yaml', object: kubePrometheusStackAddon(argocd) });
-    placed.push({ file: 'argocd/apps/platform-aws-load-balancer-controller.yaml', object: awsLoadBalancerControllerAddon(argocd) });
+    placed.push({
+      file: 'argocd/apps/platform-aws-load-balancer-controller.yaml',
+      object: awsLoadBalancerControllerAddon(argocd),
+    });
     placed.push({ file: 'argocd/apps/platform-external-secrets.yaml', object: externalSecretsAddon(argocd) });
     if (env.externalSecrets && env.aws) {
       placed.push({ file: 'argocd/apps/platform-config.yaml', object: platformConfigApplication(env, argocd) });
-      placed.push({ file: 'platform/clustersecretstore.yaml', object: awsSecretsManagerStore(env, env.externalSecrets, env.aws.region) });
+      placed.push({
+        file: 'platform/clustersecretstore.yaml',
+        object: awsSecretsManagerStore(env, env.externalSecrets, env.aws.region),
+      });
     }
   }
   return placed;
@@ -48,8 +62,10 @@ export function renderEnvironment(env: EnvironmentConfig, images: ImagesFile): M
   const placed = environmentObjects(env, images);
   for (const { file, object } of placed) {
     const path = `${env.outputDir}/${file}`;
-    if (!/^[a-z0-9][a-z0-9./-]*\.yaml$/.test(file) || file.includes('..')) throw new LayoutError(`file name ${JSON.stringify(file)} must be a lowercase relative .yaml path`);
-    if (out.has(path)) throw new LayoutError(`${path} would hold two objects; give ${object.kind} ${object.metadata.name} its own file`);
+    if (!/^[a-z0-9][a-z0-9./-]*\.yaml$/.test(file) || file.includes('..'))
+      throw new LayoutError(`file name ${JSON.stringify(file)} must be a lowercase relative .yaml path`);
+    if (out.has(path))
+      throw new LayoutError(`${path} would hold two objects; give ${object.kind} ${object.metadata.name} its own file`);
     out.set(path, toYaml([object]));
   }
   if (!env.argocd) {
@@ -64,7 +80,8 @@ export function renderManifests(environments: readonly EnvironmentConfig[], imag
   const all = new Map<string, string>();
   for (const env of environments) {
     for (const [path, text] of renderEnvironment(env, images)) {
-      if (all.has(path)) throw new LayoutError(`${path} is rendered by two environments; give "${env.name}" its own outputDir`);
+      if (all.has(path))
+        throw new LayoutError(`${path} is rendered by two environments; give "${env.name}" its own outputDir`);
       all.set(path, text);
     }
   }

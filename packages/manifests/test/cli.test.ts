@@ -40,7 +40,13 @@ describe('npm run render', () => {
   it('fails with the reason when images.json holds a reference it refuses', () => {
     const original = readFileSync(imagesFile, 'utf8');
     try {
-      writeFileSync(imagesFile, JSON.stringify({ eks: { payments: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/quickship/payments:latest' }, local: { payments: 'quickship/payments:1' } }));
+      writeFileSync(
+        imagesFile,
+        JSON.stringify({
+          eks: { payments: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/quickship/payments:latest' },
+          local: { payments: 'quickship/payments:1' },
+        }),
+      );
       const result = render('--check');
       expect(result.code).toBe(1);
       expect(result.err).toMatch(/^render: images\.json "eks\.payments" .* uses the mutable tag "latest"/);
@@ -58,7 +64,11 @@ describe('npm run render', () => {
   it('sets the process exit code (what fails the CI job)', () => {
     // An argument error exits before rendering, so this proves the wiring without a full render.
     const cli = join(REPO_ROOT, 'packages/manifests/src/cli.ts');
-    const result = spawnSync(process.execPath, ['--import', 'tsx', cli, '--chek'], { encoding: 'utf8', timeout: 60_000, cwd: REPO_ROOT });
+    const result = spawnSync(process.execPath, ['--import', 'tsx', cli, '--chek'], {
+      encoding: 'utf8',
+      timeout: 60_000,
+      cwd: REPO_ROOT,
+    });
     expect(result.status, result.stderr).toBe(2);
     expect(result.stderr).toContain('usage: npm run render');
   });

@@ -10,7 +10,13 @@ const kinds = (env: typeof eks): string[] => [...new Set(appObjects(env).map((o)
 describe('local environment', () => {
   it('leaves out exactly the objects that need AWS or add-ons kind lacks', () => {
     const missing = kinds(eks).filter((k) => !kinds(local).includes(k));
-    expect(missing).toEqual(['ExternalSecret', 'HorizontalPodAutoscaler', 'Ingress', 'PrometheusRule', 'ServiceMonitor']);
+    expect(missing).toEqual([
+      'ExternalSecret',
+      'HorizontalPodAutoscaler',
+      'Ingress',
+      'PrometheusRule',
+      'ServiceMonitor',
+    ]);
     expect(appObjects(local).some((o) => o.object.metadata.name === 'payments-dashboard')).toBe(false);
     expect([...rendered.keys()].some((p) => p.startsWith(`${local.outputDir}/argocd/`))).toBe(false);
   });
@@ -18,7 +24,9 @@ describe('local environment', () => {
   it('lists every file of its tree in kustomization.yaml', () => {
     const dir = `${local.outputDir}/apps/payments`;
     const kustomization = parse(rendered.get(`${dir}/kustomization.yaml`) ?? '') as { resources: string[] };
-    const files = [...rendered.keys()].filter((p) => p.startsWith(`${dir}/`) && !p.endsWith('kustomization.yaml')).map((p) => p.slice(dir.length + 1));
+    const files = [...rendered.keys()]
+      .filter((p) => p.startsWith(`${dir}/`) && !p.endsWith('kustomization.yaml'))
+      .map((p) => p.slice(dir.length + 1));
     expect([...kustomization.resources].sort()).toEqual(files.sort());
   });
 

@@ -15,7 +15,13 @@ const applicationSets = ofKind<IApplicationSet>(objects, 'ApplicationSet');
 /** The Applications as they will exist: plain ones and each ApplicationSet's template. */
 const allApps: [string, IApplication['spec']][] = [
   ...applications.map((a) => [`Application ${a.metadata?.name}`, a.spec] as [string, IApplication['spec']]),
-  ...applicationSets.map((s) => [`ApplicationSet ${s.metadata?.name}`, s.spec.template.spec as IApplication['spec']] as [string, IApplication['spec']]),
+  ...applicationSets.map(
+    (s) =>
+      [`ApplicationSet ${s.metadata?.name}`, s.spec.template.spec as IApplication['spec']] as [
+        string,
+        IApplication['spec'],
+      ],
+  ),
 ];
 const EXACT_SEMVER = /^\d+\.\d+\.\d+$/;
 
@@ -49,7 +55,9 @@ describe('Argo CD Applications', () => {
     expect(payments.spec.destination.namespace).toBe('payments');
     expect(payments.spec.syncPolicy?.syncOptions).toContain('ServerSideApply=true');
     // The HPA owns spec.replicas; without this selfHeal would fight it.
-    expect(payments.spec.ignoreDifferences).toEqual([{ group: 'argoproj.io', kind: 'Rollout', name: 'payments', jsonPointers: ['/spec/replicas'] }]);
+    expect(payments.spec.ignoreDifferences).toEqual([
+      { group: 'argoproj.io', kind: 'Rollout', name: 'payments', jsonPointers: ['/spec/replicas'] },
+    ]);
     expect(payments.spec.syncPolicy?.syncOptions).toContain('RespectIgnoreDifferences=true');
   });
 
@@ -58,7 +66,10 @@ describe('Argo CD Applications', () => {
       const source = spec.source;
       if (source?.chart) continue;
       expect(source?.repoURL, where).toBe(eks.argocd?.repoURL);
-      expect([...rendered.keys()].some((path) => path.startsWith(`${source?.path}/`)), `${where} → ${source?.path}`).toBe(true);
+      expect(
+        [...rendered.keys()].some((path) => path.startsWith(`${source?.path}/`)),
+        `${where} → ${source?.path}`,
+      ).toBe(true);
     }
   });
 });
@@ -66,7 +77,12 @@ describe('Argo CD Applications', () => {
 describe('platform charts', () => {
   it('are pinned to exact versions, never a range, "*" or latest', () => {
     const charts = allApps.filter(([, spec]) => spec.source?.chart);
-    expect(charts.map(([, spec]) => spec.source?.chart).sort()).toEqual(['argo-rollouts', 'aws-load-balancer-controller', 'external-secrets', 'kube-prometheus-stack']);
+    expect(charts.map(([, spec]) => spec.source?.chart).sort()).toEqual([
+      'argo-rollouts',
+      'aws-load-balancer-controller',
+      'external-secrets',
+      'kube-prometheus-stack',
+    ]);
     for (const [where, spec] of charts) {
       expect(spec.source?.targetRevision, where).toMatch(EXACT_SEMVER);
       const pinned = Object.values(CHARTS).find((c) => c.chart === spec.source?.chart);
@@ -77,9 +93,14 @@ describe('platform charts', () => {
 
   it('run Argo Rollouts with --aws-verify-target-group and an AWS region', () => {
     const set = find<IApplicationSet>(objects, 'ApplicationSet', 'argo-rollouts');
-    const values = set.spec.template.spec.source?.helm?.valuesObject as { controller: { extraArgs: string[]; extraEnv: { name: string; value: string }[] } };
+    const values = set.spec.template.spec.source?.helm?.valuesObject as {
+      controller: { extraArgs: string[]; extraEnv: { name: string; value: string }[] };
+    };
     expect(values.controller.extraArgs).toContain('--aws-verify-target-group');
-    expect(values.controller.extraEnv).toContainEqual({ name: 'AWS_REGION', value: '{{.metadata.annotations.aws_region}}' });
+    expect(values.controller.extraEnv).toContainEqual({
+      name: 'AWS_REGION',
+      value: '{{.metadata.annotations.aws_region}}',
+    });
   });
 
   it('read cluster facts from the cluster Secret (GitOps bridge), failing on a missing key', () => {
@@ -108,14 +129,20 @@ describe('AppProjects', () => {
     const project = find<IAppProject>(objects, 'AppProject', 'payments');
     expect(project.spec?.destinations).toEqual([{ server: 'https://kubernetes.default.svc', namespace: 'payments' }]);
     expect(project.spec?.clusterResourceWhitelist).toEqual([{ group: '', kind: 'Namespace' }]);
-    const kinds = new Set(appObjects(eks).filter((o) => o.object.kind !== 'Namespace').map((o) => `${o.object.apiVersion.split('/').slice(0, -1).join('/')}/${o.object.kind}`));
+    const kinds = new Set(
+      appObjects(eks)
+        .filter((o) => o.object.kind !== 'Namespace')
+        .map((o) => `${o.object.apiVersion.split('/').slice(0, -1).join('/')}/${o.object.kind}`),
+    );
     const allowed = new Set(project.spec?.namespaceResourceWhitelist?.map((k) => `${k.group}/${k.kind}`));
     expect(allowed).toEqual(kinds);
   });
 
   it('exist before the Applications that use them (lower sync wave)', () => {
-    const wave = (o: { metadata?: { annotations?: Record<string, string> } }): number => Number(o.metadata?.annotations?.['argocd.argoproj.io/sync-wave'] ?? 0);
+    const wave = (o: { metadata?: { annotations?: Record<string, string> } }): number =>
+      Number(o.metadata?.annotations?.['argocd.argoproj.io/sync-wave'] ?? 0);
     const lastProject = Math.max(...projects.map(wave));
-    for (const app of [...applications.filter((a) => a.metadata?.name !== 'root'), ...applicationSets]) expect(wave(app)).toBeGreaterThan(lastProject);
+    for (const app of [...applications.filter((a) => a.metadata?.name !== 'root'), ...applicationSets])
+      expect(wave(app)).toBeGreaterThan(lastProject);
   });
 });

@@ -49,7 +49,12 @@ describe.each([
   it('lets each pod resolve DNS in kube-system only, on port 53', () => {
     for (const name of ['payments', 'payments-migrate', 'payments-smoke']) {
       const dns = byName(name).spec?.egress?.find((rule) => rule.ports?.some((p) => p.port === 53));
-      expect(dns?.to, name).toEqual([{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }]);
+      expect(dns?.to, name).toEqual([
+        {
+          namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
+          podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
+        },
+      ]);
       expect(dns?.ports?.map((p) => p.protocol).sort(), name).toEqual(['TCP', 'UDP']);
     }
   });
@@ -57,14 +62,23 @@ describe.each([
   it('lets the service and the migration reach PostgreSQL on 5432 and nothing else outside the cluster', () => {
     for (const name of ['payments', 'payments-migrate']) {
       const egress = byName(name).spec?.egress ?? [];
-      const blocks = egress.flatMap((rule) => (rule.to ?? []).filter((peer) => peer.ipBlock).map((peer) => [peer.ipBlock?.cidr, rule.ports?.map((p) => p.port)]));
+      const blocks = egress.flatMap((rule) =>
+        (rule.to ?? [])
+          .filter((peer) => peer.ipBlock)
+          .map((peer) => [peer.ipBlock?.cidr, rule.ports?.map((p) => p.port)]),
+      );
       expect(blocks, name).toEqual(env.network.databaseCidrs.map((cidr) => [cidr, [5432]]));
     }
     for (const policy of policies) {
       for (const rule of [...(policy.spec?.egress ?? []), ...(policy.spec?.ingress ?? [])]) {
         expect(rule.ports?.length, `${policy.metadata?.name}: every rule names its ports`).toBeGreaterThan(0);
-        for (const peer of [...(('to' in rule ? rule.to : undefined) ?? []), ...(('from' in rule ? rule.from : undefined) ?? [])]) {
-          expect(peer.ipBlock?.cidr, `${policy.metadata?.name}: no rule opens to the whole internet`).not.toBe('0.0.0.0/0');
+        for (const peer of [
+          ...(('to' in rule ? rule.to : undefined) ?? []),
+          ...(('from' in rule ? rule.from : undefined) ?? []),
+        ]) {
+          expect(peer.ipBlock?.cidr, `${policy.metadata?.name}: no rule opens to the whole internet`).not.toBe(
+            '0.0.0.0/0',
+          );
         }
       }
     }
@@ -77,7 +91,10 @@ describe.each([
     const expected: unknown[] = [];
     if (env.ingress) expected.push(...env.network.loadBalancerCidrs.map((cidr) => ({ ipBlock: { cidr } })));
     if (env.monitoring) {
-      expected.push({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus' } } });
+      expected.push({
+        namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } },
+        podSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus' } },
+      });
     }
     expected.push({ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'payments-smoke' } } });
     expect(from).toEqual(expected);
@@ -96,7 +113,7 @@ describe('availability', () => {
     }
   });
 
-  it('autoscales the Rollout (eks), never below the Rollout\'s replicas', () => {
+  it("autoscales the Rollout (eks), never below the Rollout's replicas", () => {
     const hpa = find<IHorizontalPodAutoscaler>(appObjects(eks), 'HorizontalPodAutoscaler', 'payments');
     expect(hpa.spec?.scaleTargetRef).toEqual({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', name: 'payments' });
     expect(hpa.spec?.minReplicas).toBeGreaterThanOrEqual(2);

@@ -19,12 +19,16 @@ const { eks, local } = environments;
 const objects = appObjects(eks);
 const templates = ofKind<IAnalysisTemplate>(objects, 'AnalysisTemplate');
 const prometheusMetrics = templates.flatMap((t) =>
-  t.spec.metrics.filter((m) => m.provider.prometheus).map((m) => ({ template: t, metric: m, query: m.provider.prometheus?.query ?? '' })),
+  t.spec.metrics
+    .filter((m) => m.provider.prometheus)
+    .map((m) => ({ template: t, metric: m, query: m.provider.prometheus?.query ?? '' })),
 );
 const rule = find<IPrometheusRule>(objects, 'PrometheusRule', 'payments-golden-signals');
 const groups = rule.spec.groups ?? [];
 const alerts = groups.flatMap((g) => g.rules ?? []);
-const dashboardJson = JSON.parse(find<IConfigMap>(objects, 'ConfigMap', 'payments-dashboard').data?.['payments.json'] ?? '{}') as {
+const dashboardJson = JSON.parse(
+  find<IConfigMap>(objects, 'ConfigMap', 'payments-dashboard').data?.['payments.json'] ?? '{}',
+) as {
   panels: { title: string; targets: { expr: string; legendFormat: string }[] }[];
 };
 
@@ -36,10 +40,12 @@ function substituteArgs(text: string): string {
 }
 
 describe('AnalysisTemplates', () => {
-  it('measure error rate and p99 from kube-prometheus-stack\'s Prometheus', () => {
+  it("measure error rate and p99 from kube-prometheus-stack's Prometheus", () => {
     expect(prometheusMetrics.map((m) => m.template.metadata?.name).sort()).toEqual(['error-rate', 'latency-p99']);
     for (const { metric } of prometheusMetrics) {
-      expect(metric.provider.prometheus?.address).toBe('http://kube-prometheus-stack-prometheus.monitoring.svc.cluster.local:9090');
+      expect(metric.provider.prometheus?.address).toBe(
+        'http://kube-prometheus-stack-prometheus.monitoring.svc.cluster.local:9090',
+      );
     }
   });
 
@@ -48,14 +54,17 @@ describe('AnalysisTemplates', () => {
       const selectors = query.match(/\{[^{}]*(?:\{\{[^}]*\}\}[^{}]*)*\}/g) ?? [];
       const seriesSelectors = selectors.filter((s) => !s.startsWith('{{'));
       expect(seriesSelectors.length, query).toBeGreaterThan(0);
-      for (const s of seriesSelectors) expect(s, query).toContain('rollouts_pod_template_hash="{{args.pod-template-hash}}"');
+      for (const s of seriesSelectors)
+        expect(s, query).toContain('rollouts_pod_template_hash="{{args.pod-template-hash}}"');
       expect(template.spec.args?.map((a) => a.name)).toContain('pod-template-hash');
     }
   });
 
   it('fail above the threshold and call "no data" inconclusive rather than success', () => {
     for (const { metric } of prometheusMetrics) {
-      expect(metric.successCondition).toMatch(/^len\(result\) == 1 && !isNaN\(result\[0\]\) && result\[0\] <= [0-9.]+$/);
+      expect(metric.successCondition).toMatch(
+        /^len\(result\) == 1 && !isNaN\(result\[0\]\) && result\[0\] <= [0-9.]+$/,
+      );
       expect(metric.failureCondition).toMatch(/^len\(result\) == 1 && result\[0\] > [0-9.]+$/);
       expect(metric.failureLimit).toBe(0);
     }
@@ -63,14 +72,20 @@ describe('AnalysisTemplates', () => {
 
   it('run the smoke entry point against the preview Service', () => {
     const smoke = find<IAnalysisTemplate>(objects, 'AnalysisTemplate', 'smoke');
-    const job = smoke.spec.metrics[0]?.provider.job as { spec: { template: { spec: { containers: { args: string[]; env: { name: string; value?: string }[] }[] } } } };
+    const job = smoke.spec.metrics[0]?.provider.job as {
+      spec: { template: { spec: { containers: { args: string[]; env: { name: string; value?: string }[] }[] } } };
+    };
     const container = job.spec.template.spec.containers[0];
     expect(container?.args).toEqual(['services/payments/dist/smoke.mjs']);
-    expect(container?.env.find((e) => e.name === 'TARGET_URL')?.value).toBe('http://payments-preview.payments.svc.cluster.local');
+    expect(container?.env.find((e) => e.name === 'TARGET_URL')?.value).toBe(
+      'http://payments-preview.payments.svc.cluster.local',
+    );
   });
 
   it('are only the smoke Job locally (no Prometheus in the local environment)', () => {
-    expect(ofKind<IAnalysisTemplate>(appObjects(local), 'AnalysisTemplate').map((t) => t.metadata?.name)).toEqual(['smoke']);
+    expect(ofKind<IAnalysisTemplate>(appObjects(local), 'AnalysisTemplate').map((t) => t.metadata?.name)).toEqual([
+      'smoke',
+    ]);
   });
 });
 
@@ -98,7 +113,13 @@ describe('PrometheusRule', () => {
       expect(a.annotations?.summary).toBeTruthy();
     }
     const exprs = alerts.map((a) => String(a.expr)).join('\n');
-    for (const metric of ['http_request_duration_seconds_bucket', 'http_requests_total', 'db_pool_requests_waiting', 'nodejs_eventloop_lag_seconds']) expect(exprs).toContain(metric);
+    for (const metric of [
+      'http_request_duration_seconds_bucket',
+      'http_requests_total',
+      'db_pool_requests_waiting',
+      'nodejs_eventloop_lag_seconds',
+    ])
+      expect(exprs).toContain(metric);
   });
 });
 
@@ -137,21 +158,28 @@ describe.skipIf(!promtool)(`promtool (${promtool ?? 'not installed: apt-get inst
   });
 
   it('parses every AnalysisTemplate query once Argo has substituted its arguments', () => {
-    const queries = prometheusMetrics.map(({ template, metric, query }) => ({ name: `${template.metadata?.name}_${metric.name}`, expr: substituteArgs(query) }));
+    const queries = prometheusMetrics.map(({ template, metric, query }) => ({
+      name: `${template.metadata?.name}_${metric.name}`,
+      expr: substituteArgs(query),
+    }));
     for (const q of queries) expect(q.expr, 'every {{args.*}} has a sample value').not.toMatch(/\{\{/);
     const result = checkRules(asRecordingRules('analysis', queries));
     expect(result.ok, result.output).toBe(true);
     expect(result.output).toContain(`SUCCESS: ${queries.length} rules found`);
   });
 
-  it('parses every dashboard query with Grafana\'s $__rate_interval set to a real range', () => {
-    const queries = dashboardJson.panels.flatMap((p, i) => p.targets.map((t, j) => ({ name: `panel_${i}_${j}`, expr: t.expr.replaceAll('$__rate_interval', '1m') })));
+  it("parses every dashboard query with Grafana's $__rate_interval set to a real range", () => {
+    const queries = dashboardJson.panels.flatMap((p, i) =>
+      p.targets.map((t, j) => ({ name: `panel_${i}_${j}`, expr: t.expr.replaceAll('$__rate_interval', '1m') })),
+    );
     const result = checkRules(asRecordingRules('dashboard', queries));
     expect(result.ok, result.output).toBe(true);
   });
 
   it('rejects a malformed expression (the check can fail)', () => {
-    const result = checkRules(asRecordingRules('broken', [{ name: 'broken', expr: 'sum(rate(http_requests_total[5m offset 1d]))' }]));
+    const result = checkRules(
+      asRecordingRules('broken', [{ name: 'broken', expr: 'sum(rate(http_requests_total[5m offset 1d]))' }]),
+    );
     expect(result.ok).toBe(false);
     expect(result.output).toMatch(/parse error/);
   });

@@ -60,7 +60,8 @@ describe.each([
     const templates = new Set(ofKind<IAnalysisTemplate>(objects, 'AnalysisTemplate').map((t) => t.metadata?.name));
     for (const analysis of [pre, bg?.postPromotionAnalysis]) {
       if (!analysis) continue;
-      for (const ref of analysis.templates ?? []) expect(templates.has(ref.templateName), `template ${ref.templateName}`).toBe(true);
+      for (const ref of analysis.templates ?? [])
+        expect(templates.has(ref.templateName), `template ${ref.templateName}`).toBe(true);
       expect(analysis.args).toEqual([{ name: 'pod-template-hash', valueFrom: { podTemplateHashValue: 'Latest' } }]);
     }
   });
@@ -100,17 +101,36 @@ describe.each([
             expect(from.configMapKeyRef.name).toBe('payments-config');
             expect(Object.keys(config), `${where} ${e.name}`).toContain(from.configMapKeyRef.key);
           } else {
-            expect(['payments-secrets', 'payments-migrate-secrets'], `${where} ${e.name}`).toContain(from.secretKeyRef?.name);
+            expect(['payments-secrets', 'payments-migrate-secrets'], `${where} ${e.name}`).toContain(
+              from.secretKeyRef?.name,
+            );
             expect(['DATABASE_URL', 'PAYMENTS_API_KEYS']).toContain(from.secretKeyRef?.key);
           }
         }
       }
     }
-    expect(Object.keys(config).sort()).toEqual(['DB_POOL_MAX', 'FAULT_ERROR_RATE', 'FAULT_LATENCY_MS', 'LOG_LEVEL', 'SHUTDOWN_DELAY_MS', 'SHUTDOWN_TIMEOUT_MS']);
+    expect(Object.keys(config).sort()).toEqual([
+      'DB_POOL_MAX',
+      'FAULT_ERROR_RATE',
+      'FAULT_LATENCY_MS',
+      'LOG_LEVEL',
+      'SHUTDOWN_DELAY_MS',
+      'SHUTDOWN_TIMEOUT_MS',
+    ]);
     expect(config.FAULT_ERROR_RATE).toBe('0');
     expect(config.FAULT_LATENCY_MS).toBe('0');
     const names = container?.env?.map((e) => e.name) ?? [];
-    for (const required of ['PORT', 'DATABASE_URL', 'PAYMENTS_API_KEYS', 'LOG_LEVEL', 'SHUTDOWN_DELAY_MS', 'SHUTDOWN_TIMEOUT_MS', 'DB_POOL_MAX', 'FAULT_ERROR_RATE', 'FAULT_LATENCY_MS']) {
+    for (const required of [
+      'PORT',
+      'DATABASE_URL',
+      'PAYMENTS_API_KEYS',
+      'LOG_LEVEL',
+      'SHUTDOWN_DELAY_MS',
+      'SHUTDOWN_TIMEOUT_MS',
+      'DB_POOL_MAX',
+      'FAULT_ERROR_RATE',
+      'FAULT_LATENCY_MS',
+    ]) {
       expect(names).toContain(required);
     }
   });
@@ -121,8 +141,10 @@ describe.each([
     expect(container?.livenessProbe?.httpGet).toEqual({ path: '/healthz', port: 'http' });
     expect(container?.startupProbe?.httpGet).toEqual({ path: '/healthz', port: 'http' });
     // Liveness must not kill a pod that readiness has only just taken out of rotation.
-    const readinessFails = (container?.readinessProbe?.periodSeconds ?? 10) * (container?.readinessProbe?.failureThreshold ?? 3);
-    const livenessFails = (container?.livenessProbe?.periodSeconds ?? 10) * (container?.livenessProbe?.failureThreshold ?? 3);
+    const readinessFails =
+      (container?.readinessProbe?.periodSeconds ?? 10) * (container?.readinessProbe?.failureThreshold ?? 3);
+    const livenessFails =
+      (container?.livenessProbe?.periodSeconds ?? 10) * (container?.livenessProbe?.failureThreshold ?? 3);
     expect(livenessFails).toBeGreaterThan(readinessFails);
   });
 
@@ -167,9 +189,9 @@ describe('production (eks) sizing', () => {
   const rollout = find<IRollout>(appObjects(eks), 'Rollout', 'payments');
   it('runs at least two replicas spread over zones, each revision on its own', () => {
     expect(rollout.spec.replicas).toBeGreaterThanOrEqual(2);
-    const zone = rollout.spec.template?.spec?.topologySpreadConstraints?.find((c) => c.topologyKey === 'topology.kubernetes.io/zone') as
-      | { whenUnsatisfiable: string; matchLabelKeys?: string[]; maxSkew: number }
-      | undefined;
+    const zone = rollout.spec.template?.spec?.topologySpreadConstraints?.find(
+      (c) => c.topologyKey === 'topology.kubernetes.io/zone',
+    ) as { whenUnsatisfiable: string; matchLabelKeys?: string[]; maxSkew: number } | undefined;
     expect(zone?.whenUnsatisfiable).toBe('DoNotSchedule');
     expect(zone?.maxSkew).toBe(1);
     expect(zone?.matchLabelKeys).toEqual(['rollouts-pod-template-hash']);

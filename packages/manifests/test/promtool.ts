@@ -32,6 +32,14 @@ export function checkRules(groups: unknown): CheckResult {
 }
 
 /** Wraps bare PromQL queries as recording rules, so `promtool check rules` parses each one. */
-export function asRecordingRules(group: string, queries: readonly { readonly name: string; readonly expr: string }[]): unknown {
-  return [{ name: group, rules: queries.map((q) => ({ record: `quickship:check:${q.name.replace(/[^a-zA-Z0-9_]/g, '_')}`, expr: q.expr })) }];
+export function asRecordingRules(
+  group: string,
+  queries: readonly { readonly name: string; readonly expr: string }[],
+): unknown {
+  return [
+    {
+      name: group,
+      rules: queries.map((q) => ({ record: `quickship:check:${q.name.replace(/[^a-zA-Z0-9_]/g, '_')}`, expr: q.expr })),
+    },
+  ];
 }

@@ -5,7 +5,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseAllDocuments, stringify } from 'yaml';
-import { checkDeploy, eks, environments, readImagesFile, renderAll, renderManifests, REPO_ROOT, writeDeploy } from '../src/index.ts';
+import {
+  checkDeploy,
+  eks,
+  environments,
+  readImagesFile,
+  renderAll,
+  renderManifests,
+  REPO_ROOT,
+  writeDeploy,
+} from '../src/index.ts';
 import { HEADER } from '../src/k8s/yaml.ts';
 import { rendered } from './tree.ts';
 
@@ -39,7 +48,11 @@ describe('render', () => {
   });
 
   it('refuses an image reference that is not fully expanded, naming the file to fix', () => {
-    expect(() => renderManifests([eks], { eks: { payments: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/quickship/payments:${TAG}' } })).toThrow(/images\.json "eks\.payments".*npm run render/);
+    expect(() =>
+      renderManifests([eks], {
+        eks: { payments: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/quickship/payments:${TAG}' },
+      }),
+    ).toThrow(/images\.json "eks\.payments".*npm run render/);
   });
 });
 
@@ -47,7 +60,10 @@ describe('deploy/ is what the code renders (CI drift check)', () => {
   it('has no file that differs, is missing or is not rendered', () => {
     const differences = checkDeploy(REPO_ROOT, rendered as Map<string, string>);
     const report = differences.map((d) => `  ${d.problem}: ${d.path}`).join('\n');
-    expect(differences, `deploy/ differs from packages/manifests:\n${report}\nfix: run npm run render and commit deploy/`).toEqual([]);
+    expect(
+      differences,
+      `deploy/ differs from packages/manifests:\n${report}\nfix: run npm run render and commit deploy/`,
+    ).toEqual([]);
   });
 });
 
@@ -60,7 +76,10 @@ describe('writeDeploy / checkDeploy on a scratch repository', () => {
     const root = mkdtempSync(join(tmpdir(), 'quickship-manifests-'));
     roots.push(root);
     mkdirSync(join(root, 'packages/manifests'), { recursive: true });
-    writeFileSync(join(root, 'packages/manifests/images.json'), readFileSync(join(REPO_ROOT, 'packages/manifests/images.json')));
+    writeFileSync(
+      join(root, 'packages/manifests/images.json'),
+      readFileSync(join(REPO_ROOT, 'packages/manifests/images.json')),
+    );
     return root;
   };
 
@@ -73,7 +92,9 @@ describe('writeDeploy / checkDeploy on a scratch repository', () => {
     expect(written.length).toBe(rendered.size);
     expect(written.every((d) => d.problem === 'missing')).toBe(true);
     expect(checkDeploy(root, tree)).toEqual([]);
-    expect(readFileSync(join(root, 'deploy/apps/payments/rollout.yaml'), 'utf8')).toBe(rendered.get('deploy/apps/payments/rollout.yaml'));
+    expect(readFileSync(join(root, 'deploy/apps/payments/rollout.yaml'), 'utf8')).toBe(
+      rendered.get('deploy/apps/payments/rollout.yaml'),
+    );
   });
 
   it('finds an edited, a deleted and a stray file, and write repairs all three', () => {
@@ -96,7 +117,10 @@ describe('writeDeploy / checkDeploy on a scratch repository', () => {
   it('renders from images.json as it is on disk at call time (what `quickship release` relies on)', () => {
     const root = scratch();
     const tag = '123456789012.dkr.ecr.eu-west-1.amazonaws.com/quickship/payments:2.0.0';
-    const images = JSON.parse(readFileSync(join(root, 'packages/manifests/images.json'), 'utf8')) as Record<string, Record<string, string>>;
+    const images = JSON.parse(readFileSync(join(root, 'packages/manifests/images.json'), 'utf8')) as Record<
+      string,
+      Record<string, string>
+    >;
     writeFileSync(join(root, 'packages/manifests/images.json'), JSON.stringify({ ...images, eks: { payments: tag } }));
     const out = renderAll({ root });
     expect(out.get('deploy/apps/payments/rollout.yaml')).toContain(`image: ${tag}`);

@@ -57,7 +57,9 @@ const SCHEMAS: Readonly<Record<string, ModelClass>> = {
 function validateAsRendered(object: KubeObject): void {
   const schema = SCHEMAS[`${object.apiVersion}/${object.kind}`];
   if (!schema) throw new Error(`no schema registered for ${object.apiVersion} ${object.kind}; add it to SCHEMAS`);
-  const data = object.apiVersion.startsWith('external-secrets.io/') ? { ...object, apiVersion: 'external-secrets.io/v1beta1' } : object;
+  const data = object.apiVersion.startsWith('external-secrets.io/')
+    ? { ...object, apiVersion: 'external-secrets.io/v1beta1' }
+    : object;
   validated(new schema(data as never));
 }
 

@@ -34,7 +34,9 @@ describe.skipIf(!available)('agreement with Terraform (infra/)', () => {
     const main = read('main.tf');
     const vpc = variableDefault('vpc_cidr') ?? '';
     const subnets = (kind: string): string[] => {
-      const match = new RegExp(`${kind}_subnets\\s*=\\s*\\[for k, _ in local\\.azs : cidrsubnet\\(var\\.vpc_cidr, (\\d+), k \\+ (\\d+)\\)\\]`).exec(main);
+      const match = new RegExp(
+        `${kind}_subnets\\s*=\\s*\\[for k, _ in local\\.azs : cidrsubnet\\(var\\.vpc_cidr, (\\d+), k \\+ (\\d+)\\)\\]`,
+      ).exec(main);
       expect(match, `${kind}_subnets in infra/main.tf`).not.toBeNull();
       return [0, 1, 2].map((k) => cidrsubnet(vpc, Number(match?.[1]), Number(match?.[2]) + k));
     };
@@ -53,7 +55,8 @@ describe.skipIf(!available)('agreement with Terraform (infra/)', () => {
 
   it('labels and annotates the cluster Secret with what the platform ApplicationSets select and read', () => {
     const argocd = read('argocd.tf');
-    for (const chart of Object.values(CHARTS)) expect(argocd).toMatch(new RegExp(`\\b${chart.enableLabel}\\s*=\\s*"true"`));
+    for (const chart of Object.values(CHARTS))
+      expect(argocd).toMatch(new RegExp(`\\b${chart.enableLabel}\\s*=\\s*"true"`));
     for (const name of CLUSTER_ANNOTATIONS) expect(argocd).toMatch(new RegExp(`\\b${name}\\s*=`));
   });
 

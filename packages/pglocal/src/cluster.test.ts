@@ -39,7 +39,9 @@ describe('startPostgres', () => {
     const script = `const { startPostgres } = await import(${JSON.stringify(cluster)});
       const c = await startPostgres({ dataDir: ${JSON.stringify(dataDir)}, ephemeral: true });
       console.log('ready ' + c.port); setInterval(() => {}, 1000);`;
-    const owner = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const owner = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     await new Promise<void>((resolve, reject) => {
       owner.stdout.on('data', (chunk: Buffer) => (String(chunk).includes('ready') ? resolve() : undefined));
       owner.once('exit', (code) => reject(new Error(`the owner exited (${code}) before its cluster was ready`)));
@@ -56,7 +58,8 @@ describe('startPostgres', () => {
     expect(running(postmaster)).toBe(true);
     owner.kill('SIGKILL');
     const deadline = Date.now() + 20_000;
-    while ((running(postmaster) || existsSync(dataDir)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    while ((running(postmaster) || existsSync(dataDir)) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 200));
     expect(running(postmaster)).toBe(false);
     expect(existsSync(dataDir)).toBe(false);
   }, 60_000);

@@ -97,7 +97,10 @@ const REAPER = fileURLToPath(new URL('./reaper.mjs', import.meta.url));
 /** A detached watcher that stops the cluster and removes its folder once this process is gone. */
 function startReaper(binDir: string, dataDir: string): void {
   const stop = pgCommand(binDir, 'pg_ctl', ['-D', dataDir, '-w', '-t', '30', '-m', 'immediate', 'stop']);
-  const reaper = spawn(process.execPath, [REAPER, String(process.pid), dataDir, JSON.stringify(stop)], { detached: true, stdio: 'ignore' });
+  const reaper = spawn(process.execPath, [REAPER, String(process.pid), dataDir, JSON.stringify(stop)], {
+    detached: true,
+    stdio: 'ignore',
+  });
   reaper.unref();
 }
 
@@ -132,8 +135,16 @@ export async function startPostgres(options: StartPostgresOptions): Promise<Post
     .join(' ');
   const start = async (): Promise<void> => {
     await pgExec(binDir, 'pg_ctl', [
-      '-D', dataDir, '-w', '-t', '60', '-l', join(dataDir, 'server.log'),
-      '-o', `-p ${port} ${settings}`.trim(), 'start',
+      '-D',
+      dataDir,
+      '-w',
+      '-t',
+      '60',
+      '-l',
+      join(dataDir, 'server.log'),
+      '-o',
+      `-p ${port} ${settings}`.trim(),
+      'start',
     ]);
   };
   const halt = async (mode: 'fast' | 'immediate' = 'fast'): Promise<void> => {
@@ -156,9 +167,11 @@ export async function startPostgres(options: StartPostgresOptions): Promise<Post
     url,
     async createDatabase(name: string): Promise<string> {
       if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`invalid database name "${name}": use [a-z0-9_]`);
-      await pgExec(binDir, 'createdb', ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', name]).catch((error: Error) => {
-        if (!/already exists/.test(error.message)) throw error;
-      });
+      await pgExec(binDir, 'createdb', ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', name]).catch(
+        (error: Error) => {
+          if (!/already exists/.test(error.message)) throw error;
+        },
+      );
       return url(name);
     },
     async stop(): Promise<void> {

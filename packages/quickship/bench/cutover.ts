@@ -28,7 +28,17 @@ import { LocalEngineClient } from '../src/api/client.ts';
 import type { RolloutEntry } from '../src/api/protocol.ts';
 import { LocalRegistry } from '../src/runtime/registry.ts';
 import { CHECKOUT, copyCheckoutToRepo, writeFixtureDeploy } from '../test/helpers/repo.ts';
-import { API_KEY, API_KEYS, editRollout, healthy, pausedForPromotion, setAppVersion, status, storedPayments, waitForEntry } from '../test/helpers/engine.ts';
+import {
+  API_KEY,
+  API_KEYS,
+  editRollout,
+  healthy,
+  pausedForPromotion,
+  setAppVersion,
+  status,
+  storedPayments,
+  waitForEntry,
+} from '../test/helpers/engine.ts';
 import { startUp } from '../test/helpers/up-process.ts';
 import { startHaproxy } from './haproxy.ts';
 import { startRevisionProbe } from './revision-probe.ts';
@@ -54,14 +64,23 @@ async function main(): Promise<void> {
     cleanups.push(async () => rmSync(repoDir, { recursive: true, force: true }));
     const stateDir = join(work, 'state');
     await new LocalRegistry({ repoDir, registryDir: join(stateDir, 'registry') }).build({ tag: 'bench' });
-    const pg = await startPostgres({ dataDir: join(work, 'pg'), ephemeral: true, settings: { max_connections: '300' } });
+    const pg = await startPostgres({
+      dataDir: join(work, 'pg'),
+      ephemeral: true,
+      settings: { max_connections: '300' },
+    });
     cleanups.push(() => pg.stop());
     const databaseUrl = await pg.createDatabase('bench');
     // One instance for the proxy comparison, so direct, router and HAProxy all reach the same process.
-    const deployDir = writeFixtureDeploy(join(work, 'deploy'), 'bench', (text) => text.replace('replicas: 2', 'replicas: 1'));
+    const deployDir = writeFixtureDeploy(join(work, 'deploy'), 'bench', (text) =>
+      text.replace('replicas: 2', 'replicas: 1'),
+    );
 
     step('starting quickship up');
-    const up = await startUp(['--repo', repoDir, '--dir', deployDir, '--state-dir', stateDir, '--database-url', databaseUrl], { env: { PAYMENTS_API_KEYS: API_KEYS } });
+    const up = await startUp(
+      ['--repo', repoDir, '--dir', deployDir, '--state-dir', stateDir, '--database-url', databaseUrl],
+      { env: { PAYMENTS_API_KEYS: API_KEYS } },
+    );
     cleanups.unshift(() => up.stop());
     const client = new LocalEngineClient(up.api);
     const until = (what: string, check: (e: RolloutEntry) => boolean) => waitFor(client, what, check);
@@ -69,9 +88,17 @@ async function main(): Promise<void> {
     const endpoint = first.view.revisions.flatMap((r) => r.pods).find((p) => p.ready)!.endpoint!;
 
     const haproxyPort = await freePort();
-    const haproxy = await startHaproxy({ listenPort: haproxyPort, targetPort: Number(endpoint.split(':')[1]), threads: 1 });
+    const haproxy = await startHaproxy({
+      listenPort: haproxyPort,
+      targetPort: Number(endpoint.split(':')[1]),
+      threads: 1,
+    });
     cleanups.unshift(() => haproxy.stop());
-    const proxies = await compareProxies({ direct: { url: `http://${endpoint}` }, router: { url: up.active, pid: up.child.pid }, haproxy: { url: haproxy.url, pid: haproxy.pid } });
+    const proxies = await compareProxies({
+      direct: { url: `http://${endpoint}` },
+      router: { url: up.active, pid: up.child.pid },
+      haproxy: { url: haproxy.url, pid: haproxy.pid },
+    });
     await haproxy.stop();
 
     step('scaling to two replicas for the cutover cycles');
@@ -79,7 +106,12 @@ async function main(): Promise<void> {
     await until('Healthy with two instances', (e) => healthy(e) && readyPods(e) === 2);
     const cutover = await cutoverCycles(client, up.active, deployDir, databaseUrl);
 
-    const figures = { at: new Date().toISOString(), machine: { cpus: (await import('node:os')).cpus().length, loadavg: (await import('node:os')).loadavg() }, proxies, cutover };
+    const figures = {
+      at: new Date().toISOString(),
+      machine: { cpus: (await import('node:os')).cpus().length, loadavg: (await import('node:os')).loadavg() },
+      proxies,
+      cutover,
+    };
     printReport(figures);
     const out = resolve(CHECKOUT, '.quickship', 'bench');
     mkdirSync(out, { recursive: true });
@@ -87,7 +119,8 @@ async function main(): Promise<void> {
     console.log(`\nwrote ${join(out, 'cutover.json')}`);
     if (cutover.failed > 0 || !cutover.ledgerOk) process.exitCode = 1;
   } finally {
-    for (const cleanup of cleanups) await cleanup().catch((error: unknown) => step(`cleanup: ${(error as Error).message}`));
+    for (const cleanup of cleanups)
+      await cleanup().catch((error: unknown) => step(`cleanup: ${(error as Error).message}`));
     rmSync(work, { recursive: true, force: true });
   }
 }
@@ -110,11 +143,32 @@ async function compareProxies(targets: Record<'direct' | 'router' | 'haproxy', P
   } as const;
   const wrk = process.env.BENCH_PROXY_CLIENT !== 'loadgen' && wrkAvailable();
   const client = wrk ? 'wrk (1 thread)' : 'Node loadgen';
-  if (!wrk) step(process.env.BENCH_PROXY_CLIENT === 'loadgen' ? 'proxy comparison with the Node loadgen (BENCH_PROXY_CLIENT=loadgen)' : 'wrk not found (WRK_BIN): the proxy comparison uses the Node loadgen, whose own CPU cost compresses the differences');
-  const once = async (url: string, workload: (typeof workloads)[keyof typeof workloads], seconds: number): Promise<WrkResult> => {
+  if (!wrk)
+    step(
+      process.env.BENCH_PROXY_CLIENT === 'loadgen'
+        ? 'proxy comparison with the Node loadgen (BENCH_PROXY_CLIENT=loadgen)'
+        : 'wrk not found (WRK_BIN): the proxy comparison uses the Node loadgen, whose own CPU cost compresses the differences',
+    );
+  const once = async (
+    url: string,
+    workload: (typeof workloads)[keyof typeof workloads],
+    seconds: number,
+  ): Promise<WrkResult> => {
     if (wrk) return runWrk({ url, connections: 16, seconds, workload });
-    const { report } = await runLoad({ targets: url, connections: 16, durationMs: seconds * 1000, workload, retry: { maxAttempts: 1 } });
-    return { requests: report.attempts.sent, rps: report.throughput.responsesPerSec, p50Ms: report.latency.p50Ms, p99Ms: report.latency.p99Ms, errors: report.attempts.sent - report.attempts.ok };
+    const { report } = await runLoad({
+      targets: url,
+      connections: 16,
+      durationMs: seconds * 1000,
+      workload,
+      retry: { maxAttempts: 1 },
+    });
+    return {
+      requests: report.attempts.sent,
+      rps: report.throughput.responsesPerSec,
+      p50Ms: report.latency.p50Ms,
+      p99Ms: report.latency.p99Ms,
+      errors: report.attempts.sent - report.attempts.ok,
+    };
   };
   // CPU each process uses without load (µs per second), subtracted from its per-request figure.
   const idle: Record<string, number> = {};
@@ -124,9 +178,13 @@ async function compareProxies(targets: Record<'direct' | 'router' | 'haproxy', P
   for (const [target, { pid }] of Object.entries(targets)) {
     const before = idleBefore[target];
     const after = cpuMicros(pid);
-    if (before !== undefined && after !== undefined) idle[target] = ((after - before) * 1000) / (performance.now() - idleStart);
+    if (before !== undefined && after !== undefined)
+      idle[target] = ((after - before) * 1000) / (performance.now() - idleStart);
   }
-  if (idle.router !== undefined) step(`idle CPU: engine (router) ${(idle.router / 10_000).toFixed(1)}%, HAProxy ${((idle.haproxy ?? 0) / 10_000).toFixed(1)}% of a core`);
+  if (idle.router !== undefined)
+    step(
+      `idle CPU: engine (router) ${(idle.router / 10_000).toFixed(1)}%, HAProxy ${((idle.haproxy ?? 0) / 10_000).toFixed(1)}% of a core`,
+    );
   const results: Record<string, Record<string, Round[]>> = {};
   for (const [name, workload] of Object.entries(workloads)) {
     results[name] = {};
@@ -142,7 +200,10 @@ async function compareProxies(targets: Record<'direct' | 'router' | 'haproxy', P
         const result = await once(url, workload, SECONDS);
         const after = cpuMicros(pid);
         const idleUs = ((idle[target] ?? 0) * (performance.now() - started)) / 1000;
-        const cpuUsPerRequest = before === undefined || after === undefined || result.requests === 0 ? undefined : (after - before - idleUs) / result.requests;
+        const cpuUsPerRequest =
+          before === undefined || after === undefined || result.requests === 0
+            ? undefined
+            : (after - before - idleUs) / result.requests;
         results[name]![target]!.push({ ...result, cpuUsPerRequest });
       }
     }
@@ -165,12 +226,24 @@ async function compareProxies(targets: Record<'direct' | 'router' | 'haproxy', P
   return figures;
 }
 
-async function cutoverCycles(client: LocalEngineClient, active: string, deployDir: string, databaseUrl: string): Promise<CutoverFigures> {
+async function cutoverCycles(
+  client: LocalEngineClient,
+  active: string,
+  deployDir: string,
+  databaseUrl: string,
+): Promise<CutoverFigures> {
   const until = (what: string, check: (e: RolloutEntry) => boolean) => waitFor(client, what, check);
   const probe = startRevisionProbe(active);
   const stop = new AbortController();
   let sent = 0;
-  const load = runLoad({ targets: active, connections: CONNECTIONS, durationMs: 590_000, workload: { kind: 'payments', apiKey: API_KEY }, signal: stop.signal, onAttempt: () => void sent++ });
+  const load = runLoad({
+    targets: active,
+    connections: CONNECTIONS,
+    durationMs: 590_000,
+    workload: { kind: 'payments', apiKey: API_KEY },
+    signal: stop.signal,
+    onAttempt: () => void sent++,
+  });
   const promoteMs: number[] = [];
   const promoteVerbMs: number[] = [];
   const undoVerbMs: number[] = [];
@@ -184,7 +257,9 @@ async function cutoverCycles(client: LocalEngineClient, active: string, deployDi
       // Promote: the active Service switches to revision a.
       const stable = status(await client.get('payments')).stableRS;
       setAppVersion(deployDir, `c${cycle}a`);
-      const a = status(await until(`cycle ${cycle}: a paused`, (e) => pausedForPromotion(e) && status(e).currentPodHash !== stable)).currentPodHash!;
+      const a = status(
+        await until(`cycle ${cycle}: a paused`, (e) => pausedForPromotion(e) && status(e).currentPodHash !== stable),
+      ).currentPodHash!;
       let t0 = performance.now();
       await client.promote('payments', { full: false });
       // The engine switches the selector inside the verb call: its round trip bounds the switch itself.
@@ -194,7 +269,9 @@ async function cutoverCycles(client: LocalEngineClient, active: string, deployDi
 
       // Abort: revision b never takes traffic on the active Service; retry and promote it.
       setAppVersion(deployDir, `c${cycle}b`);
-      const b = status(await until(`cycle ${cycle}: b paused`, (e) => pausedForPromotion(e) && status(e).currentPodHash !== a)).currentPodHash!;
+      const b = status(
+        await until(`cycle ${cycle}: b paused`, (e) => pausedForPromotion(e) && status(e).currentPodHash !== a),
+      ).currentPodHash!;
       t0 = performance.now();
       await client.abort('payments');
       // The engine applies a verb within the call (status written, reconciled): its round trip is the latency.
@@ -212,14 +289,23 @@ async function cutoverCycles(client: LocalEngineClient, active: string, deployDi
       undoVerbMs.push(performance.now() - t0);
       undoMs.push((await probe.firstAnswerFrom(a, t0, 10_000)) - t0);
       await until(`cycle ${cycle}: undo Healthy`, (e) => healthy(e) && status(e).stableRS === a);
-      step(`cycle ${cycle} (${sent} requests): promote→switch ${promoteMs.at(-1)!.toFixed(1)} ms, abort applied ${abortMs.at(-1)!.toFixed(0)} ms, undo→switch-back ${undoMs.at(-1)!.toFixed(1)} ms`);
+      step(
+        `cycle ${cycle} (${sent} requests): promote→switch ${promoteMs.at(-1)!.toFixed(1)} ms, abort applied ${abortMs.at(-1)!.toFixed(0)} ms, undo→switch-back ${undoMs.at(-1)!.toFixed(1)} ms`,
+      );
     }
   } finally {
     stop.abort();
     await probe.stop();
   }
   const { report, payments } = await load;
-  const ledger = await verifyPayments({ target: active, apiKey: API_KEY, outcome: payments, stored: () => storedPayments(databaseUrl), fetchEach: 200, allowForeign: true }); // the proxy rounds' payments are another run's
+  const ledger = await verifyPayments({
+    target: active,
+    apiKey: API_KEY,
+    outcome: payments,
+    stored: () => storedPayments(databaseUrl),
+    fetchEach: 200,
+    allowForeign: true,
+  }); // the proxy rounds' payments are another run's
   if (!ledger.ok) step(describeLedger(ledger));
   return {
     cycles: promoteMs.length,
@@ -241,8 +327,13 @@ async function cutoverCycles(client: LocalEngineClient, active: string, deployDi
 }
 
 /** Polls the engine's `get payments` every 20 ms until `check` holds (at most 3 minutes). */
-const waitFor = (client: LocalEngineClient, what: string, check: (e: RolloutEntry) => boolean): Promise<RolloutEntry> => waitForEntry(client, what, check, 180_000, 20);
+const waitFor = (client: LocalEngineClient, what: string, check: (e: RolloutEntry) => boolean): Promise<RolloutEntry> =>
+  waitForEntry(client, what, check, 180_000, 20);
 
-const readyPods = (e: RolloutEntry): number => e.view.revisions.filter((r) => r.markers.includes('active')).flatMap((r) => r.pods).filter((p) => p.ready).length;
+const readyPods = (e: RolloutEntry): number =>
+  e.view.revisions
+    .filter((r) => r.markers.includes('active'))
+    .flatMap((r) => r.pods)
+    .filter((p) => p.ready).length;
 
 await main();

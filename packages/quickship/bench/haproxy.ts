@@ -52,7 +52,10 @@ export interface RunningHaproxy {
 }
 
 export async function startHaproxy(options: HaproxyOptions): Promise<RunningHaproxy> {
-  if (!existsSync(HAPROXY_BIN)) throw new Error(`HAProxy not found at ${HAPROXY_BIN}: install it with \`apt-get install -y haproxy\` or set HAPROXY_BIN`);
+  if (!existsSync(HAPROXY_BIN))
+    throw new Error(
+      `HAProxy not found at ${HAPROXY_BIN}: install it with \`apt-get install -y haproxy\` or set HAPROXY_BIN`,
+    );
   const dir = mkdtempSync(join(tmpdir(), 'quickship-haproxy-'));
   const config = join(dir, 'haproxy.cfg');
   writeFileSync(config, haproxyConfig(options));

@@ -20,10 +20,16 @@ const SECONDS_EACH = Number(process.env.SECONDS_EACH ?? 5);
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 16);
 const ROUNDS = Number(process.env.ROUNDS ?? 2);
 const PATH = process.env.PROXY_PATH ?? '/healthz';
-const WORKLOAD = PATH === 'payments' ? ({ kind: 'payments', apiKey: 'sk_test_bench' } as const) : ({ kind: 'get', path: PATH } as const);
+const WORKLOAD =
+  PATH === 'payments'
+    ? ({ kind: 'payments', apiKey: 'sk_test_bench' } as const)
+    : ({ kind: 'get', path: PATH } as const);
 
 async function startChild(args: string[], env: Record<string, string>, ready: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, args, {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   await new Promise<void>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (chunk: Buffer) => {
@@ -36,14 +42,28 @@ async function startChild(args: string[], env: Record<string, string>, ready: st
 }
 
 const upstreamPort = await freePort();
-const upstream = await startChild([join(here, '../src/runtime/test-fixtures/server.mjs')], { PORT: String(upstreamPort), HOSTNAME: 'bench-1' }, 'event listening');
+const upstream = await startChild(
+  [join(here, '../src/runtime/test-fixtures/server.mjs')],
+  { PORT: String(upstreamPort), HOSTNAME: 'bench-1' },
+  'event listening',
+);
 const routerPort = await freePort();
-const router = await startChild(['--import', 'tsx', join(here, process.env.ROUTER_HOST ?? 'router-host.ts')], { PORT: String(routerPort), UPSTREAM_PORT: String(upstreamPort) }, 'listening');
+const router = await startChild(
+  ['--import', 'tsx', join(here, process.env.ROUTER_HOST ?? 'router-host.ts')],
+  { PORT: String(routerPort), UPSTREAM_PORT: String(upstreamPort) },
+  'listening',
+);
 const haproxy = await startHaproxy({ listenPort: await freePort(), targetPort: upstreamPort, threads: 1 });
-const targets = { direct: { url: `http://127.0.0.1:${upstreamPort}`, pid: upstream.pid }, router: { url: `http://127.0.0.1:${routerPort}`, pid: router.pid }, haproxy: { url: haproxy.url, pid: haproxy.pid } };
-const perRequest = (us: number | undefined, requests: number): string => (us === undefined ? 'n/a' : (us / requests).toFixed(0).padStart(4));
+const targets = {
+  direct: { url: `http://127.0.0.1:${upstreamPort}`, pid: upstream.pid },
+  router: { url: `http://127.0.0.1:${routerPort}`, pid: router.pid },
+  haproxy: { url: haproxy.url, pid: haproxy.pid },
+};
+const perRequest = (us: number | undefined, requests: number): string =>
+  us === undefined ? 'n/a' : (us / requests).toFixed(0).padStart(4);
 try {
-  for (const t of Object.values(targets)) await runWrk({ url: t.url, connections: CONNECTIONS, seconds: 1, workload: WORKLOAD }); // warm-up
+  for (const t of Object.values(targets))
+    await runWrk({ url: t.url, connections: CONNECTIONS, seconds: 1, workload: WORKLOAD }); // warm-up
   for (let round = 1; round <= ROUNDS; round++) {
     for (const [name, t] of Object.entries(targets)) {
       const proxyBefore = cpuMicros(t.pid) ?? 0;
@@ -51,7 +71,9 @@ try {
       const result = await runWrk({ url: t.url, connections: CONNECTIONS, seconds: SECONDS_EACH, workload: WORKLOAD });
       const proxy = name === 'direct' ? undefined : (cpuMicros(t.pid) ?? 0) - proxyBefore;
       const up = (cpuMicros(upstream.pid) ?? 0) - upstreamBefore;
-      console.log(`round ${round} ${name.padEnd(8)} ${result.rps.toFixed(0).padStart(7)} req/s  p99 ${result.p99Ms.toFixed(2)} ms  errors ${result.errors}  proxy CPU ${perRequest(proxy, result.requests)} µs/req  upstream CPU ${perRequest(up, result.requests)} µs/req`);
+      console.log(
+        `round ${round} ${name.padEnd(8)} ${result.rps.toFixed(0).padStart(7)} req/s  p99 ${result.p99Ms.toFixed(2)} ms  errors ${result.errors}  proxy CPU ${perRequest(proxy, result.requests)} µs/req  upstream CPU ${perRequest(up, result.requests)} µs/req`,
+      );
     }
   }
 } finally {

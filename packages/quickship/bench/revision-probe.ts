@@ -36,7 +36,8 @@ export function startRevisionProbe(origin: string, loops = 4): RevisionProbe {
       for (;;) {
         const hit = answers.find((a) => a.end >= since && a.revision === revision);
         if (hit) return hit.end;
-        if (performance.now() > deadline) throw new Error(`revision ${revision} did not answer on ${origin} within ${timeoutMs} ms`);
+        if (performance.now() > deadline)
+          throw new Error(`revision ${revision} did not answer on ${origin} within ${timeoutMs} ms`);
         await new Promise((r) => setTimeout(r, 1));
       }
     },

@@ -5,7 +5,8 @@
 // (payments.lua: every request carries its own Idempotency-Key and the loadgen's kind of body).
 import { runWrkGet, runWrkPayments, type WrkSummary } from '@quickship/loadgen';
 
-export type WrkWorkload = { readonly kind: 'get'; readonly path: string } | { readonly kind: 'payments'; readonly apiKey: string };
+export type WrkWorkload =
+  { readonly kind: 'get'; readonly path: string } | { readonly kind: 'payments'; readonly apiKey: string };
 
 export interface WrkResult {
   readonly requests: number;
@@ -19,11 +20,25 @@ export interface WrkResult {
 let runs = 0;
 
 /** One wrk run (one thread, `connections` keep-alive connections). */
-export async function runWrk(options: { readonly url: string; readonly connections: number; readonly seconds: number; readonly workload: WrkWorkload }): Promise<WrkResult> {
+export async function runWrk(options: {
+  readonly url: string;
+  readonly connections: number;
+  readonly seconds: number;
+  readonly workload: WrkWorkload;
+}): Promise<WrkResult> {
   const { url, connections, seconds, workload } = options;
   if (workload.kind === 'get') return wrkResult(await runWrkGet({ url: url + workload.path, connections, seconds }));
   const keyPrefix = `wrk-${Date.now().toString(36)}-${process.pid}-${++runs}-`;
-  return wrkResult(await runWrkPayments({ target: url, connections, seconds, apiKey: workload.apiKey, keyPrefix, expiryYear: new Date().getFullYear() + 3 }));
+  return wrkResult(
+    await runWrkPayments({
+      target: url,
+      connections,
+      seconds,
+      apiKey: workload.apiKey,
+      keyPrefix,
+      expiryYear: new Date().getFullYear() + 3,
+    }),
+  );
 }
 
 /** Requests ÷ duration, and every non-2xx/3xx or socket error. */

@@ -23,8 +23,14 @@ export type PreStopHook =
 /** An env var after parsing; secretKeyRef/configMapKeyRef are resolved by the engine from local stand-ins. */
 export type EnvVar =
   | { readonly name: string; readonly value: string }
-  | { readonly name: string; readonly secretKeyRef: { readonly name: string; readonly key: string; readonly optional?: boolean } }
-  | { readonly name: string; readonly configMapKeyRef: { readonly name: string; readonly key: string; readonly optional?: boolean } };
+  | {
+      readonly name: string;
+      readonly secretKeyRef: { readonly name: string; readonly key: string; readonly optional?: boolean };
+    }
+  | {
+      readonly name: string;
+      readonly configMapKeyRef: { readonly name: string; readonly key: string; readonly optional?: boolean };
+    };
 
 export interface ContainerSpec {
   readonly name: string;
@@ -193,7 +199,11 @@ export interface ReplicaSetObservation {
 export interface RolloutObject {
   readonly apiVersion: 'argoproj.io/v1alpha1';
   readonly kind: 'Rollout';
-  readonly metadata: { readonly name: string; readonly namespace: string; readonly annotations?: Record<string, string> };
+  readonly metadata: {
+    readonly name: string;
+    readonly namespace: string;
+    readonly annotations?: Record<string, string>;
+  };
   readonly spec: unknown;
   readonly status: ControllerStatus & {
     readonly phase: RolloutPhase;
@@ -218,8 +228,17 @@ export interface RolloutView {
   readonly strategy: 'BlueGreen';
   /** Age of the Rollout, e.g. "7d" (Kubernetes HumanDuration). */
   readonly age?: string;
-  readonly images: readonly { readonly image: string; readonly markers: readonly ('stable' | 'active' | 'preview')[] }[];
-  readonly replicas: { readonly desired: number; readonly current: number; readonly updated: number; readonly ready: number; readonly available: number };
+  readonly images: readonly {
+    readonly image: string;
+    readonly markers: readonly ('stable' | 'active' | 'preview')[];
+  }[];
+  readonly replicas: {
+    readonly desired: number;
+    readonly current: number;
+    readonly updated: number;
+    readonly ready: number;
+    readonly available: number;
+  };
   readonly revisions: readonly {
     readonly revision: number;
     readonly podTemplateHash: string;

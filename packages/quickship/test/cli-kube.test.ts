@@ -21,7 +21,11 @@ describe.skipIf(!existsSync(corpus))('quickship with --kubeconfig (loopback API 
     const objects = readdirSync(corpus)
       .filter((f) => f.endsWith('.yaml'))
       .map((f) => parse(readFileSync(join(corpus, f), 'utf8')) as KubeObject);
-    server = await startApiServer({ rollouts: objects.filter((o) => o.kind === 'Rollout'), replicaSets: objects.filter((o) => o.kind === 'ReplicaSet'), pods: objects.filter((o) => o.kind === 'Pod') });
+    server = await startApiServer({
+      rollouts: objects.filter((o) => o.kind === 'Rollout'),
+      replicaSets: objects.filter((o) => o.kind === 'ReplicaSet'),
+      pods: objects.filter((o) => o.kind === 'Pod'),
+    });
     dir = mkdtempSync(join(tmpdir(), 'quickship-cli-kube-'));
     kubeconfig = join(dir, 'kubeconfig');
     // A token user and plain http to loopback (client-node wants TLS verification off for that).
@@ -49,11 +53,22 @@ describe.skipIf(!existsSync(corpus))('quickship with --kubeconfig (loopback API 
     expect(out).toMatch(/# revision:10\n.*⧉ bluegreen-demo-\w+ +ReplicaSet .* stable,active/);
   });
 
-  it('promote sends the plugin\'s patch and prints one line', async () => {
-    const { code, out } = await runMain('promote', 'bluegreen-demo', '--kubeconfig', kubeconfig, '--context', 'loopback');
+  it("promote sends the plugin's patch and prints one line", async () => {
+    const { code, out } = await runMain(
+      'promote',
+      'bluegreen-demo',
+      '--kubeconfig',
+      kubeconfig,
+      '--context',
+      'loopback',
+    );
     expect({ code, out }).toEqual({ code: 0, out: "rollout 'bluegreen-demo' promoted\n" });
     expect(server.patches().length).toBeGreaterThan(0);
-    expect(server.patches().every((p) => p.path.startsWith('/apis/argoproj.io/v1alpha1/namespaces/jesse-test/rollouts/bluegreen-demo'))).toBe(true);
+    expect(
+      server
+        .patches()
+        .every((p) => p.path.startsWith('/apis/argoproj.io/v1alpha1/namespaces/jesse-test/rollouts/bluegreen-demo')),
+    ).toBe(true);
   });
 
   it('an unknown context is a user error naming the contexts', async () => {

@@ -8,7 +8,15 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalEngineClient } from '../src/api/client.ts';
 import type { RolloutEntry } from '../src/api/protocol.ts';
-import { buildTestRepo, healthy, pausedForPromotion, setAppVersion, status, removeTestRepo, type TestRepo } from './helpers/engine.ts';
+import {
+  buildTestRepo,
+  healthy,
+  pausedForPromotion,
+  setAppVersion,
+  status,
+  removeTestRepo,
+  type TestRepo,
+} from './helpers/engine.ts';
 import { writeFixtureDeploy } from './helpers/repo.ts';
 import { BIN, startUp, type UpProcess } from './helpers/up-process.ts';
 
@@ -20,7 +28,11 @@ interface Run {
 
 function quickship(args: readonly string[], options: { cwd?: string } = {}): Promise<Run> {
   return new Promise((done) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd ?? process.cwd(), env: { ...process.env, QUICKSHIP_API: api }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: options.cwd ?? process.cwd(),
+      env: { ...process.env, QUICKSHIP_API: api },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
@@ -36,12 +48,19 @@ let api = '';
 const upOut = (): string => up.output();
 let client: LocalEngineClient;
 
-async function until(what: string, check: (entry: RolloutEntry) => boolean, timeoutMs = 150_000): Promise<RolloutEntry> {
+async function until(
+  what: string,
+  check: (entry: RolloutEntry) => boolean,
+  timeoutMs = 150_000,
+): Promise<RolloutEntry> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const entry = await client.get('payments').catch(() => undefined);
     if (entry && check(entry)) return entry;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${entry ? `${entry.view.phase} ${entry.view.message}` : 'no answer'}\n${upOut().slice(-3000)}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `timed out waiting for ${what}: ${entry ? `${entry.view.phase} ${entry.view.message}` : 'no answer'}\n${upOut().slice(-3000)}`,
+      );
     await new Promise((r) => setTimeout(r, 200));
   }
 }
@@ -70,7 +89,9 @@ beforeAll(async () => {
   repo = await buildTestRepo('prebuilt');
   // The Rollout names a tag that has no build yet: `up` builds HEAD under it.
   deployDir = writeFixtureDeploy(join(repo.stateDir, 'deploy'), 'fresh');
-  up = await startUp(['--repo', repo.repoDir, '--dir', deployDir, '--state-dir', repo.stateDir], { env: { PAYMENTS_API_KEYS: '' } });
+  up = await startUp(['--repo', repo.repoDir, '--dir', deployDir, '--state-dir', repo.stateDir], {
+    env: { PAYMENTS_API_KEYS: '' },
+  });
   api = up.api;
   client = new LocalEngineClient(api);
   await until('Healthy', healthy);
@@ -103,24 +124,40 @@ describe('quickship status', () => {
     expect(out).toMatch(/local: Service payments-active → http:\/\/127\.0\.0\.1:\d+/);
   });
 
-  it('--json prints the Rollout in Argo\'s shape', async () => {
+  it("--json prints the Rollout in Argo's shape", async () => {
     const { code, out } = await quickship(['status', 'payments', '--json']);
     expect(code).toBe(0);
-    const rollout = JSON.parse(out) as { apiVersion: string; kind: string; metadata: { name: string }; status: Record<string, unknown> & { blueGreen: Record<string, string> } };
-    expect(rollout).toMatchObject({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', metadata: { name: 'payments' } });
+    const rollout = JSON.parse(out) as {
+      apiVersion: string;
+      kind: string;
+      metadata: { name: string };
+      status: Record<string, unknown> & { blueGreen: Record<string, string> };
+    };
+    expect(rollout).toMatchObject({
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Rollout',
+      metadata: { name: 'payments' },
+    });
     expect(rollout.status).toMatchObject({ phase: 'Healthy', message: '', abort: false, pauseConditions: [] });
     expect(rollout.status.currentPodHash).toBe(rollout.status.stableRS);
-    expect(rollout.status.blueGreen).toEqual({ activeSelector: rollout.status.stableRS, previewSelector: rollout.status.stableRS });
+    expect(rollout.status.blueGreen).toEqual({
+      activeSelector: rollout.status.stableRS,
+      previewSelector: rollout.status.stableRS,
+    });
   });
 
   it('an unknown rollout is a user error', async () => {
     const { code, err } = await quickship(['status', 'orders']);
     expect(code).toBe(1);
-    expect(err).toMatch(/error: rollout 'orders' not found; the engine runs 'payments'\n {2}fix: use `quickship status payments`/);
+    expect(err).toMatch(
+      /error: rollout 'orders' not found; the engine runs 'payments'\n {2}fix: use `quickship status payments`/,
+    );
   });
 
   it('--watch --json streams changes until Ctrl-C', async () => {
-    const child = spawn(process.execPath, [BIN, 'status', '--watch', '--json', '--api', api], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, 'status', '--watch', '--json', '--api', api], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
     const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
@@ -138,7 +175,10 @@ describe('verbs that do not apply exit 1 with the reason', () => {
     [['abort'], /error: rollout 'payments' has no update in progress to abort/],
     [['retry'], /error: rollout 'payments' is not aborted: nothing to retry/],
     [['undo'], /error: no revision found for rollout "payments": there is no previous revision/],
-    [['undo', '--to-revision', 'x'], /error: option '--to-revision <n>' argument 'x' is invalid\. "x" is not a revision number/],
+    [
+      ['undo', '--to-revision', 'x'],
+      /error: option '--to-revision <n>' argument 'x' is invalid\. "x" is not a revision number/,
+    ],
   ];
   for (const [args, reason] of cases) {
     it(args.join(' '), async () => {
@@ -169,10 +209,17 @@ describe('verbs through a release', () => {
   }, 240_000);
 
   it('restart replaces every instance, one at a time', async () => {
-    const activePods = (e: RolloutEntry) => e.view.revisions.filter((r) => r.markers.includes('active')).flatMap((r) => r.pods);
+    const activePods = (e: RolloutEntry) =>
+      e.view.revisions.filter((r) => r.markers.includes('active')).flatMap((r) => r.pods);
     const before = new Set(activePods(await client.get('payments')).map((p) => p.name));
     expect(await quickship(['restart'])).toEqual({ code: 0, out: "rollout 'payments' restarts in 0s\n", err: '' });
-    const after = await until('restarted', (e) => healthy(e) && activePods(e).filter((p) => p.ready).length === 2 && activePods(e).every((p) => !before.has(p.name)));
+    const after = await until(
+      'restarted',
+      (e) =>
+        healthy(e) &&
+        activePods(e).filter((p) => p.ready).length === 2 &&
+        activePods(e).every((p) => !before.has(p.name)),
+    );
     expect(activePods(after).every((p) => p.ready && p.restarts === 0)).toBe(true);
   }, 240_000);
 });
@@ -185,10 +232,28 @@ describe('the engine API', () => {
 
   it('answers JSON errors with a code and message', async () => {
     expect(await call('/rollouts/orders')).toMatchObject({ status: 404, body: { error: { code: 'NotFound' } } });
-    expect(await call('/rollouts/payments/promote')).toMatchObject({ status: 405, body: { error: { code: 'MethodNotAllowed' } } });
-    expect(await call('/rollouts/payments/undo', { method: 'POST', body: '{"toRevision":1}', headers: { 'content-type': 'text/plain' } })).toMatchObject({ status: 415 });
-    expect(await call('/rollouts/payments/undo', { method: 'POST', body: '{"toRevision":-1}', headers: { 'content-type': 'application/json' } })).toMatchObject({ status: 400 });
-    expect(await call('/rollouts/payments/abort', { method: 'POST' })).toMatchObject({ status: 409, body: { error: { code: 'VerbNotApplicable' } } });
+    expect(await call('/rollouts/payments/promote')).toMatchObject({
+      status: 405,
+      body: { error: { code: 'MethodNotAllowed' } },
+    });
+    expect(
+      await call('/rollouts/payments/undo', {
+        method: 'POST',
+        body: '{"toRevision":1}',
+        headers: { 'content-type': 'text/plain' },
+      }),
+    ).toMatchObject({ status: 415 });
+    expect(
+      await call('/rollouts/payments/undo', {
+        method: 'POST',
+        body: '{"toRevision":-1}',
+        headers: { 'content-type': 'application/json' },
+      }),
+    ).toMatchObject({ status: 400 });
+    expect(await call('/rollouts/payments/abort', { method: 'POST' })).toMatchObject({
+      status: 409,
+      body: { error: { code: 'VerbNotApplicable' } },
+    });
     expect(await call('/nothing')).toMatchObject({ status: 404 });
   });
 

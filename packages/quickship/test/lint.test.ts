@@ -43,11 +43,24 @@ describe('quickship lint over a deploy folder', () => {
     const dir = mkdtempSync(join(tmpdir(), 'quickship-lint-'));
     writeFileSync(
       join(dir, 'rollout.yaml'),
-      ['apiVersion: argoproj.io/v1alpha1', 'kind: Rollout', 'metadata: {name: broken}', 'spec:', '  selector: {matchLabels: {app: x}}', '  template:', '    metadata: {labels: {app: other}}', '    spec: {containers: [{name: c, image: "payments:1"}]}', '  strategy: {blueGreen: {activeService: broken-active}}', ''].join('\n'),
+      [
+        'apiVersion: argoproj.io/v1alpha1',
+        'kind: Rollout',
+        'metadata: {name: broken}',
+        'spec:',
+        '  selector: {matchLabels: {app: x}}',
+        '  template:',
+        '    metadata: {labels: {app: other}}',
+        '    spec: {containers: [{name: c, image: "payments:1"}]}',
+        '  strategy: {blueGreen: {activeService: broken-active}}',
+        '',
+      ].join('\n'),
     );
     const { code, err } = await run('lint', '--dir', dir);
     expect(code).toBe(1);
-    expect(err).toMatch(/rollout\.yaml: spec\.template\.metadata\.labels: Invalid value: .*`selector` does not match template `labels`/);
+    expect(err).toMatch(
+      /rollout\.yaml: spec\.template\.metadata\.labels: Invalid value: .*`selector` does not match template `labels`/,
+    );
     expect(err).toMatch(/rollout\.yaml: spec\.strategy\.blueGreen\.activeService: Not found: "broken-active"/);
     expect(err).toMatch(/error: 2 lint errors in 1 Rollout/);
   });
@@ -55,8 +68,12 @@ describe('quickship lint over a deploy folder', () => {
   it('a missing file is a user error with the fix', async () => {
     const { code, err } = await run('lint', '-f', '/nonexistent/rollout.yaml');
     expect(code).toBe(1);
-    expect(err).toMatch(/error: cannot read \/nonexistent\/rollout\.yaml: ENOENT\n {2}fix: pass an existing manifest file to -f/);
+    expect(err).toMatch(
+      /error: cannot read \/nonexistent\/rollout\.yaml: ENOENT\n {2}fix: pass an existing manifest file to -f/,
+    );
   });
 });
 
-it.skipIf(!existsSync(CORPUS_DIR))('corpus folder is where core says', () => expect(existsSync(join(CORPUS_DIR, 'lint'))).toBe(true));
+it.skipIf(!existsSync(CORPUS_DIR))('corpus folder is where core says', () =>
+  expect(existsSync(join(CORPUS_DIR, 'lint'))).toBe(true),
+);

@@ -3,9 +3,29 @@
 // real commit, real PostgreSQL, the real router on loopback. Every attempt must be answered 2xx;
 // afterwards the database must hold exactly one payment per acknowledged key and nothing else.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runLoad, verifyPayments, describeLedger, outcomeLabel, isSuccess, type AttemptEvent } from '@quickship/loadgen';
+import {
+  runLoad,
+  verifyPayments,
+  describeLedger,
+  outcomeLabel,
+  isSuccess,
+  type AttemptEvent,
+} from '@quickship/loadgen';
 import type { Engine } from '../src/engine/engine.ts';
-import { API_KEY, buildTestRepo, createDatabase, healthy, pausedForPromotion, setAppVersion, startEngine, status, storedPayments, waitForEntry, removeTestRepo, type TestRepo } from './helpers/engine.ts';
+import {
+  API_KEY,
+  buildTestRepo,
+  createDatabase,
+  healthy,
+  pausedForPromotion,
+  setAppVersion,
+  startEngine,
+  status,
+  storedPayments,
+  waitForEntry,
+  removeTestRepo,
+  type TestRepo,
+} from './helpers/engine.ts';
 
 let repo: TestRepo;
 let db: { url: string; drop(): Promise<void> };
@@ -53,7 +73,11 @@ describe('zero downtime across promote, abort, retry and undo', () => {
         // 1. A new revision goes to preview and pauses; promote switches the active Service to it.
         const before = status(await engine.get('payments')).stableRS;
         setAppVersion(deployDir, `v${cycle}a`);
-        const paused = await waitForEntry(engine, `v${cycle}a paused for promotion`, (e) => pausedForPromotion(e) && status(e).currentPodHash !== before);
+        const paused = await waitForEntry(
+          engine,
+          `v${cycle}a paused for promotion`,
+          (e) => pausedForPromotion(e) && status(e).currentPodHash !== before,
+        );
         const a = status(paused).currentPodHash!;
         expect(status(paused).blueGreen).toEqual({ activeSelector: before, previewSelector: a });
         expect(await servingRevision()).toBe(before);
@@ -65,7 +89,11 @@ describe('zero downtime across promote, abort, retry and undo', () => {
 
         // 2. Another revision; abort keeps the active Service on stable; retry resumes; promote.
         setAppVersion(deployDir, `v${cycle}b`);
-        const pausedB = await waitForEntry(engine, `v${cycle}b paused`, (e) => pausedForPromotion(e) && status(e).currentPodHash !== a);
+        const pausedB = await waitForEntry(
+          engine,
+          `v${cycle}b paused`,
+          (e) => pausedForPromotion(e) && status(e).currentPodHash !== a,
+        );
         const b = status(pausedB).currentPodHash!;
         expect(await engine.abort('payments')).toBe("rollout 'payments' aborted");
         const aborted = await waitForEntry(engine, 'aborted', (e) => status(e).phase === 'Degraded' && status(e).abort);
@@ -73,7 +101,11 @@ describe('zero downtime across promote, abort, retry and undo', () => {
         expect(status(aborted).blueGreen.activeSelector).toBe(a);
         expect(await servingRevision()).toBe(a);
         expect(await engine.retry('payments')).toBe("rollout 'payments' retried");
-        await waitForEntry(engine, 'paused again after retry', (e) => pausedForPromotion(e) && status(e).currentPodHash === b);
+        await waitForEntry(
+          engine,
+          'paused again after retry',
+          (e) => pausedForPromotion(e) && status(e).currentPodHash === b,
+        );
         await engine.promote('payments', { full: false });
         expect(await servingRevision()).toBe(b);
         await waitForEntry(engine, `v${cycle}b Healthy`, (e) => healthy(e) && status(e).stableRS === b);
@@ -89,12 +121,25 @@ describe('zero downtime across promote, abort, retry and undo', () => {
       stop.abort();
     }
     const { report, payments } = await load;
-    const described = failures.slice(0, 10).map((f) => `${new Date(f.startedAt).toISOString()} ${f.idempotencyKey} attempt ${f.attempt}: ${outcomeLabel(f.outcome)}`);
+    const described = failures
+      .slice(0, 10)
+      .map(
+        (f) =>
+          `${new Date(f.startedAt).toISOString()} ${f.idempotencyKey} attempt ${f.attempt}: ${outcomeLabel(f.outcome)}`,
+      );
     expect(described, `failed attempts (steps: ${steps.join('; ')})\n${log.slice(-40).join('\n')}`).toEqual([]);
     expect(report.logical.failed).toBe(0);
     expect(report.logical.succeeded).toBeGreaterThan(200);
-    const ledger = await verifyPayments({ target: engine.serviceUrls().active, apiKey: API_KEY, outcome: payments, stored: () => storedPayments(db.url), fetchEach: 100 });
+    const ledger = await verifyPayments({
+      target: engine.serviceUrls().active,
+      apiKey: API_KEY,
+      outcome: payments,
+      stored: () => storedPayments(db.url),
+      fetchEach: 100,
+    });
     expect(ledger.ok, describeLedger(ledger)).toBe(true);
-    console.log(`zero-downtime: ${report.logical.succeeded} payments over ${steps.length} steps, ${report.attempts.sent} attempts, 0 failed; p99 ${report.latency.p99Ms.toFixed(1)} ms`);
+    console.log(
+      `zero-downtime: ${report.logical.succeeded} payments over ${steps.length} steps, ${report.attempts.sent} attempts, 0 failed; p99 ${report.latency.p99Ms.toFixed(1)} ms`,
+    );
   }, 300_000);
 });

@@ -9,7 +9,14 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cpuAccountingAvailable, formatReport, processesCpuMs, reapedChildrenCpuMs, wrkAvailable, WRK_BIN } from '@quickship/loadgen';
+import {
+  cpuAccountingAvailable,
+  formatReport,
+  processesCpuMs,
+  reapedChildrenCpuMs,
+  wrkAvailable,
+  WRK_BIN,
+} from '@quickship/loadgen';
 import { startPostgres, type PostgresCluster } from '@quickship/pglocal';
 import { postgresCpuMs } from './cpu-usage.ts';
 import { runPaymentsPhase, type BenchClient } from './payments-load.ts';
@@ -31,7 +38,8 @@ function setting(name: string, fallback: number, min: number, max: number): numb
   const value = process.env[name];
   if (value === undefined || value === '') return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max) throw new BenchSettingError(name, value, `an integer from ${min} to ${max}`);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new BenchSettingError(name, value, `an integer from ${min} to ${max}`);
   return n;
 }
 
@@ -47,21 +55,37 @@ function serverKind(): 'image' | 'source' {
   return wanted;
 }
 
-function serverCommand(kind: 'image' | 'source'): { label: string; node?: { args: string[]; cwd: string }; dispose(): void } {
+function serverCommand(kind: 'image' | 'source'): {
+  label: string;
+  node?: { args: string[]; cwd: string };
+  dispose(): void;
+} {
   if (kind === 'source') return { label: 'source (tsx)', dispose() {} };
   const scratch = join(REPO_ROOT, 'node_modules', '.cache', 'quickship-bench');
   mkdirSync(scratch, { recursive: true });
   const app = assembleImageApp(mkdtempSync(join(scratch, 'app-')));
-  return { label: 'image bundle (dist/server.mjs)', node: { args: [app.entry('server')], cwd: app.dir }, dispose: () => rmSync(app.dir, { recursive: true, force: true }) };
+  return {
+    label: 'image bundle (dist/server.mjs)',
+    node: { args: [app.entry('server')], cwd: app.dir },
+    dispose: () => rmSync(app.dir, { recursive: true, force: true }),
+  };
 }
 
 function benchClient(): BenchClient {
   const wanted = process.env.BENCH_CLIENT ?? '';
-  if (wanted !== '' && wanted !== 'wrk' && wanted !== 'loadgen') throw new BenchSettingError('BENCH_CLIENT', wanted, 'wrk or loadgen');
+  if (wanted !== '' && wanted !== 'wrk' && wanted !== 'loadgen')
+    throw new BenchSettingError('BENCH_CLIENT', wanted, 'wrk or loadgen');
   if (wanted === 'loadgen') return 'loadgen';
   if (wrkAvailable()) return 'wrk';
-  if (wanted === 'wrk') throw new BenchSettingError('BENCH_CLIENT', wanted, `loadgen, or install wrk (apt-get install -y wrk; looked for ${WRK_BIN})`);
-  console.log(`bench: wrk not found at ${WRK_BIN} (apt-get install -y wrk): using @quickship/loadgen, whose own CPU lowers the figures`);
+  if (wanted === 'wrk')
+    throw new BenchSettingError(
+      'BENCH_CLIENT',
+      wanted,
+      `loadgen, or install wrk (apt-get install -y wrk; looked for ${WRK_BIN})`,
+    );
+  console.log(
+    `bench: wrk not found at ${WRK_BIN} (apt-get install -y wrk): using @quickship/loadgen, whose own CPU lowers the figures`,
+  );
   return 'loadgen';
 }
 
@@ -95,9 +119,15 @@ async function main(): Promise<number> {
 
     const apiKey = `sk_bench_${randomBytes(16).toString('hex')}`;
     const poolMax = settings.poolMax || Math.ceil(settings.connections / settings.instances);
-    const env = { DB_POOL_MAX: String(poolMax), PAYMENTS_API_KEYS: `bench:${apiKey}`, LOG_LEVEL: 'warn', SHUTDOWN_DELAY_MS: '0' };
+    const env = {
+      DB_POOL_MAX: String(poolMax),
+      PAYMENTS_API_KEYS: `bench:${apiKey}`,
+      LOG_LEVEL: 'warn',
+      SHUTDOWN_DELAY_MS: '0',
+    };
     server = serverCommand(settings.server);
-    for (let i = 0; i < settings.instances; i += 1) services.push(await spawnServer({ databaseUrl, env, node: server.node }));
+    for (let i = 0; i < settings.instances; i += 1)
+      services.push(await spawnServer({ databaseUrl, env, node: server.node }));
     const targets = services.map((s) => s.url);
     log(`${settings.instances} service process(es), ${server.label}, at ${targets.join(', ')}, DB_POOL_MAX=${poolMax}`);
 
@@ -114,33 +144,63 @@ async function main(): Promise<number> {
     const per = (ms: number, n: number): number => (n > 0 ? ms / n : 0);
     const rounds: RoundFigures[] = [];
     for (let round = 1; round <= settings.rounds && !stop.signal.aborted; round += 1) {
-      log(`round ${round}/${settings.rounds}: payments for ${settings.seconds} s with ${settings.connections} connections (client: ${client})`);
-      const before = cpu ? { service: processesCpuMs(servicePids), postgres: postgresCpuMs(cluster.dataDir) } : undefined;
+      log(
+        `round ${round}/${settings.rounds}: payments for ${settings.seconds} s with ${settings.connections} connections (client: ${client})`,
+      );
+      const before = cpu
+        ? { service: processesCpuMs(servicePids), postgres: postgresCpuMs(cluster.dataDir) }
+        : undefined;
       const load = await runPaymentsPhase(client, { ...phase, seconds: settings.seconds, runId: `bench${round}` });
-      const paymentCpu = before && { service: processesCpuMs(servicePids) - before.service, postgres: postgresCpuMs(cluster.dataDir) - before.postgres };
+      const paymentCpu = before && {
+        service: processesCpuMs(servicePids) - before.service,
+        postgres: postgresCpuMs(cluster.dataDir) - before.postgres,
+      };
       const paymentsLoad = loadavg()[0]!;
       if (load.report) console.log(formatReport(load.report));
       const stored = await countStoredPayments(databaseUrl, load.keyPrefix);
-      if (stored < load.figures.succeeded) log(`WARNING: ${load.figures.succeeded} payments acknowledged but only ${stored} stored with this run's keys`);
+      if (stored < load.figures.succeeded)
+        log(`WARNING: ${load.figures.succeeded} payments acknowledged but only ${stored} stored with this run's keys`);
       if (stop.signal.aborted) break;
 
-      log(`round ${round}/${settings.rounds}: pgbench single-row INSERT, ${settings.connections} clients, ${settings.seconds} s`);
+      log(
+        `round ${round}/${settings.rounds}: pgbench single-row INSERT, ${settings.connections} clients, ${settings.seconds} s`,
+      );
       const pgBefore = cpu ? { postgres: postgresCpuMs(cluster.dataDir), children: reapedChildrenCpuMs() } : undefined;
-      const pgbench = await runPgbenchInserts({ binDir: cluster.binDir, databaseUrl, clients: settings.connections, seconds: settings.seconds });
-      const insertCpu = pgBefore && { postgres: postgresCpuMs(cluster.dataDir) - pgBefore.postgres, pgbench: reapedChildrenCpuMs() - pgBefore.children };
+      const pgbench = await runPgbenchInserts({
+        binDir: cluster.binDir,
+        databaseUrl,
+        clients: settings.connections,
+        seconds: settings.seconds,
+      });
+      const insertCpu = pgBefore && {
+        postgres: postgresCpuMs(cluster.dataDir) - pgBefore.postgres,
+        pgbench: reapedChildrenCpuMs() - pgBefore.children,
+      };
       const paid = load.figures.succeeded;
       const ratio = load.figures.perSec / pgbench.tps;
       rounds.push({
         payments: load.figures,
         pgbench: { ...pgbench, clients: settings.connections },
         ratio,
-        cpuMsPer: paymentCpu && insertCpu ? {
-          payment: { service: per(paymentCpu.service, paid), postgres: per(paymentCpu.postgres, paid), client: per(load.clientCpuMs, paid) },
-          insert: { postgres: per(insertCpu.postgres, pgbench.transactions), pgbench: per(insertCpu.pgbench, pgbench.transactions) },
-        } : undefined,
+        cpuMsPer:
+          paymentCpu && insertCpu
+            ? {
+                payment: {
+                  service: per(paymentCpu.service, paid),
+                  postgres: per(paymentCpu.postgres, paid),
+                  client: per(load.clientCpuMs, paid),
+                },
+                insert: {
+                  postgres: per(insertCpu.postgres, pgbench.transactions),
+                  pgbench: per(insertCpu.pgbench, pgbench.transactions),
+                },
+              }
+            : undefined,
         loadAverage: { payments: paymentsLoad, pgbench: loadavg()[0]! },
       });
-      log(`round ${round}: ${load.figures.perSec.toFixed(1)} payments/s, ${pgbench.tps.toFixed(1)} inserts/s, ratio ${ratio.toFixed(3)}`);
+      log(
+        `round ${round}: ${load.figures.perSec.toFixed(1)} payments/s, ${pgbench.tps.toFixed(1)} inserts/s, ratio ${ratio.toFixed(3)}`,
+      );
     }
     if (stop.signal.aborted || rounds.length === 0) return 130;
     const median = medianRound(rounds);
@@ -157,7 +217,10 @@ async function main(): Promise<number> {
     console.log(`\n${formatFigures(figures)}\n`);
     const outDir = join(REPO_ROOT, '.quickship', 'bench');
     mkdirSync(outDir, { recursive: true });
-    writeFileSync(join(outDir, 'payments.json'), `${JSON.stringify({ measuredAt: new Date().toISOString(), cores: availableParallelism(), ...figures }, null, 2)}\n`);
+    writeFileSync(
+      join(outDir, 'payments.json'),
+      `${JSON.stringify({ measuredAt: new Date().toISOString(), cores: availableParallelism(), ...figures }, null, 2)}\n`,
+    );
     log(`figures written to .quickship/bench/payments.json`);
     if (ratio < RATIO_FLOOR) {
       console.error(`bench: ratio ${ratio.toFixed(3)} is below the floor ${RATIO_FLOOR}`);

@@ -19,7 +19,13 @@ export interface RoundFigures {
     readonly transportErrors: Readonly<Record<string, number>>;
     readonly latency: LatencySummary;
   };
-  readonly pgbench: { readonly tps: number; readonly transactions: number; readonly failedTransactions: number; readonly latencyAvgMs?: number; readonly clients: number };
+  readonly pgbench: {
+    readonly tps: number;
+    readonly transactions: number;
+    readonly failedTransactions: number;
+    readonly latencyAvgMs?: number;
+    readonly clients: number;
+  };
   readonly ratio: number;
   /** CPU milliseconds per payment / per pgbench insert, by part (Linux /proc; absent elsewhere). */
   readonly cpuMsPer?: {
@@ -55,24 +61,43 @@ export function verdictOf(ratio: number): Verdict {
   return ratio >= RATIO_FLOOR ? 'below goal' : 'below floor';
 }
 
-const fmt = (n: number, digits = 1): string => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const fmt = (n: number, digits = 1): string =>
+  n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 
 export function formatFigures(f: BenchFigures): string {
   const rows: [string, string][] = [
-    ['payments/s', `${fmt(f.payments.perSec)}  (${f.payments.succeeded} created in ${f.seconds} s, ${f.connections} connections, ${f.instances} process${f.instances > 1 ? 'es' : ''}, client ${f.client})`],
-    ['latency p50 / p99', `${fmt(f.payments.latency.p50Ms, 2)} ms / ${fmt(f.payments.latency.p99Ms, 2)} ms  (p90 ${fmt(f.payments.latency.p90Ms, 2)}, max ${fmt(f.payments.latency.maxMs, 2)})`],
+    [
+      'payments/s',
+      `${fmt(f.payments.perSec)}  (${f.payments.succeeded} created in ${f.seconds} s, ${f.connections} connections, ${f.instances} process${f.instances > 1 ? 'es' : ''}, client ${f.client})`,
+    ],
+    [
+      'latency p50 / p99',
+      `${fmt(f.payments.latency.p50Ms, 2)} ms / ${fmt(f.payments.latency.p99Ms, 2)} ms  (p90 ${fmt(f.payments.latency.p90Ms, 2)}, max ${fmt(f.payments.latency.maxMs, 2)})`,
+    ],
     ['failed payments', `${f.payments.failed} of ${f.payments.sent} requests sent`],
-    ['pgbench insert TPS', `${fmt(f.pgbench.tps)}  (${f.pgbench.clients} clients, single-row INSERT, ${f.pgbench.transactions} transactions)`],
+    [
+      'pgbench insert TPS',
+      `${fmt(f.pgbench.tps)}  (${f.pgbench.clients} clients, single-row INSERT, ${f.pgbench.transactions} transactions)`,
+    ],
     ['ratio payments/s ÷ TPS', `${fmt(f.ratio, 3)}  — ${f.verdict} (goal ≥ ${RATIO_GOAL}, floor ${RATIO_FLOOR})`],
-    ['rounds (payments/s, TPS, ratio)', f.rounds.map((r) => `${fmt(r.paymentsPerSec, 0)} / ${fmt(r.insertTps, 0)} = ${fmt(r.ratio, 3)}`).join(';  ')],
+    [
+      'rounds (payments/s, TPS, ratio)',
+      f.rounds.map((r) => `${fmt(r.paymentsPerSec, 0)} / ${fmt(r.insertTps, 0)} = ${fmt(r.ratio, 3)}`).join(';  '),
+    ],
   ];
   if (f.cpuMsPer) {
     const { payment, insert } = f.cpuMsPer;
     rows.push(
-      ['CPU ms per payment', `service ${fmt(payment.service, 3)} + postgres ${fmt(payment.postgres, 3)} + ${f.client} ${fmt(payment.client, 3)}`],
+      [
+        'CPU ms per payment',
+        `service ${fmt(payment.service, 3)} + postgres ${fmt(payment.postgres, 3)} + ${f.client} ${fmt(payment.client, 3)}`,
+      ],
       ['CPU ms per insert', `postgres ${fmt(insert.postgres, 3)} + pgbench ${fmt(insert.pgbench, 3)}`],
     );
   }
-  rows.push(['load average (1 min)', `${fmt(f.loadAverage.payments, 2)} during payments, ${fmt(f.loadAverage.pgbench, 2)} during pgbench`]);
+  rows.push([
+    'load average (1 min)',
+    `${fmt(f.loadAverage.payments, 2)} during payments, ${fmt(f.loadAverage.pgbench, 2)} during pgbench`,
+  ]);
   return table(rows);
 }

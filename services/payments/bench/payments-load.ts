@@ -3,7 +3,15 @@
 // wrk is missing). Both send one POST /v1/payments per payment with its own Idempotency-Key
 // stored in metadata.loadgen_key, and both report the same figures; the client's own CPU is
 // measured so it can be printed.
-import { keyPrefix as runKeyPrefix, ownCpuMs, reapedChildrenCpuMs, runLoad, runWrkPayments, type LoadReport, type WrkSummary } from '@quickship/loadgen';
+import {
+  keyPrefix as runKeyPrefix,
+  ownCpuMs,
+  reapedChildrenCpuMs,
+  runLoad,
+  runWrkPayments,
+  type LoadReport,
+  type WrkSummary,
+} from '@quickship/loadgen';
 import type { BenchFigures } from './figures.ts';
 
 export type BenchClient = 'wrk' | 'loadgen';
@@ -57,7 +65,12 @@ export function wrkFigures(summaries: readonly WrkSummary[]): BenchFigures['paym
   const worst = (pick: (s: WrkSummary) => number): number => Math.max(...summaries.map(pick)) / 1000;
   const responses = sum((s) => s.requests);
   const status = sum((s) => s.status);
-  const transportErrors = { connect: sum((s) => s.connect), read: sum((s) => s.read), write: sum((s) => s.write), timeout: sum((s) => s.timeout) };
+  const transportErrors = {
+    connect: sum((s) => s.connect),
+    read: sum((s) => s.read),
+    write: sum((s) => s.write),
+    timeout: sum((s) => s.timeout),
+  };
   const transport = Object.values(transportErrors).reduce((a, b) => a + b, 0);
   const succeeded = responses - status;
   const seconds = Math.max(...summaries.map((s) => s.durationUs)) / 1e6;

@@ -10,7 +10,9 @@ export interface PgbenchSummary {
 
 export class PgbenchOutputError extends Error {
   constructor(output: string) {
-    super(`could not find "tps = …" in pgbench's output; is it PostgreSQL 13 or newer? Output was:\n${output.slice(-2000)}`);
+    super(
+      `could not find "tps = …" in pgbench's output; is it PostgreSQL 13 or newer? Output was:\n${output.slice(-2000)}`,
+    );
     this.name = 'PgbenchOutputError';
   }
 }

@@ -41,8 +41,24 @@ export async function runPgbenchInserts(options: PgbenchOptions): Promise<Pgbenc
   try {
     const { stdout } = await run(
       join(options.binDir, 'pgbench'),
-      ['-n', '-c', String(options.clients), '-j', '2', '-T', String(options.seconds), '-f', script,
-        '-h', url.hostname, '-p', url.port, '-U', decodeURIComponent(url.username) || 'postgres', url.pathname.slice(1)],
+      [
+        '-n',
+        '-c',
+        String(options.clients),
+        '-j',
+        '2',
+        '-T',
+        String(options.seconds),
+        '-f',
+        script,
+        '-h',
+        url.hostname,
+        '-p',
+        url.port,
+        '-U',
+        decodeURIComponent(url.username) || 'postgres',
+        url.pathname.slice(1),
+      ],
       { maxBuffer: 16 * 1024 * 1024, timeout: (options.seconds + 60) * 1000 },
     );
     return parsePgbenchOutput(stdout);

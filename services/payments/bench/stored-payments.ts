@@ -9,7 +9,10 @@ export async function countStoredPayments(databaseUrl: string, keyPrefix: string
   const client = new Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    const { rows } = await client.query<{ n: string }>(`SELECT count(*) AS n FROM payments WHERE metadata->>$1 LIKE $2`, [KEY_METADATA_FIELD, `${keyPrefix}%`]);
+    const { rows } = await client.query<{ n: string }>(
+      `SELECT count(*) AS n FROM payments WHERE metadata->>$1 LIKE $2`,
+      [KEY_METADATA_FIELD, `${keyPrefix}%`],
+    );
     return Number(rows[0]!.n);
   } finally {
     await client.end();

@@ -35,7 +35,11 @@ export interface AppDeps {
   /** For FAULT_ERROR_RATE decisions. */
   readonly random?: () => number;
   /** HTTP server timeouts (server.ts sets them; tests keep Node's defaults). */
-  readonly http?: { readonly keepAliveTimeoutMs?: number; readonly requestTimeoutMs?: number; readonly connectionTimeoutMs?: number };
+  readonly http?: {
+    readonly keepAliveTimeoutMs?: number;
+    readonly requestTimeoutMs?: number;
+    readonly connectionTimeoutMs?: number;
+  };
   readonly hooks?: AppHooks;
   readonly keySweepIntervalMs?: number;
 }
@@ -76,7 +80,11 @@ export function buildApp(deps: AppDeps): PaymentsApp {
     clock: deps.clock ?? (() => new Date()),
     metrics,
     authenticate: createAuthenticator(deps.pool),
-    faults: createFaultInjector({ errorRate: deps.config.faultErrorRate, latencyMs: deps.config.faultLatencyMs, random: deps.random }),
+    faults: createFaultInjector({
+      errorRate: deps.config.faultErrorRate,
+      latencyMs: deps.config.faultLatencyMs,
+      random: deps.random,
+    }),
     hooks: deps.hooks ?? {},
     secrets: {},
   };
@@ -89,7 +97,12 @@ export function buildApp(deps: AppDeps): PaymentsApp {
   app.addHook('onResponse', async (request, reply) => {
     const route = request.is404 ? 'unmatched' : request.routeOptions.url;
     recordRequest(metrics, request.method, route ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
-    const line = { method: request.method, route, status_code: reply.statusCode, duration_ms: Math.round(reply.elapsedTime * 10) / 10 };
+    const line = {
+      method: request.method,
+      route,
+      status_code: reply.statusCode,
+      duration_ms: Math.round(reply.elapsedTime * 10) / 10,
+    };
     // Probes and scrapes every few seconds would drown the API's access log: debug level.
     if (route?.startsWith('/v1') || reply.statusCode >= 500) request.log.info(line, 'request completed');
     else request.log.debug(line, 'request completed');

@@ -34,10 +34,31 @@ describe('loadConfig', () => {
 
   it('reads every variable', () => {
     const config = loadConfig({
-      ...base, PORT: '8080', HOST: '127.0.0.1', DB_POOL_MAX: '32', PAYMENTS_API_KEYS: 'acme:sk_test_0123456789abcdef, globex:sk_test_fedcba9876543210',
-      APP_VERSION: '1.2.3', GIT_COMMIT: 'abc123', LOG_LEVEL: 'warn', SHUTDOWN_DELAY_MS: '0', SHUTDOWN_TIMEOUT_MS: '5000', FAULT_ERROR_RATE: '0.25', FAULT_LATENCY_MS: '150',
+      ...base,
+      PORT: '8080',
+      HOST: '127.0.0.1',
+      DB_POOL_MAX: '32',
+      PAYMENTS_API_KEYS: 'acme:sk_test_0123456789abcdef, globex:sk_test_fedcba9876543210',
+      APP_VERSION: '1.2.3',
+      GIT_COMMIT: 'abc123',
+      LOG_LEVEL: 'warn',
+      SHUTDOWN_DELAY_MS: '0',
+      SHUTDOWN_TIMEOUT_MS: '5000',
+      FAULT_ERROR_RATE: '0.25',
+      FAULT_LATENCY_MS: '150',
     });
-    expect(config).toMatchObject({ port: 8080, host: '127.0.0.1', dbPoolMax: 32, appVersion: '1.2.3', gitCommit: 'abc123', logLevel: 'warn', shutdownDelayMs: 0, shutdownTimeoutMs: 5000, faultErrorRate: 0.25, faultLatencyMs: 150 });
+    expect(config).toMatchObject({
+      port: 8080,
+      host: '127.0.0.1',
+      dbPoolMax: 32,
+      appVersion: '1.2.3',
+      gitCommit: 'abc123',
+      logLevel: 'warn',
+      shutdownDelayMs: 0,
+      shutdownTimeoutMs: 5000,
+      faultErrorRate: 0.25,
+      faultLatencyMs: 150,
+    });
     expect(config.apiKeys).toEqual([
       { merchant: 'acme', key: 'sk_test_0123456789abcdef' },
       { merchant: 'globex', key: 'sk_test_fedcba9876543210' },
@@ -45,7 +66,15 @@ describe('loadConfig', () => {
   });
 
   it('reports every bad variable at once, naming it and what is allowed', () => {
-    const problems = problemsOf({ PORT: 'http', DB_POOL_MAX: '0', LOG_LEVEL: 'loud', FAULT_ERROR_RATE: '1.5', FAULT_LATENCY_MS: '-1', SHUTDOWN_DELAY_MS: '9000', SHUTDOWN_TIMEOUT_MS: '5000' });
+    const problems = problemsOf({
+      PORT: 'http',
+      DB_POOL_MAX: '0',
+      LOG_LEVEL: 'loud',
+      FAULT_ERROR_RATE: '1.5',
+      FAULT_LATENCY_MS: '-1',
+      SHUTDOWN_DELAY_MS: '9000',
+      SHUTDOWN_TIMEOUT_MS: '5000',
+    });
     const text = problems.join('\n');
     expect(text).toMatch(/DATABASE_URL is not set/);
     expect(text).toMatch(/PORT="http" is not allowed: use an integer from 0 to 65535/);
@@ -63,7 +92,11 @@ describe('loadConfig', () => {
   });
 
   it('validates PAYMENTS_API_KEYS entries without ever printing a key', () => {
-    const problems = problemsOf({ ...base, PAYMENTS_API_KEYS: 'nocolon,bad merchant:sk_test_0123456789abcdef,acme:short,a:sk_test_0123456789abcdef,b:sk_test_0123456789abcdef' });
+    const problems = problemsOf({
+      ...base,
+      PAYMENTS_API_KEYS:
+        'nocolon,bad merchant:sk_test_0123456789abcdef,acme:short,a:sk_test_0123456789abcdef,b:sk_test_0123456789abcdef',
+    });
     expect(problems).toHaveLength(4);
     expect(problems[0]).toMatch(/entry 1 is not "merchant:key"/);
     expect(problems[1]).toMatch(/entry 2: merchant "bad merchant" is not allowed/);

@@ -89,7 +89,9 @@ export function loadConfig(env: Env = process.env): Config {
   if (faultErrorRateRaw !== undefined) {
     faultErrorRate = Number(faultErrorRateRaw);
     if (!/^\d*\.?\d+$/.test(faultErrorRateRaw) || !(faultErrorRate >= 0 && faultErrorRate <= 1)) {
-      problems.push(`FAULT_ERROR_RATE="${faultErrorRateRaw}" is not allowed: use a number from 0 to 1 (e.g. 0.2 for 20% errors)`);
+      problems.push(
+        `FAULT_ERROR_RATE="${faultErrorRateRaw}" is not allowed: use a number from 0 to 1 (e.g. 0.2 for 20% errors)`,
+      );
       faultErrorRate = 0;
     }
   }

@@ -61,7 +61,9 @@ try {
     databaseUrl = await cluster.createDatabase('payments');
   }
   const migrated = await migrate(databaseUrl);
-  console.log(`postgres: ${databaseUrl} (schema version ${migrated.version}${migrated.applied.length ? `, applied ${migrated.applied.join(', ')}` : ''})`);
+  console.log(
+    `postgres: ${databaseUrl} (schema version ${migrated.version}${migrated.applied.length ? `, applied ${migrated.applied.join(', ')}` : ''})`,
+  );
 
   const env = { ...process.env };
   const config = loadConfig({
@@ -86,7 +88,10 @@ payments: listening on ${service.url}
 Ctrl-C stops the service and PostgreSQL.`);
 } catch (error) {
   if (error instanceof ConfigError) console.error(`payments: ${error.message}`);
-  else if ((error as { code?: string }).code === 'EADDRINUSE') console.error(`payments: port ${process.env.PORT ?? 3000} is in use: set PORT to a free port (e.g. PORT=3001 npm start)`);
+  else if ((error as { code?: string }).code === 'EADDRINUSE')
+    console.error(
+      `payments: port ${process.env.PORT ?? 3000} is in use: set PORT to a free port (e.g. PORT=3001 npm start)`,
+    );
   else console.error(`npm start failed: ${error instanceof Error ? error.message : String(error)}`);
   await stop(1);
 }

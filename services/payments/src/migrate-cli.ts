@@ -4,7 +4,9 @@ import { redactUrl } from './config.ts';
 
 const databaseUrl = process.env.DATABASE_URL?.trim();
 if (!databaseUrl) {
-  console.error('migrate: DATABASE_URL is not set: use a PostgreSQL URL such as postgres://user:password@host:5432/payments');
+  console.error(
+    'migrate: DATABASE_URL is not set: use a PostgreSQL URL such as postgres://user:password@host:5432/payments',
+  );
   process.exit(2);
 }
 

@@ -4,7 +4,14 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createEmptyDatabase, dropTestDatabase } from '../test/support.ts';
-import { migrate, MIGRATIONS_DIR, MigrationError, parseMigrations, readMigrations, readSchemaState } from './migrate.ts';
+import {
+  migrate,
+  MIGRATIONS_DIR,
+  MigrationError,
+  parseMigrations,
+  readMigrations,
+  readSchemaState,
+} from './migrate.ts';
 import { CODE_SCHEMA_VERSION, schemaSupport } from './schema-version.ts';
 
 const databases: string[] = [];
@@ -52,9 +59,21 @@ describe('parseMigrations', () => {
 
   it('refuses bad names, gaps, repeats and impossible headers', () => {
     expect(() => parseMigrations([{ fileName: 'init.sql', sql: '' }])).toThrow(/NNNN_name.sql/);
-    expect(() => parseMigrations([{ fileName: '0001_a.sql', sql: '' }, { fileName: '0003_b.sql', sql: '' }])).toThrow(/without gaps/);
-    expect(() => parseMigrations([{ fileName: '0001_a.sql', sql: '' }, { fileName: '0001_b.sql', sql: '' }])).toThrow(MigrationError);
-    expect(() => parseMigrations([{ fileName: '0001_a.sql', sql: '-- min_code_version: 2' }])).toThrow(/cannot be above/);
+    expect(() =>
+      parseMigrations([
+        { fileName: '0001_a.sql', sql: '' },
+        { fileName: '0003_b.sql', sql: '' },
+      ]),
+    ).toThrow(/without gaps/);
+    expect(() =>
+      parseMigrations([
+        { fileName: '0001_a.sql', sql: '' },
+        { fileName: '0001_b.sql', sql: '' },
+      ]),
+    ).toThrow(MigrationError);
+    expect(() => parseMigrations([{ fileName: '0001_a.sql', sql: '-- min_code_version: 2' }])).toThrow(
+      /cannot be above/,
+    );
   });
 
   it('CODE_SCHEMA_VERSION is the highest migration shipped', () => {
@@ -67,9 +86,18 @@ describe('schemaSupport', () => {
   it('serves its own schema and the next release’s compatible one, nothing else', () => {
     expect(schemaSupport({ version: 3, minCodeVersion: 2 }, 3)).toEqual({ supported: true });
     expect(schemaSupport({ version: 4, minCodeVersion: 3 }, 3)).toEqual({ supported: true }); // next release migrated (expand)
-    expect(schemaSupport({ version: 5, minCodeVersion: 5 }, 3)).toMatchObject({ supported: false, reason: expect.stringMatching(/requires code built for schema 5/) });
-    expect(schemaSupport({ version: 2, minCodeVersion: 1 }, 3)).toMatchObject({ supported: false, reason: expect.stringMatching(/at version 2 but this build needs 3/) });
-    expect(schemaSupport(undefined, 3)).toMatchObject({ supported: false, reason: expect.stringMatching(/npm run migrate/) });
+    expect(schemaSupport({ version: 5, minCodeVersion: 5 }, 3)).toMatchObject({
+      supported: false,
+      reason: expect.stringMatching(/requires code built for schema 5/),
+    });
+    expect(schemaSupport({ version: 2, minCodeVersion: 1 }, 3)).toMatchObject({
+      supported: false,
+      reason: expect.stringMatching(/at version 2 but this build needs 3/),
+    });
+    expect(schemaSupport(undefined, 3)).toMatchObject({
+      supported: false,
+      reason: expect.stringMatching(/npm run migrate/),
+    });
   });
 });
 
@@ -84,11 +112,16 @@ describe('migrate', () => {
     // Forward-only: an applied file must never change.
     const edited = copyOfMigrations();
     appendFileSync(join(edited, '0001_init.sql'), '\n-- edited after release\n');
-    await expect(migrate(url, { migrationsDir: edited })).rejects.toThrow(/0001_init.sql was changed after it was applied/);
+    await expect(migrate(url, { migrationsDir: edited })).rejects.toThrow(
+      /0001_init.sql was changed after it was applied/,
+    );
 
     // A failing migration leaves nothing behind (one transaction); fixed, it applies.
     const dir = copyOfMigrations();
-    writeFileSync(join(dir, '0002_add_note.sql'), 'ALTER TABLE payments ADD COLUMN note text;\nSELECT no_such_function();\n');
+    writeFileSync(
+      join(dir, '0002_add_note.sql'),
+      'ALTER TABLE payments ADD COLUMN note text;\nSELECT no_such_function();\n',
+    );
     await expect(migrate(url, { migrationsDir: dir })).rejects.toThrow(/0002_add_note.sql failed/);
     expect(await schemaState(url)).toEqual({ version: 1, minCodeVersion: 0 });
     writeFileSync(join(dir, '0002_add_note.sql'), 'ALTER TABLE payments ADD COLUMN note text;\n');

@@ -43,19 +43,33 @@ const MIN_CODE_HEADER = /^--\s*min_code_version:\s*(\d+)\s*$/m;
 export function parseMigrations(files: readonly { fileName: string; sql: string }[]): Migration[] {
   const migrations = files.map(({ fileName, sql }) => {
     const match = FILE_NAME.exec(fileName);
-    if (!match) throw new MigrationError(`migration file "${fileName}" is not named NNNN_name.sql (four digits, lower-case name)`);
+    if (!match)
+      throw new MigrationError(
+        `migration file "${fileName}" is not named NNNN_name.sql (four digits, lower-case name)`,
+      );
     const version = Number(match[1]);
     const header = MIN_CODE_HEADER.exec(sql);
     const minCodeVersion = header ? Number(header[1]) : version - 1;
     if (minCodeVersion > version) {
-      throw new MigrationError(`${fileName}: min_code_version ${minCodeVersion} cannot be above the migration's own version ${version}`);
+      throw new MigrationError(
+        `${fileName}: min_code_version ${minCodeVersion} cannot be above the migration's own version ${version}`,
+      );
     }
-    return { version, name: match[2]!, fileName, sql, checksum: createHash('sha256').update(sql).digest('hex'), minCodeVersion };
+    return {
+      version,
+      name: match[2]!,
+      fileName,
+      sql,
+      checksum: createHash('sha256').update(sql).digest('hex'),
+      minCodeVersion,
+    };
   });
   migrations.sort((a, b) => a.version - b.version);
   migrations.forEach((migration, index) => {
     if (migration.version !== index + 1) {
-      throw new MigrationError(`migration versions must run 0001, 0002, … without gaps or repeats; found ${migration.fileName} at position ${index + 1}`);
+      throw new MigrationError(
+        `migration versions must run 0001, 0002, … without gaps or repeats; found ${migration.fileName} at position ${index + 1}`,
+      );
     }
   });
   return migrations;
@@ -74,7 +88,11 @@ interface AppliedRow {
 
 export async function migrate(databaseUrl: string, options: { migrationsDir?: string } = {}): Promise<MigrateResult> {
   const migrations = readMigrations(options.migrationsDir);
-  const client = new pg.Client({ connectionString: databaseUrl, application_name: 'payments-migrate', connectionTimeoutMillis: 10_000 });
+  const client = new pg.Client({
+    connectionString: databaseUrl,
+    application_name: 'payments-migrate',
+    connectionTimeoutMillis: 10_000,
+  });
   // A connection lost between two statements surfaces as the next statement's error, not as an
   // unhandled 'error' event.
   client.on('error', () => undefined);
@@ -93,7 +111,9 @@ export async function migrate(databaseUrl: string, options: { migrationsDir?: st
         min_code_version  integer     NOT NULL,
         applied_at        timestamptz NOT NULL DEFAULT now()
       )`);
-    const { rows } = await client.query<AppliedRow>('SELECT version, name, checksum FROM schema_migrations ORDER BY version');
+    const { rows } = await client.query<AppliedRow>(
+      'SELECT version, name, checksum FROM schema_migrations ORDER BY version',
+    );
     const applied = new Map(rows.map((row) => [row.version, row]));
     checkAppliedHistory(migrations, applied);
 
@@ -105,15 +125,15 @@ export async function migrate(databaseUrl: string, options: { migrationsDir?: st
       } catch (error) {
         throw new MigrationError(`${migration.fileName} failed: ${(error as Error).message}`);
       }
-      await client.query('INSERT INTO schema_migrations (version, name, checksum, min_code_version) VALUES ($1, $2, $3, $4)', [
-        migration.version,
-        migration.name,
-        migration.checksum,
-        migration.minCodeVersion,
-      ]);
+      await client.query(
+        'INSERT INTO schema_migrations (version, name, checksum, min_code_version) VALUES ($1, $2, $3, $4)',
+        [migration.version, migration.name, migration.checksum, migration.minCodeVersion],
+      );
       done.push(migration.fileName);
     }
-    const { rows: top } = await client.query<{ version: number }>('SELECT max(version) AS version FROM schema_migrations');
+    const { rows: top } = await client.query<{ version: number }>(
+      'SELECT max(version) AS version FROM schema_migrations',
+    );
     await client.query('COMMIT');
     return { applied: done, version: top[0]?.version ?? 0 };
   } catch (error) {
@@ -138,12 +158,16 @@ function checkAppliedHistory(migrations: readonly Migration[], applied: Readonly
   const highestApplied = Math.max(0, ...applied.keys());
   const missing = migrations.filter((m) => m.version < highestApplied && !applied.has(m.version));
   if (missing.length > 0) {
-    throw new MigrationError(`the database skipped ${missing.map((m) => m.fileName).join(', ')}: its history is not a prefix of the migrations; repair it by hand`);
+    throw new MigrationError(
+      `the database skipped ${missing.map((m) => m.fileName).join(', ')}: its history is not a prefix of the migrations; repair it by hand`,
+    );
   }
 }
 
 /** Reads max(version) and max(min_code_version); undefined when the database was never migrated. */
-export async function readSchemaState(db: Pick<pg.Pool, 'query'>): Promise<{ version: number; minCodeVersion: number } | undefined> {
+export async function readSchemaState(
+  db: Pick<pg.Pool, 'query'>,
+): Promise<{ version: number; minCodeVersion: number } | undefined> {
   try {
     const { rows } = await db.query<{ version: number | null; min_code: number | null }>(
       'SELECT max(version) AS version, max(min_code_version) AS min_code FROM schema_migrations',

@@ -22,7 +22,10 @@ export interface SchemaState {
 
 export type SchemaSupport = { readonly supported: true } | { readonly supported: false; readonly reason: string };
 
-export function schemaSupport(state: SchemaState | undefined, codeVersion: number = CODE_SCHEMA_VERSION): SchemaSupport {
+export function schemaSupport(
+  state: SchemaState | undefined,
+  codeVersion: number = CODE_SCHEMA_VERSION,
+): SchemaSupport {
   if (state === undefined) {
     return { supported: false, reason: 'the database has no schema: run `npm run migrate` (the migration job) first' };
   }

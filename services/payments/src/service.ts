@@ -29,10 +29,22 @@ export interface RunningService {
   drain(): Promise<DrainResult>;
 }
 
-export async function startService(config: Config, logger: Logger, options: { signal?: AbortSignal; hooks?: AppHooks } = {}): Promise<RunningService> {
-  const onIdleError = (error: Error): void => logger.warn({ err: error }, 'idle database connection failed; the pool replaces it');
+export async function startService(
+  config: Config,
+  logger: Logger,
+  options: { signal?: AbortSignal; hooks?: AppHooks } = {},
+): Promise<RunningService> {
+  const onIdleError = (error: Error): void =>
+    logger.warn({ err: error }, 'idle database connection failed; the pool replaces it');
   const pool = createPool({ databaseUrl: config.databaseUrl, max: config.dbPoolMax, onIdleError });
-  const healthPool = createPool({ databaseUrl: config.databaseUrl, max: 1, connectionTimeoutMs: 1_000, statementTimeoutMs: 1_000, applicationName: 'payments-health', onIdleError });
+  const healthPool = createPool({
+    databaseUrl: config.databaseUrl,
+    max: 1,
+    connectionTimeoutMs: 1_000,
+    statementTimeoutMs: 1_000,
+    applicationName: 'payments-health',
+    onIdleError,
+  });
   const endPools = (): Promise<unknown> => Promise.allSettled([pool.end(), healthPool.end()]);
   try {
     await waitForDatabase(pool, logger, options.signal);
@@ -69,10 +81,18 @@ export async function startService(config: Config, logger: Logger, options: { si
   }
 }
 
-async function runDrain(app: PaymentsApp, config: Config, logger: Logger, endPools: () => Promise<unknown>): Promise<DrainResult> {
+async function runDrain(
+  app: PaymentsApp,
+  config: Config,
+  logger: Logger,
+  endPools: () => Promise<unknown>,
+): Promise<DrainResult> {
   const started = Date.now();
   app.lifecycle.draining = true;
-  logger.info({ delay_ms: config.shutdownDelayMs, timeout_ms: config.shutdownTimeoutMs }, 'draining: /readyz is 503; still serving during the shutdown delay');
+  logger.info(
+    { delay_ms: config.shutdownDelayMs, timeout_ms: config.shutdownTimeoutMs },
+    'draining: /readyz is 503; still serving during the shutdown delay',
+  );
   await sleep(config.shutdownDelayMs);
 
   logger.info('draining: no longer accepting connections; finishing in-flight requests');

@@ -1,6 +1,15 @@
 // The /v1 API contract through app.inject against a real PostgreSQL database.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { authHeaders, buildTestApp, createTestDatabase, dropTestDatabase, MERCHANTS, paymentBody, TEST_CARDS, type TestApp } from './support.ts';
+import {
+  authHeaders,
+  buildTestApp,
+  createTestDatabase,
+  dropTestDatabase,
+  MERCHANTS,
+  paymentBody,
+  TEST_CARDS,
+  type TestApp,
+} from './support.ts';
 
 let t: TestApp;
 let databaseUrl: string;
@@ -16,8 +25,18 @@ afterAll(async () => {
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-async function post(url: string, body?: unknown, key: string = MERCHANTS.acme.key, headers: Record<string, string> = {}) {
-  const response = await t.app.inject({ method: 'POST', url, headers: authHeaders(key, headers), ...(body === undefined ? {} : { payload: JSON.stringify(body) }) });
+async function post(
+  url: string,
+  body?: unknown,
+  key: string = MERCHANTS.acme.key,
+  headers: Record<string, string> = {},
+) {
+  const response = await t.app.inject({
+    method: 'POST',
+    url,
+    headers: authHeaders(key, headers),
+    ...(body === undefined ? {} : { payload: JSON.stringify(body) }),
+  });
   return { status: response.statusCode, body: response.json() as Json, headers: response.headers };
 }
 
@@ -32,7 +51,13 @@ async function createPayment(overrides: Parameters<typeof paymentBody>[0] = {}, 
   return response.body;
 }
 
-function expectError(response: { status: number; body: Json }, status: number, type: string, code: string, param?: string): void {
+function expectError(
+  response: { status: number; body: Json },
+  status: number,
+  type: string,
+  code: string,
+  param?: string,
+): void {
   expect(response.status).toBe(status);
   expect(response.body.error).toMatchObject({ type, code, message: expect.any(String) });
   if (param !== undefined) expect(response.body.error.param).toBe(param);
@@ -41,7 +66,16 @@ function expectError(response: { status: number; body: Json }, status: number, t
 describe('POST /v1/payments', () => {
   it('creates a payment with every field of the contract and no card number or CVC', async () => {
     const year = new Date().getUTCFullYear() + 3;
-    const response = await post('/v1/payments', paymentBody({ amount: 2000, currency: 'EUR', number: TEST_CARDS.visaSpaced, description: 'order 42', metadata: { order_id: '42' } }));
+    const response = await post(
+      '/v1/payments',
+      paymentBody({
+        amount: 2000,
+        currency: 'EUR',
+        number: TEST_CARDS.visaSpaced,
+        description: 'order 42',
+        metadata: { order_id: '42' },
+      }),
+    );
     expect(response.status).toBe(201);
     expect(response.body).toEqual({
       id: expect.stringMatching(/^pay_[0-9A-Za-z]{24}$/),
@@ -64,9 +98,18 @@ describe('POST /v1/payments', () => {
   });
 
   it('detects mastercard (incl. 2-series) and amex, with dashes', async () => {
-    expect((await createPayment({ number: TEST_CARDS.mastercard })).card).toMatchObject({ brand: 'mastercard', last4: '4444' });
-    expect((await createPayment({ number: TEST_CARDS.mastercard2Series })).card).toMatchObject({ brand: 'mastercard', last4: '3222' });
-    expect((await createPayment({ number: '3782-822463-10005', cvc: '1234' })).card).toMatchObject({ brand: 'amex', last4: '0005' });
+    expect((await createPayment({ number: TEST_CARDS.mastercard })).card).toMatchObject({
+      brand: 'mastercard',
+      last4: '4444',
+    });
+    expect((await createPayment({ number: TEST_CARDS.mastercard2Series })).card).toMatchObject({
+      brand: 'mastercard',
+      last4: '3222',
+    });
+    expect((await createPayment({ number: '3782-822463-10005', cvc: '1234' })).card).toMatchObject({
+      brand: 'amex',
+      last4: '0005',
+    });
   });
 
   it.each([
@@ -78,7 +121,12 @@ describe('POST /v1/payments', () => {
     const response = await post('/v1/payments', paymentBody({ number }));
     expectError(response, 402, 'card_error', code, param);
     const payment = response.body.error.payment;
-    expect(payment).toMatchObject({ status: 'failed', failure_code: code, failure_message: response.body.error.message, amount_captured: 0 });
+    expect(payment).toMatchObject({
+      status: 'failed',
+      failure_code: code,
+      failure_message: response.body.error.message,
+      amount_captured: 0,
+    });
     expect((await get(`/v1/payments/${payment.id}`)).body).toEqual(payment);
   });
 
@@ -96,9 +144,19 @@ describe('POST /v1/payments', () => {
 
   it.each([
     ['an unknown field', { ...paymentBody(), foo: 1 }, 'parameter_unknown', 'foo'],
-    ['an unknown card field', { ...paymentBody(), card: { ...(paymentBody().card as object), name: 'x' } }, 'parameter_unknown', 'card[name]'],
+    [
+      'an unknown card field',
+      { ...paymentBody(), card: { ...(paymentBody().card as object), name: 'x' } },
+      'parameter_unknown',
+      'card[name]',
+    ],
     ['a missing amount', { currency: 'usd', card: paymentBody().card }, 'parameter_missing', 'amount'],
-    ['a missing cvc', { ...paymentBody(), card: { number: TEST_CARDS.visa, exp_month: 1, exp_year: 2099 } }, 'parameter_missing', 'card[cvc]'],
+    [
+      'a missing cvc',
+      { ...paymentBody(), card: { number: TEST_CARDS.visa, exp_month: 1, exp_year: 2099 } },
+      'parameter_missing',
+      'card[cvc]',
+    ],
     ['amount 0', paymentBody({ amount: 0 }), 'amount_too_small', 'amount'],
     ['amount above 99999999', paymentBody({ amount: 100_000_000 }), 'amount_too_large', 'amount'],
     ['a fractional amount', paymentBody({ amount: 10.5 }), 'parameter_invalid', 'amount'],
@@ -109,8 +167,18 @@ describe('POST /v1/payments', () => {
     ['exp_month 13', paymentBody({ exp_month: 13 }), 'parameter_invalid', 'card[exp_month]'],
     ['a 2-digit cvc', paymentBody({ cvc: '12' }), 'parameter_invalid', 'card[cvc]'],
     ['a bad capture_method', paymentBody({ capture_method: 'later' }), 'parameter_invalid', 'capture_method'],
-    ['a description over 1000 characters', paymentBody({ description: 'x'.repeat(1001) }), 'parameter_invalid', 'description'],
-    ['21 metadata keys', paymentBody({ metadata: Object.fromEntries(Array.from({ length: 21 }, (_, i) => [`k${i}`, 'v'])) }), 'parameter_invalid', 'metadata'],
+    [
+      'a description over 1000 characters',
+      paymentBody({ description: 'x'.repeat(1001) }),
+      'parameter_invalid',
+      'description',
+    ],
+    [
+      '21 metadata keys',
+      paymentBody({ metadata: Object.fromEntries(Array.from({ length: 21 }, (_, i) => [`k${i}`, 'v'])) }),
+      'parameter_invalid',
+      'metadata',
+    ],
     ['a non-string metadata value', paymentBody({ metadata: { n: 1 } }), 'parameter_invalid', 'metadata[n]'],
     // Found by the fuzz test: PostgreSQL text cannot hold NUL.
     ['a NUL in a metadata value', paymentBody({ metadata: { k: 'a\u0000b' } }), 'parameter_invalid', 'metadata[k]'],
@@ -128,7 +196,15 @@ describe('POST /v1/payments', () => {
 
 describe('unreadable requests are 4xx JSON, never 500', () => {
   const raw = (payload: string | Buffer, contentType?: string) =>
-    t.app.inject({ method: 'POST', url: '/v1/payments', headers: { authorization: `Bearer ${MERCHANTS.acme.key}`, ...(contentType ? { 'content-type': contentType } : {}) }, payload });
+    t.app.inject({
+      method: 'POST',
+      url: '/v1/payments',
+      headers: {
+        authorization: `Bearer ${MERCHANTS.acme.key}`,
+        ...(contentType ? { 'content-type': contentType } : {}),
+      },
+      payload,
+    });
 
   it.each([
     ['malformed JSON', '{"amount": 10,', 'application/json', 400, 'invalid_json'],
@@ -153,7 +229,12 @@ describe('unreadable requests are 4xx JSON, never 500', () => {
   });
 
   it('unknown routes and methods are 404 JSON', async () => {
-    for (const [method, url] of [['GET', '/v2/payments'], ['GET', '/'], ['DELETE', '/v1/payments'], ['PUT', '/v1/payments/pay_x']] as const) {
+    for (const [method, url] of [
+      ['GET', '/v2/payments'],
+      ['GET', '/'],
+      ['DELETE', '/v1/payments'],
+      ['PUT', '/v1/payments/pay_x'],
+    ] as const) {
       const response = await t.app.inject({ method, url });
       expect(response.statusCode).toBe(404);
       expect(response.json().error).toMatchObject({ type: 'invalid_request_error', code: 'resource_missing' });
@@ -169,7 +250,11 @@ describe('authentication and merchant scoping', () => {
     const unknown = await get('/v1/payments', 'sk_test_not_a_real_key_0000000');
     expectError(unknown, 401, 'authentication_error', 'api_key_invalid');
     expect(JSON.stringify(unknown.body)).not.toContain('not_a_real_key');
-    const basic = await t.app.inject({ method: 'GET', url: '/v1/payments', headers: { authorization: `Basic ${MERCHANTS.acme.key}` } });
+    const basic = await t.app.inject({
+      method: 'GET',
+      url: '/v1/payments',
+      headers: { authorization: `Basic ${MERCHANTS.acme.key}` },
+    });
     expect(basic.statusCode).toBe(401);
   });
 
@@ -177,10 +262,30 @@ describe('authentication and merchant scoping', () => {
     const payment = await createPayment({ capture_method: 'manual' });
     const other = MERCHANTS.globex.key;
     expectError(await get(`/v1/payments/${payment.id}`, other), 404, 'invalid_request_error', 'resource_missing');
-    expectError(await post(`/v1/payments/${payment.id}/capture`, {}, other), 404, 'invalid_request_error', 'resource_missing');
-    expectError(await post(`/v1/payments/${payment.id}/cancel`, {}, other), 404, 'invalid_request_error', 'resource_missing');
-    expectError(await post(`/v1/payments/${payment.id}/refunds`, {}, other), 404, 'invalid_request_error', 'resource_missing');
-    expectError(await get(`/v1/payments/${payment.id}/refunds`, other), 404, 'invalid_request_error', 'resource_missing');
+    expectError(
+      await post(`/v1/payments/${payment.id}/capture`, {}, other),
+      404,
+      'invalid_request_error',
+      'resource_missing',
+    );
+    expectError(
+      await post(`/v1/payments/${payment.id}/cancel`, {}, other),
+      404,
+      'invalid_request_error',
+      'resource_missing',
+    );
+    expectError(
+      await post(`/v1/payments/${payment.id}/refunds`, {}, other),
+      404,
+      'invalid_request_error',
+      'resource_missing',
+    );
+    expectError(
+      await get(`/v1/payments/${payment.id}/refunds`, other),
+      404,
+      'invalid_request_error',
+      'resource_missing',
+    );
     const list = await get('/v1/payments?limit=100', other);
     expect(list.body.data.map((p: Json) => p.id)).not.toContain(payment.id);
     expect((await get(`/v1/payments/${payment.id}`)).status).toBe(200);
@@ -212,12 +317,15 @@ describe('GET /v1/payments', () => {
     expect(all.body.data.map((p: Json) => p.id).slice(0, 5)).toEqual(newestFirst);
   });
 
-  it.each([['limit=0'], ['limit=101'], ['limit=abc'], ['limit=1.5'], ['starting_after=pay_missing'], ['colour=blue']])('rejects %s with 400', async (query) => {
-    const response = await get(`/v1/payments?${query}`);
-    expect(response.status).toBe(400);
-    expect(response.body.error.type).toBe('invalid_request_error');
-    expect(response.body.error.param).toBe(query.split('=')[0]);
-  });
+  it.each([['limit=0'], ['limit=101'], ['limit=abc'], ['limit=1.5'], ['starting_after=pay_missing'], ['colour=blue']])(
+    'rejects %s with 400',
+    async (query) => {
+      const response = await get(`/v1/payments?${query}`);
+      expect(response.status).toBe(400);
+      expect(response.body.error.type).toBe('invalid_request_error');
+      expect(response.body.error.param).toBe(query.split('=')[0]);
+    },
+  );
 
   it("starting_after with another merchant's id is not a cursor", async () => {
     const theirs = await createPayment({}, MERCHANTS.globex.key);
@@ -232,13 +340,30 @@ describe('capture and cancel', () => {
     const captured = await post(`/v1/payments/${payment.id}/capture`);
     expect(captured.status).toBe(200);
     expect(captured.body).toMatchObject({ id: payment.id, status: 'succeeded', amount_captured: 5000 });
-    expectError(await post(`/v1/payments/${payment.id}/capture`, {}), 400, 'invalid_request_error', 'payment_unexpected_state');
+    expectError(
+      await post(`/v1/payments/${payment.id}/capture`, {}),
+      400,
+      'invalid_request_error',
+      'payment_unexpected_state',
+    );
   });
 
   it('captures less than authorised, never more', async () => {
     const payment = await createPayment({ capture_method: 'manual', amount: 5000 });
-    expectError(await post(`/v1/payments/${payment.id}/capture`, { amount_to_capture: 5001 }), 400, 'invalid_request_error', 'amount_too_large', 'amount_to_capture');
-    expectError(await post(`/v1/payments/${payment.id}/capture`, { amount: 1 }), 400, 'invalid_request_error', 'parameter_unknown', 'amount');
+    expectError(
+      await post(`/v1/payments/${payment.id}/capture`, { amount_to_capture: 5001 }),
+      400,
+      'invalid_request_error',
+      'amount_too_large',
+      'amount_to_capture',
+    );
+    expectError(
+      await post(`/v1/payments/${payment.id}/capture`, { amount: 1 }),
+      400,
+      'invalid_request_error',
+      'parameter_unknown',
+      'amount',
+    );
     const captured = await post(`/v1/payments/${payment.id}/capture`, { amount_to_capture: 1200 });
     expect(captured.body).toMatchObject({ status: 'succeeded', amount: 5000, amount_captured: 1200 });
   });
@@ -248,12 +373,32 @@ describe('capture and cancel', () => {
     const canceled = await post(`/v1/payments/${payment.id}/cancel`);
     expect(canceled.status).toBe(200);
     expect(canceled.body).toMatchObject({ status: 'canceled', amount_captured: 0 });
-    expectError(await post(`/v1/payments/${payment.id}/cancel`), 400, 'invalid_request_error', 'payment_unexpected_state');
-    expectError(await post(`/v1/payments/${payment.id}/capture`), 400, 'invalid_request_error', 'payment_unexpected_state');
+    expectError(
+      await post(`/v1/payments/${payment.id}/cancel`),
+      400,
+      'invalid_request_error',
+      'payment_unexpected_state',
+    );
+    expectError(
+      await post(`/v1/payments/${payment.id}/capture`),
+      400,
+      'invalid_request_error',
+      'payment_unexpected_state',
+    );
     const automatic = await createPayment();
-    expectError(await post(`/v1/payments/${automatic.id}/cancel`), 400, 'invalid_request_error', 'payment_unexpected_state');
+    expectError(
+      await post(`/v1/payments/${automatic.id}/cancel`),
+      400,
+      'invalid_request_error',
+      'payment_unexpected_state',
+    );
     const failed = (await post('/v1/payments', paymentBody({ number: TEST_CARDS.declined }))).body.error.payment;
-    expectError(await post(`/v1/payments/${failed.id}/capture`), 400, 'invalid_request_error', 'payment_unexpected_state');
+    expectError(
+      await post(`/v1/payments/${failed.id}/capture`),
+      400,
+      'invalid_request_error',
+      'payment_unexpected_state',
+    );
   });
 });
 
@@ -272,10 +417,20 @@ describe('refunds', () => {
       reason: 'requested_by_customer',
       created: expect.any(Number),
     });
-    expectError(await post(`/v1/payments/${payment.id}/refunds`, { amount: 2001 }), 400, 'invalid_request_error', 'amount_too_large', 'amount');
+    expectError(
+      await post(`/v1/payments/${payment.id}/refunds`, { amount: 2001 }),
+      400,
+      'invalid_request_error',
+      'amount_too_large',
+      'amount',
+    );
     const rest = await post(`/v1/payments/${payment.id}/refunds`);
     expect(rest.body).toMatchObject({ amount: 2000, reason: null });
-    expect((await get(`/v1/payments/${payment.id}`)).body).toMatchObject({ status: 'succeeded', amount_captured: 3000, amount_refunded: 3000 });
+    expect((await get(`/v1/payments/${payment.id}`)).body).toMatchObject({
+      status: 'succeeded',
+      amount_captured: 3000,
+      amount_refunded: 3000,
+    });
     expectError(await post(`/v1/payments/${payment.id}/refunds`, {}), 400, 'invalid_request_error', 'amount_too_large');
 
     const list = await get(`/v1/payments/${payment.id}/refunds`);
@@ -287,11 +442,33 @@ describe('refunds', () => {
 
   it('refunds only what was captured, and only succeeded payments', async () => {
     const manual = await createPayment({ capture_method: 'manual', amount: 5000 });
-    expectError(await post(`/v1/payments/${manual.id}/refunds`, {}), 400, 'invalid_request_error', 'payment_unexpected_state');
+    expectError(
+      await post(`/v1/payments/${manual.id}/refunds`, {}),
+      400,
+      'invalid_request_error',
+      'payment_unexpected_state',
+    );
     await post(`/v1/payments/${manual.id}/capture`, { amount_to_capture: 1500 });
-    expectError(await post(`/v1/payments/${manual.id}/refunds`, { amount: 1501 }), 400, 'invalid_request_error', 'amount_too_large');
+    expectError(
+      await post(`/v1/payments/${manual.id}/refunds`, { amount: 1501 }),
+      400,
+      'invalid_request_error',
+      'amount_too_large',
+    );
     expect((await post(`/v1/payments/${manual.id}/refunds`, {})).body.amount).toBe(1500);
-    expectError(await post(`/v1/payments/${manual.id}/refunds`, { reason: 'because' }), 400, 'invalid_request_error', 'parameter_invalid', 'reason');
-    expectError(await post(`/v1/payments/${manual.id}/refunds`, { amount: 0 }), 400, 'invalid_request_error', 'amount_too_small', 'amount');
+    expectError(
+      await post(`/v1/payments/${manual.id}/refunds`, { reason: 'because' }),
+      400,
+      'invalid_request_error',
+      'parameter_invalid',
+      'reason',
+    );
+    expectError(
+      await post(`/v1/payments/${manual.id}/refunds`, { amount: 0 }),
+      400,
+      'invalid_request_error',
+      'amount_too_small',
+      'amount',
+    );
   });
 });

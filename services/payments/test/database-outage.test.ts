@@ -3,7 +3,16 @@
 // payment. The link to PostgreSQL runs through a TCP proxy the test cuts (connections reset,
 // new ones refused) — the shared cluster itself keeps running for the other test files.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { authHeaders, buildTestApp, createTestDatabase, dropTestDatabase, paymentBody, startTcpProxy, type TcpProxy, type TestApp } from './support.ts';
+import {
+  authHeaders,
+  buildTestApp,
+  createTestDatabase,
+  dropTestDatabase,
+  paymentBody,
+  startTcpProxy,
+  type TcpProxy,
+  type TestApp,
+} from './support.ts';
 
 let databaseUrl: string;
 let proxy: TcpProxy;
@@ -23,13 +32,20 @@ afterAll(async () => {
 
 async function timed(method: 'GET' | 'POST', url: string, payload?: unknown, headers: Record<string, string> = {}) {
   const started = performance.now();
-  const response = await t.app.inject({ method, url, headers: { ...authHeaders(), ...headers }, ...(payload === undefined ? {} : { payload: JSON.stringify(payload) }) });
+  const response = await t.app.inject({
+    method,
+    url,
+    headers: { ...authHeaders(), ...headers },
+    ...(payload === undefined ? {} : { payload: JSON.stringify(payload) }),
+  });
   return { status: response.statusCode, body: response.json(), ms: performance.now() - started };
 }
 
 describe('database outage', () => {
   it('fails fast with 503 while the database is unreachable, and recovers when it returns', async () => {
-    const before = await timed('POST', '/v1/payments', paymentBody({ amount: 111 }), { 'idempotency-key': 'outage-before' });
+    const before = await timed('POST', '/v1/payments', paymentBody({ amount: 111 }), {
+      'idempotency-key': 'outage-before',
+    });
     expect(before.status).toBe(201);
     // Warm the pool so the outage also breaks connections that are idle in it.
     await Promise.all(Array.from({ length: 4 }, () => timed('GET', '/v1/payments')));
@@ -60,12 +76,21 @@ describe('database outage', () => {
     }
 
     // The request that failed during the outage saved nothing: its retry executes now.
-    const retry = await timed('POST', '/v1/payments', paymentBody({ amount: 222 }), { 'idempotency-key': 'outage-during' });
+    const retry = await timed('POST', '/v1/payments', paymentBody({ amount: 222 }), {
+      'idempotency-key': 'outage-during',
+    });
     expect(retry.status).toBe(201);
-    const replayBefore = await t.app.inject({ method: 'POST', url: '/v1/payments', headers: { ...authHeaders(), 'idempotency-key': 'outage-before' }, payload: JSON.stringify(paymentBody({ amount: 111 })) });
+    const replayBefore = await t.app.inject({
+      method: 'POST',
+      url: '/v1/payments',
+      headers: { ...authHeaders(), 'idempotency-key': 'outage-before' },
+      payload: JSON.stringify(paymentBody({ amount: 111 })),
+    });
     expect(replayBefore.headers['idempotent-replayed']).toBe('true');
 
-    const { rows } = await t.pool.query<{ amount: number; n: number }>('SELECT amount, count(*)::int AS n FROM payments GROUP BY amount ORDER BY amount');
+    const { rows } = await t.pool.query<{ amount: number; n: number }>(
+      'SELECT amount, count(*)::int AS n FROM payments GROUP BY amount ORDER BY amount',
+    );
     expect(rows).toEqual([
       { amount: 111, n: 1 },
       { amount: 222, n: 1 },

@@ -4,7 +4,16 @@
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sweepExpiredKeys } from '../src/store/idempotency-keys.ts';
-import { authHeaders, buildTestApp, createTestDatabase, dropTestDatabase, MERCHANTS, paymentBody, TEST_CARDS, type TestApp } from './support.ts';
+import {
+  authHeaders,
+  buildTestApp,
+  createTestDatabase,
+  dropTestDatabase,
+  MERCHANTS,
+  paymentBody,
+  TEST_CARDS,
+  type TestApp,
+} from './support.ts';
 
 let t: TestApp;
 let databaseUrl: string;
@@ -13,7 +22,11 @@ let databaseUrl: string;
 let gate: { entered: () => void; release: Promise<void> } | undefined;
 let killAfterKeyLocked = false;
 let killBeforeCommit = false;
-const killOwnConnection = (db: pg.PoolClient) => db.query('SELECT pg_terminate_backend(pg_backend_pid())').then(() => undefined, () => undefined);
+const killOwnConnection = (db: pg.PoolClient) =>
+  db.query('SELECT pg_terminate_backend(pg_backend_pid())').then(
+    () => undefined,
+    () => undefined,
+  );
 
 beforeAll(async () => {
   databaseUrl = await createTestDatabase('idempotency');
@@ -47,7 +60,12 @@ let keyCounter = 0;
 const newKey = (): string => `key-${Date.now()}-${++keyCounter}`;
 
 function send(url: string, body: unknown, key: string | undefined, merchantKey: string = MERCHANTS.acme.key) {
-  return t.app.inject({ method: 'POST', url, headers: authHeaders(merchantKey, key === undefined ? {} : { 'idempotency-key': key }), payload: JSON.stringify(body) });
+  return t.app.inject({
+    method: 'POST',
+    url,
+    headers: authHeaders(merchantKey, key === undefined ? {} : { 'idempotency-key': key }),
+    payload: JSON.stringify(body),
+  });
 }
 
 async function count(sql: string, values: unknown[] = []): Promise<number> {
@@ -55,7 +73,10 @@ async function count(sql: string, values: unknown[] = []): Promise<number> {
   return rows[0]!.n;
 }
 /** Advisory locks held in this database (other test files share the cluster). */
-const advisoryLocks = () => count("SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())");
+const advisoryLocks = () =>
+  count(
+    "SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
+  );
 /**
  * Waits (at most 5 s) until no backend holds an advisory lock here; returns how many still are.
  * Locks are freed just after their answers: unlocks run right after each response, and a killed
@@ -69,8 +90,10 @@ async function advisoryLocksReleased(): Promise<number> {
   }
   return held;
 }
-const paymentsWithAmount = (amount: number) => count('SELECT count(*)::int AS n FROM payments WHERE amount = $1', [amount]);
-const keyRows = (key: string) => count('SELECT count(*)::int AS n FROM idempotency_keys WHERE idempotency_key = $1', [key]);
+const paymentsWithAmount = (amount: number) =>
+  count('SELECT count(*)::int AS n FROM payments WHERE amount = $1', [amount]);
+const keyRows = (key: string) =>
+  count('SELECT count(*)::int AS n FROM idempotency_keys WHERE idempotency_key = $1', [key]);
 
 describe('replay', () => {
   it('returns the first response byte for byte with Idempotent-Replayed: true, and creates one payment', async () => {
@@ -142,7 +165,12 @@ describe('what is not saved', () => {
 
   it('a 401: the authenticated retry executes', async () => {
     const key = newKey();
-    const unauthenticated = await t.app.inject({ method: 'POST', url: '/v1/payments', headers: { 'content-type': 'application/json', 'idempotency-key': key }, payload: JSON.stringify(paymentBody()) });
+    const unauthenticated = await t.app.inject({
+      method: 'POST',
+      url: '/v1/payments',
+      headers: { 'content-type': 'application/json', 'idempotency-key': key },
+      payload: JSON.stringify(paymentBody()),
+    });
     expect(unauthenticated.statusCode).toBe(401);
     expect((await send('/v1/payments', paymentBody(), key)).headers['idempotent-replayed']).toBeUndefined();
   });
@@ -194,7 +222,10 @@ describe('in flight and failures', () => {
   async function blockKey(key: string): Promise<{ waiting: () => Promise<number>; release: () => Promise<void> }> {
     const blocker = await t.pool.connect();
     await blocker.query('BEGIN');
-    await blocker.query("INSERT INTO idempotency_keys (merchant_id, idempotency_key, request_method, request_path, request_fingerprint, response_code, response_body) VALUES ('acme', $1, 'POST', '/blocker', 'x', 500, '{}')", [key]);
+    await blocker.query(
+      "INSERT INTO idempotency_keys (merchant_id, idempotency_key, request_method, request_path, request_fingerprint, response_code, response_body) VALUES ('acme', $1, 'POST', '/blocker', 'x', 500, '{}')",
+      [key],
+    );
     return {
       // The pid of the request's backend once it waits for the blocker.
       async waiting() {
@@ -226,7 +257,11 @@ describe('in flight and failures', () => {
     const original = await first;
     expect(original.statusCode).toBe(201);
     const replay = await send('/v1/payments', paymentBody({ amount: 7007 }), key);
-    expect([replay.statusCode, replay.headers['idempotent-replayed'], replay.body]).toEqual([201, 'true', original.body]);
+    expect([replay.statusCode, replay.headers['idempotent-replayed'], replay.body]).toEqual([
+      201,
+      'true',
+      original.body,
+    ]);
     expect(await paymentsWithAmount(7007)).toBe(1);
   });
 
@@ -266,12 +301,18 @@ describe('in flight and failures', () => {
     const original = await first;
     expect(original.statusCode).toBe(201);
     const replay = await send(`/v1/payments/${payment.id}/refunds`, { amount: 11 }, key);
-    expect([replay.statusCode, replay.headers['idempotent-replayed'], replay.body]).toEqual([201, 'true', original.body]);
+    expect([replay.statusCode, replay.headers['idempotent-replayed'], replay.body]).toEqual([
+      201,
+      'true',
+      original.body,
+    ]);
     expect(await count('SELECT amount_refunded AS n FROM payments WHERE id = $1', [payment.id])).toBe(11);
   });
 
   it('a capture whose connection dies after taking the key leaves nothing; the retry completes it', async () => {
-    const payment = (await send('/v1/payments', paymentBody({ amount: 7012, capture_method: 'manual' }), undefined)).json();
+    const payment = (
+      await send('/v1/payments', paymentBody({ amount: 7012, capture_method: 'manual' }), undefined)
+    ).json();
     const key = newKey();
     killAfterKeyLocked = true;
     const crashed = await send(`/v1/payments/${payment.id}/capture`, {}, key);
@@ -302,7 +343,9 @@ describe('in flight and failures', () => {
   it('the pool gives back healthy connections afterwards (no lock or transaction leaks)', async () => {
     const payment = (await send('/v1/payments', paymentBody({ amount: 7010 }), undefined)).json();
     const keys = Array.from({ length: 15 }, newKey);
-    const responses = await Promise.all(keys.map((key) => send(`/v1/payments/${payment.id}/refunds`, { amount: 1 }, key)));
+    const responses = await Promise.all(
+      keys.map((key) => send(`/v1/payments/${payment.id}/refunds`, { amount: 1 }, key)),
+    );
     expect(responses.map((r) => r.statusCode)).toEqual(keys.map(() => 201));
     expect(await advisoryLocksReleased()).toBe(0);
   });
@@ -314,8 +357,14 @@ describe('retention', () => {
     const freshKey = newKey();
     await send('/v1/payments', paymentBody(), oldKey);
     await send('/v1/payments', paymentBody(), freshKey);
-    await t.pool.query("UPDATE idempotency_keys SET created_at = now() - interval '25 hours' WHERE idempotency_key = $1", [oldKey]);
-    await t.pool.query("UPDATE idempotency_keys SET created_at = now() - interval '23 hours' WHERE idempotency_key = $1", [freshKey]);
+    await t.pool.query(
+      "UPDATE idempotency_keys SET created_at = now() - interval '25 hours' WHERE idempotency_key = $1",
+      [oldKey],
+    );
+    await t.pool.query(
+      "UPDATE idempotency_keys SET created_at = now() - interval '23 hours' WHERE idempotency_key = $1",
+      [freshKey],
+    );
     expect(await sweepExpiredKeys(t.pool, 24 * 3600)).toBeGreaterThanOrEqual(1);
     expect(await keyRows(oldKey)).toBe(0);
     expect(await keyRows(freshKey)).toBe(1);

@@ -4,7 +4,16 @@ import pg from 'pg';
 import { createLifecycle } from '../src/http/lifecycle.ts';
 import { checkReadiness } from '../src/routes/ops.ts';
 import { CODE_SCHEMA_VERSION } from '../src/schema-version.ts';
-import { authHeaders, buildTestApp, createEmptyDatabase, createTestDatabase, dropTestDatabase, MERCHANTS, paymentBody, type TestApp } from './support.ts';
+import {
+  authHeaders,
+  buildTestApp,
+  createEmptyDatabase,
+  createTestDatabase,
+  dropTestDatabase,
+  MERCHANTS,
+  paymentBody,
+  type TestApp,
+} from './support.ts';
 
 let databaseUrl: string;
 const apps: TestApp[] = [];
@@ -17,7 +26,10 @@ beforeAll(async () => {
   databaseUrl = await createTestDatabase('ops');
   databases.push(databaseUrl);
   const apiKeys = Object.values(MERCHANTS).map((m) => ({ merchant: m.id, key: m.key }));
-  ops = await appOn(databaseUrl, { lifecycle, config: { apiKeys, appVersion: '9.9.9', gitCommit: 'abc1234', faultErrorRate: 0, faultLatencyMs: 0 } });
+  ops = await appOn(databaseUrl, {
+    lifecycle,
+    config: { apiKeys, appVersion: '9.9.9', gitCommit: 'abc1234', faultErrorRate: 0, faultLatencyMs: 0 },
+  });
 });
 afterAll(async () => {
   for (const app of apps) await app.close();
@@ -36,7 +48,13 @@ describe('ops endpoints', () => {
     expect((await app.inject('/healthz')).json()).toEqual({ status: 'ok' });
     const ready = await app.inject('/readyz');
     expect([ready.statusCode, ready.json()]).toEqual([200, { status: 'ready', schema_version: CODE_SCHEMA_VERSION }]);
-    expect((await app.inject('/version')).json()).toEqual({ service: 'payments', version: '9.9.9', commit: 'abc1234', started_at: '2026-01-02T03:04:05.000Z', schema_version: CODE_SCHEMA_VERSION });
+    expect((await app.inject('/version')).json()).toEqual({
+      service: 'payments',
+      version: '9.9.9',
+      commit: 'abc1234',
+      started_at: '2026-01-02T03:04:05.000Z',
+      schema_version: CODE_SCHEMA_VERSION,
+    });
 
     // Draining: not ready at once, still alive, and every response asks to close the connection.
     lifecycle.draining = true;
@@ -55,14 +73,24 @@ describe('ops endpoints', () => {
     databases.push(empty);
     // (The app itself refuses to start there: it has no tables to register API keys in.)
     const bare = new pg.Pool({ connectionString: empty, max: 1 });
-    const notMigrated = await checkReadiness({ lifecycle: createLifecycle(), healthPool: bare, isBootstrapped: () => true });
+    const notMigrated = await checkReadiness({
+      lifecycle: createLifecycle(),
+      healthPool: bare,
+      isBootstrapped: () => true,
+    });
     await bare.end();
-    expect(notMigrated).toEqual({ status: 'not_ready', reason: expect.stringMatching(/schema unsupported: the database has no schema: run `npm run migrate`/) });
+    expect(notMigrated).toEqual({
+      status: 'not_ready',
+      reason: expect.stringMatching(/schema unsupported: the database has no schema: run `npm run migrate`/),
+    });
 
     const { app, pool } = ops;
     expect((await app.inject('/readyz')).statusCode).toBe(200);
     // The next-but-one release's contract migration, which this build's code cannot serve.
-    await pool.query("INSERT INTO schema_migrations (version, name, checksum, min_code_version) VALUES ($1, 'contract', 'x', $1)", [CODE_SCHEMA_VERSION + 1]);
+    await pool.query(
+      "INSERT INTO schema_migrations (version, name, checksum, min_code_version) VALUES ($1, 'contract', 'x', $1)",
+      [CODE_SCHEMA_VERSION + 1],
+    );
     try {
       const response = await app.inject('/readyz');
       expect(response.statusCode).toBe(503);
@@ -75,9 +103,24 @@ describe('ops endpoints', () => {
   it('/metrics exposes HTTP, business, pool and process metrics with route templates', async () => {
     const { app } = ops;
     const headers = authHeaders();
-    const created = await app.inject({ method: 'POST', url: '/v1/payments', headers: { ...headers, 'idempotency-key': 'metrics-1' }, payload: paymentBody() });
-    await app.inject({ method: 'POST', url: '/v1/payments', headers: { ...headers, 'idempotency-key': 'metrics-1' }, payload: paymentBody() });
-    await app.inject({ method: 'POST', url: '/v1/payments', headers, payload: paymentBody({ number: '4000000000000002' }) });
+    const created = await app.inject({
+      method: 'POST',
+      url: '/v1/payments',
+      headers: { ...headers, 'idempotency-key': 'metrics-1' },
+      payload: paymentBody(),
+    });
+    await app.inject({
+      method: 'POST',
+      url: '/v1/payments',
+      headers: { ...headers, 'idempotency-key': 'metrics-1' },
+      payload: paymentBody(),
+    });
+    await app.inject({
+      method: 'POST',
+      url: '/v1/payments',
+      headers,
+      payload: paymentBody({ number: '4000000000000002' }),
+    });
     await app.inject({ method: 'GET', url: `/v1/payments/${created.json().id}`, headers });
     await app.inject({ method: 'POST', url: `/v1/payments/${created.json().id}/refunds`, headers, payload: {} });
     await app.inject({ method: 'GET', url: '/no/such/thing/12345' });
@@ -90,7 +133,9 @@ describe('ops endpoints', () => {
     expect(text).toMatch(/http_requests_total\{method="GET",route="unmatched",status_code="404"\} 1/);
     expect(text).not.toContain(created.json().id);
     expect(text).not.toContain('/no/such/thing');
-    expect(text).toMatch(/http_request_duration_seconds_bucket\{le="0.005",method="POST",route="\/v1\/payments\/:id\/refunds",status_code="201"\}/);
+    expect(text).toMatch(
+      /http_request_duration_seconds_bucket\{le="0.005",method="POST",route="\/v1\/payments\/:id\/refunds",status_code="201"\}/,
+    );
     expect(text).toMatch(/payments_total\{status="succeeded"\} 1/);
     expect(text).toMatch(/payments_total\{status="failed"\} 1/);
     expect(text).toMatch(/refunds_total 1/);
@@ -115,16 +160,22 @@ describe('fault injection', () => {
     for (let n = 0; n < 4; n++) {
       const response = await app.inject({ method: 'GET', url: '/v1/payments', headers: authHeaders() });
       statuses.push(response.statusCode);
-      if (response.statusCode === 500) expect(response.json().error).toMatchObject({ type: 'api_error', code: 'fault_injected' });
+      if (response.statusCode === 500)
+        expect(response.json().error).toMatchObject({ type: 'api_error', code: 'fault_injected' });
     }
     expect(statuses).toEqual([500, 200, 500, 200]);
-    for (const url of ['/healthz', '/readyz', '/version', '/metrics']) expect((await app.inject(url)).statusCode).toBe(200);
+    for (const url of ['/healthz', '/readyz', '/version', '/metrics'])
+      expect((await app.inject(url)).statusCode).toBe(200);
   });
 
   it('FAULT_LATENCY_MS slows /v1 requests only', async () => {
-    const { app } = await appOn(databaseUrl, { config: { apiKeys: [], appVersion: 't', gitCommit: 't', faultErrorRate: 0, faultLatencyMs: 1000 } });
+    const { app } = await appOn(databaseUrl, {
+      config: { apiKeys: [], appVersion: 't', gitCommit: 't', faultErrorRate: 0, faultLatencyMs: 1000 },
+    });
     let started = performance.now();
-    expect((await app.inject({ method: 'GET', url: '/v1/payments', headers: authHeaders(MERCHANTS.globex.key) })).statusCode).toBe(200);
+    expect(
+      (await app.inject({ method: 'GET', url: '/v1/payments', headers: authHeaders(MERCHANTS.globex.key) })).statusCode,
+    ).toBe(200);
     expect(performance.now() - started).toBeGreaterThanOrEqual(995);
     started = performance.now();
     expect((await app.inject('/healthz')).statusCode).toBe(200);

@@ -5,7 +5,15 @@
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../src/logger.ts';
-import { authHeaders, buildTestApp, createTestDatabase, dropTestDatabase, MERCHANTS, paymentBody, type TestApp } from './support.ts';
+import {
+  authHeaders,
+  buildTestApp,
+  createTestDatabase,
+  dropTestDatabase,
+  MERCHANTS,
+  paymentBody,
+  type TestApp,
+} from './support.ts';
 
 let t: TestApp;
 let databaseUrl: string;
@@ -38,7 +46,12 @@ beforeAll(async () => {
   });
 
   const send = async (payload: string, key?: string, headers: Record<string, string> = {}) => {
-    const response = await t.app.inject({ method: 'POST', url: '/v1/payments', headers: authHeaders(MERCHANTS.acme.key, { ...(key ? { 'idempotency-key': key } : {}), ...headers }), payload });
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/v1/payments',
+      headers: authHeaders(MERCHANTS.acme.key, { ...(key ? { 'idempotency-key': key } : {}), ...headers }),
+      payload,
+    });
     responses.push(response.body);
     return response;
   };
@@ -72,8 +85,12 @@ function leaks(text: string): string[] {
 
 describe('card data', () => {
   it('appears in no column of any table', async () => {
-    const { rows: tables } = await t.pool.query<{ table_name: string }>("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'");
-    expect(tables.map((r) => r.table_name)).toEqual(expect.arrayContaining(['payments', 'refunds', 'idempotency_keys', 'api_keys', 'merchants']));
+    const { rows: tables } = await t.pool.query<{ table_name: string }>(
+      "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'",
+    );
+    expect(tables.map((r) => r.table_name)).toEqual(
+      expect.arrayContaining(['payments', 'refunds', 'idempotency_keys', 'api_keys', 'merchants']),
+    );
     let dump = '';
     for (const { table_name } of tables) {
       const { rows } = await t.pool.query<{ row: string }>(`SELECT t::text AS row FROM ${table_name} AS t`);
@@ -102,14 +119,19 @@ describe('card data', () => {
   it('the logger redacts Authorization wherever headers are logged', () => {
     let line = '';
     const logger = createLogger({ level: 'info', version: 'test', destination: { write: (s: string) => (line += s) } });
-    logger.info({ req: { headers: { authorization: `Bearer ${MERCHANTS.acme.key}` } }, headers: { authorization: 'Bearer x' } }, 'probe');
+    logger.info(
+      { req: { headers: { authorization: `Bearer ${MERCHANTS.acme.key}` } }, headers: { authorization: 'Bearer x' } },
+      'probe',
+    );
     expect(line).toContain('[redacted]');
     expect(line).not.toContain(MERCHANTS.acme.key);
     expect(line).not.toContain('Bearer x');
   });
 
   it('still knows the card by its keyed fingerprint', async () => {
-    const { rows } = await t.pool.query<{ card_fingerprint: string; card_last4: string }>("SELECT DISTINCT card_fingerprint, card_last4 FROM payments WHERE card_last4 = '5100'");
+    const { rows } = await t.pool.query<{ card_fingerprint: string; card_last4: string }>(
+      "SELECT DISTINCT card_fingerprint, card_last4 FROM payments WHERE card_last4 = '5100'",
+    );
     expect(rows).toHaveLength(1);
     expect(rows[0]!.card_fingerprint).toMatch(/^[0-9a-f]{32}$/);
   });

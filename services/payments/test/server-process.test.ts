@@ -4,7 +4,16 @@ import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, Pool } from 'undici';
-import { authHeaders, createTestDatabase, dropTestDatabase, paymentBody, REPO_ROOT, SERVER_ENTRY, spawnServer, type ServerProcess } from './support.ts';
+import {
+  authHeaders,
+  createTestDatabase,
+  dropTestDatabase,
+  paymentBody,
+  REPO_ROOT,
+  SERVER_ENTRY,
+  spawnServer,
+  type ServerProcess,
+} from './support.ts';
 
 let databaseUrl: string;
 let server: ServerProcess | undefined;
@@ -39,11 +48,19 @@ describe('SIGTERM', () => {
   it('turns not-ready at once, serves through the delay, finishes in-flight requests, closes keep-alive connections, exits 0', async () => {
     const delayMs = 2500;
     const latencyMs = 800;
-    server = await spawnServer({ databaseUrl, env: { SHUTDOWN_DELAY_MS: String(delayMs), SHUTDOWN_TIMEOUT_MS: '10000', FAULT_LATENCY_MS: String(latencyMs) } });
+    server = await spawnServer({
+      databaseUrl,
+      env: { SHUTDOWN_DELAY_MS: String(delayMs), SHUTDOWN_TIMEOUT_MS: '10000', FAULT_LATENCY_MS: String(latencyMs) },
+    });
     const keepAlive = new Pool(server.url, { connections: 1 });
     const fresh = () => new Client(server!.url, { pipelining: 0 });
     const create = async (client: Client | Pool, amount: number) => {
-      const response = await client.request({ method: 'POST', path: '/v1/payments', headers: authHeaders(), body: JSON.stringify(paymentBody({ amount })) });
+      const response = await client.request({
+        method: 'POST',
+        path: '/v1/payments',
+        headers: authHeaders(),
+        body: JSON.stringify(paymentBody({ amount })),
+      });
       return { status: response.statusCode, connection: response.headers.connection, body: await response.body.json() };
     };
     const ready = async () => {
@@ -57,7 +74,7 @@ describe('SIGTERM', () => {
     };
 
     // Idle keep-alive connections, opened before the signal.
-    expect((await (await keepAlive.request({ method: 'GET', path: '/healthz' })).body.json())).toEqual({ status: 'ok' });
+    expect(await (await keepAlive.request({ method: 'GET', path: '/healthz' })).body.json()).toEqual({ status: 'ok' });
     const connectedBeforeClose = new Pool(server.url, { connections: 1 });
     expect((await connectedBeforeClose.request({ method: 'GET', path: '/healthz' })).statusCode).toBe(200);
     const inFlightAtSignal = create(fresh(), 9001);

@@ -32,7 +32,10 @@ export const PAYMENTS_API_KEYS = Object.values(MERCHANTS)
   .map((m) => `${m.id}:${m.key}`)
   .join(',');
 
-export function authHeaders(key: string = MERCHANTS.acme.key, extra: Record<string, string> = {}): Record<string, string> {
+export function authHeaders(
+  key: string = MERCHANTS.acme.key,
+  extra: Record<string, string> = {},
+): Record<string, string> {
   return { authorization: `Bearer ${key}`, 'content-type': 'application/json', ...extra };
 }
 
@@ -63,13 +66,24 @@ export interface PaymentBodyOverrides {
 
 /** A valid POST /v1/payments body (visa 4242, expiring in three years); override any field. */
 export function paymentBody(overrides: PaymentBodyOverrides = {}): Record<string, unknown> {
-  const { amount = 1050, currency = 'usd', number = TEST_CARDS.visa, cvc = '123', exp_month = 12, exp_year = new Date().getUTCFullYear() + 3, ...rest } = overrides;
+  const {
+    amount = 1050,
+    currency = 'usd',
+    number = TEST_CARDS.visa,
+    cvc = '123',
+    exp_month = 12,
+    exp_year = new Date().getUTCFullYear() + 3,
+    ...rest
+  } = overrides;
   return { amount, currency, card: { number, exp_month, exp_year, cvc }, ...rest };
 }
 
 function adminUrl(): string {
   const url = process.env.TEST_PG_ADMIN_URL;
-  if (!url) throw new Error('TEST_PG_ADMIN_URL is not set: run the tests through vitest (test/global-setup.ts starts PostgreSQL)');
+  if (!url)
+    throw new Error(
+      'TEST_PG_ADMIN_URL is not set: run the tests through vitest (test/global-setup.ts starts PostgreSQL)',
+    );
   return url;
 }
 
@@ -113,11 +127,20 @@ export interface TestApp {
 }
 
 /** buildApp on a pool of its own (max 10 unless given), with both fixture merchants registered, ready. */
-export async function buildTestApp(databaseUrl: string, deps: Partial<AppDeps> & { poolMax?: number } = {}): Promise<TestApp> {
+export async function buildTestApp(
+  databaseUrl: string,
+  deps: Partial<AppDeps> & { poolMax?: number } = {},
+): Promise<TestApp> {
   const { poolMax, ...rest } = deps;
   const pool = deps.pool ?? createPool({ databaseUrl, max: poolMax ?? 10 });
   const app = buildApp({
-    config: { apiKeys: Object.values(MERCHANTS).map((m) => ({ merchant: m.id, key: m.key })), appVersion: 'test', gitCommit: 'test', faultErrorRate: 0, faultLatencyMs: 0 },
+    config: {
+      apiKeys: Object.values(MERCHANTS).map((m) => ({ merchant: m.id, key: m.key })),
+      appVersion: 'test',
+      gitCommit: 'test',
+      faultErrorRate: 0,
+      faultLatencyMs: 0,
+    },
     ...rest,
     pool,
   });
@@ -175,7 +198,9 @@ export async function spawnServer(options: SpawnServerOptions): Promise<ServerPr
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   let done = false;
   void exited.then(() => (done = true));
 

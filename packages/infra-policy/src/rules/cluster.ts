@@ -23,15 +23,31 @@ export const eksVersionSupported: PolicyRule = {
     const explain = (version: string) => {
       const entry = calendarEntry(version);
       const status = eksSupportStatus(version, asOf);
-      return entry ? `${version} is in ${status} support on ${day} (standard support ends ${entry.endOfStandardSupport})` : `${version} is not in the EKS release calendar (packages/infra-policy/src/eks-calendar.ts)`;
+      return entry
+        ? `${version} is in ${status} support on ${day} (standard support ends ${entry.endOfStandardSupport})`
+        : `${version} is not in the EKS release calendar (packages/infra-policy/src/eks-calendar.ts)`;
     };
     const ref = plainReference(eks.body['kubernetes_version']);
     const resolved = resolve(config, eks.body['kubernetes_version']).value;
     if (typeof resolved !== 'string') {
-      return [violation(this.id, eks, `kubernetes_version is ${describeValue(eks.body['kubernetes_version'])}, not a version Terraform can read statically.`, `set kubernetes_version = var.kubernetes_version with a default in standard support (${standard}).`)];
+      return [
+        violation(
+          this.id,
+          eks,
+          `kubernetes_version is ${describeValue(eks.body['kubernetes_version'])}, not a version Terraform can read statically.`,
+          `set kubernetes_version = var.kubernetes_version with a default in standard support (${standard}).`,
+        ),
+      ];
     }
     if (eksSupportStatus(resolved, asOf) !== 'standard') {
-      out.push(violation(this.id, eks, `kubernetes_version: ${explain(resolved)}.`, `use a version in standard support: ${standard}.`));
+      out.push(
+        violation(
+          this.id,
+          eks,
+          `kubernetes_version: ${explain(resolved)}.`,
+          `use a version in standard support: ${standard}.`,
+        ),
+      );
     }
     const variable = ref?.startsWith('var.') ? findBlock(config, ref) : undefined;
     if (variable) {
@@ -40,11 +56,27 @@ export const eksVersionSupported: PolicyRule = {
         .flatMap(quotedStrings)
         .filter((s) => /^\d+\.\d+$/.test(s));
       if (allowed.length === 0) {
-        out.push(violation(this.id, variable, 'no validation restricts the accepted Kubernetes versions.', `add validation { condition = contains([${versionsInStandardSupport(asOf).map((v) => `"${v}"`).join(', ')}], ${ref}) }.`));
+        out.push(
+          violation(
+            this.id,
+            variable,
+            'no validation restricts the accepted Kubernetes versions.',
+            `add validation { condition = contains([${versionsInStandardSupport(asOf)
+              .map((v) => `"${v}"`)
+              .join(', ')}], ${ref}) }.`,
+          ),
+        );
       }
       for (const version of allowed) {
         if (eksSupportStatus(version, asOf) !== 'standard') {
-          out.push(violation(this.id, variable, `the validation accepts ${explain(version)}.`, `remove ${version} from the validation list; accept only ${standard}.`));
+          out.push(
+            violation(
+              this.id,
+              variable,
+              `the validation accepts ${explain(version)}.`,
+              `remove ${version} from the validation list; accept only ${standard}.`,
+            ),
+          );
         }
       }
     }
@@ -61,26 +93,63 @@ export const eksEndpointRestricted: PolicyRule = {
     const out: Violation[] = [];
     const b = eks.body;
     if (b['endpoint_private_access'] !== true) {
-      out.push(violation(this.id, eks, `endpoint_private_access is ${describeValue(b['endpoint_private_access'])}.`, 'set endpoint_private_access = true so nodes and in-VPC operators use the private endpoint.'));
+      out.push(
+        violation(
+          this.id,
+          eks,
+          `endpoint_private_access is ${describeValue(b['endpoint_private_access'])}.`,
+          'set endpoint_private_access = true so nodes and in-VPC operators use the private endpoint.',
+        ),
+      );
     }
     if (b['endpoint_public_access'] === false) return out;
     // The public endpoint may be on: then it must be limited to CIDRs from a validated variable.
     const cidrs = b['endpoint_public_access_cidrs'];
     const ref = plainReference(cidrs);
     const variable = ref?.startsWith('var.') ? findBlock(config, ref) : undefined;
-    const fix = 'set endpoint_public_access_cidrs = var.cluster_endpoint_public_access_cidrs (default []) with a validation refusing "/0", or set endpoint_public_access = false.';
+    const fix =
+      'set endpoint_public_access_cidrs = var.cluster_endpoint_public_access_cidrs (default []) with a validation refusing "/0", or set endpoint_public_access = false.';
     if (cidrs === undefined) {
-      out.push(violation(this.id, eks, 'the public endpoint can be enabled but endpoint_public_access_cidrs is unset, and the module defaults it to 0.0.0.0/0.', fix));
+      out.push(
+        violation(
+          this.id,
+          eks,
+          'the public endpoint can be enabled but endpoint_public_access_cidrs is unset, and the module defaults it to 0.0.0.0/0.',
+          fix,
+        ),
+      );
       return out;
     }
     const defaults = stringItems(resolve(config, cidrs).value);
     if (defaults.some((c) => c.endsWith('/0'))) {
-      out.push(violation(this.id, eks, `endpoint_public_access_cidrs allows ${defaults.filter((c) => c.endsWith('/0')).join(', ')}.`, fix));
+      out.push(
+        violation(
+          this.id,
+          eks,
+          `endpoint_public_access_cidrs allows ${defaults.filter((c) => c.endsWith('/0')).join(', ')}.`,
+          fix,
+        ),
+      );
     }
     if (!variable) {
-      if (!Array.isArray(cidrs)) out.push(violation(this.id, eks, `endpoint_public_access_cidrs is ${describeValue(cidrs)}, which the policy cannot check.`, fix));
+      if (!Array.isArray(cidrs))
+        out.push(
+          violation(
+            this.id,
+            eks,
+            `endpoint_public_access_cidrs is ${describeValue(cidrs)}, which the policy cannot check.`,
+            fix,
+          ),
+        );
     } else if (!validationConditions(variable).some((c) => c.includes('/0'))) {
-      out.push(violation(this.id, variable, 'no validation refuses 0.0.0.0/0.', 'add validation { condition = alltrue([for cidr in var.cluster_endpoint_public_access_cidrs : !endswith(cidr, "/0")]) }.'));
+      out.push(
+        violation(
+          this.id,
+          variable,
+          'no validation refuses 0.0.0.0/0.',
+          'add validation { condition = alltrue([for cidr in var.cluster_endpoint_public_access_cidrs : !endswith(cidr, "/0")]) }.',
+        ),
+      );
     }
     return out;
   },
@@ -96,11 +165,25 @@ export const eksSecretsEncryption: PolicyRule = {
     const encryption = resolve(config, eks.body['encryption_config']).value;
     const resources = isObject(encryption) ? stringItems(encryption['resources']) : [];
     if (!resources.includes('secrets')) {
-      out.push(violation(this.id, eks, `encryption_config is ${describeValue(encryption)}.`, 'set encryption_config = { resources = ["secrets"] }.'));
+      out.push(
+        violation(
+          this.id,
+          eks,
+          `encryption_config is ${describeValue(encryption)}.`,
+          'set encryption_config = { resources = ["secrets"] }.',
+        ),
+      );
     }
     const hasKey = booleanSetting(config, eks.body['create_kms_key'], true) || mentions(encryption, 'provider_key_arn');
     if (!hasKey) {
-      out.push(violation(this.id, eks, 'no KMS key: create_kms_key is not true and encryption_config has no provider_key_arn.', 'set create_kms_key = true (and enable_kms_key_rotation = true).'));
+      out.push(
+        violation(
+          this.id,
+          eks,
+          'no KMS key: create_kms_key is not true and encryption_config has no provider_key_arn.',
+          'set create_kms_key = true (and enable_kms_key_rotation = true).',
+        ),
+      );
     }
     return out;
   },
@@ -118,7 +201,14 @@ export const eksControlPlaneLogs: PolicyRule = {
     const missing = CONTROL_PLANE_LOG_TYPES.filter((t) => !enabled.includes(t));
     return missing.length === 0
       ? []
-      : [violation(this.id, eks, `enabled_log_types lacks ${missing.join(', ')}.`, `set enabled_log_types = [${CONTROL_PLANE_LOG_TYPES.map((t) => `"${t}"`).join(', ')}].`)];
+      : [
+          violation(
+            this.id,
+            eks,
+            `enabled_log_types lacks ${missing.join(', ')}.`,
+            `set enabled_log_types = [${CONTROL_PLANE_LOG_TYPES.map((t) => `"${t}"`).join(', ')}].`,
+          ),
+        ];
   },
 };
 
@@ -130,11 +220,25 @@ export const eksAccessEntries: PolicyRule = {
     if (isViolation(eks)) return [eks];
     const out: Violation[] = [];
     if (eks.body['authentication_mode'] !== 'API') {
-      out.push(violation(this.id, eks, `authentication_mode is ${describeValue(eks.body['authentication_mode'])}; the aws-auth ConfigMap is deprecated.`, 'set authentication_mode = "API".'));
+      out.push(
+        violation(
+          this.id,
+          eks,
+          `authentication_mode is ${describeValue(eks.body['authentication_mode'])}; the aws-auth ConfigMap is deprecated.`,
+          'set authentication_mode = "API".',
+        ),
+      );
     }
     const entries = resolve(config, eks.body['access_entries']).value;
     if (!mentions(entries, 'AmazonEKSClusterAdminPolicy')) {
-      out.push(violation(this.id, eks, 'access_entries grants no role AmazonEKSClusterAdminPolicy.', 'map var.cluster_admin_role_arns to access entries with policy_associations on arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy.'));
+      out.push(
+        violation(
+          this.id,
+          eks,
+          'access_entries grants no role AmazonEKSClusterAdminPolicy.',
+          'map var.cluster_admin_role_arns to access entries with policy_associations on arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy.',
+        ),
+      );
     }
     return out;
   },
@@ -152,6 +256,13 @@ export const eksAddons: PolicyRule = {
     const missing = REQUIRED_ADDONS.filter((a) => !keys.includes(a));
     return missing.length === 0
       ? []
-      : [violation(this.id, eks, `addons lacks ${missing.join(', ')} (found: ${keys.join(', ') || 'none'}).`, `add ${missing.map((a) => `${a} = {}`).join(', ')} to the add-ons map (vpc-cni and eks-pod-identity-agent with before_compute = true).`)];
+      : [
+          violation(
+            this.id,
+            eks,
+            `addons lacks ${missing.join(', ')} (found: ${keys.join(', ') || 'none'}).`,
+            `add ${missing.map((a) => `${a} = {}`).join(', ')} to the add-ons map (vpc-cni and eks-pod-identity-agent with before_compute = true).`,
+          ),
+        ];
   },
 };

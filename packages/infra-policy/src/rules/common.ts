@@ -20,7 +20,9 @@ export function singleModule(config: TerraformConfig, rule: string, source: stri
   return violation(
     rule,
     { file: 'infra/', address: source },
-    found.length === 0 ? 'no module uses this source.' : `${found.length} modules use this source; the policy expects one.`,
+    found.length === 0
+      ? 'no module uses this source.'
+      : `${found.length} modules use this source; the policy expects one.`,
     `declare exactly one module with source = "${source}".`,
   );
 }

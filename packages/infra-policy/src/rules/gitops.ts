@@ -21,7 +21,9 @@ export const CLUSTER_METADATA_ANNOTATIONS = [
 ] as const;
 
 function releasesOf(config: TerraformConfig, chart: string): Block[] {
-  return blocksOf(config, 'resource', 'helm_release').filter((r) => r.body['chart'] === chart && resolve(config, r.body['repository']).value === ARGO_HELM_REPOSITORY);
+  return blocksOf(config, 'resource', 'helm_release').filter(
+    (r) => r.body['chart'] === chart && resolve(config, r.body['repository']).value === ARGO_HELM_REPOSITORY,
+  );
 }
 
 export const argocdInstalled: PolicyRule = {
@@ -30,7 +32,14 @@ export const argocdInstalled: PolicyRule = {
   check(config) {
     return releasesOf(config, 'argo-cd').length === 1
       ? []
-      : [violation(this.id, { file: 'infra/', address: 'helm_release (argo-cd)' }, 'Argo CD is not installed exactly once from the argo/argo-cd chart.', `add resource "helm_release" "argocd" { repository = "${ARGO_HELM_REPOSITORY}", chart = "argo-cd", version = "<exact>" }.`)];
+      : [
+          violation(
+            this.id,
+            { file: 'infra/', address: 'helm_release (argo-cd)' },
+            'Argo CD is not installed exactly once from the argo/argo-cd chart.',
+            `add resource "helm_release" "argocd" { repository = "${ARGO_HELM_REPOSITORY}", chart = "argo-cd", version = "<exact>" }.`,
+          ),
+        ];
   },
 };
 
@@ -40,15 +49,37 @@ export const argocdRootApplication: PolicyRule = {
   check(config) {
     const roots = releasesOf(config, 'argocd-apps');
     const fix = `add a helm_release of the argocd-apps chart whose Application has source.path = "${GITOPS_ROOT_PATH}" (var.gitops_root_path) and syncPolicy.automated = { prune = true, selfHeal = true }.`;
-    if (roots.length === 0) return [violation(this.id, { file: 'infra/', address: 'helm_release (argocd-apps)' }, 'no root Application is created.', fix)];
+    if (roots.length === 0)
+      return [
+        violation(
+          this.id,
+          { file: 'infra/', address: 'helm_release (argocd-apps)' },
+          'no root Application is created.',
+          fix,
+        ),
+      ];
     const out: Violation[] = [];
     for (const root of roots) {
-      const text = (Array.isArray(root.body['values']) ? root.body['values'] : []).map((v) => expressionText(v) ?? String(v)).join('\n');
+      const text = (Array.isArray(root.body['values']) ? root.body['values'] : [])
+        .map((v) => expressionText(v) ?? String(v))
+        .join('\n');
       const pathRef = /path\s*=\s*(var\.[\w-]+|"[^"]*")/.exec(text)?.[1];
       const path = pathRef?.startsWith('var.') ? resolve(config, `\${${pathRef}}`).value : pathRef?.slice(1, -1);
-      if (path !== GITOPS_ROOT_PATH) out.push(violation(this.id, root, `the root Application's path is ${describeValue(path ?? null)}.`, fix));
-      if (!/prune\s*=\s*true/.test(text) || !/selfHeal\s*=\s*true/.test(text)) out.push(violation(this.id, root, 'the root Application does not sync automatically with prune and selfHeal.', fix));
-      if (!mentions(root.body['depends_on'], 'kubernetes_secret_v1.')) out.push(violation(this.id, root, 'the root Application is not ordered after the cluster secret, so its first sync may miss the metadata.', 'add depends_on = [kubernetes_secret_v1.argocd_cluster].'));
+      if (path !== GITOPS_ROOT_PATH)
+        out.push(violation(this.id, root, `the root Application's path is ${describeValue(path ?? null)}.`, fix));
+      if (!/prune\s*=\s*true/.test(text) || !/selfHeal\s*=\s*true/.test(text))
+        out.push(
+          violation(this.id, root, 'the root Application does not sync automatically with prune and selfHeal.', fix),
+        );
+      if (!mentions(root.body['depends_on'], 'kubernetes_secret_v1.'))
+        out.push(
+          violation(
+            this.id,
+            root,
+            'the root Application is not ordered after the cluster secret, so its first sync may miss the metadata.',
+            'add depends_on = [kubernetes_secret_v1.argocd_cluster].',
+          ),
+        );
     }
     return out;
   },
@@ -58,17 +89,42 @@ export const argocdClusterSecret: PolicyRule = {
   id: 'argocd-cluster-secret',
   invariant: 'an Argo CD cluster secret carries the AWS metadata as labels and annotations (GitOps Bridge)',
   check(config) {
-    const secrets = blocksOf(config, 'resource', 'kubernetes_secret_v1').filter((s) => metadataBlocks(s).some((m) => member(config, m['labels'], 'argocd.argoproj.io/secret-type') === 'cluster'));
+    const secrets = blocksOf(config, 'resource', 'kubernetes_secret_v1').filter((s) =>
+      metadataBlocks(s).some((m) => member(config, m['labels'], 'argocd.argoproj.io/secret-type') === 'cluster'),
+    );
     if (secrets.length === 0) {
-      return [violation(this.id, { file: 'infra/', address: 'kubernetes_secret_v1 (Argo CD cluster)' }, 'no Kubernetes secret is labelled argocd.argoproj.io/secret-type = cluster.', 'add a kubernetes_secret_v1 in the Argo CD namespace with that label, server = https://kubernetes.default.svc and the metadata annotations.')];
+      return [
+        violation(
+          this.id,
+          { file: 'infra/', address: 'kubernetes_secret_v1 (Argo CD cluster)' },
+          'no Kubernetes secret is labelled argocd.argoproj.io/secret-type = cluster.',
+          'add a kubernetes_secret_v1 in the Argo CD namespace with that label, server = https://kubernetes.default.svc and the metadata annotations.',
+        ),
+      ];
     }
     const out: Violation[] = [];
     for (const secret of secrets) {
       const annotations = metadataBlocks(secret).flatMap((m) => objectKeys(config, m['annotations']));
       const missing = CLUSTER_METADATA_ANNOTATIONS.filter((a) => !annotations.includes(a));
-      if (missing.length > 0) out.push(violation(this.id, secret, `annotations lack ${missing.join(', ')}.`, 'add them to local.gitops_bridge_annotations in argocd.tf.'));
+      if (missing.length > 0)
+        out.push(
+          violation(
+            this.id,
+            secret,
+            `annotations lack ${missing.join(', ')}.`,
+            'add them to local.gitops_bridge_annotations in argocd.tf.',
+          ),
+        );
       const data = isObject(secret.body['data']) ? secret.body['data'] : {};
-      if (data['server'] !== 'https://kubernetes.default.svc') out.push(violation(this.id, secret, `data.server is ${describeValue(data['server'])}.`, 'set data.server = "https://kubernetes.default.svc" (the cluster Argo CD runs in).'));
+      if (data['server'] !== 'https://kubernetes.default.svc')
+        out.push(
+          violation(
+            this.id,
+            secret,
+            `data.server is ${describeValue(data['server'])}.`,
+            'set data.server = "https://kubernetes.default.svc" (the cluster Argo CD runs in).',
+          ),
+        );
     }
     return out;
   },

@@ -1,6 +1,16 @@
 // IAM: the GitHub Actions OIDC role (trust limited to this repository's release refs, permissions
 // limited to the payments ECR repository) and the Pod Identity roles of the controllers.
-import { blockList, blocksOf, findBlock, isObject, modulesFrom, type Block, type HclObject, type HclValue, type TerraformConfig } from '../config.ts';
+import {
+  blockList,
+  blocksOf,
+  findBlock,
+  isObject,
+  modulesFrom,
+  type Block,
+  type HclObject,
+  type HclValue,
+  type TerraformConfig,
+} from '../config.ts';
 import { expressionText, isReferenceTo, mentions, plainReference, resolve, stringItems } from '../expr.ts';
 import { violation, type PolicyRule, type Violation } from '../violation.ts';
 import { booleanSetting, describeValue, MODULE_SOURCE } from './common.ts';
@@ -13,7 +23,9 @@ function statements(doc: Block): HclObject[] {
 }
 
 function isGithubFederated(statement: HclObject): boolean {
-  return blockList(statement, 'principals').some((p) => p['type'] === 'Federated' && mentions(p['identifiers'], 'github'));
+  return blockList(statement, 'principals').some(
+    (p) => p['type'] === 'Federated' && mentions(p['identifiers'], 'github'),
+  );
 }
 
 /** Policy documents that trust the GitHub OIDC provider, with the roles that use them. */
@@ -22,7 +34,9 @@ function githubTrust(config: TerraformConfig): { doc: Block; roles: Block[] }[] 
     .filter((doc) => statements(doc).some(isGithubFederated))
     .map((doc) => ({
       doc,
-      roles: blocksOf(config, 'resource', 'aws_iam_role').filter((r) => isReferenceTo(r.body['assume_role_policy'], `${doc.address}.json`)),
+      roles: blocksOf(config, 'resource', 'aws_iam_role').filter((r) =>
+        isReferenceTo(r.body['assume_role_policy'], `${doc.address}.json`),
+      ),
     }));
 }
 
@@ -36,27 +50,54 @@ function subjectProblem(config: TerraformConfig, values: HclValue | undefined): 
     // Every variable spliced into the subject (repository, refs) must be validated against wildcards.
     for (const match of text.matchAll(/var\.([\w-]+)/g)) {
       const variable = findBlock(config, `var.${match[1]}`);
-      if (!variable || variable.body['validation'] === undefined) return `var.${match[1]} feeds the token subject but has no validation keeping wildcards out`;
+      if (!variable || variable.body['validation'] === undefined)
+        return `var.${match[1]} feeds the token subject but has no validation keeping wildcards out`;
     }
-    if (!/:(ref|environment):/.test(text)) return `sub values ${describeValue(values)} accept any ref of the repository (pull requests included)`;
+    if (!/:(ref|environment):/.test(text))
+      return `sub values ${describeValue(values)} accept any ref of the repository (pull requests included)`;
   }
   return undefined;
 }
 
 export const ciOidcTrustRestricted: PolicyRule = {
   id: 'ci-oidc-trust-restricted',
-  invariant: 'the CI role trusts only GitHub OIDC tokens for sts.amazonaws.com from this repository and its release refs',
+  invariant:
+    'the CI role trusts only GitHub OIDC tokens for sts.amazonaws.com from this repository and its release refs',
   check(config) {
     const trusts = githubTrust(config);
-    const fix = 'in the trust policy: principal Federated = the token.actions.githubusercontent.com provider, condition StringEquals token.actions.githubusercontent.com:aud = ["sts.amazonaws.com"], condition StringLike token.actions.githubusercontent.com:sub = ["repo:${var.github_repository}:ref:refs/tags/v*"].';
-    if (trusts.length === 0) return [violation(this.id, { file: 'infra/', address: 'aws_iam_role (CI)' }, 'no role trusts the GitHub Actions OIDC provider, so CI would need long-lived keys.', fix)];
+    const fix =
+      'in the trust policy: principal Federated = the token.actions.githubusercontent.com provider, condition StringEquals token.actions.githubusercontent.com:aud = ["sts.amazonaws.com"], condition StringLike token.actions.githubusercontent.com:sub = ["repo:${var.github_repository}:ref:refs/tags/v*"].';
+    if (trusts.length === 0)
+      return [
+        violation(
+          this.id,
+          { file: 'infra/', address: 'aws_iam_role (CI)' },
+          'no role trusts the GitHub Actions OIDC provider, so CI would need long-lived keys.',
+          fix,
+        ),
+      ];
     const out: Violation[] = [];
     for (const { doc, roles } of trusts) {
-      if (roles.length === 0) out.push(violation(this.id, doc, 'no aws_iam_role uses this trust policy.', `set assume_role_policy = ${doc.address}.json on the CI role.`));
+      if (roles.length === 0)
+        out.push(
+          violation(
+            this.id,
+            doc,
+            'no aws_iam_role uses this trust policy.',
+            `set assume_role_policy = ${doc.address}.json on the CI role.`,
+          ),
+        );
       for (const statement of statements(doc).filter(isGithubFederated)) {
         const actions = stringItems(statement['actions']);
         if (actions.length !== 1 || actions[0] !== 'sts:AssumeRoleWithWebIdentity') {
-          out.push(violation(this.id, doc, `the GitHub statement allows ${describeValue(statement['actions'])}.`, 'allow only sts:AssumeRoleWithWebIdentity.'));
+          out.push(
+            violation(
+              this.id,
+              doc,
+              `the GitHub statement allows ${describeValue(statement['actions'])}.`,
+              'allow only sts:AssumeRoleWithWebIdentity.',
+            ),
+          );
         }
         const conditions = blockList(statement, 'condition');
         const aud = conditions.find((c) => c['variable'] === GITHUB_AUD);
@@ -64,14 +105,28 @@ export const ciOidcTrustRestricted: PolicyRule = {
           out.push(violation(this.id, doc, `the audience condition is ${describeValue(aud)}.`, fix));
         }
         const sub = conditions.find((c) => c['variable'] === GITHUB_SUB);
-        const problem = !sub ? 'no condition on the token subject: any GitHub repository could assume the role' : sub['test'] !== 'StringEquals' && sub['test'] !== 'StringLike' ? `the subject test is ${describeValue(sub['test'])}` : subjectProblem(config, sub['values']);
+        const problem = !sub
+          ? 'no condition on the token subject: any GitHub repository could assume the role'
+          : sub['test'] !== 'StringEquals' && sub['test'] !== 'StringLike'
+            ? `the subject test is ${describeValue(sub['test'])}`
+            : subjectProblem(config, sub['values']);
         if (problem) out.push(violation(this.id, doc, `${problem}.`, fix));
       }
     }
     for (const provider of blocksOf(config, 'resource', 'aws_iam_openid_connect_provider')) {
       const url = resolve(config, provider.body['url']).value;
-      if (url === 'https://token.actions.githubusercontent.com' && JSON.stringify(provider.body['client_id_list']) !== '["sts.amazonaws.com"]') {
-        out.push(violation(this.id, provider, `client_id_list is ${describeValue(provider.body['client_id_list'])}.`, 'set client_id_list = ["sts.amazonaws.com"].'));
+      if (
+        url === 'https://token.actions.githubusercontent.com' &&
+        JSON.stringify(provider.body['client_id_list']) !== '["sts.amazonaws.com"]'
+      ) {
+        out.push(
+          violation(
+            this.id,
+            provider,
+            `client_id_list is ${describeValue(provider.body['client_id_list'])}.`,
+            'set client_id_list = ["sts.amazonaws.com"].',
+          ),
+        );
       }
     }
     return out;
@@ -86,16 +141,42 @@ export const ciPushScopedToRepository: PolicyRule = {
     for (const { roles } of githubTrust(config)) {
       for (const role of roles) {
         const roleRefs = [`${role.address}.id`, `${role.address}.name`];
-        for (const attachment of blocksOf(config, 'resource', 'aws_iam_role_policy_attachment').filter((a) => roleRefs.some((r) => isReferenceTo(a.body['role'], r)))) {
-          out.push(violation(this.id, attachment, `attaches ${describeValue(attachment.body['policy_arn'])} to the CI role.`, 'remove it; grant CI only the inline ECR push policy.'));
+        for (const attachment of blocksOf(config, 'resource', 'aws_iam_role_policy_attachment').filter((a) =>
+          roleRefs.some((r) => isReferenceTo(a.body['role'], r)),
+        )) {
+          out.push(
+            violation(
+              this.id,
+              attachment,
+              `attaches ${describeValue(attachment.body['policy_arn'])} to the CI role.`,
+              'remove it; grant CI only the inline ECR push policy.',
+            ),
+          );
         }
-        const inline = blocksOf(config, 'resource', 'aws_iam_role_policy').filter((p) => roleRefs.some((r) => isReferenceTo(p.body['role'], r)));
-        if (inline.length === 0) out.push(violation(this.id, role, 'the CI role has no policy, so it cannot push images.', 'add an aws_iam_role_policy granting the ECR push actions on aws_ecr_repository.payments.arn.'));
+        const inline = blocksOf(config, 'resource', 'aws_iam_role_policy').filter((p) =>
+          roleRefs.some((r) => isReferenceTo(p.body['role'], r)),
+        );
+        if (inline.length === 0)
+          out.push(
+            violation(
+              this.id,
+              role,
+              'the CI role has no policy, so it cannot push images.',
+              'add an aws_iam_role_policy granting the ECR push actions on aws_ecr_repository.payments.arn.',
+            ),
+          );
         for (const policy of inline) {
           const ref = plainReference(policy.body['policy']);
           const doc = ref?.endsWith('.json') ? findBlock(config, ref.slice(0, -'.json'.length)) : undefined;
           if (!doc) {
-            out.push(violation(this.id, policy, `policy is ${describeValue(policy.body['policy'])}, not an aws_iam_policy_document the policy can read.`, 'build the policy with data "aws_iam_policy_document" and reference its .json.'));
+            out.push(
+              violation(
+                this.id,
+                policy,
+                `policy is ${describeValue(policy.body['policy'])}, not an aws_iam_policy_document the policy can read.`,
+                'build the policy with data "aws_iam_policy_document" and reference its .json.',
+              ),
+            );
             continue;
           }
           for (const statement of blockList(doc.body, 'statement')) {
@@ -103,13 +184,35 @@ export const ciPushScopedToRepository: PolicyRule = {
             const resources = Array.isArray(statement['resources']) ? statement['resources'] : [];
             if (statement['effect'] === 'Deny') continue;
             if (actions.some((a) => a.includes('*'))) {
-              out.push(violation(this.id, doc, `a statement allows wildcard actions ${actions.filter((a) => a.includes('*')).join(', ')}.`, 'list the ECR push actions one by one.'));
+              out.push(
+                violation(
+                  this.id,
+                  doc,
+                  `a statement allows wildcard actions ${actions.filter((a) => a.includes('*')).join(', ')}.`,
+                  'list the ECR push actions one by one.',
+                ),
+              );
             }
             if (resources.includes('*')) {
               const extra = actions.filter((a) => a !== 'ecr:GetAuthorizationToken');
-              if (extra.length > 0) out.push(violation(this.id, doc, `${extra.join(', ')} on "*": CI could touch every repository.`, 'scope them to aws_ecr_repository.payments.arn; only ecr:GetAuthorizationToken needs "*".'));
+              if (extra.length > 0)
+                out.push(
+                  violation(
+                    this.id,
+                    doc,
+                    `${extra.join(', ')} on "*": CI could touch every repository.`,
+                    'scope them to aws_ecr_repository.payments.arn; only ecr:GetAuthorizationToken needs "*".',
+                  ),
+                );
             } else if (!resources.every((r) => /^aws_ecr_repository\.[\w-]+\.arn$/.test(plainReference(r) ?? ''))) {
-              out.push(violation(this.id, doc, `resources ${describeValue(statement['resources'])} are not the payments ECR repository.`, 'set resources = [aws_ecr_repository.payments.arn].'));
+              out.push(
+                violation(
+                  this.id,
+                  doc,
+                  `resources ${describeValue(statement['resources'])} are not the payments ECR repository.`,
+                  'set resources = [aws_ecr_repository.payments.arn].',
+                ),
+              );
             }
           }
         }
@@ -121,10 +224,15 @@ export const ciPushScopedToRepository: PolicyRule = {
 
 function associationsProblems(rule: string, module: Block): Violation[] {
   const associations = module.body['associations'];
-  const fix = 'set associations = { controller = { cluster_name = module.eks.cluster_name, namespace = …, service_account = … } }.';
-  if (!isObject(associations) || Object.keys(associations).length === 0) return [violation(rule, module, 'has no Pod Identity association, so no pod can use the role.', fix)];
+  const fix =
+    'set associations = { controller = { cluster_name = module.eks.cluster_name, namespace = …, service_account = … } }.';
+  if (!isObject(associations) || Object.keys(associations).length === 0)
+    return [violation(rule, module, 'has no Pod Identity association, so no pod can use the role.', fix)];
   return Object.entries(associations).flatMap(([name, a]) =>
-    isObject(a) && isReferenceTo(a['cluster_name'], 'module.eks.cluster_name') && a['namespace'] !== undefined && a['service_account'] !== undefined
+    isObject(a) &&
+    isReferenceTo(a['cluster_name'], 'module.eks.cluster_name') &&
+    a['namespace'] !== undefined &&
+    a['service_account'] !== undefined
       ? []
       : [violation(rule, module, `association ${name} is ${describeValue(a)}.`, fix)],
   );
@@ -142,50 +250,110 @@ export const TARGET_GROUP_VERIFY_ACTIONS = [
 
 function rolloutsProblems(rule: string, modules: Block[]): Violation[] {
   const fix = `add an eks-pod-identity module with attach_custom_policy = true, policy_statements = [{ actions = [${TARGET_GROUP_VERIFY_ACTIONS.map((a) => `"${a}"`).join(', ')}], resources = ["*"] }] and an association to the argo-rollouts service account.`;
-  const rollouts = modules.find((m) => mentions(m.body['policy_statements'], 'elasticloadbalancing:DescribeTargetHealth'));
-  if (!rollouts) return [violation(rule, { file: 'infra/', address: MODULE_SOURCE.podIdentity }, 'no Pod Identity role lets Argo Rollouts verify target groups; with --aws-verify-target-group every promotion would fail.', fix)];
+  const rollouts = modules.find((m) =>
+    mentions(m.body['policy_statements'], 'elasticloadbalancing:DescribeTargetHealth'),
+  );
+  if (!rollouts)
+    return [
+      violation(
+        rule,
+        { file: 'infra/', address: MODULE_SOURCE.podIdentity },
+        'no Pod Identity role lets Argo Rollouts verify target groups; with --aws-verify-target-group every promotion would fail.',
+        fix,
+      ),
+    ];
   const out = associationsProblems(rule, rollouts);
-  const statements = Array.isArray(rollouts.body['policy_statements']) ? rollouts.body['policy_statements'].filter(isObject) : [];
+  const statements = Array.isArray(rollouts.body['policy_statements'])
+    ? rollouts.body['policy_statements'].filter(isObject)
+    : [];
   const actions = statements.flatMap((st) => stringItems(st['actions']));
   const writes = actions.filter((a) => !/^elasticloadbalancing:Describe[A-Za-z]+$/.test(a));
-  if (writes.length > 0) out.push(violation(rule, rollouts, `the Argo Rollouts role can also ${writes.join(', ')}.`, 'keep it to the read-only elasticloadbalancing:Describe* calls target group verification needs.'));
+  if (writes.length > 0)
+    out.push(
+      violation(
+        rule,
+        rollouts,
+        `the Argo Rollouts role can also ${writes.join(', ')}.`,
+        'keep it to the read-only elasticloadbalancing:Describe* calls target group verification needs.',
+      ),
+    );
   return out;
 }
 
 export const podIdentityRoles: PolicyRule = {
   id: 'pod-identity-roles',
-  invariant: 'the load balancer controller, Argo Rollouts and External Secrets have Pod Identity roles; External Secrets reads only the app secret prefix',
+  invariant:
+    'the load balancer controller, Argo Rollouts and External Secrets have Pod Identity roles; External Secrets reads only the app secret prefix',
   check(config) {
     const modules = modulesFrom(config, MODULE_SOURCE.podIdentity);
     const lbc = modules.find((m) => booleanSetting(config, m.body['attach_aws_lb_controller_policy'], true));
     const eso = modules.find((m) => booleanSetting(config, m.body['attach_external_secrets_policy'], true));
     const out: Violation[] = [];
     const missing = { file: 'infra/', address: MODULE_SOURCE.podIdentity };
-    if (!lbc) out.push(violation(this.id, missing, 'no Pod Identity role for the AWS Load Balancer Controller.', 'add an eks-pod-identity module with attach_aws_lb_controller_policy = true and an association to its service account.'));
+    if (!lbc)
+      out.push(
+        violation(
+          this.id,
+          missing,
+          'no Pod Identity role for the AWS Load Balancer Controller.',
+          'add an eks-pod-identity module with attach_aws_lb_controller_policy = true and an association to its service account.',
+        ),
+      );
     else out.push(...associationsProblems(this.id, lbc));
     out.push(...rolloutsProblems(this.id, modules));
     if (!eso) {
-      out.push(violation(this.id, missing, 'no Pod Identity role for External Secrets.', 'add an eks-pod-identity module with attach_external_secrets_policy = true, scoped to the app secret prefix.'));
+      out.push(
+        violation(
+          this.id,
+          missing,
+          'no Pod Identity role for External Secrets.',
+          'add an eks-pod-identity module with attach_external_secrets_policy = true, scoped to the app secret prefix.',
+        ),
+      );
       return out;
     }
     out.push(...associationsProblems(this.id, eso));
     const arns = eso.body['external_secrets_secrets_manager_arns'];
     const items = Array.isArray(arns) ? arns.map(String) : [];
-    const prefixFix = 'set external_secrets_secrets_manager_arns = ["arn:${local.partition}:secretsmanager:${var.region}:${local.account_id}:secret:${var.app_secrets_prefix}*"].';
-    if (items.length === 0) out.push(violation(this.id, eso, `external_secrets_secrets_manager_arns is ${describeValue(arns)}.`, prefixFix));
+    const prefixFix =
+      'set external_secrets_secrets_manager_arns = ["arn:${local.partition}:secretsmanager:${var.region}:${local.account_id}:secret:${var.app_secrets_prefix}*"].';
+    if (items.length === 0)
+      out.push(violation(this.id, eso, `external_secrets_secrets_manager_arns is ${describeValue(arns)}.`, prefixFix));
     for (const arn of items) {
       const path = /:secret:(.*)$/.exec(arn)?.[1] ?? '';
       const prefix = path.endsWith('*') ? path.slice(0, -1) : path;
       const resolvedPrefix = /^\$\{var\.[\w-]+\}$/.test(prefix) ? resolve(config, prefix).value : prefix;
-      if (path === '' || prefix.includes('*') || typeof resolvedPrefix !== 'string' || resolvedPrefix === '' || !resolvedPrefix.endsWith('/')) {
-        out.push(violation(this.id, eso, `secret ARN ${arn} is not limited to one name prefix ending in "/".`, prefixFix));
+      if (
+        path === '' ||
+        prefix.includes('*') ||
+        typeof resolvedPrefix !== 'string' ||
+        resolvedPrefix === '' ||
+        !resolvedPrefix.endsWith('/')
+      ) {
+        out.push(
+          violation(this.id, eso, `secret ARN ${arn} is not limited to one name prefix ending in "/".`, prefixFix),
+        );
       }
     }
     if (booleanSetting(config, eso.body['external_secrets_create_permission'], true)) {
-      out.push(violation(this.id, eso, 'external_secrets_create_permission = true lets the operator create and delete secrets.', 'set external_secrets_create_permission = false.'));
+      out.push(
+        violation(
+          this.id,
+          eso,
+          'external_secrets_create_permission = true lets the operator create and delete secrets.',
+          'set external_secrets_create_permission = false.',
+        ),
+      );
     }
     if (stringItems(eso.body['external_secrets_kms_key_arns']).length === 0) {
-      out.push(violation(this.id, eso, 'external_secrets_kms_key_arns is empty, so the module grants kms:Decrypt on every key.', 'set external_secrets_kms_key_arns = [aws_kms_key.app_secrets.arn].'));
+      out.push(
+        violation(
+          this.id,
+          eso,
+          'external_secrets_kms_key_arns is empty, so the module grants kms:Decrypt on every key.',
+          'set external_secrets_kms_key_arns = [aws_kms_key.app_secrets.arn].',
+        ),
+      );
     }
     return out;
   },

@@ -1,6 +1,13 @@
 // Every policy rule, in the order a reader meets the infrastructure.
 import type { PolicyRule } from '../violation.ts';
-import { eksAccessEntries, eksAddons, eksControlPlaneLogs, eksEndpointRestricted, eksSecretsEncryption, eksVersionSupported } from './cluster.ts';
+import {
+  eksAccessEntries,
+  eksAddons,
+  eksControlPlaneLogs,
+  eksEndpointRestricted,
+  eksSecretsEncryption,
+  eksVersionSupported,
+} from './cluster.ts';
 import { rdsHardened, rdsOnlyFromNodes } from './database.ts';
 import { argocdClusterSecret, argocdInstalled, argocdRootApplication } from './gitops.ts';
 import { noHardcodedSecrets, outputsPresent, variablesTypedAndDescribed } from './hygiene.ts';

@@ -21,7 +21,14 @@ export const vpcLayout: PolicyRule = {
     const out: Violation[] = [];
     const b = vpc.body;
     if (!threeAzs(config, b['azs'])) {
-      out.push(violation(this.id, vpc, `azs is ${describeValue(b['azs'])}, not three Availability Zones.`, 'set azs to three AZs, e.g. slice(data.aws_availability_zones.available.names, 0, 3).'));
+      out.push(
+        violation(
+          this.id,
+          vpc,
+          `azs is ${describeValue(b['azs'])}, not three Availability Zones.`,
+          'set azs to three AZs, e.g. slice(data.aws_availability_zones.available.names, 0, 3).',
+        ),
+      );
     }
     for (const tier of ['private_subnets', 'public_subnets', 'intra_subnets']) {
       const value = resolve(config, b[tier]).value;
@@ -30,13 +37,34 @@ export const vpcLayout: PolicyRule = {
       }
     }
     if (!booleanSetting(config, b['enable_nat_gateway'], true)) {
-      out.push(violation(this.id, vpc, 'enable_nat_gateway is not true: private nodes cannot pull images or reach AWS APIs.', 'set enable_nat_gateway = true.'));
+      out.push(
+        violation(
+          this.id,
+          vpc,
+          'enable_nat_gateway is not true: private nodes cannot pull images or reach AWS APIs.',
+          'set enable_nat_gateway = true.',
+        ),
+      );
     }
     if (booleanSetting(config, b['single_nat_gateway'], true)) {
-      out.push(violation(this.id, vpc, 'single_nat_gateway = true makes one AZ the egress of all three.', 'set single_nat_gateway = false.'));
+      out.push(
+        violation(
+          this.id,
+          vpc,
+          'single_nat_gateway = true makes one AZ the egress of all three.',
+          'set single_nat_gateway = false.',
+        ),
+      );
     }
     if (!booleanSetting(config, b['one_nat_gateway_per_az'], true)) {
-      out.push(violation(this.id, vpc, 'one_nat_gateway_per_az is not true.', 'set one_nat_gateway_per_az = true so each AZ keeps egress when another fails.'));
+      out.push(
+        violation(
+          this.id,
+          vpc,
+          'one_nat_gateway_per_az is not true.',
+          'set one_nat_gateway_per_az = true so each AZ keeps egress when another fails.',
+        ),
+      );
     }
     return out;
   },
@@ -56,7 +84,14 @@ export const vpcLoadBalancerTags: PolicyRule = {
     for (const [attribute, tag] of wanted) {
       const value = member(config, vpc.body[attribute], tag);
       if (String(value) !== '1') {
-        out.push(violation(this.id, vpc, `${attribute}["${tag}"] is ${describeValue(value)}; the AWS Load Balancer Controller discovers subnets by this tag.`, `set ${attribute} = { "${tag}" = 1 }.`));
+        out.push(
+          violation(
+            this.id,
+            vpc,
+            `${attribute}["${tag}"] is ${describeValue(value)}; the AWS Load Balancer Controller discovers subnets by this tag.`,
+            `set ${attribute} = { "${tag}" = 1 }.`,
+          ),
+        );
       }
     }
     return out;

@@ -22,27 +22,69 @@ export const nodeGroupsHardened: PolicyRule = {
     if (isViolation(eks)) return [eks];
     const groups = resolve(config, eks.body['eks_managed_node_groups']).value;
     if (!isObject(groups) || Object.keys(groups).length === 0) {
-      return [violation(this.id, eks, `eks_managed_node_groups is ${describeValue(groups)}; the policy needs a literal map of node groups.`, 'declare eks_managed_node_groups = { default = { … } } inline.')];
+      return [
+        violation(
+          this.id,
+          eks,
+          `eks_managed_node_groups is ${describeValue(groups)}; the policy needs a literal map of node groups.`,
+          'declare eks_managed_node_groups = { default = { … } } inline.',
+        ),
+      ];
     }
     const out: Violation[] = [];
     for (const [name, group] of Object.entries(groups)) {
       const at = { file: eks.file, address: `${eks.address}.eks_managed_node_groups.${name}` };
       if (!isObject(group)) {
-        out.push(violation(this.id, at, `node group is ${describeValue(group)}.`, 'declare the node group as a literal object.'));
+        out.push(
+          violation(
+            this.id,
+            at,
+            `node group is ${describeValue(group)}.`,
+            'declare the node group as a literal object.',
+          ),
+        );
         continue;
       }
       if (!isAl2023(config, group['ami_type'])) {
-        out.push(violation(this.id, at, `ami_type is ${describeValue(group['ami_type'])}, not Amazon Linux 2023 (a variable must default to AL2023_* and validate it).`, 'set ami_type = "AL2023_x86_64_STANDARD" (or var.node_ami_type validated with startswith(…, "AL2023_")).'));
+        out.push(
+          violation(
+            this.id,
+            at,
+            `ami_type is ${describeValue(group['ami_type'])}, not Amazon Linux 2023 (a variable must default to AL2023_* and validate it).`,
+            'set ami_type = "AL2023_x86_64_STANDARD" (or var.node_ami_type validated with startswith(…, "AL2023_")).',
+          ),
+        );
       }
       if (!isReferenceTo(group['subnet_ids'], 'module.vpc.private_subnets')) {
-        out.push(violation(this.id, at, `subnet_ids is ${describeValue(group['subnet_ids'])}; nodes belong in the private subnets only.`, 'set subnet_ids = module.vpc.private_subnets.'));
+        out.push(
+          violation(
+            this.id,
+            at,
+            `subnet_ids is ${describeValue(group['subnet_ids'])}; nodes belong in the private subnets only.`,
+            'set subnet_ids = module.vpc.private_subnets.',
+          ),
+        );
       }
       const metadata = isObject(group['metadata_options']) ? group['metadata_options'] : {};
       if (metadata['http_tokens'] !== 'required') {
-        out.push(violation(this.id, at, `metadata_options.http_tokens is ${describeValue(metadata['http_tokens'])}; IMDSv1 lets any SSRF read node credentials.`, 'set metadata_options = { http_tokens = "required", … }.'));
+        out.push(
+          violation(
+            this.id,
+            at,
+            `metadata_options.http_tokens is ${describeValue(metadata['http_tokens'])}; IMDSv1 lets any SSRF read node credentials.`,
+            'set metadata_options = { http_tokens = "required", … }.',
+          ),
+        );
       }
       if (metadata['http_put_response_hop_limit'] !== 1) {
-        out.push(violation(this.id, at, `metadata_options.http_put_response_hop_limit is ${describeValue(metadata['http_put_response_hop_limit'])}; above 1, pods can reach the node role through IMDS.`, 'set http_put_response_hop_limit = 1 (workloads use Pod Identity).'));
+        out.push(
+          violation(
+            this.id,
+            at,
+            `metadata_options.http_put_response_hop_limit is ${describeValue(metadata['http_put_response_hop_limit'])}; above 1, pods can reach the node role through IMDS.`,
+            'set http_put_response_hop_limit = 1 (workloads use Pod Identity).',
+          ),
+        );
       }
     }
     return out;
@@ -51,7 +93,11 @@ export const nodeGroupsHardened: PolicyRule = {
 
 function portOf(config: TerraformConfig, value: HclValue | undefined): number | undefined {
   const resolved = resolve(config, value).value;
-  return typeof resolved === 'number' ? resolved : typeof resolved === 'string' && /^\d+$/.test(resolved) ? Number(resolved) : undefined;
+  return typeof resolved === 'number'
+    ? resolved
+    : typeof resolved === 'string' && /^\d+$/.test(resolved)
+      ? Number(resolved)
+      : undefined;
 }
 
 /** Sources the ALB's ENIs can match: the VPC CIDR, or a security group (cluster, ALB). */
@@ -62,7 +108,12 @@ function allowsLoadBalancer(rule: Record<string, HclValue>): boolean {
   const items = Array.isArray(cidrs) ? cidrs : [];
   return items.some((c) => {
     const ref = plainReference(c) ?? expressionText(c) ?? '';
-    return ref === 'var.vpc_cidr' || ref === 'module.vpc.vpc_cidr_block' || ref.includes('public_subnets_cidr_blocks') || ref.includes('private_subnets_cidr_blocks');
+    return (
+      ref === 'var.vpc_cidr' ||
+      ref === 'module.vpc.vpc_cidr_block' ||
+      ref.includes('public_subnets_cidr_blocks') ||
+      ref.includes('private_subnets_cidr_blocks')
+    );
   });
 }
 
@@ -82,11 +133,22 @@ export const albReachesPods: PolicyRule = {
         const protocol = rule['protocol'] ?? 'tcp';
         const from = portOf(config, rule['from_port']);
         const to = portOf(config, rule['to_port']);
-        const coversPort = protocol === '-1' || (from !== undefined && to !== undefined && from <= PAYMENTS_CONTAINER_PORT && PAYMENTS_CONTAINER_PORT <= to);
-        return type === 'ingress' && (protocol === 'tcp' || protocol === '-1') && coversPort && allowsLoadBalancer(rule);
+        const coversPort =
+          protocol === '-1' ||
+          (from !== undefined && to !== undefined && from <= PAYMENTS_CONTAINER_PORT && PAYMENTS_CONTAINER_PORT <= to);
+        return (
+          type === 'ingress' && (protocol === 'tcp' || protocol === '-1') && coversPort && allowsLoadBalancer(rule)
+        );
       });
     return ok
       ? []
-      : [violation(this.id, eks, `no node security group rule lets the load balancer reach pods on ${PAYMENTS_CONTAINER_PORT}; with target-type ip the ALB's requests and health checks time out (the original project's ingress failure).`, fix)];
+      : [
+          violation(
+            this.id,
+            eks,
+            `no node security group rule lets the load balancer reach pods on ${PAYMENTS_CONTAINER_PORT}; with target-type ip the ALB's requests and health checks time out (the original project's ingress failure).`,
+            fix,
+          ),
+        ];
   },
 };

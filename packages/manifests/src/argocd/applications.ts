@@ -12,7 +12,11 @@ export const ROOT_APP = 'root';
 
 /** Paths inside the repository, relative to the repository root. */
 export function repoPaths(env: EnvironmentConfig): { argocd: string; payments: string; platform: string } {
-  return { argocd: `${env.outputDir}/argocd`, payments: `${env.outputDir}/apps/payments`, platform: `${env.outputDir}/platform` };
+  return {
+    argocd: `${env.outputDir}/argocd`,
+    payments: `${env.outputDir}/apps/payments`,
+    platform: `${env.outputDir}/platform`,
+  };
 }
 
 /**
@@ -25,10 +29,20 @@ export function repoPaths(env: EnvironmentConfig): { argocd: string; payments: s
 export function rootApplication(env: EnvironmentConfig, argocd: ArgoCdConfig): KubeObject {
   return validated(
     new Application({
-      metadata: { name: ROOT_APP, namespace: argocd.namespace, labels: labels('argocd'), finalizers: [RESOURCES_FINALIZER] },
+      metadata: {
+        name: ROOT_APP,
+        namespace: argocd.namespace,
+        labels: labels('argocd'),
+        finalizers: [RESOURCES_FINALIZER],
+      },
       spec: {
         project: 'default',
-        source: { repoURL: argocd.repoURL, targetRevision: argocd.targetRevision, path: repoPaths(env).argocd, directory: { recurse: true } },
+        source: {
+          repoURL: argocd.repoURL,
+          targetRevision: argocd.targetRevision,
+          path: repoPaths(env).argocd,
+          directory: { recurse: true },
+        },
         destination: { server: argocd.clusterServer, namespace: argocd.namespace },
         syncPolicy: automatedSync([]),
       },
@@ -76,7 +90,11 @@ export function paymentsApplication(env: EnvironmentConfig, argocd: ArgoCdConfig
       syncOptions: ['PruneLast=true', 'ServerSideApply=true', 'RespectIgnoreDifferences=true'],
     },
     // The HorizontalPodAutoscaler owns the replica count once it runs.
-    { ignoreDifferences: [{ group: 'argoproj.io', kind: 'Rollout', name: NAMES.rollout, jsonPointers: ['/spec/replicas'] }] },
+    {
+      ignoreDifferences: [
+        { group: 'argoproj.io', kind: 'Rollout', name: NAMES.rollout, jsonPointers: ['/spec/replicas'] },
+      ],
+    },
   );
 }
 

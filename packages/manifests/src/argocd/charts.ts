@@ -39,7 +39,8 @@ export const CHARTS = {
     appVersion: 'v0.93.1',
     namespace: 'monitoring',
     enableLabel: 'enable_kube_prometheus_stack',
-    source: 'github.com/prometheus-community/helm-charts charts/kube-prometheus-stack/Chart.yaml at cf408a2 (2026-08-22)',
+    source:
+      'github.com/prometheus-community/helm-charts charts/kube-prometheus-stack/Chart.yaml at cf408a2 (2026-08-22)',
   },
   awsLoadBalancerController: {
     name: 'aws-load-balancer-controller',
@@ -59,6 +60,7 @@ export const CHARTS = {
     appVersion: 'v2.9.0',
     namespace: 'external-secrets',
     enableLabel: 'enable_external_secrets',
-    source: 'github.com/external-secrets/external-secrets deploy/charts/external-secrets/Chart.yaml at cc5bfbc (2026-08-08)',
+    source:
+      'github.com/external-secrets/external-secrets deploy/charts/external-secrets/Chart.yaml at cc5bfbc (2026-08-08)',
   },
 } as const satisfies Record<string, PinnedChart>;

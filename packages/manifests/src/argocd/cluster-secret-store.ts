@@ -6,9 +6,17 @@ import { clusterSecretStore } from '../k8s/external-secrets.ts';
 import type { KubeObject } from '../k8s/object.ts';
 import { ARGOCD, labels } from '../payments/names.ts';
 
-export function awsSecretsManagerStore(env: EnvironmentConfig, store: ExternalSecretsConfig, region: string): KubeObject {
+export function awsSecretsManagerStore(
+  env: EnvironmentConfig,
+  store: ExternalSecretsConfig,
+  region: string,
+): KubeObject {
   return clusterSecretStore({
-    metadata: { name: store.store, labels: labels('external-secrets'), annotations: { [ARGOCD.syncOptions]: ARGOCD.skipDryRun } },
+    metadata: {
+      name: store.store,
+      labels: labels('external-secrets'),
+      annotations: { [ARGOCD.syncOptions]: ARGOCD.skipDryRun },
+    },
     spec: {
       provider: { aws: { service: 'SecretsManager', region } },
       conditions: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': env.namespace } } }],

@@ -17,7 +17,12 @@ const annotation = (name: (typeof CLUSTER_ANNOTATIONS)[number]): string => `{{.m
 function addon(argocd: ArgoCdConfig, chart: PinnedChart, values: Record<string, unknown>): KubeObject {
   return validated(
     new ApplicationSet({
-      metadata: { name: chart.name, namespace: argocd.namespace, labels: labels('argocd'), annotations: { [ARGOCD.syncWave]: '-5' } },
+      metadata: {
+        name: chart.name,
+        namespace: argocd.namespace,
+        labels: labels('argocd'),
+        annotations: { [ARGOCD.syncWave]: '-5' },
+      },
       spec: {
         goTemplate: true,
         goTemplateOptions: ['missingkey=error'],
@@ -25,10 +30,20 @@ function addon(argocd: ArgoCdConfig, chart: PinnedChart, values: Record<string, 
         // Deleting the ApplicationSet must not uninstall the platform underneath payments.
         syncPolicy: { preserveResourcesOnDeletion: true },
         template: {
-          metadata: { name: chart.name, labels: labels('argocd'), annotations: { ...SERVER_SIDE_DIFF }, finalizers: [RESOURCES_FINALIZER] },
+          metadata: {
+            name: chart.name,
+            labels: labels('argocd'),
+            annotations: { ...SERVER_SIDE_DIFF },
+            finalizers: [RESOURCES_FINALIZER],
+          },
           spec: {
             project: PROJECTS.platform,
-            source: { repoURL: chart.repoURL, chart: chart.chart, targetRevision: chart.version, helm: { releaseName: chart.name, valuesObject: values } },
+            source: {
+              repoURL: chart.repoURL,
+              chart: chart.chart,
+              targetRevision: chart.version,
+              helm: { releaseName: chart.name, valuesObject: values },
+            },
             destination: { server: '{{.server}}', namespace: chart.namespace },
             // CRDs of these charts exceed the client-side apply annotation limit: server-side apply.
             syncPolicy: automatedSync(['CreateNamespace=true', 'ServerSideApply=true']),
@@ -77,7 +92,9 @@ export function kubePrometheusStackAddon(argocd: ArgoCdConfig): KubeObject {
         retention: '15d',
       },
     },
-    grafana: { sidecar: { dashboards: { enabled: true, label: 'grafana_dashboard', labelValue: '1', searchNamespace: 'ALL' } } },
+    grafana: {
+      sidecar: { dashboards: { enabled: true, label: 'grafana_dashboard', labelValue: '1', searchNamespace: 'ALL' } },
+    },
   });
 }
 

@@ -50,7 +50,9 @@ export function platformProject(argocd: ArgoCdConfig): KubeObject {
       spec: {
         description: 'Cluster add-ons from pinned Helm charts, and their cluster-wide configuration.',
         sourceRepos: [argocd.repoURL, ...charts.map((chart) => chart.repoURL)],
-        destinations: [...new Set(charts.map((chart) => chart.namespace))].sort().map((namespace) => ({ server: argocd.clusterServer, namespace })),
+        destinations: [...new Set(charts.map((chart) => chart.namespace))]
+          .sort()
+          .map((namespace) => ({ server: argocd.clusterServer, namespace })),
         clusterResourceWhitelist: [{ group: '*', kind: '*' }],
       },
     }),

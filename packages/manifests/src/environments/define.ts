@@ -12,7 +12,11 @@ type Plain = string | number | boolean | RegExp | readonly unknown[];
  * (ingress, monitoring, …) wholesale, or `null` to drop it from this environment.
  */
 export type Overrides<T> = {
-  readonly [K in keyof T]?: undefined extends T[K] ? NonNullable<T[K]> | null : T[K] extends Plain ? T[K] : Overrides<T[K]>;
+  readonly [K in keyof T]?: undefined extends T[K]
+    ? NonNullable<T[K]> | null
+    : T[K] extends Plain
+      ? T[K]
+      : Overrides<T[K]>;
 };
 
 export function defineEnvironment(base: EnvironmentConfig, overrides: Overrides<EnvironmentConfig>): EnvironmentConfig {
@@ -51,19 +55,26 @@ function checkInvariants(env: EnvironmentConfig): void {
     throw new EnvironmentInvariantError(env.name || '(unnamed)', message);
   };
   const integer = (path: string, value: number, min: number, max = Number.MAX_SAFE_INTEGER): void => {
-    if (!Number.isInteger(value) || value < min || value > max) fail(`'${path}' (${value}) must be an integer in ${min}..${max}`);
+    if (!Number.isInteger(value) || value < min || value > max)
+      fail(`'${path}' (${value}) must be an integer in ${min}..${max}`);
   };
 
-  if (!/^[a-z][a-z0-9-]*$/.test(env.name)) fail(`'name' (${JSON.stringify(env.name)}) must be a lowercase key like "eks"`);
+  if (!/^[a-z][a-z0-9-]*$/.test(env.name))
+    fail(`'name' (${JSON.stringify(env.name)}) must be a lowercase key like "eks"`);
   if (!/^deploy(?:\/[a-z0-9][a-z0-9-]*)*$/.test(env.outputDir)) {
-    fail(`'outputDir' (${JSON.stringify(env.outputDir)}) must be "deploy" or a folder under it, e.g. "deploy/environments/local"`);
+    fail(
+      `'outputDir' (${JSON.stringify(env.outputDir)}) must be "deploy" or a folder under it, e.g. "deploy/environments/local"`,
+    );
   }
-  if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(env.namespace)) fail(`'namespace' (${JSON.stringify(env.namespace)}) is not a DNS label`);
+  if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(env.namespace))
+    fail(`'namespace' (${JSON.stringify(env.namespace)}) is not a DNS label`);
 
   const { rollout, shutdown, settings, network, analysis, disruptionBudget, autoscaling } = env;
   integer('rollout.replicas', rollout.replicas, 1);
   if (rollout.zoneSpread && rollout.replicas < 2) {
-    fail(`'rollout.zoneSpread' needs 'rollout.replicas' ≥ 2, got ${rollout.replicas}; raise replicas or set zoneSpread: false`);
+    fail(
+      `'rollout.zoneSpread' needs 'rollout.replicas' ≥ 2, got ${rollout.replicas}; raise replicas or set zoneSpread: false`,
+    );
   }
   integer('rollout.revisionHistoryLimit', rollout.revisionHistoryLimit, 1);
   integer('rollout.scaleDownDelaySeconds', rollout.scaleDownDelaySeconds, 0);
@@ -75,9 +86,12 @@ function checkInvariants(env: EnvironmentConfig): void {
   integer('shutdown.shutdownTimeoutMs', shutdown.shutdownTimeoutMs, 1000, 3_600_000);
   if (shutdown.shutdownDelayMs >= shutdown.shutdownTimeoutMs) {
     // services/payments/src/config.ts refuses this (the delay is the first part of the drain).
-    fail(`'shutdown.shutdownDelayMs' (${shutdown.shutdownDelayMs}) must be less than 'shutdown.shutdownTimeoutMs' (${shutdown.shutdownTimeoutMs})`);
+    fail(
+      `'shutdown.shutdownDelayMs' (${shutdown.shutdownDelayMs}) must be less than 'shutdown.shutdownTimeoutMs' (${shutdown.shutdownTimeoutMs})`,
+    );
   }
-  const needed = shutdown.preStopSleepSeconds + Math.ceil((shutdown.shutdownDelayMs + shutdown.shutdownTimeoutMs) / 1000);
+  const needed =
+    shutdown.preStopSleepSeconds + Math.ceil((shutdown.shutdownDelayMs + shutdown.shutdownTimeoutMs) / 1000);
   if (shutdown.terminationGracePeriodSeconds < needed) {
     fail(
       `'shutdown.terminationGracePeriodSeconds' (${shutdown.terminationGracePeriodSeconds}s) must be ≥ preStop (${shutdown.preStopSleepSeconds}s) + ` +
@@ -86,25 +100,41 @@ function checkInvariants(env: EnvironmentConfig): void {
   }
 
   for (const kind of ['cpu', 'memory'] as const) {
-    const request = parseQuantity(env.resources.requests[kind]) ?? fail(`'resources.requests.${kind}' (${JSON.stringify(env.resources.requests[kind])}) is not a Kubernetes quantity`);
-    const limit = parseQuantity(env.resources.limits[kind]) ?? fail(`'resources.limits.${kind}' (${JSON.stringify(env.resources.limits[kind])}) is not a Kubernetes quantity`);
-    if (request > limit) fail(`'resources.requests.${kind}' (${env.resources.requests[kind]}) must not exceed 'resources.limits.${kind}' (${env.resources.limits[kind]})`);
+    const request =
+      parseQuantity(env.resources.requests[kind]) ??
+      fail(
+        `'resources.requests.${kind}' (${JSON.stringify(env.resources.requests[kind])}) is not a Kubernetes quantity`,
+      );
+    const limit =
+      parseQuantity(env.resources.limits[kind]) ??
+      fail(`'resources.limits.${kind}' (${JSON.stringify(env.resources.limits[kind])}) is not a Kubernetes quantity`);
+    if (request > limit)
+      fail(
+        `'resources.requests.${kind}' (${env.resources.requests[kind]}) must not exceed 'resources.limits.${kind}' (${env.resources.limits[kind]})`,
+      );
   }
 
   integer('settings.dbPoolMax', settings.dbPoolMax, 1, 1000);
   integer('settings.faultLatencyMs', settings.faultLatencyMs, 0, 60_000);
-  if (!(settings.faultErrorRate >= 0 && settings.faultErrorRate <= 1)) fail(`'settings.faultErrorRate' (${settings.faultErrorRate}) must be within 0..1`);
+  if (!(settings.faultErrorRate >= 0 && settings.faultErrorRate <= 1))
+    fail(`'settings.faultErrorRate' (${settings.faultErrorRate}) must be within 0..1`);
 
-  for (const [path, cidrs] of [['network.loadBalancerCidrs', network.loadBalancerCidrs], ['network.databaseCidrs', network.databaseCidrs]] as const) {
+  for (const [path, cidrs] of [
+    ['network.loadBalancerCidrs', network.loadBalancerCidrs],
+    ['network.databaseCidrs', network.databaseCidrs],
+  ] as const) {
     if (cidrs.length === 0) fail(`'${path}' must list at least one CIDR`);
-    for (const cidr of cidrs) if (!isIpv4Cidr(cidr)) fail(`'${path}' entry ${JSON.stringify(cidr)} is not an IPv4 CIDR like 10.0.0.0/16`);
+    for (const cidr of cidrs)
+      if (!isIpv4Cidr(cidr)) fail(`'${path}' entry ${JSON.stringify(cidr)} is not an IPv4 CIDR like 10.0.0.0/16`);
   }
   integer('network.databasePort', network.databasePort, 1, 65535);
 
-  if (!(analysis.maxErrorRatio > 0 && analysis.maxErrorRatio < 1)) fail(`'analysis.maxErrorRatio' (${analysis.maxErrorRatio}) must be within (0, 1)`);
+  if (!(analysis.maxErrorRatio > 0 && analysis.maxErrorRatio < 1))
+    fail(`'analysis.maxErrorRatio' (${analysis.maxErrorRatio}) must be within (0, 1)`);
   if (!(analysis.maxP99Seconds > 0)) fail(`'analysis.maxP99Seconds' (${analysis.maxP99Seconds}) must be > 0`);
   for (const key of ['window', 'initialDelay', 'interval'] as const) {
-    if (!DURATION.test(analysis[key])) fail(`'analysis.${key}' (${JSON.stringify(analysis[key])}) must be a duration like "30s" or "5m"`);
+    if (!DURATION.test(analysis[key]))
+      fail(`'analysis.${key}' (${JSON.stringify(analysis[key])}) must be a duration like "30s" or "5m"`);
   }
   integer('analysis.count', analysis.count, 1, 100);
   integer('analysis.smokeDeadlineSeconds', analysis.smokeDeadlineSeconds, 10, 3600);
@@ -112,7 +142,9 @@ function checkInvariants(env: EnvironmentConfig): void {
   integer('disruptionBudget.maxUnavailable', disruptionBudget.maxUnavailable, 1);
   const floor = autoscaling?.minReplicas ?? rollout.replicas;
   if (floor > 1 && disruptionBudget.maxUnavailable >= floor) {
-    fail(`'disruptionBudget.maxUnavailable' (${disruptionBudget.maxUnavailable}) must be below the replica floor (${floor}), or a node drain may take every replica`);
+    fail(
+      `'disruptionBudget.maxUnavailable' (${disruptionBudget.maxUnavailable}) must be below the replica floor (${floor}), or a node drain may take every replica`,
+    );
   }
 
   if (autoscaling) {
@@ -120,22 +152,32 @@ function checkInvariants(env: EnvironmentConfig): void {
     integer('autoscaling.maxReplicas', autoscaling.maxReplicas, autoscaling.minReplicas);
     integer('autoscaling.cpuUtilization', autoscaling.cpuUtilization, 1, 100);
     if (rollout.replicas < autoscaling.minReplicas || rollout.replicas > autoscaling.maxReplicas) {
-      fail(`'rollout.replicas' (${rollout.replicas}) must be within autoscaling ${autoscaling.minReplicas}..${autoscaling.maxReplicas}, or the HPA rescales every sync`);
+      fail(
+        `'rollout.replicas' (${rollout.replicas}) must be within autoscaling ${autoscaling.minReplicas}..${autoscaling.maxReplicas}, or the HPA rescales every sync`,
+      );
     }
-    if (rollout.zoneSpread && autoscaling.minReplicas < 2) fail(`'autoscaling.minReplicas' (${autoscaling.minReplicas}) must be ≥ 2 with zone spread`);
+    if (rollout.zoneSpread && autoscaling.minReplicas < 2)
+      fail(`'autoscaling.minReplicas' (${autoscaling.minReplicas}) must be ≥ 2 with zone spread`);
   }
 
   if (env.ingress) {
-    if (!/^(?=.{1,253}$)([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,}$/.test(env.ingress.host)) fail(`'ingress.host' (${JSON.stringify(env.ingress.host)}) is not a DNS name`);
+    if (!/^(?=.{1,253}$)([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,}$/.test(env.ingress.host))
+      fail(`'ingress.host' (${JSON.stringify(env.ingress.host)}) is not a DNS name`);
     integer('ingress.deregistrationDelaySeconds', env.ingress.deregistrationDelaySeconds, 0, 3600);
   }
   if (env.externalSecrets && !DURATION.test(env.externalSecrets.refreshInterval)) {
-    fail(`'externalSecrets.refreshInterval' (${JSON.stringify(env.externalSecrets.refreshInterval)}) must be a duration like "1h"`);
+    fail(
+      `'externalSecrets.refreshInterval' (${JSON.stringify(env.externalSecrets.refreshInterval)}) must be a duration like "1h"`,
+    );
   }
   if (env.monitoring) {
-    if (!/^https?:\/\/[^\s/]+(:\d+)?$/.test(env.monitoring.prometheusUrl)) fail(`'monitoring.prometheusUrl' (${JSON.stringify(env.monitoring.prometheusUrl)}) must be http(s)://host:port`);
-    if (!DURATION.test(env.monitoring.scrapeInterval)) fail(`'monitoring.scrapeInterval' (${JSON.stringify(env.monitoring.scrapeInterval)}) must be a duration`);
+    if (!/^https?:\/\/[^\s/]+(:\d+)?$/.test(env.monitoring.prometheusUrl))
+      fail(`'monitoring.prometheusUrl' (${JSON.stringify(env.monitoring.prometheusUrl)}) must be http(s)://host:port`);
+    if (!DURATION.test(env.monitoring.scrapeInterval))
+      fail(`'monitoring.scrapeInterval' (${JSON.stringify(env.monitoring.scrapeInterval)}) must be a duration`);
   }
-  if (env.aws && !/^[a-z]{2}(-[a-z]+)+-\d$/.test(env.aws.region)) fail(`'aws.region' (${JSON.stringify(env.aws.region)}) is not an AWS region like eu-west-1`);
-  if (env.argocd && !/^https:\/\/\S+\.git$/.test(env.argocd.repoURL)) fail(`'argocd.repoURL' (${JSON.stringify(env.argocd.repoURL)}) must be an https clone URL ending in .git`);
+  if (env.aws && !/^[a-z]{2}(-[a-z]+)+-\d$/.test(env.aws.region))
+    fail(`'aws.region' (${JSON.stringify(env.aws.region)}) is not an AWS region like eu-west-1`);
+  if (env.argocd && !/^https:\/\/\S+\.git$/.test(env.argocd.repoURL))
+    fail(`'argocd.repoURL' (${JSON.stringify(env.argocd.repoURL)}) must be an https clone URL ending in .git`);
 }

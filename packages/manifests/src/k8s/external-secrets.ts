@@ -4,7 +4,10 @@
 // so each object is validated with the v1beta1 schema, whose fields used here (secretStoreRef,
 // target, data[].remoteRef, provider.aws) are the same in v1, and rendered as v1.
 import { ClusterSecretStore as ClusterSecretStoreV1beta1 } from '@kubernetes-models/external-secrets/external-secrets.io/v1beta1/ClusterSecretStore';
-import { ExternalSecret as ExternalSecretV1beta1, type IExternalSecret } from '@kubernetes-models/external-secrets/external-secrets.io/v1beta1/ExternalSecret';
+import {
+  ExternalSecret as ExternalSecretV1beta1,
+  type IExternalSecret,
+} from '@kubernetes-models/external-secrets/external-secrets.io/v1beta1/ExternalSecret';
 import type { IClusterSecretStore } from '@kubernetes-models/external-secrets/external-secrets.io/v1beta1/ClusterSecretStore';
 import { validated, type KubeObject } from './object.ts';
 

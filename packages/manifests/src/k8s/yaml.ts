@@ -6,6 +6,8 @@ import { stringify } from 'yaml';
 export const HEADER = 'rendered by packages/manifests — do not edit; run npm run render';
 
 export function toYaml(documents: readonly unknown[]): string {
-  const body = documents.map((document) => stringify(document, { sortMapEntries: true, lineWidth: 0, version: '1.1' })).join('---\n');
+  const body = documents
+    .map((document) => stringify(document, { sortMapEntries: true, lineWidth: 0, version: '1.1' }))
+    .join('---\n');
   return `# ${HEADER}\n${body}`;
 }

@@ -1,6 +1,9 @@
 // PrometheusRule: alerts on the four golden signals of the payments API (latency, traffic,
 // errors, saturation), over all revisions. Thresholds come from the environment.
-import { PrometheusRule, type IPrometheusRule } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule';
+import {
+  PrometheusRule,
+  type IPrometheusRule,
+} from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule';
 import type { EnvironmentConfig, MonitoringConfig } from '../environments/types.ts';
 import { validated, type KubeObject } from '../k8s/object.ts';
 import { ARGOCD, labels, NAMES } from './names.ts';
@@ -9,8 +12,22 @@ import { API_ROUTES, errorRatio, gaugeMax, latencyQuantile, METRICS, requestRate
 type Groups = NonNullable<IPrometheusRule['spec']['groups']>;
 type Rule = NonNullable<Groups[number]['rules']>[number];
 
-function alert(name: string, expr: string, forDuration: string, severity: 'page' | 'ticket', signal: string, summary: string, description: string): Rule {
-  return { alert: name, expr, for: forDuration, labels: { severity, signal, service: 'payments' }, annotations: { summary, description } };
+function alert(
+  name: string,
+  expr: string,
+  forDuration: string,
+  severity: 'page' | 'ticket',
+  signal: string,
+  summary: string,
+  description: string,
+): Rule {
+  return {
+    alert: name,
+    expr,
+    for: forDuration,
+    labels: { severity, signal, service: 'payments' },
+    annotations: { summary, description },
+  };
 }
 
 export function alertRules(env: EnvironmentConfig, monitoring: MonitoringConfig): Groups {
@@ -75,7 +92,12 @@ export function alertRules(env: EnvironmentConfig, monitoring: MonitoringConfig)
 export function prometheusRule(env: EnvironmentConfig, monitoring: MonitoringConfig): KubeObject {
   return validated(
     new PrometheusRule({
-      metadata: { name: NAMES.prometheusRule, namespace: env.namespace, labels: labels(), annotations: { [ARGOCD.syncOptions]: ARGOCD.skipDryRun } },
+      metadata: {
+        name: NAMES.prometheusRule,
+        namespace: env.namespace,
+        labels: labels(),
+        annotations: { [ARGOCD.syncOptions]: ARGOCD.skipDryRun },
+      },
       spec: { groups: alertRules(env, monitoring) },
     }),
   );

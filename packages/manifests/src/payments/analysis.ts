@@ -2,12 +2,24 @@
 // the error ratio and p99 latency of that revision's own pods, selected in Prometheus by
 // rollouts_pod_template_hash = {{args.pod-template-hash}} (the Rollout passes the new
 // ReplicaSet's hash, podTemplateHashValue: Latest).
-import { AnalysisTemplate, type IAnalysisTemplate } from '@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/AnalysisTemplate';
+import {
+  AnalysisTemplate,
+  type IAnalysisTemplate,
+} from '@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/AnalysisTemplate';
 import { Job } from 'kubernetes-models/batch/v1/Job';
 import type { EnvironmentConfig, MonitoringConfig } from '../environments/types.ts';
 import type { ImageReference } from '../images.ts';
 import { validated, type KubeObject } from '../k8s/object.ts';
-import { ARGOCD, ENTRYPOINT_ARGS, labels, NAMES, POD_TEMPLATE_HASH_ARG, POD_TEMPLATE_HASH_METRIC_LABEL, serviceUrl, SMOKE_POD } from './names.ts';
+import {
+  ARGOCD,
+  ENTRYPOINT_ARGS,
+  labels,
+  NAMES,
+  POD_TEMPLATE_HASH_ARG,
+  POD_TEMPLATE_HASH_METRIC_LABEL,
+  serviceUrl,
+  SMOKE_POD,
+} from './names.ts';
 import { entrypointJobSpec, secretEnv, valueEnv } from './pod.ts';
 import { API_ROUTES, errorRatio, latencyQuantile } from './promql.ts';
 
@@ -19,12 +31,20 @@ export function smokeTarget(env: EnvironmentConfig): string {
 }
 
 /** The Prometheus matchers of the revision under analysis, with the Argo argument left for Argo to fill. */
-export const REVISION_UNDER_ANALYSIS = { [POD_TEMPLATE_HASH_METRIC_LABEL]: `{{args.${POD_TEMPLATE_HASH_ARG}}}`, ...API_ROUTES };
+export const REVISION_UNDER_ANALYSIS = {
+  [POD_TEMPLATE_HASH_METRIC_LABEL]: `{{args.${POD_TEMPLATE_HASH_ARG}}}`,
+  ...API_ROUTES,
+};
 
 function template(env: EnvironmentConfig, name: string, spec: IAnalysisTemplate['spec']): KubeObject {
   return validated(
     new AnalysisTemplate({
-      metadata: { name, namespace: env.namespace, labels: labels(), annotations: { [ARGOCD.syncOptions]: ARGOCD.skipDryRun } },
+      metadata: {
+        name,
+        namespace: env.namespace,
+        labels: labels(),
+        annotations: { [ARGOCD.syncOptions]: ARGOCD.skipDryRun },
+      },
       spec,
     }),
   );
@@ -45,7 +65,13 @@ export function smokeTemplate(env: EnvironmentConfig, image: ImageReference): Ku
   // The job provider's spec is a batch/v1 JobSpec; the Argo model keeps it loose, so check it here.
   validated(new Job({ metadata: { name: NAMES.analysis.smoke, namespace: env.namespace }, spec: jobSpec }));
   return template(env, NAMES.analysis.smoke, {
-    metrics: [{ name: 'smoke', failureLimit: 0, provider: { job: { metadata: { labels: labels(SMOKE_POD) }, spec: jobSpec } } } as Metric],
+    metrics: [
+      {
+        name: 'smoke',
+        failureLimit: 0,
+        provider: { job: { metadata: { labels: labels(SMOKE_POD) }, spec: jobSpec } },
+      } as Metric,
+    ],
   });
 }
 
@@ -54,7 +80,13 @@ export function smokeTemplate(env: EnvironmentConfig, image: ImageReference): Ku
  * success nor failure: Argo marks it Inconclusive and the rollout pauses for a person, instead of
  * promoting a revision nobody measured (utils/evaluate/evaluate.go: EvaluateResult).
  */
-function thresholdMetric(env: EnvironmentConfig, monitoring: MonitoringConfig, name: string, query: string, max: number): Metric {
+function thresholdMetric(
+  env: EnvironmentConfig,
+  monitoring: MonitoringConfig,
+  name: string,
+  query: string,
+  max: number,
+): Metric {
   return {
     name,
     initialDelay: env.analysis.initialDelay,

@@ -23,7 +23,12 @@ export function autoscaler(env: EnvironmentConfig, config: AutoscalingConfig): K
         scaleTargetRef: { apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', name: NAMES.rollout },
         minReplicas: config.minReplicas,
         maxReplicas: config.maxReplicas,
-        metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: config.cpuUtilization } } }],
+        metrics: [
+          {
+            type: 'Resource',
+            resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: config.cpuUtilization } },
+          },
+        ],
       },
     }),
   );

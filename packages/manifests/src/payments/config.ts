@@ -8,14 +8,30 @@ import { ARGOCD, labels, NAMES } from './names.ts';
 import { settingsData } from './pod.ts';
 
 export function configMap(env: EnvironmentConfig): KubeObject {
-  return validated(new ConfigMap({ metadata: { name: NAMES.configMap, namespace: env.namespace, labels: labels() }, data: settingsData(env) }));
+  return validated(
+    new ConfigMap({
+      metadata: { name: NAMES.configMap, namespace: env.namespace, labels: labels() },
+      data: settingsData(env),
+    }),
+  );
 }
 
 type SecretKey = keyof ExternalSecretsConfig['remoteKeys'];
 
-function secretFromAws(env: EnvironmentConfig, store: ExternalSecretsConfig, name: string, keys: readonly SecretKey[], annotations: Record<string, string>): KubeObject {
+function secretFromAws(
+  env: EnvironmentConfig,
+  store: ExternalSecretsConfig,
+  name: string,
+  keys: readonly SecretKey[],
+  annotations: Record<string, string>,
+): KubeObject {
   return externalSecret({
-    metadata: { name, namespace: env.namespace, labels: labels(), annotations: { [ARGOCD.syncOptions]: ARGOCD.skipDryRun, ...annotations } },
+    metadata: {
+      name,
+      namespace: env.namespace,
+      labels: labels(),
+      annotations: { [ARGOCD.syncOptions]: ARGOCD.skipDryRun, ...annotations },
+    },
     spec: {
       refreshInterval: store.refreshInterval,
       secretStoreRef: { kind: 'ClusterSecretStore', name: store.store },

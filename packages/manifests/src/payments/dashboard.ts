@@ -5,7 +5,16 @@ import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import type { EnvironmentConfig } from '../environments/types.ts';
 import { validated, type KubeObject } from '../k8s/object.ts';
 import { labels, NAMES, POD_TEMPLATE_HASH_METRIC_LABEL } from './names.ts';
-import { API_ROUTES, counterRate, errorRatio, gaugeMax, gaugeSum, latencyQuantile, METRICS, requestRate } from './promql.ts';
+import {
+  API_ROUTES,
+  counterRate,
+  errorRatio,
+  gaugeMax,
+  gaugeSum,
+  latencyQuantile,
+  METRICS,
+  requestRate,
+} from './promql.ts';
 
 /** Grafana's own range macro; replaced by a real range when the queries are checked with promtool. */
 export const RATE_INTERVAL = '$__rate_interval';
@@ -32,20 +41,46 @@ export function dashboardPanels(env: EnvironmentConfig): readonly Panel[] {
         { expr: latencyQuantile(0.5, api, RATE_INTERVAL, REVISION), legend: `p50 ${LEGEND}` },
       ],
     },
-    { title: 'Traffic by revision (/v1 requests/s)', unit: 'reqps', targets: [{ expr: requestRate(api, RATE_INTERVAL, REVISION), legend: LEGEND }] },
-    { title: 'Errors by revision (5xx ratio)', unit: 'percentunit', targets: [{ expr: errorRatio(api, RATE_INTERVAL, REVISION), legend: LEGEND }] },
+    {
+      title: 'Traffic by revision (/v1 requests/s)',
+      unit: 'reqps',
+      targets: [{ expr: requestRate(api, RATE_INTERVAL, REVISION), legend: LEGEND }],
+    },
+    {
+      title: 'Errors by revision (5xx ratio)',
+      unit: 'percentunit',
+      targets: [{ expr: errorRatio(api, RATE_INTERVAL, REVISION), legend: LEGEND }],
+    },
     {
       title: 'Payments by outcome and revision (/s)',
       unit: 'ops',
-      targets: [{ expr: counterRate(METRICS.payments, pods, RATE_INTERVAL, [...REVISION, 'status']), legend: `{{status}} ${LEGEND}` }],
+      targets: [
+        {
+          expr: counterRate(METRICS.payments, pods, RATE_INTERVAL, [...REVISION, 'status']),
+          legend: `{{status}} ${LEGEND}`,
+        },
+      ],
     },
-    { title: 'Saturation: requests waiting for a DB connection', unit: 'short', targets: [{ expr: gaugeMax(METRICS.dbPoolWaiting, pods, REVISION), legend: LEGEND }] },
+    {
+      title: 'Saturation: requests waiting for a DB connection',
+      unit: 'short',
+      targets: [{ expr: gaugeMax(METRICS.dbPoolWaiting, pods, REVISION), legend: LEGEND }],
+    },
     {
       title: 'Saturation: DB pool in use (share of DB_POOL_MAX)',
       unit: 'percentunit',
-      targets: [{ expr: `${gaugeSum(METRICS.dbPoolInUse, pods, REVISION)}\n/\n${gaugeSum(METRICS.dbPoolMax, pods, REVISION)}`, legend: LEGEND }],
+      targets: [
+        {
+          expr: `${gaugeSum(METRICS.dbPoolInUse, pods, REVISION)}\n/\n${gaugeSum(METRICS.dbPoolMax, pods, REVISION)}`,
+          legend: LEGEND,
+        },
+      ],
     },
-    { title: 'Saturation: event-loop lag', unit: 's', targets: [{ expr: gaugeMax(METRICS.eventLoopLag, pods, REVISION), legend: LEGEND }] },
+    {
+      title: 'Saturation: event-loop lag',
+      unit: 's',
+      targets: [{ expr: gaugeMax(METRICS.eventLoopLag, pods, REVISION), legend: LEGEND }],
+    },
   ];
 }
 
@@ -67,8 +102,16 @@ function dashboardJson(env: EnvironmentConfig): unknown {
       datasource,
       gridPos: { w: 12, h: 8, x: (index % 2) * 12, y: Math.floor(index / 2) * 8 },
       fieldConfig: { defaults: { unit: panel.unit }, overrides: [] },
-      options: { legend: { displayMode: 'table', placement: 'bottom', calcs: ['lastNotNull', 'max'] }, tooltip: { mode: 'multi' } },
-      targets: panel.targets.map((target, i) => ({ refId: String.fromCharCode(65 + i), datasource, expr: target.expr, legendFormat: target.legend })),
+      options: {
+        legend: { displayMode: 'table', placement: 'bottom', calcs: ['lastNotNull', 'max'] },
+        tooltip: { mode: 'multi' },
+      },
+      targets: panel.targets.map((target, i) => ({
+        refId: String.fromCharCode(65 + i),
+        datasource,
+        expr: target.expr,
+        legendFormat: target.legend,
+      })),
     })),
   };
 }
@@ -77,7 +120,10 @@ function dashboardJson(env: EnvironmentConfig): unknown {
 function stableJson(value: unknown): string {
   return JSON.stringify(
     value,
-    (_key, v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v),
+    (_key, v: unknown) =>
+      v && typeof v === 'object' && !Array.isArray(v)
+        ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+        : v,
     2,
   );
 }

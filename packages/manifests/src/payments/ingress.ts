@@ -37,7 +37,13 @@ export function ingress(env: EnvironmentConfig, config: IngressConfig): KubeObje
           {
             host: config.host,
             http: {
-              paths: [{ path: PUBLIC_PATH, pathType: 'Prefix', backend: { service: { name: NAMES.activeService, port: { name: HTTP.name } } } }],
+              paths: [
+                {
+                  path: PUBLIC_PATH,
+                  pathType: 'Prefix',
+                  backend: { service: { name: NAMES.activeService, port: { name: HTTP.name } } },
+                },
+              ],
             },
           },
         ],

@@ -9,7 +9,12 @@ import { ARGOCD, HTTP, LABEL, labels, NAMES, POD_TEMPLATE_HASH_LABEL, SELECTOR }
 export function serviceMonitor(env: EnvironmentConfig, monitoring: MonitoringConfig): KubeObject {
   return validated(
     new ServiceMonitor({
-      metadata: { name: NAMES.serviceMonitor, namespace: env.namespace, labels: labels(), annotations: { [ARGOCD.syncOptions]: ARGOCD.skipDryRun } },
+      metadata: {
+        name: NAMES.serviceMonitor,
+        namespace: env.namespace,
+        labels: labels(),
+        annotations: { [ARGOCD.syncOptions]: ARGOCD.skipDryRun },
+      },
       spec: {
         // Only the metrics Service: active and preview select the same pods and would double them.
         selector: { matchLabels: { ...SELECTOR, [LABEL.component]: 'metrics' } },

@@ -16,10 +16,17 @@ export const POD_SECURITY_LABELS: Readonly<Record<string, string>> = {
 };
 
 export function namespace(env: EnvironmentConfig): KubeObject {
-  return validated(new Namespace({ metadata: { name: env.namespace, labels: { ...labels(env.namespace), ...POD_SECURITY_LABELS } } }));
+  return validated(
+    new Namespace({ metadata: { name: env.namespace, labels: { ...labels(env.namespace), ...POD_SECURITY_LABELS } } }),
+  );
 }
 
 export function serviceAccount(env: EnvironmentConfig): KubeObject {
   // The service never calls the Kubernetes API: no token in its pods.
-  return validated(new ServiceAccount({ metadata: { name: NAMES.serviceAccount, namespace: env.namespace, labels: labels() }, automountServiceAccountToken: false }));
+  return validated(
+    new ServiceAccount({
+      metadata: { name: NAMES.serviceAccount, namespace: env.namespace, labels: labels() },
+      automountServiceAccountToken: false,
+    }),
+  );
 }

@@ -19,7 +19,12 @@ const httpPort: INetworkPolicyPort[] = [{ port: HTTP.containerPort, protocol: 'T
 
 function dnsEgress(env: EnvironmentConfig): Egress {
   return {
-    to: [{ namespaceSelector: namespaceSelector(env.network.dns.namespace), podSelector: { matchLabels: { ...env.network.dns.podLabels } } }],
+    to: [
+      {
+        namespaceSelector: namespaceSelector(env.network.dns.namespace),
+        podSelector: { matchLabels: { ...env.network.dns.podLabels } },
+      },
+    ],
     ports: [
       { port: 53, protocol: 'UDP' },
       { port: 53, protocol: 'TCP' },
@@ -28,7 +33,10 @@ function dnsEgress(env: EnvironmentConfig): Egress {
 }
 
 function databaseEgress(env: EnvironmentConfig): Egress {
-  return { to: env.network.databaseCidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: [{ port: env.network.databasePort, protocol: 'TCP' }] };
+  return {
+    to: env.network.databaseCidrs.map((cidr) => ({ ipBlock: { cidr } })),
+    ports: [{ port: env.network.databasePort, protocol: 'TCP' }],
+  };
 }
 
 /** Selects every pod of the namespace and allows nothing: each allowance below is explicit. */
@@ -44,7 +52,12 @@ export function paymentsPolicy(env: EnvironmentConfig): KubeObject {
     // kube-prometheus-stack's Prometheus pods: the operator labels them app.kubernetes.io/name=prometheus
     // (prometheus-operator pkg/prometheus/server/operator.go, applicationNameLabelValue).
     ...(env.monitoring
-      ? [{ namespaceSelector: namespaceSelector(env.monitoring.namespace), podSelector: { matchLabels: { [LABEL.name]: 'prometheus' } } }]
+      ? [
+          {
+            namespaceSelector: namespaceSelector(env.monitoring.namespace),
+            podSelector: { matchLabels: { [LABEL.name]: 'prometheus' } },
+          },
+        ]
       : []),
     { podSelector: { matchLabels: { [LABEL.name]: SMOKE_POD } } },
   ];

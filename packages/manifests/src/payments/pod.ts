@@ -47,7 +47,11 @@ export function hardenedPodSpec(containers: IContainer[], extra: Partial<IPodSpe
     securityContext: POD_SECURITY_CONTEXT,
     volumes: [TMP_VOLUME],
     ...extra,
-    containers: containers.map((container) => ({ securityContext: CONTAINER_SECURITY_CONTEXT, volumeMounts: [TMP_MOUNT], ...container })),
+    containers: containers.map((container) => ({
+      securityContext: CONTAINER_SECURITY_CONTEXT,
+      volumeMounts: [TMP_MOUNT],
+      ...container,
+    })),
   };
 }
 
@@ -72,7 +76,16 @@ export function entrypointJobSpec(
     template: {
       metadata: { labels: labels(job.podName) },
       spec: hardenedPodSpec(
-        [{ name: job.container, image: image.full, imagePullPolicy: env.rollout.imagePullPolicy, args: [...job.args], env: job.env, resources: job.resources }],
+        [
+          {
+            name: job.container,
+            image: image.full,
+            imagePullPolicy: env.rollout.imagePullPolicy,
+            args: [...job.args],
+            env: job.env,
+            resources: job.resources,
+          },
+        ],
         { restartPolicy: 'Never' },
       ),
     },
@@ -110,18 +123,38 @@ export function settingsData(env: EnvironmentConfig): Record<string, string> {
 export const CONFIG_CHECKSUM_ANNOTATION = 'quickship.dev/config-checksum';
 
 function checksum(data: Readonly<Record<string, string>>): string {
-  const canonical = JSON.stringify(Object.keys(data).sort().map((key) => [key, data[key]]));
+  const canonical = JSON.stringify(
+    Object.keys(data)
+      .sort()
+      .map((key) => [key, data[key]]),
+  );
   return createHash('sha256').update(canonical).digest('hex').slice(0, 16);
 }
 
 /** The probes, on the named port; the numbers are the contract with the service's /healthz and /readyz. */
 const PROBES = {
   // Up to 60 s to start (migrations are a separate Job, so start-up is only process boot).
-  startupProbe: { httpGet: { path: '/healthz', port: HTTP.name }, periodSeconds: 2, timeoutSeconds: 2, failureThreshold: 30 },
+  startupProbe: {
+    httpGet: { path: '/healthz', port: HTTP.name },
+    periodSeconds: 2,
+    timeoutSeconds: 2,
+    failureThreshold: 30,
+  },
   // Out of the endpoints within ~10 s of /readyz failing (e.g. lost database, draining).
-  readinessProbe: { httpGet: { path: '/readyz', port: HTTP.name }, periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 2, successThreshold: 1 },
+  readinessProbe: {
+    httpGet: { path: '/readyz', port: HTTP.name },
+    periodSeconds: 5,
+    timeoutSeconds: 2,
+    failureThreshold: 2,
+    successThreshold: 1,
+  },
   // Restart only a process that stopped answering at all.
-  livenessProbe: { httpGet: { path: '/healthz', port: HTTP.name }, periodSeconds: 10, timeoutSeconds: 2, failureThreshold: 3 },
+  livenessProbe: {
+    httpGet: { path: '/healthz', port: HTTP.name },
+    periodSeconds: 10,
+    timeoutSeconds: 2,
+    failureThreshold: 3,
+  },
 };
 
 export function paymentsPodTemplate(env: EnvironmentConfig, image: ImageReference): IPodTemplateSpec {
@@ -166,7 +199,12 @@ export function paymentsPodTemplate(env: EnvironmentConfig, image: ImageReferenc
       serviceAccountName: NAMES.serviceAccount,
       terminationGracePeriodSeconds: env.shutdown.terminationGracePeriodSeconds,
       ...(env.rollout.zoneSpread
-        ? { topologySpreadConstraints: [spreadFor('topology.kubernetes.io/zone', 'DoNotSchedule'), spreadFor('kubernetes.io/hostname', 'ScheduleAnyway')] }
+        ? {
+            topologySpreadConstraints: [
+              spreadFor('topology.kubernetes.io/zone', 'DoNotSchedule'),
+              spreadFor('kubernetes.io/hostname', 'ScheduleAnyway'),
+            ],
+          }
         : {}),
     }),
   };

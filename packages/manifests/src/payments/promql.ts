@@ -31,7 +31,9 @@ function quote(value: string): string {
 }
 
 export function selector(matchers: Matchers): string {
-  const parts = Object.entries(matchers).map(([label, m]) => (typeof m === 'string' ? `${label}=${quote(m)}` : `${label}=~${quote(m.re)}`));
+  const parts = Object.entries(matchers).map(([label, m]) =>
+    typeof m === 'string' ? `${label}=${quote(m)}` : `${label}=~${quote(m.re)}`,
+  );
   return `{${parts.join(',')}}`;
 }
 
@@ -40,13 +42,24 @@ function by(labels: readonly string[]): string {
 }
 
 /** Per-second rate of a counter, summed; `offset` looks back in time (e.g. "1d": the same time yesterday). */
-export function counterRate(metric: string, matchers: Matchers, window: string, groupBy: readonly string[] = [], offset?: string): string {
+export function counterRate(
+  metric: string,
+  matchers: Matchers,
+  window: string,
+  groupBy: readonly string[] = [],
+  offset?: string,
+): string {
   const shifted = offset === undefined ? '' : ` offset ${offset}`;
   return `sum${by(groupBy)}(rate(${metric}${selector(matchers)}[${window}]${shifted}))`;
 }
 
 /** Requests per second. */
-export function requestRate(matchers: Matchers, window: string, groupBy: readonly string[] = [], offset?: string): string {
+export function requestRate(
+  matchers: Matchers,
+  window: string,
+  groupBy: readonly string[] = [],
+  offset?: string,
+): string {
   return counterRate(METRICS.requests, matchers, window, groupBy, offset);
 }
 
@@ -56,7 +69,12 @@ export function errorRatio(matchers: Matchers, window: string, groupBy: readonly
 }
 
 /** A latency quantile in seconds from the request-duration histogram. */
-export function latencyQuantile(quantile: number, matchers: Matchers, window: string, groupBy: readonly string[] = []): string {
+export function latencyQuantile(
+  quantile: number,
+  matchers: Matchers,
+  window: string,
+  groupBy: readonly string[] = [],
+): string {
   return `histogram_quantile(${quantile}, sum${by(['le', ...groupBy])}(rate(${METRICS.duration}_bucket${selector(matchers)}[${window}])))`;
 }
 

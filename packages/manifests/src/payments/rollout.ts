@@ -35,7 +35,9 @@ export function rollout(env: EnvironmentConfig, image: ImageReference): KubeObje
     autoPromotionEnabled: false,
     scaleDownDelaySeconds: env.rollout.scaleDownDelaySeconds,
     abortScaleDownDelaySeconds: env.rollout.abortScaleDownDelaySeconds,
-    prePromotionAnalysis: analysis(prometheus ? [NAMES.analysis.smoke, NAMES.analysis.errorRate, NAMES.analysis.latencyP99] : [NAMES.analysis.smoke]),
+    prePromotionAnalysis: analysis(
+      prometheus ? [NAMES.analysis.smoke, NAMES.analysis.errorRate, NAMES.analysis.latencyP99] : [NAMES.analysis.smoke],
+    ),
     ...(prometheus ? { postPromotionAnalysis: analysis([NAMES.analysis.errorRate, NAMES.analysis.latencyP99]) } : {}),
   };
 

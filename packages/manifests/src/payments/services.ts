@@ -14,7 +14,14 @@ function service(env: EnvironmentConfig, name: string, component: string, headle
         type: 'ClusterIP',
         ...(headless ? { clusterIP: 'None' } : {}),
         selector: { ...SELECTOR },
-        ports: [{ name: HTTP.name, port: headless ? HTTP.containerPort : HTTP.servicePort, targetPort: HTTP.name, protocol: 'TCP' }],
+        ports: [
+          {
+            name: HTTP.name,
+            port: headless ? HTTP.containerPort : HTTP.servicePort,
+            targetPort: HTTP.name,
+            protocol: 'TCP',
+          },
+        ],
       },
     }),
   );
@@ -22,4 +29,5 @@ function service(env: EnvironmentConfig, name: string, component: string, headle
 
 export const activeService = (env: EnvironmentConfig): KubeObject => service(env, NAMES.activeService, 'active');
 export const previewService = (env: EnvironmentConfig): KubeObject => service(env, NAMES.previewService, 'preview');
-export const metricsService = (env: EnvironmentConfig): KubeObject => service(env, NAMES.metricsService, 'metrics', true);
+export const metricsService = (env: EnvironmentConfig): KubeObject =>
+  service(env, NAMES.metricsService, 'metrics', true);

@@ -1,6 +1,14 @@
 // The CLI's (and tests') client of the engine API: a RolloutTarget over loopback HTTP.
 import { VerbNotApplicableError, type RolloutTarget } from '../model.ts';
-import { API_PREFIX, DEFAULT_API_HOST, DEFAULT_API_PORT, type ApiErrorBody, type EngineInfo, type RolloutEntry, type Verb } from './protocol.ts';
+import {
+  API_PREFIX,
+  DEFAULT_API_HOST,
+  DEFAULT_API_PORT,
+  type ApiErrorBody,
+  type EngineInfo,
+  type RolloutEntry,
+  type Verb,
+} from './protocol.ts';
 import { readServerSentEvents } from './sse.ts';
 import { EngineApiError, EngineNotRunningError, RolloutNotFoundError } from './errors.ts';
 
@@ -43,7 +51,11 @@ export class LocalEngineClient implements RolloutTarget {
   /** Rollout changes as they happen (the current state first); ends when `signal` aborts. */
   async *watch(name: string | undefined, signal: AbortSignal): AsyncGenerator<RolloutEntry> {
     const query = name ? `?rollout=${encodeURIComponent(name)}` : '';
-    const res = await this.fetch(`${API_PREFIX}/events${query}`, { method: 'GET', headers: { accept: 'text/event-stream' }, signal });
+    const res = await this.fetch(`${API_PREFIX}/events${query}`, {
+      method: 'GET',
+      headers: { accept: 'text/event-stream' },
+      signal,
+    });
     if (!res.ok || !res.body) throw await this.toError(res);
     try {
       for await (const event of readServerSentEvents(res.body, signal)) {
@@ -56,7 +68,8 @@ export class LocalEngineClient implements RolloutTarget {
   }
 
   private async verb(name: string, verb: Verb, body: Record<string, unknown>): Promise<string> {
-    return (await this.request<{ message: string }>('POST', `/rollouts/${encodeURIComponent(name)}/${verb}`, body)).message;
+    return (await this.request<{ message: string }>('POST', `/rollouts/${encodeURIComponent(name)}/${verb}`, body))
+      .message;
   }
 
   private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
@@ -74,7 +87,8 @@ export class LocalEngineClient implements RolloutTarget {
       return await fetch(this.baseUrl + path, init);
     } catch (error) {
       const cause = (error as { cause?: { code?: string } }).cause;
-      if (cause && ['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENOTFOUND'].includes(cause.code ?? '')) throw new EngineNotRunningError(this.baseUrl);
+      if (cause && ['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENOTFOUND'].includes(cause.code ?? ''))
+        throw new EngineNotRunningError(this.baseUrl);
       throw error;
     }
   }

@@ -42,7 +42,14 @@ export interface EngineInfo {
 export const VERBS = ['promote', 'abort', 'retry', 'undo', 'restart'] as const;
 export type Verb = (typeof VERBS)[number];
 
-export type ApiErrorCode = 'BadRequest' | 'Forbidden' | 'NotFound' | 'MethodNotAllowed' | 'VerbNotApplicable' | 'UnsupportedMediaType' | 'Internal';
+export type ApiErrorCode =
+  | 'BadRequest'
+  | 'Forbidden'
+  | 'NotFound'
+  | 'MethodNotAllowed'
+  | 'VerbNotApplicable'
+  | 'UnsupportedMediaType'
+  | 'Internal';
 
 export const STATUS_OF: Readonly<Record<ApiErrorCode, number>> = {
   BadRequest: 400,

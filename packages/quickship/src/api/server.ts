@@ -4,7 +4,17 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { VerbNotApplicableError, type RolloutTarget } from '../model.ts';
 import { PortInUseError } from './errors.ts';
-import { API_PREFIX, DEFAULT_API_HOST, STATUS_OF, VERBS, type ApiErrorBody, type ApiErrorCode, type EngineInfo, type RolloutEntry, type Verb } from './protocol.ts';
+import {
+  API_PREFIX,
+  DEFAULT_API_HOST,
+  STATUS_OF,
+  VERBS,
+  type ApiErrorBody,
+  type ApiErrorCode,
+  type EngineInfo,
+  type RolloutEntry,
+  type Verb,
+} from './protocol.ts';
 
 /** What the API needs from the engine: the verbs of any target, plus listing and change events. */
 export interface EngineApi extends RolloutTarget {
@@ -44,10 +54,17 @@ const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 export async function startApiServer(options: StartApiServerOptions): Promise<ApiServer> {
   const host = options.host ?? DEFAULT_API_HOST;
   // Loopback only: the API can promote and abort production-like traffic without a credential.
-  if (!LOOPBACK.has(host)) throw new ApiRequestError('BadRequest', `the engine API must bind to loopback, not "${host}"`, 'use --api-host 127.0.0.1');
+  if (!LOOPBACK.has(host))
+    throw new ApiRequestError(
+      'BadRequest',
+      `the engine API must bind to loopback, not "${host}"`,
+      'use --api-host 127.0.0.1',
+    );
   const streams = new Set<ServerResponse>();
   const server = createServer((req, res) => {
-    handle(options.engine, req, res, streams, options.heartbeatMs ?? 15_000).catch((error: unknown) => sendError(res, error));
+    handle(options.engine, req, res, streams, options.heartbeatMs ?? 15_000).catch((error: unknown) =>
+      sendError(res, error),
+    );
   });
   server.keepAliveTimeout = 5_000;
   await listen(server, options.port, host);
@@ -78,18 +95,36 @@ function listen(server: Server, port: number, host: string): Promise<void> {
   });
 }
 
-async function handle(engine: EngineApi, req: IncomingMessage, res: ServerResponse, streams: Set<ServerResponse>, heartbeatMs: number): Promise<void> {
+async function handle(
+  engine: EngineApi,
+  req: IncomingMessage,
+  res: ServerResponse,
+  streams: Set<ServerResponse>,
+  heartbeatMs: number,
+): Promise<void> {
   // A page on another site could make the browser call us; a loopback Host header defeats DNS rebinding.
   const hostname = (req.headers.host ?? '').replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
-  if (!LOOPBACK.has(hostname)) throw new ApiRequestError('Forbidden', `Host "${req.headers.host ?? ''}" is not a loopback address`);
+  if (!LOOPBACK.has(hostname))
+    throw new ApiRequestError('Forbidden', `Host "${req.headers.host ?? ''}" is not a loopback address`);
   const url = new URL(req.url ?? '/', 'http://localhost');
-  const parts = url.pathname.startsWith(API_PREFIX + '/') ? url.pathname.slice(API_PREFIX.length + 1).split('/').map(decodeURIComponent) : [];
+  const parts = url.pathname.startsWith(API_PREFIX + '/')
+    ? url.pathname
+        .slice(API_PREFIX.length + 1)
+        .split('/')
+        .map(decodeURIComponent)
+    : [];
   const method = req.method ?? 'GET';
 
-  if (parts[0] === 'engine' && parts.length === 1) return method === 'GET' ? sendJson(res, 200, engine.info()) : notAllowed('GET');
-  if (parts[0] === 'events' && parts.length === 1) return method === 'GET' ? streamEvents(engine, url.searchParams.get('rollout'), res, streams, heartbeatMs) : notAllowed('GET');
-  if (parts[0] === 'rollouts' && parts.length === 1) return method === 'GET' ? sendJson(res, 200, { items: await engine.list() }) : notAllowed('GET');
-  if (parts[0] === 'rollouts' && parts.length === 2) return method === 'GET' ? sendJson(res, 200, await engine.get(parts[1]!)) : notAllowed('GET');
+  if (parts[0] === 'engine' && parts.length === 1)
+    return method === 'GET' ? sendJson(res, 200, engine.info()) : notAllowed('GET');
+  if (parts[0] === 'events' && parts.length === 1)
+    return method === 'GET'
+      ? streamEvents(engine, url.searchParams.get('rollout'), res, streams, heartbeatMs)
+      : notAllowed('GET');
+  if (parts[0] === 'rollouts' && parts.length === 1)
+    return method === 'GET' ? sendJson(res, 200, { items: await engine.list() }) : notAllowed('GET');
+  if (parts[0] === 'rollouts' && parts.length === 2)
+    return method === 'GET' ? sendJson(res, 200, await engine.get(parts[1]!)) : notAllowed('GET');
   if (parts[0] === 'rollouts' && parts.length === 3 && (VERBS as readonly string[]).includes(parts[2]!)) {
     if (method !== 'POST') return notAllowed('POST');
     const body = await readJsonBody(req);
@@ -102,7 +137,8 @@ async function handle(engine: EngineApi, req: IncomingMessage, res: ServerRespon
 function runVerb(engine: EngineApi, name: string, verb: Verb, body: Record<string, unknown>): Promise<string> {
   switch (verb) {
     case 'promote':
-      if (body.full !== undefined && typeof body.full !== 'boolean') throw new ApiRequestError('BadRequest', `"full" must be a boolean, got ${JSON.stringify(body.full)}`);
+      if (body.full !== undefined && typeof body.full !== 'boolean')
+        throw new ApiRequestError('BadRequest', `"full" must be a boolean, got ${JSON.stringify(body.full)}`);
       return engine.promote(name, { full: body.full === true });
     case 'undo': {
       const to = body.toRevision;
@@ -135,7 +171,10 @@ async function readJsonBody(req: IncomingMessage): Promise<Record<string, unknow
   if (size === 0) return {};
   // A JSON content type forces a CORS preflight, so a foreign page cannot fire a verb with a plain form post.
   if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) {
-    throw new ApiRequestError('UnsupportedMediaType', `Content-Type must be application/json, got "${req.headers['content-type'] ?? ''}"`);
+    throw new ApiRequestError(
+      'UnsupportedMediaType',
+      `Content-Type must be application/json, got "${req.headers['content-type'] ?? ''}"`,
+    );
   }
   let parsed: unknown;
   try {
@@ -143,11 +182,18 @@ async function readJsonBody(req: IncomingMessage): Promise<Record<string, unknow
   } catch {
     throw new ApiRequestError('BadRequest', 'request body is not valid JSON');
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new ApiRequestError('BadRequest', 'request body must be a JSON object');
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw new ApiRequestError('BadRequest', 'request body must be a JSON object');
   return parsed as Record<string, unknown>;
 }
 
-async function streamEvents(engine: EngineApi, only: string | null, res: ServerResponse, streams: Set<ServerResponse>, heartbeatMs: number): Promise<void> {
+async function streamEvents(
+  engine: EngineApi,
+  only: string | null,
+  res: ServerResponse,
+  streams: Set<ServerResponse>,
+  heartbeatMs: number,
+): Promise<void> {
   const initial = only ? [await engine.get(only)] : await engine.list();
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
   const send = (entry: RolloutEntry): void => {
@@ -167,7 +213,11 @@ async function streamEvents(engine: EngineApi, only: string | null, res: ServerR
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store' });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    'cache-control': 'no-store',
+  });
   res.end(text);
 }
 
@@ -182,11 +232,17 @@ function sendError(res: ServerResponse, error: unknown): void {
 
 /** Maps the engine's named errors to API error codes; anything unknown is a 500 with its message. */
 export function toErrorBody(error: unknown): ApiErrorBody {
-  if (error instanceof ApiRequestError) return { error: { code: error.code, message: error.message, ...(error.fix ? { fix: error.fix } : {}) } };
+  if (error instanceof ApiRequestError)
+    return { error: { code: error.code, message: error.message, ...(error.fix ? { fix: error.fix } : {}) } };
   const e = error instanceof Error ? error : new Error(String(error));
   const fixField = (e as Error & { fix?: unknown }).fix;
   const fix = typeof fixField === 'string' ? fixField : undefined;
-  const code: ApiErrorCode = e instanceof VerbNotApplicableError || e.name === 'VerbNotApplicableError' ? 'VerbNotApplicable' : e.name === 'RolloutNotFoundError' ? 'NotFound' : 'Internal';
+  const code: ApiErrorCode =
+    e instanceof VerbNotApplicableError || e.name === 'VerbNotApplicableError'
+      ? 'VerbNotApplicable'
+      : e.name === 'RolloutNotFoundError'
+        ? 'NotFound'
+        : 'Internal';
   if (code === 'Internal') console.error(e.stack ?? e.message);
   return { error: { code, message: e.message, ...(fix ? { fix } : {}) } };
 }

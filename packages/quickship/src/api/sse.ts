@@ -5,7 +5,10 @@ export interface ServerSentEvent {
   readonly data: string;
 }
 
-export async function* readServerSentEvents(body: ReadableStream<Uint8Array>, signal?: AbortSignal): AsyncGenerator<ServerSentEvent> {
+export async function* readServerSentEvents(
+  body: ReadableStream<Uint8Array>,
+  signal?: AbortSignal,
+): AsyncGenerator<ServerSentEvent> {
   const decoder = new TextDecoder();
   const reader = body.getReader();
   const cancel = (): void => void reader.cancel().catch(() => undefined);

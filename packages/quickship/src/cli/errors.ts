@@ -20,14 +20,41 @@ export class UserError extends Error {
  */
 const USER_ERROR_NAMES = new Set([
   // core: manifests
-  'ManifestParseError', 'ManifestObjectError', 'MissingFieldError', 'InvalidFieldError', 'UnsupportedStrategyError', 'UnsupportedFieldError', 'NamedPortNotFoundError', 'InvalidImageNameError',
+  'ManifestParseError',
+  'ManifestObjectError',
+  'MissingFieldError',
+  'InvalidFieldError',
+  'UnsupportedStrategyError',
+  'UnsupportedFieldError',
+  'NamedPortNotFoundError',
+  'InvalidImageNameError',
   // runtime: registry and builds
-  'BuildError', 'TagImmutableError', 'ImagePullError',
+  'BuildError',
+  'TagImmutableError',
+  'ImagePullError',
   // engine, API, PostgreSQL
-  'DeployDirNotFoundError', 'NoRolloutError', 'SeveralRolloutsError', 'MigrationFailedError', 'StateFileError', 'InvalidSecretsFileError', 'PortInUseError', 'PostgresNotInstalledError',
-  'EngineNotRunningError', 'EngineApiError', 'RolloutNotFoundError',
+  'DeployDirNotFoundError',
+  'NoRolloutError',
+  'SeveralRolloutsError',
+  'MigrationFailedError',
+  'StateFileError',
+  'InvalidSecretsFileError',
+  'PortInUseError',
+  'PostgresNotInstalledError',
+  'EngineNotRunningError',
+  'EngineApiError',
+  'RolloutNotFoundError',
   // kube and release
-  'KubeTargetUnavailableError', 'KubeApiError', 'DirtyReleaseFilesError', 'ReleaseGitError', 'ReleaseValidationError', 'UnexpandedImageReferenceError', 'WrongImageRepositoryError', 'UnknownEnvironmentError', 'ImageReferenceError', 'LocalImageNotBuiltError',
+  'KubeTargetUnavailableError',
+  'KubeApiError',
+  'DirtyReleaseFilesError',
+  'ReleaseGitError',
+  'ReleaseValidationError',
+  'UnexpandedImageReferenceError',
+  'WrongImageRepositoryError',
+  'UnknownEnvironmentError',
+  'ImageReferenceError',
+  'LocalImageNotBuiltError',
 ]);
 
 export function isUserError(error: unknown): error is Error & { fix?: string } {
@@ -37,7 +64,10 @@ export function isUserError(error: unknown): error is Error & { fix?: string } {
 }
 
 /** Prints the error for a human and returns the process exit code. */
-export function reportError(error: unknown, write: (line: string) => void = (line) => process.stderr.write(line + '\n')): number {
+export function reportError(
+  error: unknown,
+  write: (line: string) => void = (line) => process.stderr.write(line + '\n'),
+): number {
   if (isUserError(error)) {
     write(`error: ${error.message}`);
     if (error.fix) write(`  fix: ${error.fix}`);

@@ -21,6 +21,7 @@ export function buildProgram(): Command {
     .option('-n, --namespace <ns>', 'Kubernetes namespace of the Rollout (with --context/--kubeconfig)')
     .showHelpAfterError()
     .exitOverride();
-  for (const command of [up, status, lint, build, promote, abort, retry, undo, restart, release]) command.register(program);
+  for (const command of [up, status, lint, build, promote, abort, retry, undo, restart, release])
+    command.register(program);
   return program;
 }

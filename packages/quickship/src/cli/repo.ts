@@ -6,7 +6,10 @@ import { resolve } from 'node:path';
 export function repoRoot(explicit?: string): string {
   if (explicit) return resolve(explicit);
   try {
-    return execFileSync('git', ['rev-parse', '--show-toplevel'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return execFileSync('git', ['rev-parse', '--show-toplevel'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
   } catch {
     return process.cwd();
   }

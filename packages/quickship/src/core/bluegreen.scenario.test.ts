@@ -10,14 +10,18 @@ import { abort, promote, retry, undo } from './verbs.ts';
 
 describe('blue/green story: deploy, pause, promote, scale down, abort, retry, undo, a revision that never gets ready', () => {
   it('follows Argo Rollouts step by step', () => {
-    const c = new FakeCluster(specOf(rolloutYaml({ image: 'payments:v1', replicas: 2 })), (image) => (image === 'payments:broken' ? Number.POSITIVE_INFINITY : 2000));
+    const c = new FakeCluster(specOf(rolloutYaml({ image: 'payments:v1', replicas: 2 })), (image) =>
+      image === 'payments:broken' ? Number.POSITIVE_INFINITY : 2000,
+    );
     let switches = 0;
     c.onPass = (result: ReconcileResult, observed: ReplicaSetObservation[]) => {
       const active = result.services.active;
       if (active === undefined) return;
       const o = observed.find((x) => x.podTemplateHash === active);
       expect(o?.availableReplicas, `active ${active} must be fully available`).toBe(c.spec.replicas);
-      switches += result.events.filter((e) => e.startsWith("SwitchService: Switched selector for service 'payments-active'")).length;
+      switches += result.events.filter((e) =>
+        e.startsWith("SwitchService: Switched selector for service 'payments-active'"),
+      ).length;
     };
     const phase = (): string => {
       const p = getRolloutPhase(c.spec, c.status, rolloutCounts(c.status, c.observed()));
@@ -92,7 +96,9 @@ describe('blue/green story: deploy, pause, promote, scale down, abort, retry, un
     expect(switches).toBe(before + 1);
     expect(c.status.stableRS).toBe(hash('v2'));
     expect(c.rs('payments:v2').revision).toBe(4);
-    expect(c.events).toContain(`RolloutCompleted: Rollout completed update to revision 4 (${hash('v2')}): Fast rollback`);
+    expect(c.events).toContain(
+      `RolloutCompleted: Rollout completed update to revision 4 (${hash('v2')}): Fast rollback`,
+    );
     expect(phase()).toBe('Healthy');
 
     // 7. A revision that never becomes ready: active stays on v2, Degraded after progressDeadlineSeconds.
@@ -101,16 +107,17 @@ describe('blue/green story: deploy, pause, promote, scale down, abort, retry, un
     c.settle().advance(599_000);
     expect(phase()).toBe('Progressing: active service cutover pending');
     c.advance(2_000);
-    expect(phase()).toBe(`Degraded: ProgressDeadlineExceeded: ReplicaSet "payments-${hash('broken')}" has timed out progressing.`);
+    expect(phase()).toBe(
+      `Degraded: ProgressDeadlineExceeded: ReplicaSet "payments-${hash('broken')}" has timed out progressing.`,
+    );
     expect(c.last?.services.active).toBe(hash('v2'));
     expect(c.observed().find((o) => o.podTemplateHash === hash('v2'))?.availableReplicas).toBe(2);
 
     // Every revision the story went through, newest first, as `status` would list them.
-    expect([...c.replicaSets].sort((a, b) => b.revision - a.revision).map((rs) => `${rs.revision}:${rs.container.image}:${rs.replicas}`)).toEqual([
-      '5:payments:broken:2',
-      '4:payments:v2:2',
-      '3:payments:v3:0',
-      '1:payments:v1:0',
-    ]);
+    expect(
+      [...c.replicaSets]
+        .sort((a, b) => b.revision - a.revision)
+        .map((rs) => `${rs.revision}:${rs.container.image}:${rs.replicas}`),
+    ).toEqual(['5:payments:broken:2', '4:payments:v2:2', '3:payments:v3:0', '1:payments:v1:0']);
   });
 });

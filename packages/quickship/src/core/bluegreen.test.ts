@@ -6,14 +6,31 @@ import { abort, promote, restart } from './verbs.ts';
 import { FakeCluster, rolloutYaml, specOf } from './testing/fake-cluster.ts';
 
 const T0 = Date.parse('2026-01-01T00:00:00Z');
-const bg = (lines: string): string => lines.split('\n').map((l) => `      ${l}`).join('\n');
+const bg = (lines: string): string =>
+  lines
+    .split('\n')
+    .map((l) => `      ${l}`)
+    .join('\n');
 
 describe('reconcileBlueGreen: first deploy', () => {
   it('creates revision 1, scales it, points preview at it and marks it stable (Initial deploy) in one pass', () => {
     const spec = specOf(rolloutYaml({ image: 'payments:v1', replicas: 3 }));
-    const r = reconcileBlueGreen({ spec, status: initialControllerStatus(), replicaSets: [], observed: [], now: new Date(T0) });
+    const r = reconcileBlueGreen({
+      spec,
+      status: initialControllerStatus(),
+      replicaSets: [],
+      observed: [],
+      now: new Date(T0),
+    });
     const hash = computePodTemplateHash(spec.template);
-    expect(r.replicaSets).toEqual([expect.objectContaining({ podTemplateHash: hash, revision: 1, replicas: 3, createdAt: '2026-01-01T00:00:00.000Z' })]);
+    expect(r.replicaSets).toEqual([
+      expect.objectContaining({
+        podTemplateHash: hash,
+        revision: 1,
+        replicas: 3,
+        createdAt: '2026-01-01T00:00:00.000Z',
+      }),
+    ]);
     expect(r.services).toEqual({ preview: hash });
     expect(r.status).toMatchObject({ currentPodHash: hash, stableRS: hash, pauseConditions: [], abort: false });
     expect(r.events).toEqual([
@@ -30,7 +47,13 @@ describe('reconcileBlueGreen: first deploy', () => {
     expect(c.last?.services.active).toBeUndefined();
     // Two of three ready: still no active endpoint set.
     const rs = c.replicaSets[0] as ReplicaSetState;
-    const partial = reconcileBlueGreen({ spec: c.spec, status: c.status, replicaSets: c.replicaSets, observed: [{ podTemplateHash: rs.podTemplateHash, replicas: 3, readyReplicas: 2, availableReplicas: 2 }], now: new Date(T0 + 500) });
+    const partial = reconcileBlueGreen({
+      spec: c.spec,
+      status: c.status,
+      replicaSets: c.replicaSets,
+      observed: [{ podTemplateHash: rs.podTemplateHash, replicas: 3, readyReplicas: 2, availableReplicas: 2 }],
+      now: new Date(T0 + 500),
+    });
     expect(partial.services.active).toBeUndefined();
     c.advance(1000);
     expect(c.last?.services.active).toBe(rs.podTemplateHash);
@@ -42,14 +65,22 @@ describe('reconcileBlueGreen: first deploy', () => {
 describe('reconcileBlueGreen: an update', () => {
   const deployed = (yamlExtra?: string, replicas = 2): FakeCluster => {
     const opts = yamlExtra === undefined ? {} : { extra: yamlExtra };
-    return new FakeCluster(specOf(rolloutYaml({ image: 'payments:v1', replicas, ...opts })), () => 1000).settle().advance(1000);
+    return new FakeCluster(specOf(rolloutYaml({ image: 'payments:v1', replicas, ...opts })), () => 1000)
+      .settle()
+      .advance(1000);
   };
 
   it('creates the next revision and only repoints preview in the pass that sees the new template', () => {
     const c = deployed();
     const v1 = c.rs('payments:v1');
     const spec = specOf(rolloutYaml({ image: 'payments:v2' }));
-    const r = reconcileBlueGreen({ spec, status: c.status, replicaSets: c.replicaSets, observed: c.observed(), now: new Date(c.now) });
+    const r = reconcileBlueGreen({
+      spec,
+      status: c.status,
+      replicaSets: c.replicaSets,
+      observed: c.observed(),
+      now: new Date(c.now),
+    });
     const v2 = r.replicaSets.find((rs) => rs.container.image === 'payments:v2');
     expect(v2).toMatchObject({ revision: 2, replicas: 0 });
     expect(r.services).toEqual({ active: v1.podTemplateHash, preview: v2?.podTemplateHash });
@@ -132,15 +163,23 @@ describe('reconcileBlueGreen: an update', () => {
 
   it('spec.paused stops selector switches (haltProgress)', () => {
     const c = deployed(bg('autoPromotionEnabled: true'));
-    c.spec = { ...specOf(rolloutYaml({ image: 'payments:v2', extra: bg('autoPromotionEnabled: true') })), paused: true };
+    c.spec = {
+      ...specOf(rolloutYaml({ image: 'payments:v2', extra: bg('autoPromotionEnabled: true') })),
+      paused: true,
+    };
     c.settle().advance(1000);
-    expect(c.last?.services).toEqual({ active: c.rs('payments:v1').podTemplateHash, preview: c.rs('payments:v1').podTemplateHash });
+    expect(c.last?.services).toEqual({
+      active: c.rs('payments:v1').podTemplateHash,
+      preview: c.rs('payments:v1').podTemplateHash,
+    });
   });
 });
 
 describe('reconcileBlueGreen: after the switch', () => {
   const promoted = (extra = bg('autoPromotionEnabled: true'), images = ['v1', 'v2']): FakeCluster => {
-    const c = new FakeCluster(specOf(rolloutYaml({ image: `payments:${images[0]}`, extra })), () => 1000).settle().advance(1000);
+    const c = new FakeCluster(specOf(rolloutYaml({ image: `payments:${images[0]}`, extra })), () => 1000)
+      .settle()
+      .advance(1000);
     for (const image of images.slice(1)) {
       c.spec = specOf(rolloutYaml({ image: `payments:${image}`, extra }));
       c.settle().advance(1000);
@@ -169,13 +208,30 @@ describe('reconcileBlueGreen: after the switch', () => {
 
   it('deletes scaled-down ReplicaSets beyond revisionHistoryLimit, oldest first', () => {
     const extra = bg('autoPromotionEnabled: true\nscaleDownDelaySeconds: 5');
-    const c = new FakeCluster(specOf(rolloutYaml({ image: 'payments:v1', extra }).replace('spec:\n  replicas', 'spec:\n  revisionHistoryLimit: 1\n  replicas')), () => 1000).settle().advance(1000);
+    const c = new FakeCluster(
+      specOf(
+        rolloutYaml({ image: 'payments:v1', extra }).replace(
+          'spec:\n  replicas',
+          'spec:\n  revisionHistoryLimit: 1\n  replicas',
+        ),
+      ),
+      () => 1000,
+    )
+      .settle()
+      .advance(1000);
     for (const v of ['v2', 'v3']) {
-      c.spec = specOf(rolloutYaml({ image: `payments:${v}`, extra }).replace('spec:\n  replicas', 'spec:\n  revisionHistoryLimit: 1\n  replicas'));
+      c.spec = specOf(
+        rolloutYaml({ image: `payments:${v}`, extra }).replace(
+          'spec:\n  replicas',
+          'spec:\n  revisionHistoryLimit: 1\n  replicas',
+        ),
+      );
       c.settle().advance(1000).advance(6000);
     }
     expect(c.replicaSets.map((rs) => rs.container.image)).toEqual(['payments:v2', 'payments:v3']);
-    expect(c.events.some((e) => e.startsWith('DeletedReplicaSet: Deleted ReplicaSet') && e.includes('(revision 1)'))).toBe(true);
+    expect(
+      c.events.some((e) => e.startsWith('DeletedReplicaSet: Deleted ReplicaSet') && e.includes('(revision 1)')),
+    ).toBe(true);
   });
 });
 
@@ -190,7 +246,12 @@ describe('reconcileBlueGreen: abort', () => {
     const c = pausedAtV2();
     c.status = abort(c.spec, c.status).status;
     c.settle();
-    expect(c.status).toMatchObject({ abort: true, abortedAt: '2026-01-01T00:00:02Z', pauseConditions: [], controllerPause: false });
+    expect(c.status).toMatchObject({
+      abort: true,
+      abortedAt: '2026-01-01T00:00:02Z',
+      pauseConditions: [],
+      controllerPause: false,
+    });
     expect(c.last?.services.active).toBe(c.rs('payments:v1').podTemplateHash);
     expect(c.rs('payments:v2')).toMatchObject({ replicas: 2, scaleDownDeadline: '2026-01-01T00:00:32Z' });
     c.advance(31_000);
@@ -216,7 +277,12 @@ describe('reconcileBlueGreen: abort', () => {
 
 describe('reconcileBlueGreen: rollback and restart', () => {
   it('gives a reused ReplicaSet the next revision (undo is a new revision, as upstream)', () => {
-    const c = new FakeCluster(specOf(rolloutYaml({ image: 'payments:v1', extra: bg('autoPromotionEnabled: true') })), () => 1000).settle().advance(1000);
+    const c = new FakeCluster(
+      specOf(rolloutYaml({ image: 'payments:v1', extra: bg('autoPromotionEnabled: true') })),
+      () => 1000,
+    )
+      .settle()
+      .advance(1000);
     c.spec = specOf(rolloutYaml({ image: 'payments:v2', extra: bg('autoPromotionEnabled: true') }));
     c.settle().advance(1000);
     c.spec = specOf(rolloutYaml({ image: 'payments:v1', extra: bg('autoPromotionEnabled: true') }));
@@ -240,7 +306,9 @@ describe('reconcileBlueGreen: rollback and restart', () => {
   });
 
   it('restarts instances older than restartAt one at a time and records restartedAt', () => {
-    const c = new FakeCluster(specOf(rolloutYaml({ image: 'payments:v1', replicas: 2 })), () => 1000).settle().advance(1000);
+    const c = new FakeCluster(specOf(rolloutYaml({ image: 'payments:v1', replicas: 2 })), () => 1000)
+      .settle()
+      .advance(1000);
     const before = c.instanceStatuses().map((i) => i.name);
     const r = restart(c.spec, c.status, new Date(c.now));
     c.spec = r.spec;
@@ -251,15 +319,34 @@ describe('reconcileBlueGreen: rollback and restart', () => {
     c.advance(1000);
     c.advance(1000);
     expect(c.events.filter((e) => e.startsWith('RestartingPod'))).toHaveLength(2);
-    expect(c.instanceStatuses().map((i) => i.name).some((n) => before.includes(n))).toBe(false);
+    expect(
+      c
+        .instanceStatuses()
+        .map((i) => i.name)
+        .some((n) => before.includes(n)),
+    ).toBe(false);
     expect(c.status.restartedAt).toBe(r.spec.restartAt);
   });
 
   it('bumps collisionCount when another template already owns the hash', () => {
     const spec = specOf(rolloutYaml({ image: 'payments:v1' }));
     const hash = computePodTemplateHash(spec.template);
-    const impostor: ReplicaSetState = { podTemplateHash: hash, revision: 1, template: { other: true }, container: spec.container, terminationGracePeriodSeconds: 30, replicas: 0, createdAt: '2026-01-01T00:00:00Z' };
-    const r = reconcileBlueGreen({ spec, status: initialControllerStatus(), replicaSets: [impostor], observed: [], now: new Date(T0) });
+    const impostor: ReplicaSetState = {
+      podTemplateHash: hash,
+      revision: 1,
+      template: { other: true },
+      container: spec.container,
+      terminationGracePeriodSeconds: 30,
+      replicas: 0,
+      createdAt: '2026-01-01T00:00:00Z',
+    };
+    const r = reconcileBlueGreen({
+      spec,
+      status: initialControllerStatus(),
+      replicaSets: [impostor],
+      observed: [],
+      now: new Date(T0),
+    });
     expect(r.status.collisionCount).toBe(1);
     expect(r.status.currentPodHash).toBe(computePodTemplateHash(spec.template, 1));
     expect(r.replicaSets.map((rs) => rs.revision)).toEqual([1, 2]);
@@ -268,13 +355,29 @@ describe('reconcileBlueGreen: rollback and restart', () => {
 
 describe('reconcileBlueGreen: progress deadline', () => {
   it('marks a revision that never becomes ready ProgressDeadlineExceeded, and with progressDeadlineAbort aborts it', () => {
-    const spec = (image: string): ReturnType<typeof specOf> => ({ ...specOf(rolloutYaml({ image }).replace('spec:\n  replicas', 'spec:\n  progressDeadlineSeconds: 60\n  replicas')), progressDeadlineAbort: true });
-    const c = new FakeCluster(spec('payments:v1'), (image) => (image === 'payments:bad' ? Number.POSITIVE_INFINITY : 1000)).settle().advance(1000);
+    const spec = (image: string): ReturnType<typeof specOf> => ({
+      ...specOf(
+        rolloutYaml({ image }).replace('spec:\n  replicas', 'spec:\n  progressDeadlineSeconds: 60\n  replicas'),
+      ),
+      progressDeadlineAbort: true,
+    });
+    const c = new FakeCluster(spec('payments:v1'), (image) =>
+      image === 'payments:bad' ? Number.POSITIVE_INFINITY : 1000,
+    )
+      .settle()
+      .advance(1000);
     c.spec = spec('payments:bad');
     c.settle().advance(59_000);
     expect(c.status.abort).toBe(false);
     c.advance(2_000);
-    expect(c.status.conditions.find((x) => x.type === 'Progressing')).toMatchObject({ status: 'False', reason: 'RolloutAborted', message: 'Rollout aborted update to revision 2: ReplicaSet "payments-' + c.rs('payments:bad').podTemplateHash + '" has timed out progressing.' });
+    expect(c.status.conditions.find((x) => x.type === 'Progressing')).toMatchObject({
+      status: 'False',
+      reason: 'RolloutAborted',
+      message:
+        'Rollout aborted update to revision 2: ReplicaSet "payments-' +
+        c.rs('payments:bad').podTemplateHash +
+        '" has timed out progressing.',
+    });
     expect(c.status.abort).toBe(true);
     expect(c.last?.services.active).toBe(c.rs('payments:v1').podTemplateHash);
   });

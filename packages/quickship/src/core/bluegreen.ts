@@ -53,7 +53,10 @@ export function reconcileBlueGreen(input: ReconcileInput): ReconcileResult {
   }
   const status = syncRolloutStatus(ctx, fingerprint);
   const replicaSets = ctx.allRSs.filter((rs) => !ctx.deleted.includes(rs.podTemplateHash)).map((rs) => ({ ...rs }));
-  const changed = ctx.events.length > 0 || canonicalJson(status) !== canonicalJson(input.status) || canonicalJson(replicaSets) !== canonicalJson(input.replicaSets);
+  const changed =
+    ctx.events.length > 0 ||
+    canonicalJson(status) !== canonicalJson(input.status) ||
+    canonicalJson(replicaSets) !== canonicalJson(input.replicaSets);
   const next = nextReconcileAt(input, status, replicaSets);
   return {
     status,
@@ -69,5 +72,12 @@ export function reconcileBlueGreen(input: ReconcileInput): ReconcileResult {
 
 /** The status of a Rollout the engine has never reconciled. */
 export function initialControllerStatus(): ControllerStatus {
-  return { blueGreen: {}, pauseConditions: [], controllerPause: false, abort: false, promoteFull: false, conditions: [] };
+  return {
+    blueGreen: {},
+    pauseConditions: [],
+    controllerPause: false,
+    abort: false,
+    promoteFull: false,
+    conditions: [],
+  };
 }

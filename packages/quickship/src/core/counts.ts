@@ -13,8 +13,16 @@ export interface RolloutCounts {
 
 const ZERO: ReplicaSetObservation = { podTemplateHash: '', replicas: 0, readyReplicas: 0, availableReplicas: 0 };
 
-export function observationFor(observed: readonly ReplicaSetObservation[], hash: string | undefined): ReplicaSetObservation {
-  return (hash === undefined ? undefined : observed.find((o) => o.podTemplateHash === hash)) ?? { ...ZERO, podTemplateHash: hash ?? '' };
+export function observationFor(
+  observed: readonly ReplicaSetObservation[],
+  hash: string | undefined,
+): ReplicaSetObservation {
+  return (
+    (hash === undefined ? undefined : observed.find((o) => o.podTemplateHash === hash)) ?? {
+      ...ZERO,
+      podTemplateHash: hash ?? '',
+    }
+  );
 }
 
 export function rolloutCounts(
@@ -26,7 +34,10 @@ export function rolloutCounts(
   const mine = owned === undefined ? observed : observed.filter((o) => owned.includes(o.podTemplateHash));
   const sum = (f: (o: ReplicaSetObservation) => number): number => mine.reduce((n, o) => n + f(o), 0);
   const activeHash = status.blueGreen.activeSelector;
-  const activeExists = activeHash !== undefined && activeHash !== '' && (owned === undefined ? mine.some((o) => o.podTemplateHash === activeHash) : owned.includes(activeHash));
+  const activeExists =
+    activeHash !== undefined &&
+    activeHash !== '' &&
+    (owned === undefined ? mine.some((o) => o.podTemplateHash === activeHash) : owned.includes(activeHash));
   const active = activeExists ? observationFor(mine, activeHash) : undefined;
   return {
     replicas: sum((o) => o.replicas),

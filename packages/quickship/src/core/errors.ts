@@ -9,7 +9,9 @@ export class ManifestParseError extends Error {
     readonly line: number,
     reason: string,
   ) {
-    super(`${file}: document ${index} (line ${line}) is not valid YAML/JSON: ${reason}. Fix the syntax and run \`quickship lint\` again.`);
+    super(
+      `${file}: document ${index} (line ${line}) is not valid YAML/JSON: ${reason}. Fix the syntax and run \`quickship lint\` again.`,
+    );
     this.name = 'ManifestParseError';
   }
 }

@@ -48,7 +48,8 @@ export function requiredString(value: unknown, path: string, fix: string): strin
 
 export function optionalInt(value: unknown, path: string, min = Number.MIN_SAFE_INTEGER): number | undefined {
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'number' || !Number.isInteger(value)) throw new InvalidFieldError(path, value, 'must be an integer');
+  if (typeof value !== 'number' || !Number.isInteger(value))
+    throw new InvalidFieldError(path, value, 'must be an integer');
   if (value < min) throw new InvalidFieldError(path, value, `must be greater than or equal to ${min}`);
   return value;
 }
@@ -65,7 +66,8 @@ export function stringMap(value: unknown, path: string): Readonly<Record<string,
   if (record === undefined) return {};
   const out: Record<string, string> = {};
   for (const [key, v] of Object.entries(record)) {
-    if (typeof v !== 'string') throw new InvalidFieldError(child(path, key), v, 'must be a string (quote numbers and booleans)');
+    if (typeof v !== 'string')
+      throw new InvalidFieldError(child(path, key), v, 'must be a string (quote numbers and booleans)');
     out[key] = v;
   }
   return out;

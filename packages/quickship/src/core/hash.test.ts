@@ -3,7 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { canonicalJson, computePodTemplateHash, fnv32a, safeEncodeString, specFingerprint } from './hash.ts';
 import { corpusDocuments, hasCorpus } from './testing/corpus.ts';
 
-const template = { metadata: { labels: { app: 'payments' } }, spec: { containers: [{ name: 'payments', image: 'payments:1.0.0', env: [{ name: 'A', value: '1' }] }] } };
+const template = {
+  metadata: { labels: { app: 'payments' } },
+  spec: { containers: [{ name: 'payments', image: 'payments:1.0.0', env: [{ name: 'A', value: '1' }] }] },
+};
 const HASH_CHARS = /^[bcdfghjklmnpqrstvwxz2456789]{1,10}$/;
 
 describe('fnv32a / safeEncodeString (Go hash/fnv, k8s rand.SafeEncodeString)', () => {
@@ -21,7 +24,10 @@ describe('fnv32a / safeEncodeString (Go hash/fnv, k8s rand.SafeEncodeString)', (
 
 describe('computePodTemplateHash', () => {
   it('is deterministic and independent of key order', () => {
-    const reordered = { spec: { containers: [{ env: [{ value: '1', name: 'A' }], image: 'payments:1.0.0', name: 'payments' }] }, metadata: { labels: { app: 'payments' } } };
+    const reordered = {
+      spec: { containers: [{ env: [{ value: '1', name: 'A' }], image: 'payments:1.0.0', name: 'payments' }] },
+      metadata: { labels: { app: 'payments' } },
+    };
     expect(computePodTemplateHash(template)).toBe(computePodTemplateHash(reordered));
     expect(computePodTemplateHash(template)).toMatch(HASH_CHARS);
   });
@@ -31,7 +37,14 @@ describe('computePodTemplateHash', () => {
     withImage.spec.containers[0]!.image = 'payments:1.0.1';
     const withEnv = structuredClone(template);
     withEnv.spec.containers[0]!.env[0]!.value = '2';
-    expect(new Set([h, computePodTemplateHash(withImage), computePodTemplateHash(withEnv), computePodTemplateHash(template, 1)]).size).toBe(4);
+    expect(
+      new Set([
+        h,
+        computePodTemplateHash(withImage),
+        computePodTemplateHash(withEnv),
+        computePodTemplateHash(template, 1),
+      ]).size,
+    ).toBe(4);
   });
   it('gives different hashes to different templates (property)', () => {
     fc.assert(
@@ -45,18 +58,25 @@ describe('computePodTemplateHash', () => {
   });
   it.skipIf(!hasCorpus)('has the format of the hashes a real controller wrote (status-bluegreen)', () => {
     const hashes = ['active-rs.yaml', 'preview-rs.yaml', 'old-rs.yaml'].map((f) => {
-      const rs = corpusDocuments(`status-bluegreen/${f}`)[0]?.object as { metadata: { labels: Record<string, string> } };
+      const rs = corpusDocuments(`status-bluegreen/${f}`)[0]?.object as {
+        metadata: { labels: Record<string, string> };
+      };
       return rs.metadata.labels['rollouts-pod-template-hash'] ?? '';
     });
     expect(hashes).toEqual(['6cbccd9f99', '74b948fccb', '746d5fddf6']);
-    const ours = computePodTemplateHash((corpusDocuments('status-bluegreen/bluegreen-rollout.yaml')[0]?.object as { spec: { template: unknown } }).spec.template);
+    const ours = computePodTemplateHash(
+      (corpusDocuments('status-bluegreen/bluegreen-rollout.yaml')[0]?.object as { spec: { template: unknown } }).spec
+        .template,
+    );
     for (const h of [...hashes, ours]) expect(h).toMatch(/^[4-9bcdf]{8,10}$/);
   });
 });
 
 describe('specFingerprint', () => {
   it('ignores the ignored-field list but not what the controller acts on', () => {
-    expect(specFingerprint({ replicas: 2, ignored: [] })).toBe(specFingerprint({ replicas: 2, ignored: [{ path: 'x' }] }));
+    expect(specFingerprint({ replicas: 2, ignored: [] })).toBe(
+      specFingerprint({ replicas: 2, ignored: [{ path: 'x' }] }),
+    );
     expect(specFingerprint({ replicas: 2 })).not.toBe(specFingerprint({ replicas: 3 }));
   });
 });

@@ -6,7 +6,8 @@
 import type { IgnoredField } from '../model.ts';
 import { child, index, isRecord } from './fields.ts';
 
-export type SupportRule = true | { readonly [key: string]: SupportRule } | ((value: unknown, path: string) => IgnoredField[]);
+export type SupportRule =
+  true | { readonly [key: string]: SupportRule } | ((value: unknown, path: string) => IgnoredField[]);
 
 const CLUSTER_SCHEDULING = 'cluster only: scheduling needs nodes; local instances run on this machine';
 const CLUSTER_NETWORK = 'cluster only: pod networking and DNS; local instances listen on 127.0.0.1 ports';
@@ -42,7 +43,8 @@ const REASONS: Readonly<Record<string, string>> = {
   hostPort: CLUSTER_NETWORK,
   analysis: 'not run locally yet: AnalysisRuns are not executed by the local engine',
   prePromotionAnalysis: 'not run locally yet: AnalysisRuns are not executed; promotion waits only for the pause',
-  postPromotionAnalysis: 'not run locally yet: AnalysisRuns are not executed; the new ReplicaSet becomes stable at the switch',
+  postPromotionAnalysis:
+    'not run locally yet: AnalysisRuns are not executed; the new ReplicaSet becomes stable at the switch',
   activeMetadata: 'not run locally yet: ephemeral pod metadata is not applied to local instances',
   previewMetadata: 'not run locally yet: ephemeral pod metadata is not applied to local instances',
   maxUnavailable: 'not run locally: the new ReplicaSet is scaled up in one step, the old one stays up until the switch',

@@ -9,8 +9,24 @@ describe('parseImageReference', () => {
   it.each([
     ['nginx', { repository: 'nginx', lastSegment: 'nginx', normalizedName: 'docker.io/library/nginx' }],
     ['nginx:1.19-alpine', { repository: 'nginx', tag: '1.19-alpine' }],
-    ['argoproj/rollouts-demo:blue', { repository: 'argoproj/rollouts-demo', lastSegment: 'rollouts-demo', tag: 'blue', normalizedName: 'docker.io/argoproj/rollouts-demo' }],
-    [`${ECR}:1.4.2`, { registry: '123456789012.dkr.ecr.eu-west-1.amazonaws.com', repository: 'quickship/payments', lastSegment: 'payments', tag: '1.4.2' }],
+    [
+      'argoproj/rollouts-demo:blue',
+      {
+        repository: 'argoproj/rollouts-demo',
+        lastSegment: 'rollouts-demo',
+        tag: 'blue',
+        normalizedName: 'docker.io/argoproj/rollouts-demo',
+      },
+    ],
+    [
+      `${ECR}:1.4.2`,
+      {
+        registry: '123456789012.dkr.ecr.eu-west-1.amazonaws.com',
+        repository: 'quickship/payments',
+        lastSegment: 'payments',
+        tag: '1.4.2',
+      },
+    ],
     ['localhost:5000/payments:dev', { registry: 'localhost:5000', repository: 'payments', tag: 'dev' }],
     ['localhost/payments', { registry: 'localhost', repository: 'payments' }],
     [`payments@${DIGEST}`, { repository: 'payments', digest: DIGEST }],

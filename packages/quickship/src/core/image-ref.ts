@@ -40,7 +40,8 @@ export function parseImageReference(raw: string): ImageReference {
   if (raw.trim() !== raw) throw new InvalidImageNameError(raw, 'invalid reference format: surrounding whitespace');
   const match = REFERENCE.exec(raw);
   if (match === null) {
-    if (REFERENCE.test(raw.toLowerCase())) throw new InvalidImageNameError(raw, 'invalid reference format: repository name must be lowercase');
+    if (REFERENCE.test(raw.toLowerCase()))
+      throw new InvalidImageNameError(raw, 'invalid reference format: repository name must be lowercase');
     throw new InvalidImageNameError(raw, `invalid reference format${hint(raw)}`);
   }
   const [, name = '', tag, digest] = match;
@@ -49,13 +50,20 @@ export function parseImageReference(raw: string): ImageReference {
   let registry = nameMatch?.[1];
   let repository = nameMatch?.[2] ?? name;
   // A first component without "." or ":", not "localhost" and lowercase is a path, not a host.
-  if (registry !== undefined && !/[.:]/.test(registry) && registry !== 'localhost' && registry === registry.toLowerCase()) {
+  if (
+    registry !== undefined &&
+    !/[.:]/.test(registry) &&
+    registry !== 'localhost' &&
+    registry === registry.toLowerCase()
+  ) {
     repository = `${registry}/${repository}`;
     registry = undefined;
   }
   if (digest !== undefined) validateDigest(raw, digest);
-  if (/^[a-f0-9]{64}$/.test(repository)) throw new InvalidImageNameError(raw, 'invalid repository name: cannot specify 64-byte hexadecimal strings');
-  const normalizedRepository = registry === undefined && !repository.includes('/') ? `library/${repository}` : repository;
+  if (/^[a-f0-9]{64}$/.test(repository))
+    throw new InvalidImageNameError(raw, 'invalid repository name: cannot specify 64-byte hexadecimal strings');
+  const normalizedRepository =
+    registry === undefined && !repository.includes('/') ? `library/${repository}` : repository;
   return {
     raw,
     ...(registry === undefined ? {} : { registry }),
@@ -72,7 +80,11 @@ function validateDigest(raw: string, digest: string): void {
   const lengths: Readonly<Record<string, number>> = { sha256: 64, sha384: 96, sha512: 128 };
   const expected = lengths[algorithm];
   if (expected === undefined) throw new InvalidImageNameError(raw, `unsupported digest algorithm "${algorithm}"`);
-  if (hex.length !== expected) throw new InvalidImageNameError(raw, `invalid checksum digest length: ${algorithm} needs ${expected} hex characters, got ${hex.length}`);
+  if (hex.length !== expected)
+    throw new InvalidImageNameError(
+      raw,
+      `invalid checksum digest length: ${algorithm} needs ${expected} hex characters, got ${hex.length}`,
+    );
   if (/[A-F]/.test(hex)) throw new InvalidImageNameError(raw, 'invalid checksum digest format: hex must be lowercase');
 }
 
@@ -95,16 +107,20 @@ export interface ExpansionCheck {
  * no leftover `${…}`/`$(…)`/`{{…}}`, and not the mutable tag `latest`.
  */
 export function checkFullyExpanded(raw: string): ExpansionCheck {
-  if (/\$\{|\$\(|\{\{/.test(raw)) return { expanded: false, reason: `"${raw}" contains an unexpanded variable or template` };
+  if (/\$\{|\$\(|\{\{/.test(raw))
+    return { expanded: false, reason: `"${raw}" contains an unexpanded variable or template` };
   let ref: ImageReference;
   try {
     ref = parseImageReference(raw);
   } catch (error) {
     return { expanded: false, reason: error instanceof Error ? error.message : String(error) };
   }
-  if (ref.registry === undefined) return { expanded: false, reason: `"${raw}" has no registry host (it would resolve to ${ref.normalizedName})` };
-  if (ref.tag === undefined && ref.digest === undefined) return { expanded: false, reason: `"${raw}" has no tag or digest (it would resolve to :latest)` };
-  if (ref.tag === 'latest') return { expanded: false, reason: `"${raw}" uses the mutable tag "latest"; pin a version tag or a digest` };
+  if (ref.registry === undefined)
+    return { expanded: false, reason: `"${raw}" has no registry host (it would resolve to ${ref.normalizedName})` };
+  if (ref.tag === undefined && ref.digest === undefined)
+    return { expanded: false, reason: `"${raw}" has no tag or digest (it would resolve to :latest)` };
+  if (ref.tag === 'latest')
+    return { expanded: false, reason: `"${raw}" uses the mutable tag "latest"; pin a version tag or a digest` };
   return { expanded: true };
 }
 

@@ -9,7 +9,13 @@ export { parseRollout, isRollout } from './spec.ts';
 export { parseService, isService } from './service.ts';
 export { parsePodTemplate, type ParsedPodTemplate } from './pod-template.ts';
 export { lintManifests, type LintError, type LintOptions, type LintResult } from './lint.ts';
-export { parseImageReference, checkFullyExpanded, isFullyExpanded, type ImageReference, type ExpansionCheck } from './image-ref.ts';
+export {
+  parseImageReference,
+  checkFullyExpanded,
+  isFullyExpanded,
+  type ImageReference,
+  type ExpansionCheck,
+} from './image-ref.ts';
 
 // Revisions
 export { computePodTemplateHash, specFingerprint, canonicalJson, POD_TEMPLATE_HASH_LABEL } from './hash.ts';

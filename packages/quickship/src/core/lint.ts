@@ -44,13 +44,22 @@ export function lintManifests(docs: readonly ManifestDocument[], options: LintOp
   for (const doc of rollouts) {
     const name = objectIdentity(doc.object).name;
     const located = (e: FieldError, origin: LintError['origin']): LintError => ({
-      file: doc.file, index: doc.index, rollout: name, path: e.field, message: formatFieldError(e), origin,
+      file: doc.file,
+      index: doc.index,
+      rollout: name,
+      path: e.field,
+      message: formatFieldError(e),
+      origin,
     });
     // Strict decoding fails before any validation, as in upstream.
     const unknown = firstUnknownField(doc.object, rolloutKnownFields);
     if (unknown !== undefined) {
       errors.push({
-        file: doc.file, index: doc.index, rollout: name, path: unknown.path, origin: 'argo',
+        file: doc.file,
+        index: doc.index,
+        rollout: name,
+        path: unknown.path,
+        origin: 'argo',
         message: `${unknown.path}: unknown field ${JSON.stringify(unknown.key)} (json: unknown field ${JSON.stringify(unknown.key)})`,
       });
       continue;
@@ -61,4 +70,3 @@ export function lintManifests(docs: readonly ManifestDocument[], options: LintOp
   }
   return { errors, rollouts: rollouts.map((d) => objectIdentity(d.object).name) };
 }
-

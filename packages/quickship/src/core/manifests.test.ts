@@ -4,7 +4,10 @@ import { apiGroup, objectIdentity, splitManifests } from './manifests.ts';
 
 describe('splitManifests', () => {
   it('splits multi-document YAML with file, index and line, skipping empty documents', () => {
-    const docs = splitManifests('---\nkind: Service\nmetadata: {name: a}\n---\n---\n# only a comment\n---\nkind: Rollout\n', 'deploy/x.yaml');
+    const docs = splitManifests(
+      '---\nkind: Service\nmetadata: {name: a}\n---\n---\n# only a comment\n---\nkind: Rollout\n',
+      'deploy/x.yaml',
+    );
     expect(docs.map((d) => [d.file, d.index, d.line, d.object.kind])).toEqual([
       ['deploy/x.yaml', 0, 1, 'Service'],
       ['deploy/x.yaml', 3, 7, 'Rollout'],
@@ -43,8 +46,13 @@ describe('splitManifests', () => {
 
 describe('objectIdentity / apiGroup', () => {
   it('reads apiVersion, kind, name and namespace', () => {
-    expect(objectIdentity({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', metadata: { name: 'p', namespace: 'n' } })).toEqual({
-      apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', name: 'p', namespace: 'n',
+    expect(
+      objectIdentity({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', metadata: { name: 'p', namespace: 'n' } }),
+    ).toEqual({
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Rollout',
+      name: 'p',
+      namespace: 'n',
     });
     expect(objectIdentity({})).toEqual({ apiVersion: '', kind: '', name: '' });
   });

@@ -24,12 +24,22 @@ export function splitManifests(text: string, file: string): ManifestDocument[] {
     const line = lineOf(text, doc.range[0]);
     const [error] = doc.errors;
     if (error !== undefined) {
-      throw new ManifestParseError(file, index, lineOf(text, error.pos[0]), error.message.split('\n')[0] ?? error.message);
+      throw new ManifestParseError(
+        file,
+        index,
+        lineOf(text, error.pos[0]),
+        error.message.split('\n')[0] ?? error.message,
+      );
     }
     const value: unknown = doc.toJS({ maxAliasCount: 100 });
     if (value === null || value === undefined) return;
     if (!isRecord(value)) {
-      throw new ManifestParseError(file, index, line, `expected a Kubernetes object (a mapping), found ${Array.isArray(value) ? 'a list' : typeof value}`);
+      throw new ManifestParseError(
+        file,
+        index,
+        line,
+        `expected a Kubernetes object (a mapping), found ${Array.isArray(value) ? 'a list' : typeof value}`,
+      );
     }
     if (value.kind === 'List' && Array.isArray(value.items)) {
       for (const item of value.items) {
@@ -49,7 +59,12 @@ function lineOf(text: string, offset: number): number {
 }
 
 /** apiVersion, kind and metadata.name of an object, as strings ('' when absent). */
-export function objectIdentity(object: UnknownRecord): { apiVersion: string; kind: string; name: string; namespace?: string } {
+export function objectIdentity(object: UnknownRecord): {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  namespace?: string;
+} {
   const metadata = isRecord(object.metadata) ? object.metadata : {};
   const apiVersion = typeof object.apiVersion === 'string' ? object.apiVersion : '';
   const kind = typeof object.kind === 'string' ? object.kind : '';

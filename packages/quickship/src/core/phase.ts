@@ -28,11 +28,15 @@ export function calculateRolloutPhase(spec: PhaseSpec, status: ControllerStatus,
   if (spec.paused) return { phase: 'Paused', message: 'manually paused' };
   const [pause] = status.pauseConditions;
   if (pause !== undefined) return { phase: 'Paused', message: pause.reason };
-  if (spec.restartAt !== undefined && status.restartedAt !== spec.restartAt) return { phase: 'Progressing', message: 'rollout is restarting' };
-  if (counts.updatedReplicas < spec.replicas) return { phase: 'Progressing', message: 'more replicas need to be updated' };
-  if (counts.availableReplicas < counts.updatedReplicas) return { phase: 'Progressing', message: 'updated replicas are still becoming available' };
+  if (spec.restartAt !== undefined && status.restartedAt !== spec.restartAt)
+    return { phase: 'Progressing', message: 'rollout is restarting' };
+  if (counts.updatedReplicas < spec.replicas)
+    return { phase: 'Progressing', message: 'more replicas need to be updated' };
+  if (counts.availableReplicas < counts.updatedReplicas)
+    return { phase: 'Progressing', message: 'updated replicas are still becoming available' };
   const active = status.blueGreen.activeSelector;
-  if (active === undefined || active === '' || active !== status.currentPodHash) return { phase: 'Progressing', message: 'active service cutover pending' };
+  if (active === undefined || active === '' || active !== status.currentPodHash)
+    return { phase: 'Progressing', message: 'active service cutover pending' };
   if (status.stableRS === undefined || status.stableRS === '' || status.stableRS !== status.currentPodHash) {
     return { phase: 'Progressing', message: 'waiting for post-promotion verification to complete' };
   }
@@ -49,6 +53,7 @@ export function getRolloutPhase(spec: RolloutSpec, status: ControllerStatus, cou
   if (status.observedGeneration !== undefined && status.observedGeneration !== specFingerprint(spec)) {
     return { phase: 'Progressing', message: 'waiting for rollout spec update to be observed' };
   }
-  if (status.controllerPause && status.pauseConditions.length === 0) return { phase: 'Progressing', message: 'waiting for rollout to unpause' };
+  if (status.controllerPause && status.pauseConditions.length === 0)
+    return { phase: 'Progressing', message: 'waiting for rollout to unpause' };
   return calculateRolloutPhase(spec, status, counts);
 }

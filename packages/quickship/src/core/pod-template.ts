@@ -57,7 +57,10 @@ function parseContainer(value: unknown, path: string): ContainerSpec {
   const livenessProbe = parseProbe(c.livenessProbe, child(path, 'livenessProbe'), ports);
   const startupProbe = parseProbe(c.startupProbe, child(path, 'startupProbe'), ports);
   const lifecycle = optionalRecord(c.lifecycle, child(path, 'lifecycle'));
-  const preStop = lifecycle === undefined ? undefined : parsePreStop(lifecycle.preStop, child(child(path, 'lifecycle'), 'preStop'), ports);
+  const preStop =
+    lifecycle === undefined
+      ? undefined
+      : parsePreStop(lifecycle.preStop, child(child(path, 'lifecycle'), 'preStop'), ports);
   return {
     name,
     image,
@@ -77,7 +80,8 @@ function stringList(value: unknown, path: string): string[] | undefined {
   if (list === undefined) return undefined;
   return list.map((item, i) => {
     if (typeof item === 'string') return item;
-    if (typeof item === 'number' || typeof item === 'boolean') throw new InvalidFieldError(index(path, i), item, 'must be a string (quote it)');
+    if (typeof item === 'number' || typeof item === 'boolean')
+      throw new InvalidFieldError(index(path, i), item, 'must be a string (quote it)');
     throw new InvalidFieldError(index(path, i), item, 'must be a string');
   });
 }
@@ -89,7 +93,8 @@ function parsePorts(value: unknown, path: string): Ports {
     const portPath = child(index(path, i), 'containerPort');
     const containerPort = optionalInt(p.containerPort, portPath);
     if (containerPort === undefined) throw new MissingFieldError(portPath, 'set containerPort (1-65535)');
-    if (containerPort < 1 || containerPort > 65535) throw new InvalidFieldError(portPath, containerPort, 'must be between 1 and 65535, inclusive');
+    if (containerPort < 1 || containerPort > 65535)
+      throw new InvalidFieldError(portPath, containerPort, 'must be between 1 and 65535, inclusive');
     const name = optionalString(p.name, child(index(path, i), 'name'));
     return name === undefined ? { containerPort } : { name, containerPort };
   });
@@ -138,10 +143,16 @@ function resolvePort(value: unknown, path: string, ports: Ports): number {
   }
   if (typeof value === 'string' && value !== '') {
     const found = ports.find((p) => p.name === value);
-    if (found === undefined) throw new NamedPortNotFoundError(path, value, ports.flatMap((p) => (p.name === undefined ? [] : [p.name])));
+    if (found === undefined)
+      throw new NamedPortNotFoundError(
+        path,
+        value,
+        ports.flatMap((p) => (p.name === undefined ? [] : [p.name])),
+      );
     return found.containerPort;
   }
-  if (value === undefined || value === null) throw new MissingFieldError(path, 'set the port (a number or a named container port)');
+  if (value === undefined || value === null)
+    throw new MissingFieldError(path, 'set the port (a number or a named container port)');
   throw new InvalidFieldError(path, value, 'must be a port number or a named container port');
 }
 
@@ -150,7 +161,8 @@ function parseProbe(value: unknown, path: string, ports: Ports): HttpProbe | und
   if (probe === undefined) return undefined;
   const httpGet = optionalRecord(probe.httpGet, child(path, 'httpGet'));
   if (httpGet === undefined) return undefined; // exec/tcpSocket/grpc: reported by probeRule
-  const int = (key: string, dflt: number, min: number): number => optionalInt(probe[key], child(path, key), min) ?? dflt;
+  const int = (key: string, dflt: number, min: number): number =>
+    optionalInt(probe[key], child(path, key), min) ?? dflt;
   return {
     path: optionalString(httpGet.path, child(child(path, 'httpGet'), 'path')) || '/',
     port: resolvePort(httpGet.port, child(child(path, 'httpGet'), 'port'), ports),
@@ -164,7 +176,10 @@ function parseProbe(value: unknown, path: string, ports: Ports): HttpProbe | und
 
 /** `sleep N`, `/bin/sleep N` or `sh -c "sleep N"`: the preStop delay most Rollouts use. */
 function sleepSeconds(command: readonly string[]): number | undefined {
-  const words = command.length === 3 && /(^|\/)(ba)?sh$/.test(command[0] ?? '') && command[1] === '-c' ? (command[2] ?? '').trim().split(/\s+/) : command;
+  const words =
+    command.length === 3 && /(^|\/)(ba)?sh$/.test(command[0] ?? '') && command[1] === '-c'
+      ? (command[2] ?? '').trim().split(/\s+/)
+      : command;
   if (words.length !== 2 || !/(^|\/)sleep$/.test(words[0] ?? '')) return undefined;
   const seconds = Number(words[1]);
   return Number.isFinite(seconds) && seconds >= 0 ? seconds : undefined;
@@ -176,7 +191,8 @@ function parsePreStop(value: unknown, path: string, ports: Ports): PreStopHook |
   const sleep = optionalRecord(hook.sleep, child(path, 'sleep'));
   if (sleep !== undefined) {
     const seconds = optionalInt(sleep.seconds, child(child(path, 'sleep'), 'seconds'), 0);
-    if (seconds === undefined) throw new MissingFieldError(child(child(path, 'sleep'), 'seconds'), 'set the number of seconds to sleep');
+    if (seconds === undefined)
+      throw new MissingFieldError(child(child(path, 'sleep'), 'seconds'), 'set the number of seconds to sleep');
     return { kind: 'sleep', seconds };
   }
   const exec = optionalRecord(hook.exec, child(path, 'exec'));
@@ -205,7 +221,11 @@ const httpGetRule: SupportRule = (value, path) => {
     if (key === 'path' || key === 'port') continue;
     if (key === 'scheme' && value.scheme === 'HTTP') continue;
     const reason =
-      key === 'scheme' ? 'not run locally: probes and hooks use plain HTTP on 127.0.0.1' : key === 'host' ? 'not run locally: probes target 127.0.0.1' : 'not run locally yet: headers are not sent';
+      key === 'scheme'
+        ? 'not run locally: probes and hooks use plain HTTP on 127.0.0.1'
+        : key === 'host'
+          ? 'not run locally: probes target 127.0.0.1'
+          : 'not run locally yet: headers are not sent';
     out.push({ path: child(path, key), reason });
   }
   return out;
@@ -214,7 +234,13 @@ const httpGetRule: SupportRule = (value, path) => {
 const probeRule: SupportRule = (value, path) => {
   if (!isRecord(value)) return [];
   if (!isRecord(value.httpGet)) {
-    return [{ path, reason: 'not run locally yet: only httpGet probes run; without one the instance counts as passing this probe once started' }];
+    return [
+      {
+        path,
+        reason:
+          'not run locally yet: only httpGet probes run; without one the instance counts as passing this probe once started',
+      },
+    ];
   }
   return ignoredFields(value, probeFieldsRule, path);
 };
@@ -234,8 +260,18 @@ const preStopRule: SupportRule = (value, path) => {
   for (const [key, v] of Object.entries(value)) {
     if (key === 'sleep') continue;
     if (key === 'httpGet') out.push(...httpGetRule(v, child(path, key)));
-    else if (key === 'exec' && isRecord(v) && Array.isArray(v.command) && sleepSeconds(v.command.map(String)) !== undefined) continue;
-    else out.push({ path: child(path, key), reason: 'not run locally yet: only `sleep N` (exec or sleep action) and httpGet preStop hooks run' });
+    else if (
+      key === 'exec' &&
+      isRecord(v) &&
+      Array.isArray(v.command) &&
+      sleepSeconds(v.command.map(String)) !== undefined
+    )
+      continue;
+    else
+      out.push({
+        path: child(path, key),
+        reason: 'not run locally yet: only `sleep N` (exec or sleep action) and httpGet preStop hooks run',
+      });
   }
   return out;
 };
@@ -266,4 +302,3 @@ const templateRule: SupportRule = {
     terminationGracePeriodSeconds: true,
   },
 };
-

@@ -2,7 +2,18 @@
 // targetPort defaults to port (core/v1 defaults.go SetDefaults_Service).
 import type { ServiceSpec } from '../model.ts';
 import { InvalidFieldError, MissingFieldError } from './errors.ts';
-import { child, index, optionalArray, optionalInt, optionalRecord, optionalString, requiredRecord, requiredString, stringMap, type UnknownRecord } from './fields.ts';
+import {
+  child,
+  index,
+  optionalArray,
+  optionalInt,
+  optionalRecord,
+  optionalString,
+  requiredRecord,
+  requiredString,
+  stringMap,
+  type UnknownRecord,
+} from './fields.ts';
 
 export function isService(object: UnknownRecord): boolean {
   return object.kind === 'Service' && object.apiVersion === 'v1';
@@ -21,7 +32,11 @@ export function parseService(object: UnknownRecord): ServiceSpec {
     if (port === undefined) throw new MissingFieldError(portPath, 'set the Service port (1-65535)');
     const target = p.targetPort;
     if (target !== undefined && typeof target !== 'number' && typeof target !== 'string') {
-      throw new InvalidFieldError(child(index(portsPath, i), 'targetPort'), target, 'must be a port number or a named container port');
+      throw new InvalidFieldError(
+        child(index(portsPath, i), 'targetPort'),
+        target,
+        'must be a port number or a named container port',
+      );
     }
     const portName = optionalString(p.name, child(index(portsPath, i), 'name'));
     return { ...(portName === undefined ? {} : { name: portName }), port, targetPort: target ?? port };

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { MissingFieldError, NamedPortNotFoundError, UnsupportedFieldError, UnsupportedStrategyError, InvalidFieldError } from './errors.ts';
+import {
+  MissingFieldError,
+  NamedPortNotFoundError,
+  UnsupportedFieldError,
+  UnsupportedStrategyError,
+  InvalidFieldError,
+} from './errors.ts';
 import { splitManifests } from './manifests.ts';
 import { parseRollout } from './spec.ts';
 import { corpusDocuments, corpusFiles, hasCorpus } from './testing/corpus.ts';
@@ -10,7 +16,12 @@ function rollout(body: string): ReturnType<typeof parseRollout> {
   return parseRollout(doc.object);
 }
 
-const base = (strategy: string, container = '', podSpec = '', specExtra = ''): string => `apiVersion: argoproj.io/v1alpha1
+const base = (
+  strategy: string,
+  container = '',
+  podSpec = '',
+  specExtra = '',
+): string => `apiVersion: argoproj.io/v1alpha1
 kind: Rollout
 metadata: {name: payments, namespace: shop}
 spec:
@@ -39,7 +50,15 @@ describe('parseRollout: defaults (utils/defaults/defaults.go)', () => {
       terminationGracePeriodSeconds: 30,
       selector: { app: 'payments' },
       templateLabels: { app: 'payments' },
-      strategy: { blueGreen: { activeService: 'active', previewService: 'preview', autoPromotionEnabled: true, scaleDownDelaySeconds: 30, abortScaleDownDelaySeconds: 30 } },
+      strategy: {
+        blueGreen: {
+          activeService: 'active',
+          previewService: 'preview',
+          autoPromotionEnabled: true,
+          scaleDownDelaySeconds: 30,
+          abortScaleDownDelaySeconds: 30,
+        },
+      },
       container: { name: 'payments', image: 'payments:1.0.0', env: [], ports: [] },
     });
     expect(spec.strategy.blueGreen.previewReplicaCount).toBeUndefined();
@@ -51,7 +70,9 @@ describe('parseRollout: defaults (utils/defaults/defaults.go)', () => {
   });
 
   it('reads every supported blueGreen field', () => {
-    const spec = rollout(base(`    blueGreen:
+    const spec = rollout(
+      base(
+        `    blueGreen:
       activeService: a
       previewService: p
       autoPromotionEnabled: false
@@ -60,18 +81,39 @@ describe('parseRollout: defaults (utils/defaults/defaults.go)', () => {
       scaleDownDelayRevisionLimit: 2
       abortScaleDownDelaySeconds: 0
       previewReplicaCount: 1
-`, '', '', '  replicas: 3\n  revisionHistoryLimit: 4\n  progressDeadlineSeconds: 120\n  progressDeadlineAbort: true\n  paused: true\n  restartAt: "2026-01-01T00:00:00Z"\n'));
+`,
+        '',
+        '',
+        '  replicas: 3\n  revisionHistoryLimit: 4\n  progressDeadlineSeconds: 120\n  progressDeadlineAbort: true\n  paused: true\n  restartAt: "2026-01-01T00:00:00Z"\n',
+      ),
+    );
     expect(spec.strategy.blueGreen).toEqual({
-      activeService: 'a', previewService: 'p', autoPromotionEnabled: false, autoPromotionSeconds: 20, scaleDownDelaySeconds: 10,
-      scaleDownDelayRevisionLimit: 2, abortScaleDownDelaySeconds: 0, previewReplicaCount: 1,
+      activeService: 'a',
+      previewService: 'p',
+      autoPromotionEnabled: false,
+      autoPromotionSeconds: 20,
+      scaleDownDelaySeconds: 10,
+      scaleDownDelayRevisionLimit: 2,
+      abortScaleDownDelaySeconds: 0,
+      previewReplicaCount: 1,
     });
-    expect(spec).toMatchObject({ replicas: 3, revisionHistoryLimit: 4, progressDeadlineSeconds: 120, progressDeadlineAbort: true, paused: true, restartAt: '2026-01-01T00:00:00Z' });
+    expect(spec).toMatchObject({
+      replicas: 3,
+      revisionHistoryLimit: 4,
+      progressDeadlineSeconds: 120,
+      progressDeadlineAbort: true,
+      paused: true,
+      restartAt: '2026-01-01T00:00:00Z',
+    });
   });
 });
 
 describe('parseRollout: the container', () => {
   it('reads command, args, env (value, secretKeyRef, configMapKeyRef) and ports', () => {
-    const spec = rollout(base(blueGreen, `          command: [node]
+    const spec = rollout(
+      base(
+        blueGreen,
+        `          command: [node]
           args: [dist/server.js, "--port=3000"]
           env:
             - {name: LOG_LEVEL, value: info}
@@ -81,7 +123,9 @@ describe('parseRollout: the container', () => {
             - name: FLAGS
               valueFrom: {configMapKeyRef: {name: cfg, key: flags, optional: true}}
           ports: [{name: http, containerPort: 3000, protocol: TCP}]
-`));
+`,
+      ),
+    );
     expect(spec.container).toEqual({
       name: 'payments',
       image: 'payments:1.0.0',
@@ -98,22 +142,56 @@ describe('parseRollout: the container', () => {
   });
 
   it('applies probe defaults and resolves named ports', () => {
-    const spec = rollout(base(blueGreen, `          ports: [{name: http, containerPort: 3000}]
+    const spec = rollout(
+      base(
+        blueGreen,
+        `          ports: [{name: http, containerPort: 3000}]
           readinessProbe: {httpGet: {path: /readyz, port: http}, periodSeconds: 2}
           livenessProbe: {httpGet: {port: 3000}}
           startupProbe: {httpGet: {path: /healthz, port: http}, failureThreshold: 30, timeoutSeconds: 2, initialDelaySeconds: 1, successThreshold: 1}
-`));
-    expect(spec.container.readinessProbe).toEqual({ path: '/readyz', port: 3000, initialDelaySeconds: 0, periodSeconds: 2, timeoutSeconds: 1, successThreshold: 1, failureThreshold: 3 });
-    expect(spec.container.livenessProbe).toEqual({ path: '/', port: 3000, initialDelaySeconds: 0, periodSeconds: 10, timeoutSeconds: 1, successThreshold: 1, failureThreshold: 3 });
-    expect(spec.container.startupProbe).toMatchObject({ path: '/healthz', failureThreshold: 30, timeoutSeconds: 2, initialDelaySeconds: 1 });
+`,
+      ),
+    );
+    expect(spec.container.readinessProbe).toEqual({
+      path: '/readyz',
+      port: 3000,
+      initialDelaySeconds: 0,
+      periodSeconds: 2,
+      timeoutSeconds: 1,
+      successThreshold: 1,
+      failureThreshold: 3,
+    });
+    expect(spec.container.livenessProbe).toEqual({
+      path: '/',
+      port: 3000,
+      initialDelaySeconds: 0,
+      periodSeconds: 10,
+      timeoutSeconds: 1,
+      successThreshold: 1,
+      failureThreshold: 3,
+    });
+    expect(spec.container.startupProbe).toMatchObject({
+      path: '/healthz',
+      failureThreshold: 30,
+      timeoutSeconds: 2,
+      initialDelaySeconds: 1,
+    });
   });
 
   it('names the probe path and the declared ports when a named port is missing', () => {
-    const parse = (): unknown => rollout(base(blueGreen, `          ports: [{name: web, containerPort: 3000}]
+    const parse = (): unknown =>
+      rollout(
+        base(
+          blueGreen,
+          `          ports: [{name: web, containerPort: 3000}]
           readinessProbe: {httpGet: {path: /readyz, port: http}}
-`));
+`,
+        ),
+      );
     expect(parse).toThrow(NamedPortNotFoundError);
-    expect(parse).toThrow('spec.template.spec.containers[0].readinessProbe.httpGet.port: named port "http" is not declared in the container\'s ports (declared: "web")');
+    expect(parse).toThrow(
+      'spec.template.spec.containers[0].readinessProbe.httpGet.port: named port "http" is not declared in the container\'s ports (declared: "web")',
+    );
   });
 
   it.each([
@@ -122,9 +200,15 @@ describe('parseRollout: the container', () => {
     ['sleep action', '{sleep: {seconds: 3}}', { kind: 'sleep', seconds: 3 }],
     ['httpGet', '{httpGet: {path: /drain, port: http}}', { kind: 'httpGet', path: '/drain', port: 3000 }],
   ])('reads a preStop %s hook', (_name, hook, expected) => {
-    const spec = rollout(base(blueGreen, `          ports: [{name: http, containerPort: 3000}]
+    const spec = rollout(
+      base(
+        blueGreen,
+        `          ports: [{name: http, containerPort: 3000}]
           lifecycle: {preStop: ${hook}}
-`, '      terminationGracePeriodSeconds: 45\n'));
+`,
+        '      terminationGracePeriodSeconds: 45\n',
+      ),
+    );
     expect(spec.container.preStop).toEqual(expected);
     expect(spec.terminationGracePeriodSeconds).toBe(45);
     expect(spec.ignored).toEqual([]);
@@ -133,7 +217,12 @@ describe('parseRollout: the container', () => {
   it('reports a preStop exec that is not a sleep as ignored', () => {
     const spec = rollout(base(blueGreen, '          lifecycle: {preStop: {exec: {command: [/bin/drain]}}}\n'));
     expect(spec.container.preStop).toBeUndefined();
-    expect(spec.ignored).toEqual([{ path: 'spec.template.spec.containers[0].lifecycle.preStop.exec', reason: expect.stringContaining('only `sleep N`') }]);
+    expect(spec.ignored).toEqual([
+      {
+        path: 'spec.template.spec.containers[0].lifecycle.preStop.exec',
+        reason: expect.stringContaining('only `sleep N`'),
+      },
+    ]);
   });
 
   it('refuses an env value that YAML read as a number', () => {
@@ -143,7 +232,9 @@ describe('parseRollout: the container', () => {
 
 describe('parseRollout: what is not run locally is named, never dropped', () => {
   it('lists every unsupported field with its path and reason', () => {
-    const spec = rollout(base(`    blueGreen:
+    const spec = rollout(
+      base(
+        `    blueGreen:
       activeService: a
       previewService: p
       maxUnavailable: 1
@@ -151,7 +242,8 @@ describe('parseRollout: what is not run locally is named, never dropped', () => 
       postPromotionAnalysis: {templates: [{templateName: error-rate}]}
       antiAffinity: {requiredDuringSchedulingIgnoredDuringExecution: {}}
       previewMetadata: {labels: {role: preview}}
-`, `          imagePullPolicy: IfNotPresent
+`,
+        `          imagePullPolicy: IfNotPresent
           resources: {requests: {cpu: 100m}}
           securityContext: {runAsNonRoot: true}
           readinessProbe: {tcpSocket: {port: 3000}}
@@ -160,13 +252,17 @@ describe('parseRollout: what is not run locally is named, never dropped', () => 
           volumeMounts: [{name: tmp, mountPath: /tmp}]
         - name: sidecar
           image: envoy:1
-`, `      affinity: {}
+`,
+        `      affinity: {}
       topologySpreadConstraints: [{maxSkew: 1}]
       securityContext: {runAsUser: 1000}
       serviceAccountName: payments
       volumes: [{name: tmp, emptyDir: {}}]
       initContainers: [{name: init, image: busybox}]
-`, '  minReadySeconds: 5\n  analysis: {successfulRunHistoryLimit: 2}\n'));
+`,
+        '  minReadySeconds: 5\n  analysis: {successfulRunHistoryLimit: 2}\n',
+      ),
+    );
     const c = 'spec.template.spec.containers';
     expect(spec.ignored.map((f) => f.path)).toEqual([
       'spec.minReadySeconds',
@@ -208,12 +304,26 @@ describe('parseRollout: errors name the path and the fix', () => {
     expect(parse).toThrow(/^spec\.strategy\.canary: strategy "canary" is not supported by the local engine/);
   });
   it('refuses workloadRef', () => {
-    expect(() => rollout(base(blueGreen, '', '', '  workloadRef: {apiVersion: apps/v1, kind: Deployment, name: x}\n'))).toThrow(UnsupportedFieldError);
+    expect(() =>
+      rollout(base(blueGreen, '', '', '  workloadRef: {apiVersion: apps/v1, kind: Deployment, name: x}\n')),
+    ).toThrow(UnsupportedFieldError);
   });
   it.each([
-    ['the selector', (y: string) => y.replace('  selector: {matchLabels: {app: payments}}\n', ''), 'spec.selector: Required value'],
-    ['activeService', (y: string) => y.replace('activeService: active, ', ''), 'spec.strategy.blueGreen.activeService: Required value'],
-    ['the image', (y: string) => y.replace('          image: payments:1.0.0\n', ''), 'spec.template.spec.containers[0].image: Required value'],
+    [
+      'the selector',
+      (y: string) => y.replace('  selector: {matchLabels: {app: payments}}\n', ''),
+      'spec.selector: Required value',
+    ],
+    [
+      'activeService',
+      (y: string) => y.replace('activeService: active, ', ''),
+      'spec.strategy.blueGreen.activeService: Required value',
+    ],
+    [
+      'the image',
+      (y: string) => y.replace('          image: payments:1.0.0\n', ''),
+      'spec.template.spec.containers[0].image: Required value',
+    ],
     ['the strategy', (y: string) => y.replace(`  strategy:\n${blueGreen}`, ''), 'spec.strategy: Required value'],
   ])('throws MissingFieldError without %s', (_what, edit, message) => {
     const parse = (): unknown => rollout(edit(base(blueGreen)));
@@ -221,17 +331,32 @@ describe('parseRollout: errors name the path and the fix', () => {
     expect(parse).toThrow(message);
   });
   it('rejects a negative replica count with the path', () => {
-    expect(() => rollout(base(blueGreen, '', '', '  replicas: -1\n'))).toThrow('spec.replicas: Invalid value: -1: must be greater than or equal to 0');
+    expect(() => rollout(base(blueGreen, '', '', '  replicas: -1\n'))).toThrow(
+      'spec.replicas: Invalid value: -1: must be greater than or equal to 0',
+    );
   });
 });
 
 describe.skipIf(!hasCorpus)('parseRollout: the upstream corpus', () => {
   const blueGreenFiles = ['examples', 'e2e', 'lint', 'status-bluegreen']
     .flatMap((folder) => corpusFiles(folder))
-    .filter((file) => corpusDocuments(file).some((d) => d.object.kind === 'Rollout' && JSON.stringify(d.object).includes('"blueGreen"')));
+    .filter((file) =>
+      corpusDocuments(file).some(
+        (d) => d.object.kind === 'Rollout' && JSON.stringify(d.object).includes('"blueGreen"'),
+      ),
+    );
 
   it('finds the blue/green Rollouts of examples/, e2e/, lint/ and status-bluegreen/', () => {
-    expect(blueGreenFiles).toEqual(expect.arrayContaining(['examples/rollout-bluegreen.yaml', 'e2e/rollout-bluegreen.yaml', 'e2e/alb-bluegreen-rollout.yaml', 'e2e/bluegreen-duration-template.yaml', 'lint/valid-blue-green.yml', 'status-bluegreen/bluegreen-rollout.yaml']));
+    expect(blueGreenFiles).toEqual(
+      expect.arrayContaining([
+        'examples/rollout-bluegreen.yaml',
+        'e2e/rollout-bluegreen.yaml',
+        'e2e/alb-bluegreen-rollout.yaml',
+        'e2e/bluegreen-duration-template.yaml',
+        'lint/valid-blue-green.yml',
+        'status-bluegreen/bluegreen-rollout.yaml',
+      ]),
+    );
   });
 
   it.each(blueGreenFiles)('parses every Rollout of %s and names each field it does not run', (file) => {
@@ -247,7 +372,9 @@ describe.skipIf(!hasCorpus)('parseRollout: the upstream corpus', () => {
   });
 
   it('refuses every canary Rollout of examples/ with the strategy path', () => {
-    const canary = corpusFiles('examples').flatMap((file) => corpusDocuments(file)).filter((d) => d.object.kind === 'Rollout' && JSON.stringify(d.object).includes('"canary"'));
+    const canary = corpusFiles('examples')
+      .flatMap((file) => corpusDocuments(file))
+      .filter((d) => d.object.kind === 'Rollout' && JSON.stringify(d.object).includes('"canary"'));
     expect(canary.length).toBeGreaterThan(3);
     for (const doc of canary) expect(() => parseRollout(doc.object)).toThrow(/^spec\.strategy\.canary: /);
   });

@@ -5,14 +5,27 @@
 // present but not run locally is listed in `ignored` with the reason.
 import type { BlueGreenStrategy, IgnoredField, RolloutSpec } from '../model.ts';
 import { InvalidFieldError, MissingFieldError, UnsupportedFieldError, UnsupportedStrategyError } from './errors.ts';
-import { child, optionalBool, optionalInt, optionalString, requiredRecord, requiredString, stringMap, type UnknownRecord } from './fields.ts';
+import {
+  child,
+  optionalBool,
+  optionalInt,
+  optionalString,
+  requiredRecord,
+  requiredString,
+  stringMap,
+  type UnknownRecord,
+} from './fields.ts';
 import { ignoredFields, type SupportRule } from './ignored.ts';
 import { parsePodTemplate } from './pod-template.ts';
 
 export const ROLLOUT_API_GROUP = 'argoproj.io';
 
 export function isRollout(object: UnknownRecord): boolean {
-  return object.kind === 'Rollout' && typeof object.apiVersion === 'string' && object.apiVersion.startsWith(`${ROLLOUT_API_GROUP}/`);
+  return (
+    object.kind === 'Rollout' &&
+    typeof object.apiVersion === 'string' &&
+    object.apiVersion.startsWith(`${ROLLOUT_API_GROUP}/`)
+  );
 }
 
 export function parseRollout(object: UnknownRecord): RolloutSpec {
@@ -25,12 +38,22 @@ export function parseRollout(object: UnknownRecord): RolloutSpec {
   const spec = requiredRecord(object.spec, 'spec', 'add spec (selector, template, strategy.blueGreen)');
   const strategy = parseStrategy(spec.strategy);
   if (spec.workloadRef !== undefined) {
-    throw new UnsupportedFieldError('spec.workloadRef', 'write the pod template in spec.template instead of referencing a Deployment');
+    throw new UnsupportedFieldError(
+      'spec.workloadRef',
+      'write the pod template in spec.template instead of referencing a Deployment',
+    );
   }
-  const selector = requiredRecord(spec.selector, 'spec.selector', "add spec.selector.matchLabels matching spec.template.metadata.labels (Rollout has missing field '.spec.selector')");
+  const selector = requiredRecord(
+    spec.selector,
+    'spec.selector',
+    "add spec.selector.matchLabels matching spec.template.metadata.labels (Rollout has missing field '.spec.selector')",
+  );
   const matchLabels = stringMap(selector.matchLabels, 'spec.selector.matchLabels');
   if (Object.keys(matchLabels).length === 0) {
-    throw new MissingFieldError('spec.selector.matchLabels', 'select the template labels, e.g. matchLabels: {app: payments}');
+    throw new MissingFieldError(
+      'spec.selector.matchLabels',
+      'select the template labels, e.g. matchLabels: {app: payments}',
+    );
   }
   const template = parsePodTemplate(spec.template, 'spec.template');
   const restartAt = optionalString(spec.restartAt, 'spec.restartAt');
@@ -67,7 +90,11 @@ function parseStrategy(value: unknown): BlueGreenStrategy {
   const scaleDownDelayRevisionLimit = int('scaleDownDelayRevisionLimit');
   const previewReplicaCount = int('previewReplicaCount');
   return {
-    activeService: requiredString(bg.activeService, child(path, 'activeService'), 'name the Service that receives production traffic'),
+    activeService: requiredString(
+      bg.activeService,
+      child(path, 'activeService'),
+      'name the Service that receives production traffic',
+    ),
     ...(previewService === undefined || previewService === '' ? {} : { previewService }),
     autoPromotionEnabled: optionalBool(bg.autoPromotionEnabled, child(path, 'autoPromotionEnabled')) ?? true,
     ...(autoPromotionSeconds === undefined ? {} : { autoPromotionSeconds }),

@@ -31,7 +31,11 @@ export interface RolloutState {
 /** `status --json`: metadata and spec as read from the manifest, status in Argo's shape. */
 export function buildRolloutObject(state: RolloutState & { readonly manifest?: UnknownRecord }): RolloutObject {
   const { spec, status } = state;
-  const counts = rolloutCounts(status, state.observed, state.replicaSets.map((rs) => rs.podTemplateHash));
+  const counts = rolloutCounts(
+    status,
+    state.observed,
+    state.replicaSets.map((rs) => rs.podTemplateHash),
+  );
   const { phase, message } = getRolloutPhase(spec, status, counts);
   const current = state.replicaSets.find((rs) => rs.podTemplateHash === status.currentPodHash);
   const manifestMeta = isRecord(state.manifest?.metadata) ? state.manifest.metadata : {};
@@ -42,9 +46,19 @@ export function buildRolloutObject(state: RolloutState & { readonly manifest?: U
   return {
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'Rollout',
-    metadata: { name: spec.name, namespace: spec.namespace, ...(Object.keys(annotations).length === 0 ? {} : { annotations }) },
+    metadata: {
+      name: spec.name,
+      namespace: spec.namespace,
+      ...(Object.keys(annotations).length === 0 ? {} : { annotations }),
+    },
     spec: state.manifest?.spec ?? specFromParsed(spec),
-    status: { ...status, ...counts, phase, message, selector: selectorString(spec.selector, status.blueGreen.activeSelector) },
+    status: {
+      ...status,
+      ...counts,
+      phase,
+      message,
+      selector: selectorString(spec.selector, status.blueGreen.activeSelector),
+    },
   };
 }
 
@@ -83,14 +97,23 @@ function markersOf(status: ControllerStatus, hash: string): Marker[] {
 const FAILING = new Set(['CrashLoopBackOff', 'ErrImagePull', 'InvalidImageName', 'Error']);
 
 /** getReplicaSetHealth, plus Degraded locally when the missing replicas are failing instances. */
-function replicaSetHealth(rs: ReplicaSetState, observed: ReplicaSetObservation, pods: readonly InstanceStatus[]): Revision['status'] {
-  if (observed.availableReplicas < rs.replicas) return pods.some((p) => FAILING.has(p.state)) ? 'Degraded' : 'Progressing';
+function replicaSetHealth(
+  rs: ReplicaSetState,
+  observed: ReplicaSetObservation,
+  pods: readonly InstanceStatus[],
+): Revision['status'] {
+  if (observed.availableReplicas < rs.replicas)
+    return pods.some((p) => FAILING.has(p.state)) ? 'Degraded' : 'Progressing';
   return rs.replicas === 0 ? 'ScaledDown' : 'Healthy';
 }
 
 export function buildRolloutView(input: ViewInput): RolloutView {
   const { spec, status, now } = input;
-  const counts = rolloutCounts(status, input.observed, input.replicaSets.map((rs) => rs.podTemplateHash));
+  const counts = rolloutCounts(
+    status,
+    input.observed,
+    input.replicaSets.map((rs) => rs.podTemplateHash),
+  );
   const { phase, message } = getRolloutPhase(spec, status, counts);
   const age = (iso: string): string => humanDuration(now.getTime() - Date.parse(iso));
   const revisions: Revision[] = [...input.replicaSets]
@@ -130,7 +153,13 @@ export function buildRolloutView(input: ViewInput): RolloutView {
     strategy: 'BlueGreen',
     ...(input.createdAt === undefined ? {} : { age: age(input.createdAt) }),
     images: mergeImages(running),
-    replicas: { desired: spec.replicas, current: counts.replicas, updated: counts.updatedReplicas, ready: counts.readyReplicas, available: counts.availableReplicas },
+    replicas: {
+      desired: spec.replicas,
+      current: counts.replicas,
+      updated: counts.updatedReplicas,
+      ready: counts.readyReplicas,
+      available: counts.availableReplicas,
+    },
     revisions,
     notes: [
       ...(input.notes ?? []),

@@ -18,17 +18,47 @@ const view: RolloutView = {
   replicas: { desired: 2, current: 4, updated: 2, ready: 4, available: 2 },
   revisions: [
     {
-      revision: 2, podTemplateHash: 'bbb', name: 'payments-bbb', age: '5m', image: 'payments:v2', markers: ['preview'], status: 'Progressing',
+      revision: 2,
+      podTemplateHash: 'bbb',
+      name: 'payments-bbb',
+      age: '5m',
+      image: 'payments:v2',
+      markers: ['preview'],
+      status: 'Progressing',
       pods: [
         { name: 'payments-bbb-1', state: 'Running', ready: true, restarts: 0, age: '5m', endpoint: '127.0.0.1:41001' },
-        { name: 'payments-bbb-2', state: 'CrashLoopBackOff', ready: false, restarts: 3, age: '5m', endpoint: '127.0.0.1:41002', message: 'exited with code 1' },
+        {
+          name: 'payments-bbb-2',
+          state: 'CrashLoopBackOff',
+          ready: false,
+          restarts: 3,
+          age: '5m',
+          endpoint: '127.0.0.1:41002',
+          message: 'exited with code 1',
+        },
       ],
     },
     {
-      revision: 1, podTemplateHash: 'aaa', name: 'payments-aaa', age: '7d', image: 'payments:v1', markers: ['stable', 'active'], status: 'Healthy', scaleDownDeadline: '2026-01-08T00:00:30Z',
+      revision: 1,
+      podTemplateHash: 'aaa',
+      name: 'payments-aaa',
+      age: '7d',
+      image: 'payments:v1',
+      markers: ['stable', 'active'],
+      status: 'Healthy',
+      scaleDownDeadline: '2026-01-08T00:00:30Z',
       pods: [{ name: 'payments-aaa-1', state: 'Running', ready: true, restarts: 0, age: '7d' }],
     },
-    { revision: 0, podTemplateHash: 'zzz', name: 'payments-zzz', age: '8d', image: 'payments:v0', markers: [], status: 'ScaledDown', pods: [] },
+    {
+      revision: 0,
+      podTemplateHash: 'zzz',
+      name: 'payments-zzz',
+      age: '8d',
+      image: 'payments:v0',
+      markers: [],
+      status: 'ScaledDown',
+      pods: [],
+    },
   ],
   notes: ['active Service payments-active → http://127.0.0.1:8080'],
 };
@@ -67,14 +97,24 @@ Local engine notes:
   });
 
   it('omits the Message line when there is none', () => {
-    expect(renderRolloutTree({ ...view, phase: 'Healthy', message: '', notes: [] }, { now })).not.toMatch(/Message:|notes/);
+    expect(renderRolloutTree({ ...view, phase: 'Healthy', message: '', notes: [] }, { now })).not.toMatch(
+      /Message:|notes/,
+    );
   });
 });
 
 describe('icons and delays', () => {
   it.each([
-    ['Running', '✔'], ['Pending', '◌'], ['Terminating', '◌'], ['CrashLoopBackOff', '✖'], ['InvalidImageName', '✖'],
-    ['ErrImagePull', '⚠'], ['Error', '⚠'], ['ImagePullBackOff', '⚠'], ['ExitCode:1', '✖'], ['Unknown', '?'],
+    ['Running', '✔'],
+    ['Pending', '◌'],
+    ['Terminating', '◌'],
+    ['CrashLoopBackOff', '✖'],
+    ['InvalidImageName', '✖'],
+    ['ErrImagePull', '⚠'],
+    ['Error', '⚠'],
+    ['ImagePullBackOff', '⚠'],
+    ['ExitCode:1', '✖'],
+    ['Unknown', '?'],
   ])('%s → %s', (state, icon) => {
     expect(podIcon(state)).toBe(icon);
   });

@@ -94,7 +94,12 @@ function width(s: string): number {
 function tabulate(rows: readonly (readonly string[])[]): string[] {
   const widths: number[] = [];
   for (const row of rows) row.slice(0, -1).forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, width(cell))));
-  return rows.map((row) => row.map((cell, i) => (i < row.length - 1 ? cell + ' '.repeat((widths[i] ?? 0) + 2 - width(cell)) : cell)).join('').trimEnd());
+  return rows.map((row) =>
+    row
+      .map((cell, i) => (i < row.length - 1 ? cell + ' '.repeat((widths[i] ?? 0) + 2 - width(cell)) : cell))
+      .join('')
+      .trimEnd(),
+  );
 }
 
 export interface TreeOptions {
@@ -110,7 +115,9 @@ export function renderRolloutTree(view: RolloutView, options: TreeOptions): stri
   field('Status:', `${rolloutIcon(view.phase)} ${view.phase}`);
   if (view.message !== '') field('Message:', view.message);
   field('Strategy:', view.strategy);
-  view.images.forEach((img, i) => field(i === 0 ? 'Images:' : '', img.markers.length === 0 ? img.image : `${img.image} (${img.markers.join(', ')})`));
+  view.images.forEach((img, i) =>
+    field(i === 0 ? 'Images:' : '', img.markers.length === 0 ? img.image : `${img.image} (${img.markers.join(', ')})`),
+  );
   lines.push('Replicas:');
   field('  Desired:', String(view.replicas.desired));
   field('  Current:', String(view.replicas.current));
@@ -120,21 +127,39 @@ export function renderRolloutTree(view: RolloutView, options: TreeOptions): stri
   lines.push('');
 
   const rows: string[][] = [['NAME', 'KIND', 'STATUS', 'AGE', 'INFO']];
-  rows.push([`${ICON.rollout} ${view.name}`, 'Rollout', `${rolloutIcon(view.phase)} ${view.phase}`, view.age ?? '', '']);
+  rows.push([
+    `${ICON.rollout} ${view.name}`,
+    'Rollout',
+    `${rolloutIcon(view.phase)} ${view.phase}`,
+    view.age ?? '',
+    '',
+  ]);
   view.revisions.forEach((rev, i) => {
     const [prefix, subpfx] = prefixes(i === view.revisions.length - 1, '');
     rows.push([`${prefix}${ICON.revision} revision:${rev.revision}`, '', ' ', '', '']);
     const [rsPrefix, rsSubpfx] = prefixes(true, subpfx);
     const info: string[] = [...rev.markers];
     if (rev.scaleDownDeadline !== undefined) info.push(`delay:${scaleDownDelay(rev.scaleDownDeadline, options.now)}`);
-    rows.push([`${rsPrefix}${ICON.replicaSet} ${rev.name ?? rev.podTemplateHash}`, 'ReplicaSet', `${replicaSetIcon(rev.status)} ${rev.status}`, rev.age ?? '', info.join(',')]);
+    rows.push([
+      `${rsPrefix}${ICON.replicaSet} ${rev.name ?? rev.podTemplateHash}`,
+      'ReplicaSet',
+      `${replicaSetIcon(rev.status)} ${rev.status}`,
+      rev.age ?? '',
+      info.join(','),
+    ]);
     rev.pods.forEach((pod, j) => {
       const [podPrefix] = prefixes(j === rev.pods.length - 1, rsSubpfx);
       const podInfo = [`ready:${pod.readyContainers ?? (pod.ready ? '1/1' : '0/1')}`];
       if (pod.restarts > 0) podInfo.push(`restarts:${pod.restarts}`);
       if (pod.endpoint !== undefined) podInfo.push(pod.endpoint);
       const message = pod.message === undefined ? '' : `  ${pod.message}`;
-      rows.push([`${podPrefix}${ICON.pod} ${pod.name}`, 'Pod', `${podIcon(pod.state)} ${pod.state}`, pod.age, podInfo.join(',') + message]);
+      rows.push([
+        `${podPrefix}${ICON.pod} ${pod.name}`,
+        'Pod',
+        `${podIcon(pod.state)} ${pod.state}`,
+        pod.age,
+        podInfo.join(',') + message,
+      ]);
     });
   });
   lines.push(...tabulate(rows));

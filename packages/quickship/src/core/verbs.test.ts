@@ -29,11 +29,19 @@ describe('promote', () => {
     expect(r.message).toBe("rollout 'payments' fully promoted");
   });
   it('--full also applies to an aborted rollout (the controller then clears the abort)', () => {
-    expect(promote(spec, { ...paused, abort: true }, { full: true }).status).toMatchObject({ abort: true, promoteFull: true });
+    expect(promote(spec, { ...paused, abort: true }, { full: true }).status).toMatchObject({
+      abort: true,
+      promoteFull: true,
+    });
   });
   it.each([
     ['a rollout that is not paused', healthy, false, /rollout 'payments' is not paused: it is fully promoted/],
-    ['an update before its pause', { ...paused, pauseConditions: [] }, false, /not paused: the update has not reached its pause yet \(use --full/],
+    [
+      'an update before its pause',
+      { ...paused, pauseConditions: [] },
+      false,
+      /not paused: the update has not reached its pause yet \(use --full/,
+    ],
     ['an aborted rollout', { ...paused, abort: true, pauseConditions: [] }, false, /is aborted: run `retry`/],
     ['--full on a fully promoted rollout', healthy, true, /already fully promoted/],
   ])('refuses %s', (_what, status, full, message) => {
@@ -64,7 +72,15 @@ describe('abort / retry', () => {
 describe('undo', () => {
   const rs = (revision: number, image: string): ReplicaSetState => {
     const s = specOf(rolloutYaml({ image }));
-    return { podTemplateHash: `h${revision}`, revision, template: s.template, container: s.container, terminationGracePeriodSeconds: 30, replicas: 0, createdAt: '2026-01-01T00:00:00Z' };
+    return {
+      podTemplateHash: `h${revision}`,
+      revision,
+      template: s.template,
+      container: s.container,
+      terminationGracePeriodSeconds: 30,
+      replicas: 0,
+      createdAt: '2026-01-01T00:00:00Z',
+    };
   };
   const history = [rs(1, 'payments:v1'), rs(3, 'payments:v3'), rs(2, 'payments:v2')];
 
@@ -80,13 +96,19 @@ describe('undo', () => {
     expect(undo(spec, paused, history, { toRevision: 1 }).spec.container.image).toBe('payments:v1');
   });
   it('names the missing revision and the ones that exist', () => {
-    expect(() => undo(spec, paused, history, { toRevision: 9 })).toThrow('unable to find specified revision 9 in history (revisions: 3, 2, 1)');
+    expect(() => undo(spec, paused, history, { toRevision: 9 })).toThrow(
+      'unable to find specified revision 9 in history (revisions: 3, 2, 1)',
+    );
   });
   it('skips when the template already matches (upstream: "skipped rollback")', () => {
-    expect(() => undo(spec, paused, history, { toRevision: 2 })).toThrow('skipped rollback (current template already matches revision 2)');
+    expect(() => undo(spec, paused, history, { toRevision: 2 })).toThrow(
+      'skipped rollback (current template already matches revision 2)',
+    );
   });
   it('refuses when there is no previous revision', () => {
-    expect(() => undo(spec, healthy, [history[0] as ReplicaSetState])).toThrow(/no revision found for rollout "payments"/);
+    expect(() => undo(spec, healthy, [history[0] as ReplicaSetState])).toThrow(
+      /no revision found for rollout "payments"/,
+    );
   });
 });
 

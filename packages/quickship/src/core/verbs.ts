@@ -29,7 +29,9 @@ export function promote(spec: RolloutSpec, status: ControllerStatus, options: { 
   if (options.full) {
     // On an aborted rollout too: the controller clears the abort when it sees promoteFull.
     if (!spec.paused && fullyPromoted(status)) {
-      throw new VerbNotApplicableError(`rollout '${spec.name}' is already fully promoted (revision ${status.stableRS ?? '?'} is stable)`);
+      throw new VerbNotApplicableError(
+        `rollout '${spec.name}' is already fully promoted (revision ${status.stableRS ?? '?'} is stable)`,
+      );
     }
     return {
       spec: spec.paused ? { ...spec, paused: false } : spec,
@@ -38,10 +40,14 @@ export function promote(spec: RolloutSpec, status: ControllerStatus, options: { 
     };
   }
   if (status.abort) {
-    throw new VerbNotApplicableError(`rollout '${spec.name}' is aborted: run \`retry\` to resume the update, \`promote --full\` to force it, or \`undo\` to go back`);
+    throw new VerbNotApplicableError(
+      `rollout '${spec.name}' is aborted: run \`retry\` to resume the update, \`promote --full\` to force it, or \`undo\` to go back`,
+    );
   }
   if (!spec.paused && status.pauseConditions.length === 0) {
-    const why = fullyPromoted(status) ? 'it is fully promoted' : 'the update has not reached its pause yet (use --full to skip it)';
+    const why = fullyPromoted(status)
+      ? 'it is fully promoted'
+      : 'the update has not reached its pause yet (use --full to skip it)';
     throw new VerbNotApplicableError(`rollout '${spec.name}' is not paused: ${why}`);
   }
   // controllerPause stays true: that is how the controller tells a human resume from "not paused yet".
@@ -55,7 +61,9 @@ export function promote(spec: RolloutSpec, status: ControllerStatus, options: { 
 export function abort(spec: RolloutSpec, status: ControllerStatus): VerbResult {
   if (status.abort) throw new VerbNotApplicableError(`rollout '${spec.name}' is already aborted`);
   if (fullyPromoted(status)) {
-    throw new VerbNotApplicableError(`rollout '${spec.name}' has no update in progress to abort (revision ${status.stableRS ?? '?'} is stable)`);
+    throw new VerbNotApplicableError(
+      `rollout '${spec.name}' has no update in progress to abort (revision ${status.stableRS ?? '?'} is stable)`,
+    );
   }
   return { spec, status: { ...status, abort: true }, message: `rollout '${spec.name}' aborted` };
 }
@@ -74,19 +82,29 @@ export interface UndoResult extends VerbResult {
 }
 
 /** rolloutRevision: the given revision, or the second newest when toRevision is 0/undefined. */
-export function undo(spec: RolloutSpec, status: ControllerStatus, replicaSets: readonly ReplicaSetState[], options: { readonly toRevision?: number } = {}): UndoResult {
+export function undo(
+  spec: RolloutSpec,
+  status: ControllerStatus,
+  replicaSets: readonly ReplicaSetState[],
+  options: { readonly toRevision?: number } = {},
+): UndoResult {
   const toRevision = options.toRevision ?? 0;
   let target: ReplicaSetState | undefined;
   if (toRevision > 0) {
     target = replicaSets.find((rs) => rs.revision === toRevision);
     if (target === undefined) {
       const known = replicaSets.map((rs) => rs.revision).sort((a, b) => b - a);
-      throw new VerbNotApplicableError(`unable to find specified revision ${toRevision} in history (revisions: ${known.join(', ') || 'none'})`);
+      throw new VerbNotApplicableError(
+        `unable to find specified revision ${toRevision} in history (revisions: ${known.join(', ') || 'none'})`,
+      );
     }
   } else {
     const sorted = [...replicaSets].sort((a, b) => b.revision - a.revision);
     target = sorted[1];
-    if (target === undefined) throw new VerbNotApplicableError(`no revision found for rollout "${spec.name}": there is no previous revision to go back to`);
+    if (target === undefined)
+      throw new VerbNotApplicableError(
+        `no revision found for rollout "${spec.name}": there is no previous revision to go back to`,
+      );
   }
   if (canonicalJson(target.template) === canonicalJson(spec.template)) {
     throw new VerbNotApplicableError(`skipped rollback (current template already matches revision ${target.revision})`);
@@ -110,7 +128,8 @@ export function undo(spec: RolloutSpec, status: ControllerStatus, replicaSets: r
 }
 
 export function restart(spec: RolloutSpec, status: ControllerStatus, now: Date, inSeconds = 0): VerbResult {
-  if (spec.replicas === 0) throw new VerbNotApplicableError(`rollout '${spec.name}' has 0 replicas: nothing to restart`);
+  if (spec.replicas === 0)
+    throw new VerbNotApplicableError(`rollout '${spec.name}' has 0 replicas: nothing to restart`);
   const restartAt = rfc3339(new Date(now.getTime() + inSeconds * 1000));
   return { spec: { ...spec, restartAt }, status, message: `rollout '${spec.name}' restarts in ${inSeconds}s` };
 }

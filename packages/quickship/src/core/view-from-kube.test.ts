@@ -10,9 +10,14 @@ describe.skipIf(!hasCorpus)('viewFromKube on the controller-written objects of s
   const objects = hasCorpus
     ? corpusFiles('status-bluegreen')
         .flatMap((f) => corpusDocuments(f))
-        .map((d): Record<string, unknown> => ({ ...d.object, metadata: { ...(d.object.metadata as object), creationTimestamp: weekAgo } }))
+        .map((d): Record<string, unknown> => ({
+          ...d.object,
+          metadata: { ...(d.object.metadata as object), creationTimestamp: weekAgo },
+        }))
     : [];
-  const input = (extra: Partial<{ rs: (o: Record<string, unknown>) => Record<string, unknown> }> = {}): Parameters<typeof viewFromKube>[0] => ({
+  const input = (
+    extra: Partial<{ rs: (o: Record<string, unknown>) => Record<string, unknown> }> = {},
+  ): Parameters<typeof viewFromKube>[0] => ({
     rollout: objects.find((o) => o.kind === 'Rollout'),
     replicaSets: objects.filter((o) => o.kind === 'ReplicaSet').map((o) => (extra.rs === undefined ? o : extra.rs(o))),
     pods: objects.filter((o) => o.kind === 'Pod'),
@@ -57,10 +62,17 @@ NAME                                        KIND        STATUS        AGE  INFO
     const view = viewFromKube(
       input({
         rs: (o) => {
-          const meta = o.metadata as { name: string; labels: Record<string, string>; annotations: Record<string, string> };
+          const meta = o.metadata as {
+            name: string;
+            labels: Record<string, string>;
+            annotations: Record<string, string>;
+          };
           if (meta.name !== 'bluegreen-demo-74b948fccb') return o;
           const { 'rollouts-pod-template-hash': _hash, ...labels } = meta.labels;
-          return { ...o, metadata: { ...meta, labels, annotations: { ...meta.annotations, 'scale-down-deadline': inFourHours } } };
+          return {
+            ...o,
+            metadata: { ...meta, labels, annotations: { ...meta.annotations, 'scale-down-deadline': inFourHours } },
+          };
         },
       }),
     );
@@ -71,27 +83,65 @@ NAME                                        KIND        STATUS        AGE  INFO
 
   it('reads the phase from status.phase when a 1.0+ controller wrote it', () => {
     const rollout = objects.find((o) => o.kind === 'Rollout') as Record<string, unknown>;
-    const status = { ...(rollout.status as object), phase: 'Degraded', message: 'RolloutAborted: Rollout aborted update to revision 11', pauseConditions: [], controllerPause: false };
-    expect(kubeRolloutPhase({ ...rollout, status })).toEqual({ phase: 'Degraded', message: 'RolloutAborted: Rollout aborted update to revision 11' });
+    const status = {
+      ...(rollout.status as object),
+      phase: 'Degraded',
+      message: 'RolloutAborted: Rollout aborted update to revision 11',
+      pauseConditions: [],
+      controllerPause: false,
+    };
+    expect(kubeRolloutPhase({ ...rollout, status })).toEqual({
+      phase: 'Degraded',
+      message: 'RolloutAborted: Rollout aborted update to revision 11',
+    });
   });
 
   it('waits for a generation the controller has not observed', () => {
     const rollout = objects.find((o) => o.kind === 'Rollout') as { metadata: object; status: object };
-    expect(kubeRolloutPhase({ ...rollout, metadata: { ...rollout.metadata, generation: 411 } }).message).toBe('waiting for rollout spec update to be observed');
+    expect(kubeRolloutPhase({ ...rollout, metadata: { ...rollout.metadata, generation: 411 } }).message).toBe(
+      'waiting for rollout spec update to be observed',
+    );
   });
 });
 
 describe('viewFromKube: pod states', () => {
   it('reports waiting reasons, restarts and ready containers like kubectl', () => {
-    const rollout = { metadata: { name: 'p', namespace: 'n', uid: 'r1' }, spec: { replicas: 1 }, status: { phase: 'Progressing', message: 'more replicas need to be updated' } };
-    const rs = { metadata: { name: 'p-abc', uid: 's1', labels: { 'rollouts-pod-template-hash': 'abc' }, annotations: { 'rollout.argoproj.io/revision': '1' }, ownerReferences: [{ uid: 'r1' }] }, spec: { replicas: 1, template: { spec: { containers: [{ image: 'payments:1' }] } } }, status: { replicas: 1 } };
+    const rollout = {
+      metadata: { name: 'p', namespace: 'n', uid: 'r1' },
+      spec: { replicas: 1 },
+      status: { phase: 'Progressing', message: 'more replicas need to be updated' },
+    };
+    const rs = {
+      metadata: {
+        name: 'p-abc',
+        uid: 's1',
+        labels: { 'rollouts-pod-template-hash': 'abc' },
+        annotations: { 'rollout.argoproj.io/revision': '1' },
+        ownerReferences: [{ uid: 'r1' }],
+      },
+      spec: { replicas: 1, template: { spec: { containers: [{ image: 'payments:1' }] } } },
+      status: { replicas: 1 },
+    };
     const pod = {
       metadata: { name: 'p-abc-x', creationTimestamp: '2026-01-01T00:00:00Z', ownerReferences: [{ uid: 's1' }] },
       spec: { containers: [{}, {}] },
-      status: { phase: 'Running', containerStatuses: [{ ready: true, restartCount: 1, state: { running: {} } }, { ready: false, restartCount: 4, state: { waiting: { reason: 'CrashLoopBackOff' } } }] },
+      status: {
+        phase: 'Running',
+        containerStatuses: [
+          { ready: true, restartCount: 1, state: { running: {} } },
+          { ready: false, restartCount: 4, state: { waiting: { reason: 'CrashLoopBackOff' } } },
+        ],
+      },
     };
     const view = viewFromKube({ rollout, replicaSets: [rs], pods: [pod], now: new Date('2026-01-01T00:05:00Z') });
-    expect(view.revisions[0]?.pods[0]).toEqual({ name: 'p-abc-x', state: 'CrashLoopBackOff', ready: false, readyContainers: '1/2', restarts: 5, age: '5m' });
+    expect(view.revisions[0]?.pods[0]).toEqual({
+      name: 'p-abc-x',
+      state: 'CrashLoopBackOff',
+      ready: false,
+      readyContainers: '1/2',
+      restarts: 5,
+      age: '5m',
+    });
     expect(view.revisions[0]?.status).toBe('Progressing');
   });
 });

@@ -23,7 +23,8 @@ export interface KubeObjects {
 
 const rec = (v: unknown): UnknownRecord => (isRecord(v) ? v : {});
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
-const num = (v: unknown, dflt = 0): number => (typeof v === 'number' ? v : typeof v === 'string' && v !== '' && !Number.isNaN(Number(v)) ? Number(v) : dflt);
+const num = (v: unknown, dflt = 0): number =>
+  typeof v === 'number' ? v : typeof v === 'string' && v !== '' && !Number.isNaN(Number(v)) ? Number(v) : dflt;
 const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
 function ownedBy(object: UnknownRecord, uids: readonly string[]): string | undefined {
@@ -45,8 +46,10 @@ export function kubeRolloutPhase(rollout: UnknownRecord): Phase {
     return { phase: 'Progressing', message: 'waiting for rollout spec update to be observed' };
   }
   const controllerStatus = toControllerStatus(status);
-  if (controllerStatus.controllerPause && controllerStatus.pauseConditions.length === 0) return { phase: 'Progressing', message: 'waiting for rollout to unpause' };
-  if (typeof status.phase === 'string' && status.phase !== '') return { phase: status.phase as Phase['phase'], message: str(status.message) };
+  if (controllerStatus.controllerPause && controllerStatus.pauseConditions.length === 0)
+    return { phase: 'Progressing', message: 'waiting for rollout to unpause' };
+  if (typeof status.phase === 'string' && status.phase !== '')
+    return { phase: status.phase as Phase['phase'], message: str(status.message) };
   const restartAt = str(spec.restartAt);
   return calculateRolloutPhase(
     { replicas: num(spec.replicas, 1), paused: spec.paused === true, ...(restartAt === '' ? {} : { restartAt }) },
@@ -63,7 +66,10 @@ function toControllerStatus(status: UnknownRecord): ControllerStatus {
     ...opt('stableRS', status.stableRS),
     ...opt('restartedAt', status.restartedAt),
     blueGreen: { ...opt('activeSelector', bg.activeSelector), ...opt('previewSelector', bg.previewSelector) },
-    pauseConditions: list(status.pauseConditions).map((c) => ({ reason: str(rec(c).reason) as PauseCondition['reason'], startTime: str(rec(c).startTime) })),
+    pauseConditions: list(status.pauseConditions).map((c) => ({
+      reason: str(rec(c).reason) as PauseCondition['reason'],
+      startTime: str(rec(c).startTime),
+    })),
     controllerPause: status.controllerPause === true,
     abort: status.abort === true,
     promoteFull: status.promoteFull === true,
@@ -87,7 +93,9 @@ function replicaSetHealth(rs: UnknownRecord): Revision['status'] {
   const status = rec(rs.status);
   const replicas = spec.replicas === undefined ? undefined : num(spec.replicas);
   if (num(rec(rs.metadata).generation) > num(status.observedGeneration)) return 'Progressing';
-  const failure = list(status.conditions).some((c) => str(rec(c).type) === 'ReplicaFailure' && str(rec(c).status) === 'True');
+  const failure = list(status.conditions).some(
+    (c) => str(rec(c).type) === 'ReplicaFailure' && str(rec(c).status) === 'True',
+  );
   if (failure) return 'Degraded';
   if (replicas !== undefined && num(status.availableReplicas) < replicas) return 'Progressing';
   return replicas === 0 ? 'ScaledDown' : 'Healthy';
@@ -110,14 +118,17 @@ function podInfo(pod: UnknownRecord, age: (iso: string) => string): Pod {
     const terminated = isRecord(state.terminated) ? state.terminated : undefined;
     if (str(waiting.reason) !== '') reason = str(waiting.reason);
     else if (terminated !== undefined && str(terminated.reason) !== '') reason = str(terminated.reason);
-    else if (terminated !== undefined) reason = num(terminated.signal) !== 0 ? `Signal:${num(terminated.signal)}` : `ExitCode:${num(terminated.exitCode)}`;
+    else if (terminated !== undefined)
+      reason =
+        num(terminated.signal) !== 0 ? `Signal:${num(terminated.signal)}` : `ExitCode:${num(terminated.exitCode)}`;
     else if (cs.ready === true && isRecord(state.running)) {
       running = true;
       ready++;
     }
   }
   if (reason === 'Completed' && running) reason = 'Running';
-  if (metadata.deletionTimestamp !== undefined && metadata.deletionTimestamp !== null) reason = str(status.reason) === 'NodeLost' ? 'Unknown' : 'Terminating';
+  if (metadata.deletionTimestamp !== undefined && metadata.deletionTimestamp !== null)
+    reason = str(status.reason) === 'NodeLost' ? 'Unknown' : 'Terminating';
   return {
     name: str(metadata.name),
     state: reason,
@@ -152,7 +163,11 @@ export function viewFromKube(objects: KubeObjects): RolloutView {
       const deadline = str(rec(rsMeta.annotations)['scale-down-deadline']);
       const rsPods = pods
         .filter((p) => ownedBy(p, [str(rsMeta.uid)]) !== undefined)
-        .sort((a, b) => Date.parse(str(rec(a.metadata).creationTimestamp)) - Date.parse(str(rec(b.metadata).creationTimestamp)) || (str(rec(a.metadata).name) < str(rec(b.metadata).name) ? -1 : 1))
+        .sort(
+          (a, b) =>
+            Date.parse(str(rec(a.metadata).creationTimestamp)) - Date.parse(str(rec(b.metadata).creationTimestamp)) ||
+            (str(rec(a.metadata).name) < str(rec(b.metadata).name) ? -1 : 1),
+        )
         .map((p) => podInfo(p, age));
       const revision: Revision = {
         revision: num(rec(rsMeta.annotations)[REVISION_ANNOTATION]),
@@ -167,7 +182,10 @@ export function viewFromKube(objects: KubeObjects): RolloutView {
       };
       return { revision, running: num(rec(rs.status).replicas) > 0, created: str(rsMeta.creationTimestamp) };
     })
-    .sort((a, b) => b.revision.revision - a.revision.revision || (a.revision.name ?? '').localeCompare(b.revision.name ?? ''));
+    .sort(
+      (a, b) =>
+        b.revision.revision - a.revision.revision || (a.revision.name ?? '').localeCompare(b.revision.name ?? ''),
+    );
 
   const { phase, message } = kubeRolloutPhase(rollout);
   return {

@@ -27,7 +27,8 @@ export function readDeployDir(dir: string): DeployFile[] {
       if (entry.name.startsWith('.')) continue;
       const path = join(folder, entry.name);
       if (entry.isDirectory()) walk(path);
-      else if (/\.(ya?ml|json)$/i.test(entry.name)) files.push({ file: relative(dir, path), text: readFileSync(path, 'utf8') });
+      else if (/\.(ya?ml|json)$/i.test(entry.name))
+        files.push({ file: relative(dir, path), text: readFileSync(path, 'utf8') });
     }
   };
   walk(dir);

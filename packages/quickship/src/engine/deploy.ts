@@ -18,7 +18,8 @@ export interface DeployState {
 }
 
 export class NoRolloutError extends Error {
-  readonly fix = 'write a Rollout (kind: Rollout, apiVersion: argoproj.io/v1alpha1) to rollout.yaml there, or pass --dir <folder>';
+  readonly fix =
+    'write a Rollout (kind: Rollout, apiVersion: argoproj.io/v1alpha1) to rollout.yaml there, or pass --dir <folder>';
   constructor(readonly dir: string) {
     super(`no Rollout found in ${dir}`);
     this.name = 'NoRolloutError';
@@ -26,7 +27,8 @@ export class NoRolloutError extends Error {
 }
 
 export class SeveralRolloutsError extends Error {
-  readonly fix = 'keep one Rollout per deploy folder and run one engine per folder (with other --active-port/--preview-port/--api-port)';
+  readonly fix =
+    'keep one Rollout per deploy folder and run one engine per folder (with other --active-port/--preview-port/--api-port)';
   constructor(
     readonly dir: string,
     names: readonly string[],
@@ -40,7 +42,11 @@ export function loadDeploy(dir: string): DeployState {
   const docs: ManifestDocument[] = readDeployDir(dir).flatMap((f) => splitManifests(f.text, f.file));
   const objects = readDeployObjects(docs);
   if (objects.rollouts.length === 0) throw new NoRolloutError(dir);
-  if (objects.rollouts.length > 1) throw new SeveralRolloutsError(dir, objects.rollouts.map((r) => r.spec.name));
+  if (objects.rollouts.length > 1)
+    throw new SeveralRolloutsError(
+      dir,
+      objects.rollouts.map((r) => r.spec.name),
+    );
   const [rollout] = objects.rollouts;
   return {
     dir,

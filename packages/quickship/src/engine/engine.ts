@@ -70,12 +70,15 @@ export class Engine implements EngineApi {
     this.deployDir = resolve(options.deployDir ?? join(options.repoDir, 'deploy', 'apps', 'payments'));
     this.stateDir = resolve(options.stateDir ?? join(options.repoDir, '.quickship'));
     this.store = new StateStore(join(this.stateDir, 'state'));
-    this.registry = options.images ?? new LocalRegistry({ repoDir: options.repoDir, registryDir: join(this.stateDir, 'registry') });
+    this.registry =
+      options.images ?? new LocalRegistry({ repoDir: options.repoDir, registryDir: join(this.stateDir, 'registry') });
     this.images =
       options.migrate === false
         ? this.registry
         : new MigratingImageResolver(this.registry, async (image) => {
-            this.log(`PreSync: migrating ${options.databaseUrl.replace(/\/\/[^@]*@/, '//')} for ${image.image} (${image.manifest.commit.slice(0, 12)})`);
+            this.log(
+              `PreSync: migrating ${options.databaseUrl.replace(/\/\/[^@]*@/, '//')} for ${image.image} (${image.manifest.commit.slice(0, 12)})`,
+            );
             this.log(`PreSync: ${await runMigrations(image, options.databaseUrl)}`);
           });
   }
@@ -93,14 +96,27 @@ export class Engine implements EngineApi {
     const persisted = await this.adoptable((await this.store.load(spec.name)) as PersistedRollout | undefined);
     const bg = spec.strategy.blueGreen;
     const emptyWaitMs = this.options.emptyWaitMs ?? 2000;
-    this.active = new ServiceRouter({ name: bg.activeService, endpoints: this.endpoints, port: this.options.activePort ?? 8080, emptyWaitMs });
-    this.preview = new ServiceRouter({ name: bg.previewService ?? `${spec.name}-preview`, endpoints: this.endpoints, port: this.options.previewPort ?? 8081, emptyWaitMs });
+    this.active = new ServiceRouter({
+      name: bg.activeService,
+      endpoints: this.endpoints,
+      port: this.options.activePort ?? 8080,
+      emptyWaitMs,
+    });
+    this.preview = new ServiceRouter({
+      name: bg.previewService ?? `${spec.name}-preview`,
+      endpoints: this.endpoints,
+      port: this.options.previewPort ?? 8081,
+      emptyWaitMs,
+    });
     const activeAddress = await listenOrExplain(this.active, '--active-port');
     const previewAddress = await listenOrExplain(this.preview, '--preview-port').catch(async (error: unknown) => {
       await this.active.close(0);
       throw error;
     });
-    this.urls = { [this.active.name]: `http://${activeAddress.host}:${activeAddress.port}`, [this.preview.name]: `http://${previewAddress.host}:${previewAddress.port}` };
+    this.urls = {
+      [this.active.name]: `http://${activeAddress.host}:${activeAddress.port}`,
+      [this.preview.name]: `http://${previewAddress.host}:${previewAddress.port}`,
+    };
     try {
       this.controller = new RolloutController(
         {
@@ -120,7 +136,9 @@ export class Engine implements EngineApi {
           onChange: () => this.changed(),
           log: (line) => this.log(line),
           ...(this.options.backoff ? { backoff: this.options.backoff } : {}),
-          ...(this.options.minimumGracePeriodSeconds === undefined ? {} : { minimumGracePeriodSeconds: this.options.minimumGracePeriodSeconds }),
+          ...(this.options.minimumGracePeriodSeconds === undefined
+            ? {}
+            : { minimumGracePeriodSeconds: this.options.minimumGracePeriodSeconds }),
         },
         spec,
         this.deploy.manifest,
@@ -142,7 +160,8 @@ export class Engine implements EngineApi {
   private async adoptable(state: PersistedRollout | undefined): Promise<PersistedRollout | undefined> {
     if (!state) return undefined;
     const plan = await adoptOrReplace(state.instances, { timeoutSeconds: 3 });
-    for (const { instance, reason } of [...plan.replaced, ...plan.gone]) this.log(`not re-adopting ${instance.name}: ${reason}`);
+    for (const { instance, reason } of [...plan.replaced, ...plan.gone])
+      this.log(`not re-adopting ${instance.name}: ${reason}`);
     return { ...state, instances: plan.adopt };
   }
 
@@ -159,7 +178,9 @@ export class Engine implements EngineApi {
     try {
       const next = loadDeploy(this.deployDir);
       if (next.rollout.name !== this.controller.name) {
-        throw new Error(`the Rollout was renamed from "${this.controller.name}" to "${next.rollout.name}"; restart the engine to run the new one`);
+        throw new Error(
+          `the Rollout was renamed from "${this.controller.name}" to "${next.rollout.name}"; restart the engine to run the new one`,
+        );
       }
       this.deploy = next;
       this.loadError = undefined;
@@ -176,7 +197,9 @@ export class Engine implements EngineApi {
   private refreshNotes(): void {
     this.controller.others = this.deploy.others;
     this.controller.notes = [
-      ...(this.loadError ? [`ComparisonError: deploy/ could not be applied (the last good spec runs): ${this.loadError}`] : []),
+      ...(this.loadError
+        ? [`ComparisonError: deploy/ could not be applied (the last good spec runs): ${this.loadError}`]
+        : []),
       ...localNotes({ services: this.urls, deploy: this.deploy }),
     ];
   }
@@ -288,7 +311,10 @@ export class Engine implements EngineApi {
 
   private find(name: string): RolloutController {
     if (name !== this.controller.name) {
-      throw new RolloutNotFoundError(`rollout '${name}' not found; the engine runs '${this.controller.name}'`, `use \`quickship status ${this.controller.name}\``);
+      throw new RolloutNotFoundError(
+        `rollout '${name}' not found; the engine runs '${this.controller.name}'`,
+        `use \`quickship status ${this.controller.name}\``,
+      );
     }
     return this.controller;
   }

@@ -23,17 +23,37 @@ describe('resolveEnv (the kubelet rules over local stand-ins)', () => {
     );
     expect(result).toEqual({
       ok: true,
-      env: { APP_VERSION: '1.2.3', LABEL: 'v1.2.3-$(UNKNOWN)', LOG_LEVEL: 'warn', EXTRA: 'from-file', DATABASE_URL: 'postgres://127.0.0.1:5432/payments', KEYS: 'dev:sk_test_x' },
+      env: {
+        APP_VERSION: '1.2.3',
+        LABEL: 'v1.2.3-$(UNKNOWN)',
+        LOG_LEVEL: 'warn',
+        EXTRA: 'from-file',
+        DATABASE_URL: 'postgres://127.0.0.1:5432/payments',
+        KEYS: 'dev:sk_test_x',
+      },
     });
   });
 
   it('skips a missing optional reference', () => {
-    expect(resolveEnv([{ name: 'X', configMapKeyRef: { name: 'nope', key: 'X', optional: true } }], sources)).toEqual({ ok: true, env: {} });
+    expect(resolveEnv([{ name: 'X', configMapKeyRef: { name: 'nope', key: 'X', optional: true } }], sources)).toEqual({
+      ok: true,
+      env: {},
+    });
   });
 
   it('fails like CreateContainerConfigError on a missing ConfigMap, key or secret', () => {
-    expect(resolveEnv([{ name: 'X', configMapKeyRef: { name: 'nope', key: 'X' } }], sources)).toMatchObject({ ok: false, reason: 'CreateContainerConfigError', message: expect.stringMatching(/^configmap "nope" not found/) });
-    expect(resolveEnv([{ name: 'X', configMapKeyRef: { name: 'payments-config', key: 'X' } }], sources)).toMatchObject({ ok: false, message: "couldn't find key X in ConfigMap payments/payments-config" });
-    expect(resolveEnv([{ name: 'X', secretKeyRef: { name: 'vault', key: 'TOKEN' } }], sources)).toMatchObject({ ok: false, message: expect.stringMatching(/^secret "vault" key TOKEN not found .*\.quickship\/secrets\.json/) });
+    expect(resolveEnv([{ name: 'X', configMapKeyRef: { name: 'nope', key: 'X' } }], sources)).toMatchObject({
+      ok: false,
+      reason: 'CreateContainerConfigError',
+      message: expect.stringMatching(/^configmap "nope" not found/),
+    });
+    expect(resolveEnv([{ name: 'X', configMapKeyRef: { name: 'payments-config', key: 'X' } }], sources)).toMatchObject({
+      ok: false,
+      message: "couldn't find key X in ConfigMap payments/payments-config",
+    });
+    expect(resolveEnv([{ name: 'X', secretKeyRef: { name: 'vault', key: 'TOKEN' } }], sources)).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/^secret "vault" key TOKEN not found .*\.quickship\/secrets\.json/),
+    });
   });
 });

@@ -18,7 +18,9 @@ export interface EnvSources {
   readonly builtIns: KeyValues;
 }
 
-export type ResolvedEnv = { readonly ok: true; readonly env: Record<string, string> } | { readonly ok: false; readonly reason: 'CreateContainerConfigError'; readonly message: string };
+export type ResolvedEnv =
+  | { readonly ok: true; readonly env: Record<string, string> }
+  | { readonly ok: false; readonly reason: 'CreateContainerConfigError'; readonly message: string };
 
 export function resolveEnv(vars: readonly EnvVar[], sources: EnvSources): ResolvedEnv {
   const env: Record<string, string> = {};
@@ -34,7 +36,11 @@ export function resolveEnv(vars: readonly EnvVar[], sources: EnvSources): Resolv
       const value = map?.[key];
       if (value !== undefined) env[v.name] = value;
       else if (!optional) {
-        return fail(map ? `couldn't find key ${key} in ConfigMap ${sources.namespace}/${name}` : `configmap "${name}" not found (add a ConfigMap named ${name} to deploy/)`);
+        return fail(
+          map
+            ? `couldn't find key ${key} in ConfigMap ${sources.namespace}/${name}`
+            : `configmap "${name}" not found (add a ConfigMap named ${name} to deploy/)`,
+        );
       }
       continue;
     }
@@ -42,7 +48,9 @@ export function resolveEnv(vars: readonly EnvVar[], sources: EnvSources): Resolv
     const value = sources.secrets.get(name)?.[key] ?? sources.builtIns[key] ?? sources.builtIns[v.name];
     if (value !== undefined) env[v.name] = value;
     else if (!optional) {
-      return fail(`secret "${name}" key ${key} not found in the local secret store (add it to .quickship/secrets.json as {"${name}": {"${key}": "…"}})`);
+      return fail(
+        `secret "${name}" key ${key} not found in the local secret store (add it to .quickship/secrets.json as {"${name}": {"${key}": "…"}})`,
+      );
     }
   }
   return { ok: true, env };

@@ -25,10 +25,17 @@ export function runMigrations(image: ResolvedImage, databaseUrl: string, timeout
     execFile(
       process.execPath,
       ['--import', 'tsx', MIGRATE_ENTRY],
-      { cwd: image.rootfs, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', DATABASE_URL: databaseUrl }, timeout: timeoutMs, killSignal: 'SIGKILL', maxBuffer: 4 * 1024 * 1024 },
+      {
+        cwd: image.rootfs,
+        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', DATABASE_URL: databaseUrl },
+        timeout: timeoutMs,
+        killSignal: 'SIGKILL',
+        maxBuffer: 4 * 1024 * 1024,
+      },
       (error, stdout, stderr) => {
         const output = `${stdout}${stderr}`.trim();
-        if (error) reject(new MigrationFailedError(image.image, output.split('\n').slice(-20).join('\n') || error.message));
+        if (error)
+          reject(new MigrationFailedError(image.image, output.split('\n').slice(-20).join('\n') || error.message));
         else resolve(output);
       },
     );

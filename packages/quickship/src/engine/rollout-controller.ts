@@ -16,7 +16,14 @@ import {
   undo,
   type ReconcileResult,
 } from '../core/index.ts';
-import type { ControllerStatus, InstanceStatus, OtherObject, ReplicaSetObservation, ReplicaSetState, RolloutSpec } from '../model.ts';
+import type {
+  ControllerStatus,
+  InstanceStatus,
+  OtherObject,
+  ReplicaSetObservation,
+  ReplicaSetState,
+  RolloutSpec,
+} from '../model.ts';
 import type { RolloutEntry } from '../api/protocol.ts';
 import type { BackoffPolicy } from '../runtime/backoff.ts';
 import type { EndpointTable } from '../runtime/endpoints.ts';
@@ -123,7 +130,9 @@ export class RolloutController {
       this.reconcilePasses();
     } catch (error) {
       // A bug in one reconcile must not take the routers (and live traffic) down with it.
-      this.deps.log(`${this.spec.name}: reconcile failed, retrying on the next tick: ${(error as Error).stack ?? String(error)}`);
+      this.deps.log(
+        `${this.spec.name}: reconcile failed, retrying on the next tick: ${(error as Error).stack ?? String(error)}`,
+      );
     }
   }
 
@@ -161,7 +170,11 @@ export class RolloutController {
     return this.verb(restart(this.spec, this.status, this.now()));
   }
 
-  private verb(result: { readonly spec: RolloutSpec; readonly status: ControllerStatus; readonly message: string }): string {
+  private verb(result: {
+    readonly spec: RolloutSpec;
+    readonly status: ControllerStatus;
+    readonly message: string;
+  }): string {
     this.spec = result.spec;
     this.status = result.status;
     this.record('Verb', result.message);
@@ -172,8 +185,18 @@ export class RolloutController {
 
   entry(): RolloutEntry & { readonly events: readonly RolloutEvent[] } {
     const state = { spec: this.spec, status: this.status, replicaSets: this.replicaSets, observed: this.observed() };
-    const rollout = buildRolloutObject({ ...state, ...(this.manifest ? { manifest: liveManifest(this.manifest, this.spec) } : {}) });
-    const view = buildRolloutView({ ...state, instances: this.instances(), now: this.now(), createdAt: this.createdAt, others: this.others, notes: this.notes });
+    const rollout = buildRolloutObject({
+      ...state,
+      ...(this.manifest ? { manifest: liveManifest(this.manifest, this.spec) } : {}),
+    });
+    const view = buildRolloutView({
+      ...state,
+      instances: this.instances(),
+      now: this.now(),
+      createdAt: this.createdAt,
+      others: this.others,
+      notes: this.notes,
+    });
     return { rollout, view, events: [...this.events] };
   }
 
@@ -245,7 +268,10 @@ export class RolloutController {
     return this.createRuntime(rs, env.env);
   }
 
-  private createRuntime(rs: Pick<ReplicaSetState, 'podTemplateHash' | 'container' | 'terminationGracePeriodSeconds'>, env: Record<string, string>): ReplicaSet {
+  private createRuntime(
+    rs: Pick<ReplicaSetState, 'podTemplateHash' | 'container' | 'terminationGracePeriodSeconds'>,
+    env: Record<string, string>,
+  ): ReplicaSet {
     const runtime = new ReplicaSet({
       rolloutName: this.spec.name,
       podTemplateHash: rs.podTemplateHash,
@@ -256,7 +282,9 @@ export class RolloutController {
       endpoints: this.deps.endpoints,
       logDir: this.deps.logDir,
       ...(this.deps.backoff ? { backoff: this.deps.backoff } : {}),
-      ...(this.deps.minimumGracePeriodSeconds === undefined ? {} : { minimumGracePeriodSeconds: this.deps.minimumGracePeriodSeconds }),
+      ...(this.deps.minimumGracePeriodSeconds === undefined
+        ? {}
+        : { minimumGracePeriodSeconds: this.deps.minimumGracePeriodSeconds }),
       onTransition: (t) => this.deps.log(formatTransition(t)),
       onChange: () => {
         this.deps.onChange();
@@ -276,12 +304,23 @@ export class RolloutController {
       // The env only matters for replacements; adopted processes keep the env they started with.
       const runtime = this.createRuntime(rs, env.ok ? env.env : {});
       runtime.adopt(records);
-      this.record('Adopted', `${records.length} running instance(s) of ${this.spec.name}-${rs.podTemplateHash}: ${records.map((r) => `pid ${r.pid} on 127.0.0.1:${r.port}`).join(', ')}`);
+      this.record(
+        'Adopted',
+        `${records.length} running instance(s) of ${this.spec.name}-${rs.podTemplateHash}: ${records.map((r) => `pid ${r.pid} on 127.0.0.1:${r.port}`).join(', ')}`,
+      );
     }
   }
 
   private observed(): ReplicaSetObservation[] {
-    return this.replicaSets.map((rs) => this.runtime.get(rs.podTemplateHash)?.observation() ?? { podTemplateHash: rs.podTemplateHash, replicas: 0, readyReplicas: 0, availableReplicas: 0 });
+    return this.replicaSets.map(
+      (rs) =>
+        this.runtime.get(rs.podTemplateHash)?.observation() ?? {
+          podTemplateHash: rs.podTemplateHash,
+          replicas: 0,
+          readyReplicas: 0,
+          availableReplicas: 0,
+        },
+    );
   }
 
   /** Every instance with its pid and port (terminating ones too), plus config errors as pods would show them. */
@@ -290,7 +329,15 @@ export class RolloutController {
     // A ReplicaSet whose env cannot be resolved has no process; show why, as a pod would.
     const blocked: InstanceStatus[] = [...this.configErrors.entries()]
       .filter(([hash]) => !this.runtime.has(hash))
-      .map(([hash, message]) => ({ name: `${this.spec.name}-${hash}-config`, podTemplateHash: hash, state: 'Error', ready: false, restarts: 0, startedAt: this.createdAt, message: `CreateContainerConfigError: ${message}` }));
+      .map(([hash, message]) => ({
+        name: `${this.spec.name}-${hash}-config`,
+        podTemplateHash: hash,
+        state: 'Error',
+        ready: false,
+        restarts: 0,
+        startedAt: this.createdAt,
+        message: `CreateContainerConfigError: ${message}`,
+      }));
     return [...live, ...blocked];
   }
 
@@ -312,6 +359,11 @@ function liveManifest(manifest: Record<string, unknown>, spec: RolloutSpec): Rec
   const { paused: _paused, restartAt: _restartAt, ...rest } = written;
   return {
     ...manifest,
-    spec: { ...rest, template: spec.template, ...(spec.paused ? { paused: true } : {}), ...(spec.restartAt === undefined ? {} : { restartAt: spec.restartAt }) },
+    spec: {
+      ...rest,
+      template: spec.template,
+      ...(spec.paused ? { paused: true } : {}),
+      ...(spec.restartAt === undefined ? {} : { restartAt: spec.restartAt }),
+    },
   };
 }

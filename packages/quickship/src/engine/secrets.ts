@@ -28,7 +28,8 @@ export function readSecretsFile(file: string): Map<string, KeyValues> {
   } catch (error) {
     throw new InvalidSecretsFileError(file, `not valid JSON (${(error as Error).message})`);
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new InvalidSecretsFileError(file, 'the top level must be an object');
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw new InvalidSecretsFileError(file, 'the top level must be an object');
   for (const [name, data] of Object.entries(parsed)) {
     if (typeof data !== 'object' || data === null || Object.values(data).some((v) => typeof v !== 'string')) {
       throw new InvalidSecretsFileError(file, `secret "${name}" must map keys to strings`);

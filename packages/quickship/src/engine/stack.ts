@@ -56,13 +56,18 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
   const deployDir = resolve(options.deployDir ?? join(repoDir, 'deploy', 'apps', 'payments'));
   // Fail on a bad deploy/ or a taken port before starting anything.
   const deploy = loadDeploy(deployDir);
-  for (const [flag, port] of [['--active-port', options.activePort ?? 8080], ['--preview-port', options.previewPort ?? 8081], ['--api-port', options.apiPort ?? DEFAULT_API_PORT]] as const) {
+  for (const [flag, port] of [
+    ['--active-port', options.activePort ?? 8080],
+    ['--preview-port', options.previewPort ?? 8081],
+    ['--api-port', options.apiPort ?? DEFAULT_API_PORT],
+  ] as const) {
     if (port !== 0 && !(await portIsFree(port))) {
       throw new PortInUseError(`127.0.0.1:${port}`, flag);
     }
   }
 
-  const built = options.build === false ? undefined : await buildIfMissing(repoDir, stateDir, deploy.rollout.container.image, log);
+  const built =
+    options.build === false ? undefined : await buildIfMissing(repoDir, stateDir, deploy.rollout.container.image, log);
   const keys = apiKeys(join(stateDir, 'state'), options.env ?? process.env);
 
   let pg: PostgresCluster | undefined;
@@ -86,7 +91,9 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
       ...(options.previewPort === undefined ? {} : { previewPort: options.previewPort }),
       ...(options.tickMs === undefined ? {} : { tickMs: options.tickMs }),
       ...(options.backoff ? { backoff: options.backoff } : {}),
-      ...(options.minimumGracePeriodSeconds === undefined ? {} : { minimumGracePeriodSeconds: options.minimumGracePeriodSeconds }),
+      ...(options.minimumGracePeriodSeconds === undefined
+        ? {}
+        : { minimumGracePeriodSeconds: options.minimumGracePeriodSeconds }),
       log,
     });
     await engine.migrateCurrent();
@@ -117,7 +124,12 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
 }
 
 /** `npm start` builds the current commit if the Rollout's image tag has no build yet. */
-async function buildIfMissing(repoDir: string, stateDir: string, image: string, log: (line: string) => void): Promise<{ tag: string; commit: string } | undefined> {
+async function buildIfMissing(
+  repoDir: string,
+  stateDir: string,
+  image: string,
+  log: (line: string) => void,
+): Promise<{ tag: string; commit: string } | undefined> {
   const registry = new LocalRegistry({ repoDir, registryDir: join(stateDir, 'registry') });
   try {
     await registry.resolve(image);
@@ -128,7 +140,9 @@ async function buildIfMissing(repoDir: string, stateDir: string, image: string, 
   const tag = parseImageReference(image).tag;
   if (tag === undefined) return undefined;
   const result = await registry.build({ tag });
-  log(`built ${registry.repository}:${tag} from HEAD ${result.manifest.commit.slice(0, 12)} (the Rollout's tag had no build)${result.uncommittedChanges ? '; uncommitted changes are not in it' : ''}`);
+  log(
+    `built ${registry.repository}:${tag} from HEAD ${result.manifest.commit.slice(0, 12)} (the Rollout's tag had no build)${result.uncommittedChanges ? '; uncommitted changes are not in it' : ''}`,
+  );
   return { tag, commit: result.manifest.commit };
 }
 
@@ -153,7 +167,8 @@ async function startPrivatePostgres(dataDir: string, stateDir: string): Promise<
   };
   // A cluster left running by a killed `up` holds its own port (startPostgres stops it first).
   const ours = existsSync(join(dataDir, 'postmaster.pid'));
-  if (Number.isInteger(saved) && saved > 0 && (ours || (await portIsFree(saved)))) return startPostgres({ dataDir, port: saved });
+  if (Number.isInteger(saved) && saved > 0 && (ours || (await portIsFree(saved))))
+    return startPostgres({ dataDir, port: saved });
   const port = await freePort();
   remember(port);
   return startPostgres({ dataDir, port });

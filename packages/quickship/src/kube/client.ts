@@ -45,17 +45,26 @@ export function loadKubeConfig(options: KubeTargetOptions): KubeConfig {
     if (options.kubeconfig) config.loadFromFile(options.kubeconfig);
     else config.loadFromDefault();
   } catch (error) {
-    throw new KubeTargetUnavailableError(`cannot read kubeconfig ${options.kubeconfig ?? '(default)'}: ${(error as Error).message}`, 'pass --kubeconfig <file>, or run `aws eks update-kubeconfig --name <cluster>`');
+    throw new KubeTargetUnavailableError(
+      `cannot read kubeconfig ${options.kubeconfig ?? '(default)'}: ${(error as Error).message}`,
+      'pass --kubeconfig <file>, or run `aws eks update-kubeconfig --name <cluster>`',
+    );
   }
   if (options.context) {
     if (!config.getContextObject(options.context)) {
       const known = config.getContexts().map((context) => context.name);
-      throw new KubeTargetUnavailableError(`context "${options.context}" is not in the kubeconfig (contexts: ${known.join(', ') || 'none'})`, 'pass one of the contexts above to --context');
+      throw new KubeTargetUnavailableError(
+        `context "${options.context}" is not in the kubeconfig (contexts: ${known.join(', ') || 'none'})`,
+        'pass one of the contexts above to --context',
+      );
     }
     config.setCurrentContext(options.context);
   }
   if (!config.getCurrentCluster()) {
-    throw new KubeTargetUnavailableError(`the kubeconfig has no cluster for context "${config.getCurrentContext()}"`, 'pass --context <name> or --kubeconfig <file>');
+    throw new KubeTargetUnavailableError(
+      `the kubeconfig has no cluster for context "${config.getCurrentContext()}"`,
+      'pass --context <name> or --kubeconfig <file>',
+    );
   }
   return config;
 }
@@ -78,15 +87,25 @@ export function createRolloutsApi(options: KubeTargetOptions): RolloutsApi {
         if (error.code === 404 && rolloutName !== undefined) throw new RolloutNotFoundError(rolloutName, namespace);
         throw new KubeApiError(error.code, what, reasonOf(error));
       }
-      throw new KubeTargetUnavailableError(`${what}: cannot reach the API server ${server}: ${(error as Error).message}`, 'check the cluster is up and your kubeconfig context (`kubectl cluster-info`)');
+      throw new KubeTargetUnavailableError(
+        `${what}: cannot reach the API server ${server}: ${(error as Error).message}`,
+        'check the cluster is up and your kubeconfig context (`kubectl cluster-info`)',
+      );
     }
   }
 
   return {
     namespace,
     server,
-    getRollout: (name) => call(`get rollout ${name}`, () => custom.getNamespacedCustomObject({ ...rollout, name }) as Promise<KubeObject>, name),
-    listRollouts: async () => ((await call('list rollouts', () => custom.listNamespacedCustomObject(rollout))) as { items?: KubeObject[] }).items ?? [],
+    getRollout: (name) =>
+      call(
+        `get rollout ${name}`,
+        () => custom.getNamespacedCustomObject({ ...rollout, name }) as Promise<KubeObject>,
+        name,
+      ),
+    listRollouts: async () =>
+      ((await call('list rollouts', () => custom.listNamespacedCustomObject(rollout))) as { items?: KubeObject[] })
+        .items ?? [],
     listReplicaSets: async (labelSelector) => {
       const list = await call('list replicasets', () => apps.listNamespacedReplicaSet({ namespace, labelSelector }));
       return list.items.map((item) => ObjectSerializer.serialize(item, 'V1ReplicaSet', '') as KubeObject);
@@ -101,8 +120,15 @@ export function createRolloutsApi(options: KubeTargetOptions): RolloutsApi {
       // On the status subresource a 404 stays a KubeApiError: it may mean "no status subresource"
       // (Rollouts < v0.10), which the verbs handle as upstream does, by patching the resource.
       return patch.status
-        ? call(what, () => custom.patchNamespacedCustomObjectStatus({ ...rollout, name, body }, headers) as Promise<KubeObject>)
-        : call(what, () => custom.patchNamespacedCustomObject({ ...rollout, name, body }, headers) as Promise<KubeObject>, name);
+        ? call(
+            what,
+            () => custom.patchNamespacedCustomObjectStatus({ ...rollout, name, body }, headers) as Promise<KubeObject>,
+          )
+        : call(
+            what,
+            () => custom.patchNamespacedCustomObject({ ...rollout, name, body }, headers) as Promise<KubeObject>,
+            name,
+          );
     },
   };
 }
@@ -112,7 +138,8 @@ function reasonOf(error: ApiException<unknown>): string {
   const body = error.body;
   const text = typeof body === 'string' ? body : JSON.stringify(body);
   try {
-    const parsed = typeof body === 'string' ? (JSON.parse(body) as { message?: string }) : (body as { message?: string });
+    const parsed =
+      typeof body === 'string' ? (JSON.parse(body) as { message?: string }) : (body as { message?: string });
     if (parsed?.message) return parsed.message;
   } catch {
     // not JSON: fall through to the raw text

@@ -35,6 +35,9 @@ export class KubeApiError extends Error {
   ) {
     super(`${what}: the API server answered ${status}: ${reason}`);
     this.name = 'KubeApiError';
-    this.fix = status === 401 || status === 403 ? 'check your credentials and RBAC for argoproj.io rollouts (and rollouts/status)' : 'see the message above';
+    this.fix =
+      status === 401 || status === 403
+        ? 'check your credentials and RBAC for argoproj.io rollouts (and rollouts/status)'
+        : 'see the message above';
   }
 }

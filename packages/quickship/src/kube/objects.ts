@@ -13,7 +13,12 @@ export interface KubeMeta {
   readonly uid?: string;
   readonly labels?: Readonly<Record<string, string>>;
   readonly annotations?: Readonly<Record<string, string>>;
-  readonly ownerReferences?: readonly { readonly uid?: string; readonly controller?: boolean; readonly kind?: string; readonly name?: string }[];
+  readonly ownerReferences?: readonly {
+    readonly uid?: string;
+    readonly controller?: boolean;
+    readonly kind?: string;
+    readonly name?: string;
+  }[];
   readonly creationTimestamp?: string;
 }
 
@@ -32,7 +37,9 @@ export function record(value: unknown): UnknownRecord {
 /** metav1.IsControlledBy: the object's controller owner reference points at `owner` (by uid). */
 export function isControlledBy(object: KubeObject, owner: KubeObject): boolean {
   const uid = meta(owner).uid;
-  return uid !== undefined && (meta(object).ownerReferences ?? []).some((ref) => ref.controller === true && ref.uid === uid);
+  return (
+    uid !== undefined && (meta(object).ownerReferences ?? []).some((ref) => ref.controller === true && ref.uid === uid)
+  );
 }
 
 /** The revision annotation as upstream reads it: absent → 0, unparsable → undefined (skipped). */

@@ -14,7 +14,10 @@ export const UNPAUSE_PATCH = { spec: { paused: false } } as const;
 export const CLEAR_PAUSE_CONDITIONS_PATCH = { status: { pauseConditions: null } } as const;
 
 /** promote/promote.go `unpauseAndClearPauseConditionsPatch`: the unified fallback of a plain promote. */
-export const UNPAUSE_AND_CLEAR_PAUSE_CONDITIONS_PATCH = { spec: { paused: false }, status: { pauseConditions: null } } as const;
+export const UNPAUSE_AND_CLEAR_PAUSE_CONDITIONS_PATCH = {
+  spec: { paused: false },
+  status: { pauseConditions: null },
+} as const;
 
 /** promote/promote.go `promoteFullPatch`: skip remaining pauses and analysis (status subresource). */
 export const PROMOTE_FULL_PATCH = { status: { promoteFull: true } } as const;

@@ -9,7 +9,12 @@ import { ABORT_PATCH, JSON_PATCH, MERGE_PATCH, restartPatch, RETRY_ROLLOUT_PATCH
 import { promotePatches, undoDecision } from './verbs.ts';
 
 /** Builds the status tree from the objects read: core/view-from-kube.ts, as the plugin's info package. */
-export type KubeViewBuilder = (input: { readonly rollout: KubeObject; readonly replicaSets: readonly KubeObject[]; readonly pods: readonly KubeObject[]; readonly now: Date }) => RolloutView;
+export type KubeViewBuilder = (input: {
+  readonly rollout: KubeObject;
+  readonly replicaSets: readonly KubeObject[];
+  readonly pods: readonly KubeObject[];
+  readonly now: Date;
+}) => RolloutView;
 
 export class KubeTarget implements RolloutTarget {
   constructor(

@@ -25,20 +25,28 @@ export function promotePatches(rollout: KubeObject, full: boolean): PromotePatch
   const spec = record(rollout.spec);
   const status = record(rollout.status);
   if (!isRecord(record(spec.strategy).blueGreen)) {
-    throw new VerbNotApplicableError(`rollout '${name}' is not a blue/green rollout; quickship promotes blue/green only (use \`kubectl argo rollouts promote ${name}\` for canary steps)`);
+    throw new VerbNotApplicableError(
+      `rollout '${name}' is not a blue/green rollout; quickship promotes blue/green only (use \`kubectl argo rollouts promote ${name}\` for canary steps)`,
+    );
   }
   const paused = spec.paused === true;
   if (full) {
     const statusPatch = status.currentPodHash !== status.stableRS ? PROMOTE_FULL_PATCH : undefined;
     const specPatch = paused ? UNPAUSE_PATCH : undefined;
     // Upstream sends nothing here and still prints "promoted"; we say why nothing happened.
-    if (!statusPatch && !specPatch) throw new VerbNotApplicableError(`rollout '${name}' is already fully promoted (currentPodHash ${String(status.currentPodHash)} is the stable ReplicaSet); nothing to promote`);
+    if (!statusPatch && !specPatch)
+      throw new VerbNotApplicableError(
+        `rollout '${name}' is already fully promoted (currentPodHash ${String(status.currentPodHash)} is the stable ReplicaSet); nothing to promote`,
+      );
     return { specPatch, statusPatch, unifiedPatch: UNPAUSE_AND_PROMOTE_FULL_PATCH };
   }
   const pauseConditions = Array.isArray(status.pauseConditions) ? status.pauseConditions : [];
   const statusPatch = pauseConditions.length > 0 ? CLEAR_PAUSE_CONDITIONS_PATCH : undefined;
   const specPatch = paused ? UNPAUSE_PATCH : undefined;
-  if (!statusPatch && !specPatch) throw new VerbNotApplicableError(`rollout '${name}' is not paused (no pauseConditions, spec.paused is not true); nothing to promote — use \`promote --full\` to skip analysis`);
+  if (!statusPatch && !specPatch)
+    throw new VerbNotApplicableError(
+      `rollout '${name}' is not paused (no pauseConditions, spec.paused is not true); nothing to promote — use \`promote --full\` to skip analysis`,
+    );
   return { specPatch, statusPatch, unifiedPatch: UNPAUSE_AND_CLEAR_PAUSE_CONDITIONS_PATCH };
 }
 
@@ -50,28 +58,42 @@ export type UndoDecision =
  * undo/undo.go `RunUndoRollout`: the ReplicaSet of the requested revision (default: the one before
  * the newest) among those the Rollout controls; skipped when the Rollout's template already matches.
  */
-export function undoDecision(rollout: KubeObject, replicaSets: readonly KubeObject[], toRevision: number | undefined): UndoDecision {
+export function undoDecision(
+  rollout: KubeObject,
+  replicaSets: readonly KubeObject[],
+  toRevision: number | undefined,
+): UndoDecision {
   const name = meta(rollout).name ?? '?';
   if (isRecord(record(rollout.spec).workloadRef)) {
-    throw new VerbNotApplicableError(`rollout '${name}' references its pod template (spec.workloadRef); undo it with \`kubectl argo rollouts undo ${name}\``);
+    throw new VerbNotApplicableError(
+      `rollout '${name}' references its pod template (spec.workloadRef); undo it with \`kubectl argo rollouts undo ${name}\``,
+    );
   }
   const owned = replicaSets.filter((rs) => isControlledBy(rs, rollout));
   const target = pickRevision(owned, toRevision);
   if (!target) {
     throw new VerbNotApplicableError(
-      toRevision ? `unable to find specified revision ${toRevision} in history of rollout '${name}'` : `no revision found for rollout '${name}' to roll back to (it has one revision)`,
+      toRevision
+        ? `unable to find specified revision ${toRevision} in history of rollout '${name}'`
+        : `no revision found for rollout '${name}' to roll back to (it has one revision)`,
     );
   }
   const revision = revisionOf(target) ?? 0;
   const template = withoutHashLabel(record(target.spec).template);
   if (isDerivative(withoutHashLabel(record(rollout.spec).template), template)) {
-    return { kind: 'skip', revision, message: `skipped rollback (current template already matches revision ${revision})` };
+    return {
+      kind: 'skip',
+      revision,
+      message: `skipped rollback (current template already matches revision ${revision})`,
+    };
   }
   return { kind: 'patch', revision, template };
 }
 
 function pickRevision(replicaSets: readonly KubeObject[], toRevision: number | undefined): KubeObject | undefined {
-  const numbered = replicaSets.map((rs) => ({ rs, revision: revisionOf(rs) })).filter((entry): entry is { rs: KubeObject; revision: number } => entry.revision !== undefined);
+  const numbered = replicaSets
+    .map((rs) => ({ rs, revision: revisionOf(rs) }))
+    .filter((entry): entry is { rs: KubeObject; revision: number } => entry.revision !== undefined);
   if (toRevision) return numbered.find((entry) => entry.revision === toRevision)?.rs;
   // Upstream keeps the newest and the second newest in one pass; the second newest is the target.
   const sorted = [...numbered].sort((a, b) => b.revision - a.revision);

@@ -7,7 +7,12 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { checkDeploy, IMAGES_FILE, readImagesFile, renderAll, type ImagesFile } from '@quickship/manifests';
-import { DirtyReleaseFilesError, LocalImageNotBuiltError, ReleaseValidationError, UnexpandedImageReferenceError } from './errors.ts';
+import {
+  DirtyReleaseFilesError,
+  LocalImageNotBuiltError,
+  ReleaseValidationError,
+  UnexpandedImageReferenceError,
+} from './errors.ts';
 import { releaseImage } from './index.ts';
 
 const ECR = '123456789012.dkr.ecr.eu-west-1.amazonaws.com/quickship/payments';
@@ -16,7 +21,16 @@ const repos: string[] = [];
 
 beforeAll(() => {
   // Identity comes from each temporary repository's own config, never from the environment.
-  for (const name of ['GIT_AUTHOR_NAME', 'GIT_AUTHOR_EMAIL', 'GIT_COMMITTER_NAME', 'GIT_COMMITTER_EMAIL', 'GIT_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE']) delete process.env[name];
+  for (const name of [
+    'GIT_AUTHOR_NAME',
+    'GIT_AUTHOR_EMAIL',
+    'GIT_COMMITTER_NAME',
+    'GIT_COMMITTER_EMAIL',
+    'GIT_DIR',
+    'GIT_WORK_TREE',
+    'GIT_INDEX_FILE',
+  ])
+    delete process.env[name];
 });
 
 afterEach(() => {
@@ -49,7 +63,12 @@ function makeRepo(images: ImagesFile = readImagesFile()): string {
 }
 
 function snapshot(repo: string): { head: string; status: string; images: string; rollout: string } {
-  return { head: git(repo, 'rev-parse', 'HEAD'), status: git(repo, 'status', '--porcelain'), images: readFileSync(join(repo, IMAGES_FILE), 'utf8'), rollout: readFileSync(join(repo, 'deploy/apps/payments/rollout.yaml'), 'utf8') };
+  return {
+    head: git(repo, 'rev-parse', 'HEAD'),
+    status: git(repo, 'status', '--porcelain'),
+    images: readFileSync(join(repo, IMAGES_FILE), 'utf8'),
+    rollout: readFileSync(join(repo, 'deploy/apps/payments/rollout.yaml'), 'utf8'),
+  };
 }
 
 describe('quickship release', () => {
@@ -78,13 +97,19 @@ describe('quickship release', () => {
     expect(checkDeploy(repo, renderAll({ images: readImagesFile(repo) }))).toEqual([]);
 
     expect(git(repo, 'status', '--porcelain').split('\n').sort()).toEqual([' M README.md', 'A  notes.txt']);
-    expect(existsSync(join(repo, '.quickship/release')) ? readdirSync(join(repo, '.quickship/release')) : []).toEqual([]);
+    expect(existsSync(join(repo, '.quickship/release')) ? readdirSync(join(repo, '.quickship/release')) : []).toEqual(
+      [],
+    );
   });
 
   it('is a no-op for the reference already pinned', async () => {
     const repo = makeRepo();
     const before = snapshot(repo);
-    const outcome = await releaseImage({ reference: readImagesFile(repo).eks!.payments!, environment: 'eks', dir: repo });
+    const outcome = await releaseImage({
+      reference: readImagesFile(repo).eks!.payments!,
+      environment: 'eks',
+      dir: repo,
+    });
     expect(outcome.plan.changed).toBe(false);
     expect(outcome.commit).toBeUndefined();
     expect(snapshot(repo)).toEqual(before);
@@ -96,7 +121,12 @@ describe('quickship release', () => {
     const outcome = await releaseImage({ reference: NEW_REF, environment: 'eks', dir: repo, commit: false });
     expect(outcome.commit).toBeUndefined();
     expect(git(repo, 'rev-parse', 'HEAD')).toBe(head);
-    expect(git(repo, 'status', '--porcelain').split('\n').map((line) => line.slice(3)).sort()).toEqual([...outcome.files].sort());
+    expect(
+      git(repo, 'status', '--porcelain')
+        .split('\n')
+        .map((line) => line.slice(3))
+        .sort(),
+    ).toEqual([...outcome.files].sort());
     expect(readFileSync(join(repo, 'deploy/apps/payments/rollout.yaml'), 'utf8')).toContain(NEW_REF);
   });
 
@@ -115,17 +145,26 @@ describe('quickship release', () => {
     const repo = makeRepo();
     const before = snapshot(repo);
     const otherRegion = `123456789012.dkr.ecr.us-east-1.amazonaws.com/quickship/payments:v1.1.0`;
-    await expect(releaseImage({ reference: otherRegion, environment: 'eks', dir: repo })).rejects.toThrow(ReleaseValidationError);
+    await expect(releaseImage({ reference: otherRegion, environment: 'eks', dir: repo })).rejects.toThrow(
+      ReleaseValidationError,
+    );
     await expect(releaseImage({ reference: otherRegion, environment: 'eks', dir: repo })).rejects.toThrow(/us-east-1/);
     expect(snapshot(repo)).toEqual(before);
   });
 
   it('refuses when the files it rewrites have uncommitted changes', async () => {
     const repo = makeRepo();
-    writeFileSync(join(repo, 'deploy/apps/payments/rollout.yaml'), `${readFileSync(join(repo, 'deploy/apps/payments/rollout.yaml'), 'utf8')}# hand edit\n`);
+    writeFileSync(
+      join(repo, 'deploy/apps/payments/rollout.yaml'),
+      `${readFileSync(join(repo, 'deploy/apps/payments/rollout.yaml'), 'utf8')}# hand edit\n`,
+    );
     const before = snapshot(repo);
-    await expect(releaseImage({ reference: NEW_REF, environment: 'eks', dir: repo })).rejects.toThrow(DirtyReleaseFilesError);
-    await expect(releaseImage({ reference: NEW_REF, environment: 'eks', dir: repo })).rejects.toThrow('deploy/apps/payments/rollout.yaml');
+    await expect(releaseImage({ reference: NEW_REF, environment: 'eks', dir: repo })).rejects.toThrow(
+      DirtyReleaseFilesError,
+    );
+    await expect(releaseImage({ reference: NEW_REF, environment: 'eks', dir: repo })).rejects.toThrow(
+      'deploy/apps/payments/rollout.yaml',
+    );
     expect(snapshot(repo)).toEqual(before);
   });
 

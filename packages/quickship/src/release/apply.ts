@@ -47,7 +47,13 @@ export async function runRelease(request: ReleaseRequest, manifests: ManifestsPo
   const repoDir = git.repoDir;
   const images = readImagesFile(repoDir);
   const localBuildTags = request.environment === LOCAL_ENVIRONMENT ? await localBuilds(repoDir) : undefined;
-  const plan = planRelease({ reference: request.reference, environment: request.environment, images, localBuildTags, repositoryRule: manifests.repositoryRule(request.environment) });
+  const plan = planRelease({
+    reference: request.reference,
+    environment: request.environment,
+    images,
+    localBuildTags,
+    repositoryRule: manifests.repositoryRule(request.environment),
+  });
   if (!plan.changed) return { plan, repoDir, files: [] };
 
   // A commit of these paths would sweep in someone's uncommitted edits: refuse before any work.
@@ -84,5 +90,9 @@ async function localBuilds(repoDir: string): Promise<Set<string>> {
   const root = join(repoDir, LOCAL_REGISTRY);
   if (!existsSync(root)) return new Set();
   const entries = await readdir(root, { withFileTypes: true });
-  return new Set(entries.filter((entry) => entry.isDirectory() && existsSync(join(root, entry.name, 'manifest.json'))).map((entry) => entry.name));
+  return new Set(
+    entries
+      .filter((entry) => entry.isDirectory() && existsSync(join(root, entry.name, 'manifest.json')))
+      .map((entry) => entry.name),
+  );
 }

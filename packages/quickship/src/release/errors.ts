@@ -2,7 +2,8 @@
 
 /** The reference still holds a variable or template, or lacks a registry, tag or digest. */
 export class UnexpandedImageReferenceError extends Error {
-  readonly fix = 'pass the resolved reference, e.g. 123456789012.dkr.ecr.eu-west-1.amazonaws.com/quickship/payments:v1.4.2@sha256:<64 hex> (in CI: the build step output)';
+  readonly fix =
+    'pass the resolved reference, e.g. 123456789012.dkr.ecr.eu-west-1.amazonaws.com/quickship/payments:v1.4.2@sha256:<64 hex> (in CI: the build step output)';
   constructor(
     readonly reference: string,
     readonly reason: string,
@@ -31,7 +32,9 @@ export class UnknownEnvironmentError extends Error {
     readonly environment: string,
     known: readonly string[],
   ) {
-    super(`environment "${environment}" is not in packages/manifests/images.json (known: ${known.join(', ') || 'none'})`);
+    super(
+      `environment "${environment}" is not in packages/manifests/images.json (known: ${known.join(', ') || 'none'})`,
+    );
     this.name = 'UnknownEnvironmentError';
     this.fix = `pass --env ${known[0] ?? 'eks'}`;
   }

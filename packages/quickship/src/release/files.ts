@@ -9,7 +9,11 @@ import { dirname, join, relative } from 'node:path';
 export type FileChange = readonly [path: string, content: string | undefined];
 
 /** The changes that make the disk match `wanted`; files under `ownedDirs` that `wanted` lacks are deleted. */
-export async function diffTree(repoDir: string, ownedDirs: readonly string[], wanted: ReadonlyMap<string, string>): Promise<FileChange[]> {
+export async function diffTree(
+  repoDir: string,
+  ownedDirs: readonly string[],
+  wanted: ReadonlyMap<string, string>,
+): Promise<FileChange[]> {
   const changes: FileChange[] = [];
   const onDisk = new Set<string>();
   for (const dir of ownedDirs) for (const file of await listFiles(repoDir, dir)) onDisk.add(file);
@@ -77,5 +81,7 @@ async function listFiles(repoDir: string, dir: string): Promise<string[]> {
   const root = join(repoDir, dir);
   if (!existsSync(root)) return [];
   const entries = await readdir(root, { recursive: true, withFileTypes: true });
-  return entries.filter((entry) => entry.isFile()).map((entry) => relative(repoDir, join(entry.parentPath, entry.name)));
+  return entries
+    .filter((entry) => entry.isFile())
+    .map((entry) => relative(repoDir, join(entry.parentPath, entry.name)));
 }

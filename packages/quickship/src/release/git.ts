@@ -24,7 +24,10 @@ export class ReleaseGit {
   /** `git status --porcelain` limited to the paths: the ones with uncommitted or untracked changes. */
   async changedPaths(paths: readonly string[]): Promise<string[]> {
     const out = await this.run(['status', '--porcelain', '--untracked-files=all', '--', ...paths]);
-    return out.split('\n').filter(Boolean).map((line) => line.slice(3));
+    return out
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => line.slice(3));
   }
 
   /** Stages exactly these paths (additions, changes and deletions) and commits only them. */

@@ -7,6 +7,8 @@ export { runRelease, type ManifestsPort, type ReleaseOutcome, type ReleaseReques
 export { planRelease, validateReference, type ReleasePlan } from './plan.ts';
 export * from './errors.ts';
 
-export function releaseImage(request: Omit<ReleaseRequest, 'commit'> & { readonly commit?: boolean }): Promise<ReleaseOutcome> {
+export function releaseImage(
+  request: Omit<ReleaseRequest, 'commit'> & { readonly commit?: boolean },
+): Promise<ReleaseOutcome> {
   return runRelease({ commit: true, ...request }, manifestsPort);
 }

@@ -29,7 +29,8 @@ export const manifestsPort: ManifestsPort = {
     }
     const problems: string[] = [];
     for (const docs of byFolder.values()) {
-      for (const error of lintManifests(docs).errors) if (error.origin === 'argo') problems.push(`${error.file}: ${error.message}`);
+      for (const error of lintManifests(docs).errors)
+        if (error.origin === 'argo') problems.push(`${error.file}: ${error.message}`);
     }
     return problems;
   },

@@ -3,7 +3,12 @@
 // facts (current images.json, local builds) and carries the plan out.
 import type { ImagesFile } from '@quickship/manifests';
 import { checkFullyExpanded, parseImageReference } from '../core/image-ref.ts';
-import { LocalImageNotBuiltError, UnexpandedImageReferenceError, UnknownEnvironmentError, WrongImageRepositoryError } from './errors.ts';
+import {
+  LocalImageNotBuiltError,
+  UnexpandedImageReferenceError,
+  UnknownEnvironmentError,
+  WrongImageRepositoryError,
+} from './errors.ts';
 
 /** The images.json key and the repository's last path segment of the released image. */
 export const RELEASED_IMAGE = 'payments';
@@ -45,14 +50,23 @@ export function planRelease(facts: ReleaseFacts): ReleasePlan {
 
   const parsed = parseImageReference(reference);
   if (parsed.lastSegment !== RELEASED_IMAGE) {
-    throw new WrongImageRepositoryError(reference, `repository "${parsed.repository}" is not a ${RELEASED_IMAGE} image`, `release an image whose repository ends in /${RELEASED_IMAGE}, e.g. <registry>/quickship/${RELEASED_IMAGE}:<tag>`);
+    throw new WrongImageRepositoryError(
+      reference,
+      `repository "${parsed.repository}" is not a ${RELEASED_IMAGE} image`,
+      `release an image whose repository ends in /${RELEASED_IMAGE}, e.g. <registry>/quickship/${RELEASED_IMAGE}:<tag>`,
+    );
   }
   const repository = parsed.registry ? `${parsed.registry}/${parsed.repository}` : parsed.repository;
   if (facts.repositoryRule && !facts.repositoryRule.pattern.test(repository)) {
-    throw new WrongImageRepositoryError(reference, `env ${environment} takes ${facts.repositoryRule.describe}, not "${repository}"`, `release to the environment this registry belongs to, or push the image to ${facts.repositoryRule.describe}`);
+    throw new WrongImageRepositoryError(
+      reference,
+      `env ${environment} takes ${facts.repositoryRule.describe}, not "${repository}"`,
+      `release to the environment this registry belongs to, or push the image to ${facts.repositoryRule.describe}`,
+    );
   }
   if (local) {
-    if (!parsed.tag) throw new UnexpandedImageReferenceError(reference, 'env local maps images by tag, and this reference has none');
+    if (!parsed.tag)
+      throw new UnexpandedImageReferenceError(reference, 'env local maps images by tag, and this reference has none');
     if (!facts.localBuildTags?.has(parsed.tag)) throw new LocalImageNotBuiltError(reference, parsed.tag);
   }
 
@@ -73,12 +87,21 @@ export function planRelease(facts: ReleaseFacts): ReleasePlan {
  * (registry host, tag or digest, not `latest`, no placeholder). A local build has no registry,
  * so `requireRegistry: false` (env local) accepts `quickship/payments:<tag>`.
  */
-export function validateReference(reference: string, options: { readonly requireRegistry: boolean } = { requireRegistry: true }): void {
-  if (PLACEHOLDER.test(reference)) throw new UnexpandedImageReferenceError(reference, 'it contains an unexpanded variable or template');
+export function validateReference(
+  reference: string,
+  options: { readonly requireRegistry: boolean } = { requireRegistry: true },
+): void {
+  if (PLACEHOLDER.test(reference))
+    throw new UnexpandedImageReferenceError(reference, 'it contains an unexpanded variable or template');
   const parsed = parseImageReference(reference); // a malformed reference: InvalidImageNameError naming it
   if (!options.requireRegistry && parsed.registry === undefined) {
-    if (parsed.tag === undefined && parsed.digest === undefined) throw new UnexpandedImageReferenceError(reference, 'it has no tag or digest (it would resolve to :latest)');
-    if (parsed.tag === 'latest') throw new UnexpandedImageReferenceError(reference, 'it uses the mutable tag "latest"; pin a version tag or a digest');
+    if (parsed.tag === undefined && parsed.digest === undefined)
+      throw new UnexpandedImageReferenceError(reference, 'it has no tag or digest (it would resolve to :latest)');
+    if (parsed.tag === 'latest')
+      throw new UnexpandedImageReferenceError(
+        reference,
+        'it uses the mutable tag "latest"; pin a version tag or a digest',
+      );
     return;
   }
   const check = checkFullyExpanded(reference);

@@ -109,7 +109,9 @@ export class ClientConnection implements ForwardedRequest, RelayClient {
     const keepAlive = !this.closeAfter;
     const connection = keepAlive ? '' : 'Connection: close\r\n';
     this.responded = true;
-    this.socket.write(`HTTP/1.1 ${status} ${REASONS[status] ?? 'Error'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nRetry-After: 1\r\n${connection}\r\n${body}`);
+    this.socket.write(
+      `HTTP/1.1 ${status} ${REASONS[status] ?? 'Error'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nRetry-After: 1\r\n${connection}\r\n${body}`,
+    );
     this.responseDone(keepAlive);
   }
 

@@ -15,6 +15,9 @@ export function containerCommand(
     ? [...container.command, ...(container.args ?? [])]
     : [...image.entrypoint, ...(container.args ?? image.cmd)];
   const [file, ...args] = argv;
-  if (file === undefined) throw new Error('the container has no command: the image has no ENTRYPOINT/CMD and the spec sets neither command nor args');
+  if (file === undefined)
+    throw new Error(
+      'the container has no command: the image has no ENTRYPOINT/CMD and the spec sets neither command nor args',
+    );
   return { file: file === 'node' ? nodeBinary : file, args };
 }

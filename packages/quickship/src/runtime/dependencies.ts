@@ -34,7 +34,9 @@ export function sha256File(path: string): string | undefined {
 export async function provideDependencies(repoDir: string, rootfs: string): Promise<DependencyRecord> {
   const buildLock = sha256File(join(rootfs, 'package-lock.json'));
   if (buildLock === undefined) {
-    throw new BuildError('the commit has no package-lock.json; commit one (npm install) so that builds are reproducible');
+    throw new BuildError(
+      'the commit has no package-lock.json; commit one (npm install) so that builds are reproducible',
+    );
   }
   if (buildLock === sha256File(join(repoDir, 'package-lock.json')) && existsSync(join(repoDir, 'node_modules'))) {
     for (const dir of await workspaceDirs(rootfs)) {
@@ -50,7 +52,9 @@ export async function provideDependencies(repoDir: string, rootfs: string): Prom
 /** "" (the root) plus each workspace folder named by the root package.json ("packages/*" style). */
 async function workspaceDirs(rootfs: string): Promise<string[]> {
   const dirs = [''];
-  const manifest = JSON.parse(readFileSync(join(rootfs, 'package.json'), 'utf8')) as { workspaces?: string[] | { packages?: string[] } };
+  const manifest = JSON.parse(readFileSync(join(rootfs, 'package.json'), 'utf8')) as {
+    workspaces?: string[] | { packages?: string[] };
+  };
   const patterns = Array.isArray(manifest.workspaces) ? manifest.workspaces : (manifest.workspaces?.packages ?? []);
   for (const pattern of patterns) {
     if (pattern.endsWith('/*')) {
@@ -92,14 +96,22 @@ async function linkTarget(repoDir: string, from: string): Promise<string> {
 function npmCi(rootfs: string): Promise<void> {
   return new Promise((resolvePromise, reject) => {
     const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-    const child = spawn(npm, ['ci', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: rootfs, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(npm, ['ci', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], {
+      cwd: rootfs,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.on('error', reject);
     child.on('close', (code) => {
       if (code === 0) resolvePromise();
-      else reject(new BuildError(`npm ci in ${rootfs} failed (exit ${code}); run it there to see why:\n${output.trim().slice(-2000)}`));
+      else
+        reject(
+          new BuildError(
+            `npm ci in ${rootfs} failed (exit ${code}); run it there to see why:\n${output.trim().slice(-2000)}`,
+          ),
+        );
     });
   });
 }

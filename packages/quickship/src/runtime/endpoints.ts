@@ -37,7 +37,9 @@ export class EndpointTable {
 
   /** Ready, non-terminating endpoints of one pod template hash. */
   serving(podTemplateHash: string): readonly Endpoint[] {
-    return [...this.endpoints.values()].filter((e) => e.ready && !e.terminating && e.podTemplateHash === podTemplateHash);
+    return [...this.endpoints.values()].filter(
+      (e) => e.ready && !e.terminating && e.podTemplateHash === podTemplateHash,
+    );
   }
 
   get(name: string): Endpoint | undefined {
@@ -75,5 +77,11 @@ export class EndpointTable {
 }
 
 function sameEndpoint(a: Endpoint, b: Endpoint): boolean {
-  return a.host === b.host && a.port === b.port && a.podTemplateHash === b.podTemplateHash && a.ready === b.ready && a.terminating === b.terminating;
+  return (
+    a.host === b.host &&
+    a.port === b.port &&
+    a.podTemplateHash === b.podTemplateHash &&
+    a.ready === b.ready &&
+    a.terminating === b.terminating
+  );
 }

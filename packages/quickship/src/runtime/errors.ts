@@ -15,7 +15,11 @@ export { InvalidImageNameError } from '../core/errors.ts';
 
 /** A tag already holds a build of another commit: tags are immutable, as in an ECR repository with tag immutability. */
 export class TagImmutableError extends Error {
-  constructor(readonly tag: string, readonly existingCommit: string, readonly requestedCommit: string) {
+  constructor(
+    readonly tag: string,
+    readonly existingCommit: string,
+    readonly requestedCommit: string,
+  ) {
     super(
       `tag "${tag}" already holds commit ${existingCommit.slice(0, 12)}; tags are immutable, so commit ${requestedCommit.slice(0, 12)} needs a new tag: quickship build --tag <new-tag>`,
     );

@@ -18,7 +18,9 @@ const servers: (Server | NetServer)[] = [];
 
 function listen(server: Server | NetServer): Promise<number> {
   servers.push(server);
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)),
+  );
 }
 
 beforeAll(async () => {
@@ -57,8 +59,18 @@ beforeAll(async () => {
           });
           return void setTimeout(() => res.end('late'), Number(url.searchParams.get('ms') ?? 100));
       }
-      const text = JSON.stringify({ method: req.method, path: url.pathname, length: body.length, sha: createHash('sha256').update(body).digest('hex'), headers: req.headers });
-      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), 'x-path': url.pathname });
+      const text = JSON.stringify({
+        method: req.method,
+        path: url.pathname,
+        length: body.length,
+        sha: createHash('sha256').update(body).digest('hex'),
+        headers: req.headers,
+      });
+      res.writeHead(200, {
+        'content-type': 'application/json',
+        'content-length': Buffer.byteLength(text),
+        'x-path': url.pathname,
+      });
       res.end(req.method === 'HEAD' ? undefined : text);
     });
   });
@@ -76,7 +88,9 @@ afterAll(async () => {
 
 async function route(ports: number[] = [upstreamPort]): Promise<{ router: ServiceRouter; port: number }> {
   const table = new EndpointTable();
-  ports.forEach((port, i) => table.set({ name: `e${i}`, host: '127.0.0.1', port, podTemplateHash: 'h', ready: true, terminating: false }));
+  ports.forEach((port, i) =>
+    table.set({ name: `e${i}`, host: '127.0.0.1', port, podTemplateHash: 'h', ready: true, terminating: false }),
+  );
   const router = new ServiceRouter({ name: 'fast', endpoints: table, port: 0, selector: 'h', emptyWaitMs: 200 });
   routers.push(router);
   return { router, port: (await router.listen()).port };
@@ -100,7 +114,8 @@ function raw(port: number) {
         await new Promise((resolve) => setTimeout(resolve, 15));
       }
     },
-    until: (check: (text: string) => boolean, what: string) => waitFor(() => check(received.toString('latin1')) || closed, 5000, what),
+    until: (check: (text: string) => boolean, what: string) =>
+      waitFor(() => check(received.toString('latin1')) || closed, 5000, what),
   };
 }
 
@@ -113,14 +128,30 @@ interface Answer {
   localPort: number;
 }
 
-function call(port: number, path: string, options: { method?: string; headers?: Record<string, string>; body?: Buffer | string; agent?: Agent } = {}): Promise<Answer> {
+function call(
+  port: number,
+  path: string,
+  options: { method?: string; headers?: Record<string, string>; body?: Buffer | string; agent?: Agent } = {},
+): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port, path, method: options.method ?? 'GET', headers: options.headers, agent: options.agent }, (res) => {
-      const chunks: Buffer[] = [];
-      const localPort = res.socket.localPort ?? 0;
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks), localPort }));
-    });
+    const req = httpRequest(
+      {
+        host: '127.0.0.1',
+        port,
+        path,
+        method: options.method ?? 'GET',
+        headers: options.headers,
+        agent: options.agent,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        const localPort = res.socket.localPort ?? 0;
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks), localPort }),
+        );
+      },
+    );
     req.on('error', reject);
     req.end(options.body);
   });
@@ -135,7 +166,9 @@ describe('router fast path', () => {
     await client.send('POST /b HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n01234', '56789');
     await client.until((t) => count(t, 'HTTP/1.1 200') === 2 && t.endsWith('}'), 'second answer');
     expect(client.text()).toContain('"path":"/b","length":10');
-    await client.send('GET /c HTTP/1.1\r\nHost: x\r\n\r\nPOST /d HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nhiGET /e HTTP/1.1\r\nHost: x\r\n\r\n');
+    await client.send(
+      'GET /c HTTP/1.1\r\nHost: x\r\n\r\nPOST /d HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nhiGET /e HTTP/1.1\r\nHost: x\r\n\r\n',
+    );
     await client.until((t) => count(t, 'HTTP/1.1 200') === 5 && t.endsWith('}'), 'pipelined answers');
     const paths = [...client.text().matchAll(/x-path: (\/\w)/g)].map((m) => m[1]);
     expect(paths).toEqual(['/a', '/b', '/c', '/d', '/e']);
@@ -149,7 +182,14 @@ describe('router fast path', () => {
     const { port } = await route();
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });
     const answers = [];
-    for (const [method, path] of [['GET', '/chunked'], ['HEAD', '/h'], ['GET', '/204'], ['GET', '/304'], ['GET', '/chunked'], ['GET', '/after']] as const) {
+    for (const [method, path] of [
+      ['GET', '/chunked'],
+      ['HEAD', '/h'],
+      ['GET', '/204'],
+      ['GET', '/304'],
+      ['GET', '/chunked'],
+      ['GET', '/after'],
+    ] as const) {
       answers.push(await call(port, path, { method, agent }));
     }
     agent.destroy();
@@ -190,8 +230,15 @@ describe('router fast path', () => {
   it('carries large bodies both ways, with backpressure from a slow client', async () => {
     const { port } = await route();
     const body = Buffer.alloc(900 * 1024, 'q');
-    const posted = await call(port, '/upload', { method: 'POST', body, headers: { 'content-type': 'application/octet-stream' } });
-    expect(JSON.parse(posted.body.toString())).toMatchObject({ length: body.length, sha: createHash('sha256').update(body).digest('hex') });
+    const posted = await call(port, '/upload', {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/octet-stream' },
+    });
+    expect(JSON.parse(posted.body.toString())).toMatchObject({
+      length: body.length,
+      sha: createHash('sha256').update(body).digest('hex'),
+    });
 
     const slow = raw(port);
     slow.socket.pause();
@@ -208,7 +255,12 @@ describe('router fast path', () => {
 
   it('answers malformed requests with 400 and keeps serving', async () => {
     const { port } = await route();
-    for (const bad of ['GARBAGE\r\n\r\n', 'GET / HTTP/1.1\r\nHost: x\r\nX: a\x00b\r\n\r\n', 'POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n', 'GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n']) {
+    for (const bad of [
+      'GARBAGE\r\n\r\n',
+      'GET / HTTP/1.1\r\nHost: x\r\nX: a\x00b\r\n\r\n',
+      'POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n',
+      'GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n',
+    ]) {
       const client = raw(port);
       await client.send('GET /ok HTTP/1.1\r\nHost: x\r\n\r\n');
       await client.until((t) => t.endsWith('}'), 'the good request');
@@ -226,12 +278,17 @@ describe('router fast path', () => {
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });
     const first = await call(port, '/plain', { agent });
     const chunked = await new Promise<Answer>((resolve, reject) => {
-      const req = httpRequest({ host: '127.0.0.1', port, path: '/chunked-body', method: 'POST', agent, headers: { expect: '100-continue' } }, (res) => {
-        const chunks: Buffer[] = [];
-        const localPort = res.socket.localPort ?? 0;
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks), localPort }));
-      });
+      const req = httpRequest(
+        { host: '127.0.0.1', port, path: '/chunked-body', method: 'POST', agent, headers: { expect: '100-continue' } },
+        (res) => {
+          const chunks: Buffer[] = [];
+          const localPort = res.socket.localPort ?? 0;
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('end', () =>
+            resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks), localPort }),
+          );
+        },
+      );
       req.on('error', reject);
       req.on('continue', () => {
         req.write('abc');
@@ -256,8 +313,22 @@ describe('router fast path', () => {
     const other = createServer((_req, res) => res.end('other'));
     const otherPort = await listen(other);
     const table = new EndpointTable();
-    table.set({ name: 'blue-1', host: '127.0.0.1', port: upstreamPort, podTemplateHash: 'blue', ready: true, terminating: false });
-    table.set({ name: 'green-1', host: '127.0.0.1', port: otherPort, podTemplateHash: 'green', ready: true, terminating: false });
+    table.set({
+      name: 'blue-1',
+      host: '127.0.0.1',
+      port: upstreamPort,
+      podTemplateHash: 'blue',
+      ready: true,
+      terminating: false,
+    });
+    table.set({
+      name: 'green-1',
+      host: '127.0.0.1',
+      port: otherPort,
+      podTemplateHash: 'green',
+      ready: true,
+      terminating: false,
+    });
     const router = new ServiceRouter({ name: 'switch', endpoints: table, port: 0, selector: 'blue' });
     routers.push(router);
     const { port } = await router.listen();
@@ -286,7 +357,10 @@ describe('router fast path', () => {
     const { router, port } = await route([brokenPort, upstreamPort]);
     const gets = await Promise.all([call(port, '/g1'), call(port, '/g2')]);
     expect(gets.map((a) => a.status)).toEqual([200, 200]);
-    const posts = await Promise.all([call(port, '/p1', { method: 'POST', body: 'a' }), call(port, '/p2', { method: 'POST', body: 'b' })]);
+    const posts = await Promise.all([
+      call(port, '/p1', { method: 'POST', body: 'a' }),
+      call(port, '/p2', { method: 'POST', body: 'b' }),
+    ]);
     expect(posts.map((a) => a.status).sort()).toEqual([200, 502]);
     expect(router.stats()).toMatchObject({ retries: 1, upstreamErrors: 1 });
   });

@@ -77,10 +77,18 @@ export class Forwarding implements AttemptSink {
       }
       if (tried.length === 0) {
         router.count('noEndpoints');
-        return request.fail(503, 'no_ready_endpoints', `Service ${router.name} has no ready endpoint for rollouts-pod-template-hash=${this.selector ?? '<none>'} after waiting ${router.emptyWaitMs} ms`);
+        return request.fail(
+          503,
+          'no_ready_endpoints',
+          `Service ${router.name} has no ready endpoint for rollouts-pod-template-hash=${this.selector ?? '<none>'} after waiting ${router.emptyWaitMs} ms`,
+        );
       }
       router.count('upstreamErrors');
-      return request.fail(502, 'upstream_unavailable', `Service ${router.name}: every endpoint tried failed before answering (${tried.map((u) => u.name).join(', ')})`);
+      return request.fail(
+        502,
+        'upstream_unavailable',
+        `Service ${router.name}: every endpoint tried failed before answering (${tried.map((u) => u.name).join(', ')})`,
+      );
     }
     this.waitUntil = 0;
     this.exchange = request.send(upstream, this);
@@ -91,15 +99,31 @@ export class Forwarding implements AttemptSink {
     if (!failure) return;
     const { router, request } = this;
     const failed = this.upstream as Upstream;
-    if (failure.invalid) return request.fail(400, 'invalid_request', `Service ${router.name} cannot forward this request: ${failure.invalid}`);
+    if (failure.invalid)
+      return request.fail(
+        400,
+        'invalid_request',
+        `Service ${router.name} cannot forward this request: ${failure.invalid}`,
+      );
     this.tried.push(failed);
     const retry =
       this.attempt < router.maxAttempts &&
-      mayRetry({ method: request.method, idempotencyKey: request.idempotencyKey, code: failure.code, duringConnect: failure.duringConnect, responseStarted: failure.responseStarted, bodyReplayable: request.replayable });
+      mayRetry({
+        method: request.method,
+        idempotencyKey: request.idempotencyKey,
+        code: failure.code,
+        duringConnect: failure.duringConnect,
+        responseStarted: failure.responseStarted,
+        bodyReplayable: request.replayable,
+      });
     if (!retry) {
       router.count('upstreamErrors');
       if (failure.responseStarted) return request.abandon();
-      return request.fail(502, 'upstream_connection_error', `Service ${router.name}: endpoint ${failed.name} failed after the request was sent (${failure.code ?? 'error'}); it was not retried because it may have been processed — retry it with the same Idempotency-Key`);
+      return request.fail(
+        502,
+        'upstream_connection_error',
+        `Service ${router.name}: endpoint ${failed.name} failed after the request was sent (${failure.code ?? 'error'}); it was not retried because it may have been processed — retry it with the same Idempotency-Key`,
+      );
     }
     router.count('retries');
     this.attempt++;

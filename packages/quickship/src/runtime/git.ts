@@ -22,7 +22,9 @@ export async function resolveCommit(repoDir: string, commitish: string): Promise
   try {
     return await git(repoDir, ['rev-parse', '--verify', '--quiet', `${commitish}^{commit}`]);
   } catch {
-    throw new BuildError(`"${commitish}" is not a commit in ${repoDir}; pass a commit, branch or tag that exists (git log --oneline)`);
+    throw new BuildError(
+      `"${commitish}" is not a commit in ${repoDir}; pass a commit, branch or tag that exists (git log --oneline)`,
+    );
   }
 }
 
@@ -34,7 +36,9 @@ export async function hasUncommittedChanges(repoDir: string): Promise<boolean> {
 /** Writes the tree of `commit` into `targetDir` (which must exist): git archive | tar -x. */
 export function extractCommit(repoDir: string, commit: string, targetDir: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    const archive = spawn('git', ['-C', repoDir, 'archive', '--format=tar', commit], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const archive = spawn('git', ['-C', repoDir, 'archive', '--format=tar', commit], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const tar = spawn('tar', ['-x', '-f', '-', '-C', targetDir], { stdio: ['pipe', 'ignore', 'pipe'] });
     let stderr = '';
     archive.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));

@@ -44,7 +44,12 @@ function connectionTokens(connection: string | string[] | undefined): Set<string
   return tokens.size > 0 ? tokens : undefined;
 }
 
-function filter(raw: readonly string[], drop: ReadonlySet<string>, extra: Set<string> | undefined, out: string[]): string[] {
+function filter(
+  raw: readonly string[],
+  drop: ReadonlySet<string>,
+  extra: Set<string> | undefined,
+  out: string[],
+): string[] {
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i] as string;
     if (extra !== undefined || DROPPED_LENGTHS.has(name.length)) {
@@ -81,7 +86,8 @@ export function clientResponseHeaders(raw: readonly Buffer[], added: readonly st
   for (let i = 0; i < raw.length; i += 2) {
     const name = (raw[i] as Buffer).toString('latin1');
     names.push(name);
-    if (name.length === 10 && name.toLowerCase() === 'connection') connection = (raw[i + 1] as Buffer).toString('latin1');
+    if (name.length === 10 && name.toLowerCase() === 'connection')
+      connection = (raw[i + 1] as Buffer).toString('latin1');
   }
   const extra = connectionTokens(connection);
   const out: string[] = [];

@@ -2,20 +2,33 @@ import { describe, expect, it } from 'vitest';
 import { INCOMPLETE, MAX_HEAD_BYTES, parseRequestHead, UNUSUAL, type RequestHead } from './http1-request.ts';
 import { BodyFraming, Framing, parseResponseHead, ResponseError } from './http1-response.ts';
 
-const req = (text: string): ReturnType<typeof parseRequestHead> => parseRequestHead(Buffer.from(text, 'latin1'), '127.0.0.1');
+const req = (text: string): ReturnType<typeof parseRequestHead> =>
+  parseRequestHead(Buffer.from(text, 'latin1'), '127.0.0.1');
 
 describe('parseRequestHead', () => {
   it('reads a plain request and rewrites its head for upstream', () => {
-    const head = req('POST /v1/payments?x=1 HTTP/1.1\r\nHost: a\r\nConnection: keep-alive\r\nContent-Length: 5\r\nIdempotency-Key: k\r\nKeep-Alive: 5\r\n\r\nhello') as RequestHead;
+    const head = req(
+      'POST /v1/payments?x=1 HTTP/1.1\r\nHost: a\r\nConnection: keep-alive\r\nContent-Length: 5\r\nIdempotency-Key: k\r\nKeep-Alive: 5\r\n\r\nhello',
+    ) as RequestHead;
     expect(head).toMatchObject({ method: 'POST', bodyLength: 5, close: false, idempotencyKey: true });
-    expect(head.headLength).toBe(Buffer.byteLength('POST /v1/payments?x=1 HTTP/1.1\r\nHost: a\r\nConnection: keep-alive\r\nContent-Length: 5\r\nIdempotency-Key: k\r\nKeep-Alive: 5\r\n\r\n'));
-    expect(head.upstreamHead).toBe('POST /v1/payments?x=1 HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\nIdempotency-Key: k\r\nX-Forwarded-For: 127.0.0.1\r\nX-Forwarded-Proto: http\r\n\r\n');
+    expect(head.headLength).toBe(
+      Buffer.byteLength(
+        'POST /v1/payments?x=1 HTTP/1.1\r\nHost: a\r\nConnection: keep-alive\r\nContent-Length: 5\r\nIdempotency-Key: k\r\nKeep-Alive: 5\r\n\r\n',
+      ),
+    );
+    expect(head.upstreamHead).toBe(
+      'POST /v1/payments?x=1 HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\nIdempotency-Key: k\r\nX-Forwarded-For: 127.0.0.1\r\nX-Forwarded-Proto: http\r\n\r\n',
+    );
   });
 
   it('keeps bytes, case, order and repeated headers; drops hop-by-hop ones', () => {
-    const head = req('GET / HTTP/1.1\r\nhost: a\r\nX-A: 1\r\nTE: trailers\r\nx-a: 2\r\nProxy-Authorization: x\r\nX-U: \xe9\r\nConnection: close\r\n\r\n') as RequestHead;
+    const head = req(
+      'GET / HTTP/1.1\r\nhost: a\r\nX-A: 1\r\nTE: trailers\r\nx-a: 2\r\nProxy-Authorization: x\r\nX-U: \xe9\r\nConnection: close\r\n\r\n',
+    ) as RequestHead;
     expect(head.close).toBe(true);
-    expect(head.upstreamHead).toBe('GET / HTTP/1.1\r\nhost: a\r\nX-A: 1\r\nx-a: 2\r\nX-U: \xe9\r\nX-Forwarded-For: 127.0.0.1\r\nX-Forwarded-Proto: http\r\n\r\n');
+    expect(head.upstreamHead).toBe(
+      'GET / HTTP/1.1\r\nhost: a\r\nX-A: 1\r\nx-a: 2\r\nX-U: \xe9\r\nX-Forwarded-For: 127.0.0.1\r\nX-Forwarded-Proto: http\r\n\r\n',
+    );
   });
 
   it('waits for the rest of a head', () => {
@@ -56,29 +69,59 @@ const res = (text: string, headRequest = false) => parseResponseHead(Buffer.from
 
 describe('parseResponseHead', () => {
   it('reads framing and keep-alive, and drops hop-by-hop headers for the client', () => {
-    const text = 'HTTP/1.1 200 OK\r\nContent-Type: a\r\nContent-Length: 13\r\nConnection: keep-alive\r\nKeep-Alive: timeout=5\r\n\r\n';
+    const text =
+      'HTTP/1.1 200 OK\r\nContent-Type: a\r\nContent-Length: 13\r\nConnection: keep-alive\r\nKeep-Alive: timeout=5\r\n\r\n';
     const head = res(`${text}{"live":true}`);
-    expect(head).toMatchObject({ status: 200, framing: Framing.Length, contentLength: 13, reusable: true, keepAliveMs: 5000, clientHead: 'HTTP/1.1 200 OK\r\nContent-Type: a\r\nContent-Length: 13' });
+    expect(head).toMatchObject({
+      status: 200,
+      framing: Framing.Length,
+      contentLength: 13,
+      reusable: true,
+      keepAliveMs: 5000,
+      clientHead: 'HTTP/1.1 200 OK\r\nContent-Type: a\r\nContent-Length: 13',
+    });
     expect(head?.headLength).toBe(text.length);
   });
 
   it('keeps Transfer-Encoding for a chunked body (and drops Content-Length), drops Connection-named headers', () => {
-    const head = res('HTTP/1.1 200 OK\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\nConnection: X-Hop\r\nX-Hop: 1\r\nX-End: 2\r\n\r\n');
-    expect(head).toMatchObject({ framing: Framing.Chunked, reusable: true, clientHead: 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nX-End: 2' });
+    const head = res(
+      'HTTP/1.1 200 OK\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\nConnection: X-Hop\r\nX-Hop: 1\r\nX-End: 2\r\n\r\n',
+    );
+    expect(head).toMatchObject({
+      framing: Framing.Chunked,
+      reusable: true,
+      clientHead: 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nX-End: 2',
+    });
   });
 
   it('knows responses without a body and those read until close', () => {
     expect(res('HTTP/1.1 204 No Content\r\nX: 1\r\n\r\n')?.framing).toBe(Framing.None);
     expect(res('HTTP/1.1 304 Not Modified\r\nContent-Length: 10\r\n\r\n')?.framing).toBe(Framing.None);
-    expect(res('HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n', true)).toMatchObject({ framing: Framing.None, clientHead: 'HTTP/1.1 200 OK\r\nContent-Length: 10' });
+    expect(res('HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n', true)).toMatchObject({
+      framing: Framing.None,
+      clientHead: 'HTTP/1.1 200 OK\r\nContent-Length: 10',
+    });
     expect(res('HTTP/1.1 200 OK\r\nX: 1\r\n\r\n')).toMatchObject({ framing: Framing.UntilClose, reusable: false });
-    expect(res('HTTP/1.0 200 OK\r\nContent-Length: 1\r\n\r\n')).toMatchObject({ framing: Framing.Length, reusable: false, clientHead: 'HTTP/1.1 200 OK\r\nContent-Length: 1' });
-    expect(res('HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 1\r\n\r\n')).toMatchObject({ reusable: false, clientHead: 'HTTP/1.1 200 OK\r\nContent-Length: 1' });
+    expect(res('HTTP/1.0 200 OK\r\nContent-Length: 1\r\n\r\n')).toMatchObject({
+      framing: Framing.Length,
+      reusable: false,
+      clientHead: 'HTTP/1.1 200 OK\r\nContent-Length: 1',
+    });
+    expect(res('HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 1\r\n\r\n')).toMatchObject({
+      reusable: false,
+      clientHead: 'HTTP/1.1 200 OK\r\nContent-Length: 1',
+    });
     expect(res('HTTP/1.1 200 OK\r\nContent-Length: 1\r\n')).toBeUndefined();
   });
 
   it('rejects malformed heads', () => {
-    for (const text of ['HTTP/2 200 OK\r\n\r\n', 'HTTP/1.1 20 OK\r\n\r\n', 'HTTP/1.1 200 OK\r\nBad Name: 1\r\n\r\n', 'HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n', 'HTTP/1.1 101 Switching\r\n\r\n']) {
+    for (const text of [
+      'HTTP/2 200 OK\r\n\r\n',
+      'HTTP/1.1 20 OK\r\n\r\n',
+      'HTTP/1.1 200 OK\r\nBad Name: 1\r\n\r\n',
+      'HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n',
+      'HTTP/1.1 101 Switching\r\n\r\n',
+    ]) {
       expect(() => res(text), text).toThrow(ResponseError);
     }
   });

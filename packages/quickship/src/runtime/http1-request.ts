@@ -42,13 +42,20 @@ const HANDED_TO_NODE = new Set(['transfer-encoding', 'expect', 'upgrade']);
  * names are dropped; of those, Transfer-Encoding and Upgrade are handed to Node first and
  * Connection's value is read.
  */
-const LOOKED_AT_LENGTHS = new Set([...HOP_BY_HOP, ...HANDED_TO_NODE, 'connection', 'content-length', 'host', 'idempotency-key'].map((name) => name.length));
+const LOOKED_AT_LENGTHS = new Set(
+  [...HOP_BY_HOP, ...HANDED_TO_NODE, 'connection', 'content-length', 'host', 'idempotency-key'].map(
+    (name) => name.length,
+  ),
+);
 
 /**
  * Parses the head at the start of `buf`. `forwardedFor` is the client's address (appended as
  * X-Forwarded-For). Returns INCOMPLETE, UNUSUAL, or the head.
  */
-export function parseRequestHead(buf: Buffer, forwardedFor: string | undefined): RequestHead | typeof INCOMPLETE | typeof UNUSUAL {
+export function parseRequestHead(
+  buf: Buffer,
+  forwardedFor: string | undefined,
+): RequestHead | typeof INCOMPLETE | typeof UNUSUAL {
   const end = buf.indexOf('\r\n\r\n');
   if (end === -1) return buf.length >= MAX_HEAD_BYTES ? UNUSUAL : INCOMPLETE;
   if (end + 4 > MAX_HEAD_BYTES) return UNUSUAL;
@@ -81,7 +88,10 @@ export function parseRequestHead(buf: Buffer, forwardedFor: string | undefined):
         sawLength = true;
         bodyLength = Number(digits[1]);
       } else if (name === 'connection') {
-        const value = head.slice(colon + 1, lineEnd).trim().toLowerCase();
+        const value = head
+          .slice(colon + 1, lineEnd)
+          .trim()
+          .toLowerCase();
         if (sawConnection || (value !== 'keep-alive' && value !== 'close')) return UNUSUAL;
         sawConnection = true;
         close = value === 'close';
@@ -101,6 +111,8 @@ export function parseRequestHead(buf: Buffer, forwardedFor: string | undefined):
   }
   if (!sawHost) return UNUSUAL;
   out = kept === 0 ? head : out + head.slice(kept);
-  out += forwardedFor ? `\r\nX-Forwarded-For: ${forwardedFor}\r\nX-Forwarded-Proto: http\r\n\r\n` : '\r\nX-Forwarded-Proto: http\r\n\r\n';
+  out += forwardedFor
+    ? `\r\nX-Forwarded-For: ${forwardedFor}\r\nX-Forwarded-Proto: http\r\n\r\n`
+    : '\r\nX-Forwarded-Proto: http\r\n\r\n';
   return { method, headLength: end + 4, bodyLength, close, idempotencyKey, upstreamHead: out };
 }

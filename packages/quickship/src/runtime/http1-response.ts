@@ -72,13 +72,18 @@ export function parseResponseHead(buf: Buffer, headRequest: boolean): ResponseHe
       const name = head.slice(nameStart, colon).toLowerCase();
       if (name === 'content-length') {
         const digits = DIGITS.exec(head.slice(colon + 1, lineEnd));
-        if (!digits || (contentLength !== -1 && contentLength !== Number(digits[1]))) throw new ResponseError('invalid Content-Length');
+        if (!digits || (contentLength !== -1 && contentLength !== Number(digits[1])))
+          throw new ResponseError('invalid Content-Length');
         contentLength = Number(digits[1]);
       } else if (name === 'transfer-encoding') {
         if (transferEncoding !== undefined) throw new ResponseError('repeated Transfer-Encoding');
         transferEncoding = head.slice(colon + 1, lineEnd);
       } else if (HOP_BY_HOP.has(name)) {
-        if (name === 'connection') connection = connection === undefined ? head.slice(colon + 1, lineEnd) : `${connection},${head.slice(colon + 1, lineEnd)}`;
+        if (name === 'connection')
+          connection =
+            connection === undefined
+              ? head.slice(colon + 1, lineEnd)
+              : `${connection},${head.slice(colon + 1, lineEnd)}`;
         else if (name === 'keep-alive') {
           const timeout = KEEP_ALIVE_TIMEOUT.exec(head.slice(colon + 1, lineEnd));
           if (timeout) keepAliveMs = Number(timeout[1]) * 1000;
@@ -108,14 +113,31 @@ export function parseResponseHead(buf: Buffer, headRequest: boolean): ResponseHe
   if (status < 200 || status === 204 || status === 304 || headRequest) {
     if (status === 101) throw new ResponseError('unexpected 101 Switching Protocols');
     if (transferEncoding !== undefined || named) out = rewrite(head, named, false);
-    return { status, headLength: end + 4, framing: Framing.None, contentLength: 0, reusable, keepAliveMs, clientHead: out };
+    return {
+      status,
+      headLength: end + 4,
+      framing: Framing.None,
+      contentLength: 0,
+      reusable,
+      keepAliveMs,
+      clientHead: out,
+    };
   }
   // RFC 9112 §6.3: Transfer-Encoding overrides Content-Length; a final coding other than chunked reads until close.
   let framing: Framing = contentLength >= 0 ? Framing.Length : Framing.UntilClose;
-  if (transferEncoding !== undefined) framing = /(?:^|,)[ \t]*chunked[ \t]*$/i.test(transferEncoding) ? Framing.Chunked : Framing.UntilClose;
+  if (transferEncoding !== undefined)
+    framing = /(?:^|,)[ \t]*chunked[ \t]*$/i.test(transferEncoding) ? Framing.Chunked : Framing.UntilClose;
   if (framing === Framing.UntilClose) reusable = false;
   if (transferEncoding !== undefined || named) out = rewrite(head, named, framing !== Framing.Length);
-  return { status, headLength: end + 4, framing, contentLength: framing === Framing.Length ? contentLength : 0, reusable, keepAliveMs, clientHead: out };
+  return {
+    status,
+    headLength: end + 4,
+    framing,
+    contentLength: framing === Framing.Length ? contentLength : 0,
+    reusable,
+    keepAliveMs,
+    clientHead: out,
+  };
 }
 
 /**
@@ -147,7 +169,10 @@ export class BodyFraming {
   private sizeDigits = 0;
   done: boolean;
 
-  constructor(private readonly framing: Framing, contentLength: number) {
+  constructor(
+    private readonly framing: Framing,
+    contentLength: number,
+  ) {
     this.remaining = framing === Framing.Length ? contentLength : 0;
     this.done = framing === Framing.None || (framing === Framing.Length && contentLength === 0);
   }
@@ -245,7 +270,17 @@ export class BodyFraming {
   }
 }
 
-const ChunkState = { Size: 0, Extension: 1, SizeLf: 2, Data: 3, DataCr: 4, DataLf: 5, TrailerStart: 6, Trailer: 7, FinalLf: 8 } as const;
+const ChunkState = {
+  Size: 0,
+  Extension: 1,
+  SizeLf: 2,
+  Data: 3,
+  DataCr: 4,
+  DataLf: 5,
+  TrailerStart: 6,
+  Trailer: 7,
+  FinalLf: 8,
+} as const;
 type ChunkState = (typeof ChunkState)[keyof typeof ChunkState];
 
 function hexValue(c: number): number {

@@ -38,8 +38,23 @@ export { EndpointTable, type Endpoint } from './endpoints.ts';
 export { BuildError, ImagePullError, InvalidImageNameError, TagImmutableError } from './errors.ts';
 export { Instance, type InstanceOptions, type PersistedInstance } from './instance.ts';
 export { httpGetProbe, ProbeWorker, type ProbeKind, type ProbeOutcome } from './probe.ts';
-export { defaultTag, LocalRegistry, type BuildResult, type ImageManifest, type ImageResolver, type LocalRegistryOptions, type ResolvedImage } from './registry.ts';
-export { formatTransition, ReplicaSet, targetHealth, type ReplicaSetOptions, type TargetHealth, type TargetTransition } from './replicaset.ts';
+export {
+  defaultTag,
+  LocalRegistry,
+  type BuildResult,
+  type ImageManifest,
+  type ImageResolver,
+  type LocalRegistryOptions,
+  type ResolvedImage,
+} from './registry.ts';
+export {
+  formatTransition,
+  ReplicaSet,
+  targetHealth,
+  type ReplicaSetOptions,
+  type TargetHealth,
+  type TargetTransition,
+} from './replicaset.ts';
 export { isIdempotentRequest, mayRetry } from './retry-policy.ts';
 export { ServiceRouter, type RouterStats, type ServiceRouterOptions } from './router.ts';
 export { scaleDownOrder } from './scale-down.ts';

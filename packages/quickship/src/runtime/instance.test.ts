@@ -2,7 +2,14 @@ import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { InstanceStatus } from '../model.ts';
 import { Instance, type InstanceOptions } from './instance.ts';
-import { fastProbe, fixtureContainer, fixtureImages, removeTempDirs, tempDir, waitFor } from './test-fixtures/fixture-image.ts';
+import {
+  fastProbe,
+  fixtureContainer,
+  fixtureImages,
+  removeTempDirs,
+  tempDir,
+  waitFor,
+} from './test-fixtures/fixture-image.ts';
 
 afterAll(removeTempDirs);
 
@@ -91,7 +98,10 @@ describe('Instance probes', () => {
   // Liveness is gated by a startup probe here so that a slow process start on a busy machine is
   // not itself a liveness failure (what startupProbe is for).
   it('restarts the container when liveness fails, and counts the restart', async () => {
-    const container = fixtureContainer({ startupProbe: fastProbe('/readyz', { failureThreshold: 100 }), livenessProbe: fastProbe('/healthz') });
+    const container = fixtureContainer({
+      startupProbe: fastProbe('/readyz', { failureThreshold: 100 }),
+      livenessProbe: fastProbe('/healthz'),
+    });
     const { instance, changes } = run({ container });
     await waitFor(() => instance.status().ready, 5000, 'ready');
     const firstPid = instance.status().pid;
@@ -105,7 +115,10 @@ describe('Instance probes', () => {
   });
 
   it('fails a probe that does not answer within timeoutSeconds', async () => {
-    const container = fixtureContainer({ startupProbe: fastProbe('/readyz', { failureThreshold: 100 }), livenessProbe: fastProbe('/healthz', { timeoutSeconds: 0.1 }) });
+    const container = fixtureContainer({
+      startupProbe: fastProbe('/readyz', { failureThreshold: 100 }),
+      livenessProbe: fastProbe('/healthz', { timeoutSeconds: 0.1 }),
+    });
     const { instance } = run({ container }, { FIXTURE_HANG_HEALTHZ: '1' });
     await waitFor(() => instance.status().restarts >= 1, 5000, 'a liveness restart');
     expect(readFileSync(instance.logFile, 'utf8')).toContain('Liveness probe failed: Get "http://127.0.0.1:');
@@ -147,7 +160,9 @@ describe('Instance termination', () => {
     expect(changes.at(-1)?.status.state).toBe('Terminating');
     await done;
     expect(Date.now() - t0).toBeGreaterThanOrEqual(190);
-    const order = events(instance.logFile).filter((e) => ['preStop', 'prestop', 'SIGTERM', 'sigterm', 'exit', 'SIGKILL', 'terminated'].includes(e));
+    const order = events(instance.logFile).filter((e) =>
+      ['preStop', 'prestop', 'SIGTERM', 'sigterm', 'exit', 'SIGKILL', 'terminated'].includes(e),
+    );
     expect(order).toEqual(['preStop', 'prestop', 'SIGTERM', 'sigterm', 'exit', 'terminated']);
     expect(() => process.kill(pid, 0)).toThrow();
   });
@@ -162,13 +177,18 @@ describe('Instance termination', () => {
     const took = Date.now() - t0;
     expect(took).toBeGreaterThanOrEqual(750);
     expect(took).toBeLessThan(2500);
-    const order = events(instance.logFile).filter((e) => ['preStop', 'SIGTERM', 'sigterm', 'SIGKILL', 'terminated'].includes(e));
+    const order = events(instance.logFile).filter((e) =>
+      ['preStop', 'SIGTERM', 'sigterm', 'SIGKILL', 'terminated'].includes(e),
+    );
     expect(order).toEqual(['preStop', 'SIGTERM', 'sigterm', 'SIGKILL', 'terminated']);
     expect(() => process.kill(pid, 0)).toThrow();
   });
 
   it('terminates an instance waiting in back-off without starting it again', async () => {
-    const { instance } = run({ backoff: { initialSeconds: 5, maxSeconds: 5, resetAfterSeconds: 60 } }, { FIXTURE_CRASH_AFTER_MS: '10' });
+    const { instance } = run(
+      { backoff: { initialSeconds: 5, maxSeconds: 5, resetAfterSeconds: 60 } },
+      { FIXTURE_CRASH_AFTER_MS: '10' },
+    );
     await waitFor(() => instance.status().state === 'CrashLoopBackOff', 5000, 'CrashLoopBackOff');
     const t0 = Date.now();
     await instance.terminate();

@@ -165,9 +165,14 @@ export class Instance {
     try {
       image = await this.options.images.resolve(this.options.container.image);
     } catch (error) {
-      if (error instanceof InvalidImageNameError) return this.update({ state: 'InvalidImageName', ready: false, message: (error as Error).message });
+      if (error instanceof InvalidImageNameError)
+        return this.update({ state: 'InvalidImageName', ready: false, message: (error as Error).message });
       const seconds = backoffDelaySeconds(this.backoff, ++this.crashStreak);
-      this.update({ state: 'ErrImagePull', ready: false, message: `${(error as Error).message} (retrying in ${seconds}s)` });
+      this.update({
+        state: 'ErrImagePull',
+        ready: false,
+        message: `${(error as Error).message} (retrying in ${seconds}s)`,
+      });
       this.restartTimer = setTimeout(() => this.start(), seconds * 1000);
       return;
     }
@@ -183,7 +188,9 @@ export class Instance {
       HOST: '127.0.0.1',
       HOSTNAME: this.name,
     };
-    this.note(`starting ${image.image} (${image.manifest.commit.slice(0, 12)}): ${file} ${args.join(' ')} on 127.0.0.1:${this.port}`);
+    this.note(
+      `starting ${image.image} (${image.manifest.commit.slice(0, 12)}): ${file} ${args.join(' ')} on 127.0.0.1:${this.port}`,
+    );
     this.update({ state: 'Pending', ready: false, message: 'ContainerCreating' });
     this.containerStartedAt = Date.now();
     try {
@@ -218,7 +225,11 @@ export class Instance {
     }
   }
 
-  private probe(kind: 'startup' | 'readiness' | 'liveness', probe: NonNullable<ContainerSpec['readinessProbe']>, onResult: (ok: boolean, message: string) => void): void {
+  private probe(
+    kind: 'startup' | 'readiness' | 'liveness',
+    probe: NonNullable<ContainerSpec['readinessProbe']>,
+    onResult: (ok: boolean, message: string) => void,
+  ): void {
     const worker = new ProbeWorker({ kind, probe, port: this.port ?? 0, startedAt: this.containerStartedAt, onResult });
     this.probes.push(worker);
     worker.start();
@@ -242,17 +253,26 @@ export class Instance {
     void this.stopContainer(process);
   }
 
-  private exited(exit: { readonly code: number | null; readonly signal: string | null; readonly error?: string }): void {
+  private exited(exit: {
+    readonly code: number | null;
+    readonly signal: string | null;
+    readonly error?: string;
+  }): void {
     this.stopProbes();
     if (this.ending) return;
     const ranSeconds = (Date.now() - this.containerStartedAt) / 1000;
     if (ranSeconds >= this.backoff.resetAfterSeconds) this.crashStreak = 0;
-    const cause = this.killReason ?? exit.error ?? `exited with ${exit.signal ? `signal ${exit.signal}` : `code ${exit.code}`}`;
+    const cause =
+      this.killReason ?? exit.error ?? `exited with ${exit.signal ? `signal ${exit.signal}` : `code ${exit.code}`}`;
     this.killReason = undefined;
     this.restarts++;
     const seconds = backoffDelaySeconds(this.backoff, ++this.crashStreak);
     this.note(`container ${cause}; back-off ${seconds}s before restart ${this.restarts}`);
-    this.update({ state: 'CrashLoopBackOff', ready: false, message: `back-off ${seconds}s restarting failed container: ${cause}` });
+    this.update({
+      state: 'CrashLoopBackOff',
+      ready: false,
+      message: `back-off ${seconds}s restarting failed container: ${cause}`,
+    });
     this.restartTimer = setTimeout(() => this.start(), seconds * 1000);
   }
 
@@ -281,7 +301,11 @@ export class Instance {
     const floor = (this.options.minimumGracePeriodSeconds ?? 2) * 1000;
     const remaining = Math.max(grace - (Date.now() - started), floor);
     this.note(`SIGTERM (grace ${Math.round(remaining) / 1000}s left)`);
-    await stopWithin(process, remaining, () => this.note(`SIGKILL: still running after terminationGracePeriodSeconds=${this.options.terminationGracePeriodSeconds}`));
+    await stopWithin(process, remaining, () =>
+      this.note(
+        `SIGKILL: still running after terminationGracePeriodSeconds=${this.options.terminationGracePeriodSeconds}`,
+      ),
+    );
   }
 
   private stopProbes(): void {
@@ -295,7 +319,14 @@ export class Instance {
     if ('message' in change) this.message = change.message;
     const previous = this.lastStatus;
     const next = this.status();
-    if (previous.state === next.state && previous.ready === next.ready && previous.message === next.message && previous.pid === next.pid && previous.restarts === next.restarts) return;
+    if (
+      previous.state === next.state &&
+      previous.ready === next.ready &&
+      previous.message === next.message &&
+      previous.pid === next.pid &&
+      previous.restarts === next.restarts
+    )
+      return;
     this.lastStatus = next;
     this.options.onChange?.(next, previous);
   }

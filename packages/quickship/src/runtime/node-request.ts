@@ -41,7 +41,8 @@ export function handleNodeRequest(router: NodePathRouter, req: IncomingMessage, 
     }
   };
   const onEnd = () => {
-    const body = chunks.length === 1 ? (chunks[0] as Buffer) : chunks.length === 0 ? EMPTY_BODY : Buffer.concat(chunks, size);
+    const body =
+      chunks.length === 1 ? (chunks[0] as Buffer) : chunks.length === 0 ? EMPTY_BODY : Buffer.concat(chunks, size);
     request.start(body);
   };
   req.on('data', onData);
@@ -73,7 +74,8 @@ class NodeRequest implements ForwardedRequest {
   /** The body is known (null: none; a Buffer: whole and replayable; a stream: not replayable). */
   start(body: Buffer | Readable | null): void {
     const { req } = this;
-    const bodyLength = body === null ? undefined : body instanceof Buffer ? body.length : contentLength(req.headers['content-length']);
+    const bodyLength =
+      body === null ? undefined : body instanceof Buffer ? body.length : contentLength(req.headers['content-length']);
     this.body = body;
     this.replayable = !(body instanceof Readable);
     this.headers = upstreamRequestHeaders(req.rawHeaders, req.headers.connection, req.socket.remoteAddress, bodyLength);
@@ -93,7 +95,11 @@ class NodeRequest implements ForwardedRequest {
     const { res } = this;
     if (res.headersSent || res.destroyed) return;
     const body = JSON.stringify({ error: { type: 'api_error', code, message } });
-    res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'retry-after': '1' });
+    res.writeHead(status, {
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(body),
+      'retry-after': '1',
+    });
     res.end(body);
   }
 

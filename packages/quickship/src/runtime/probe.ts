@@ -19,7 +19,12 @@ export interface ProbeOutcome {
 }
 
 /** One httpGet probe against 127.0.0.1:port. Never rejects. */
-export function httpGetProbe(port: number, path: string, timeoutSeconds: number, host = '127.0.0.1'): Promise<ProbeOutcome> {
+export function httpGetProbe(
+  port: number,
+  path: string,
+  timeoutSeconds: number,
+  host = '127.0.0.1',
+): Promise<ProbeOutcome> {
   return new Promise((resolve) => {
     let settled = false;
     const settle = (outcome: ProbeOutcome) => {
@@ -30,12 +35,29 @@ export function httpGetProbe(port: number, path: string, timeoutSeconds: number,
       resolve(outcome);
     };
     const url = `http://${host}:${port}${path}`;
-    const req = request({ host, port, path, method: 'GET', agent: false, headers: { 'user-agent': 'kube-probe/quickship', accept: '*/*', connection: 'close' } }, (res) => {
-      const status = res.statusCode ?? 0;
-      res.resume();
-      settle(status >= 200 && status < 400 ? { ok: true, message: `HTTP ${status}` } : { ok: false, message: `HTTP probe failed with statuscode: ${status}` });
-    });
-    const timer = setTimeout(() => settle({ ok: false, message: `Get "${url}": context deadline exceeded (timeout ${timeoutSeconds}s)` }), timeoutSeconds * 1000);
+    const req = request(
+      {
+        host,
+        port,
+        path,
+        method: 'GET',
+        agent: false,
+        headers: { 'user-agent': 'kube-probe/quickship', accept: '*/*', connection: 'close' },
+      },
+      (res) => {
+        const status = res.statusCode ?? 0;
+        res.resume();
+        settle(
+          status >= 200 && status < 400
+            ? { ok: true, message: `HTTP ${status}` }
+            : { ok: false, message: `HTTP probe failed with statuscode: ${status}` },
+        );
+      },
+    );
+    const timer = setTimeout(
+      () => settle({ ok: false, message: `Get "${url}": context deadline exceeded (timeout ${timeoutSeconds}s)` }),
+      timeoutSeconds * 1000,
+    );
     req.on('error', (error) => settle({ ok: false, message: `Get "${url}": ${error.message}` }));
     req.end();
   });

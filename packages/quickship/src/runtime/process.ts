@@ -39,7 +39,12 @@ export async function spawnProcess(options: SpawnOptions): Promise<ProcessHandle
   const log = openSync(options.logFile, 'a');
   let child;
   try {
-    child = spawn(options.file, options.args, { cwd: options.cwd, env: options.env, detached: true, stdio: ['ignore', log, log] });
+    child = spawn(options.file, options.args, {
+      cwd: options.cwd,
+      env: options.env,
+      detached: true,
+      stdio: ['ignore', log, log],
+    });
   } finally {
     closeSync(log);
   }

@@ -28,15 +28,22 @@ function commit(repo: string, message: string): string {
 // The image's process prints which workspace code it imported: proof of what the build runs.
 const SERVER = `import { version } from '@demo/lib';\nconsole.log('lib=' + version);\n`;
 
-
 /** A monorepo like ours: a workspace package linked by npm into node_modules, and tsx installed. */
 function monorepo(): { repo: string; first: string; second: string } {
   const repo = tempDir('registry-repo');
   git(repo, 'init', '-q');
   write(repo, '.gitignore', 'node_modules/\n.quickship/\n');
-  write(repo, 'package.json', JSON.stringify({ name: 'demo', private: true, type: 'module', workspaces: ['packages/*'] }));
+  write(
+    repo,
+    'package.json',
+    JSON.stringify({ name: 'demo', private: true, type: 'module', workspaces: ['packages/*'] }),
+  );
   write(repo, 'package-lock.json', JSON.stringify({ name: 'demo', lockfileVersion: 3, requires: true, packages: {} }));
-  write(repo, 'packages/lib/package.json', JSON.stringify({ name: '@demo/lib', type: 'module', exports: './index.js' }));
+  write(
+    repo,
+    'packages/lib/package.json',
+    JSON.stringify({ name: '@demo/lib', type: 'module', exports: './index.js' }),
+  );
   write(repo, 'packages/lib/index.js', `export const version = 'one';\n`);
   write(repo, 'services/payments/src/server.ts', SERVER);
   mkdirSync(join(repo, 'node_modules/@demo'), { recursive: true });
@@ -50,7 +57,10 @@ function monorepo(): { repo: string; first: string; second: string } {
 
 function runImage(rootfs: string, cmd: readonly string[]): string {
   const [file, ...args] = cmd;
-  return execFileSync(file === 'node' ? process.execPath : (file ?? ''), args, { cwd: rootfs, encoding: 'utf8' }).trim();
+  return execFileSync(file === 'node' ? process.execPath : (file ?? ''), args, {
+    cwd: rootfs,
+    encoding: 'utf8',
+  }).trim();
 }
 
 describe('LocalRegistry', () => {
@@ -62,12 +72,22 @@ describe('LocalRegistry', () => {
   it('builds immutable images of commits that run their own workspace code', async () => {
     const registry = new LocalRegistry({ repoDir: repo });
     const one = await registry.build({ commit: first });
-    expect(one).toMatchObject({ created: true, manifest: { tag: `git-${first.slice(0, 7)}`, commit: first, repository: 'payments', dependencies: { mode: 'linked' } } });
+    expect(one).toMatchObject({
+      created: true,
+      manifest: {
+        tag: `git-${first.slice(0, 7)}`,
+        commit: first,
+        repository: 'payments',
+        dependencies: { mode: 'linked' },
+      },
+    });
     expect(one.manifest.cmd).toEqual(['node', '--import', 'tsx', 'services/payments/src/server.ts']);
     const two = await registry.build({ tag: 'v2' }); // HEAD
     expect(two.manifest.commit).toBe(second);
 
-    const imageOne = await registry.resolve(`123456789012.dkr.ecr.eu-west-1.amazonaws.com/quickship/payments:git-${first.slice(0, 7)}`);
+    const imageOne = await registry.resolve(
+      `123456789012.dkr.ecr.eu-west-1.amazonaws.com/quickship/payments:git-${first.slice(0, 7)}`,
+    );
     const imageTwo = await registry.resolve('payments:v2');
     expect(imageOne.rootfs).toBe(join(repo, '.quickship/registry', `git-${first.slice(0, 7)}`, 'rootfs'));
     // The workspace link points into the build's own tree, third-party packages to the installed copy.
@@ -95,7 +115,9 @@ describe('LocalRegistry', () => {
   it('maps missing builds to ErrImagePull and malformed references to InvalidImageName', async () => {
     const registry = new LocalRegistry({ repoDir: repo });
     await expect(registry.resolve('payments:never-built')).rejects.toBeInstanceOf(ImagePullError);
-    await expect(registry.resolve('payments:never-built')).rejects.toThrow(/tag "never-built" has no local build .*quickship build --tag never-built/);
+    await expect(registry.resolve('payments:never-built')).rejects.toThrow(
+      /tag "never-built" has no local build .*quickship build --tag never-built/,
+    );
     await expect(registry.resolve('nginx:1.27')).rejects.toThrow(/repository "nginx" has no local builds/);
     for (const bad of ['Payments:v1', 'payments:', 'payments:-x', 'registry.example.com//payments:v1', '']) {
       await expect(registry.resolve(bad)).rejects.toBeInstanceOf(InvalidImageNameError);
@@ -107,9 +129,20 @@ describe('LocalRegistry', () => {
     const small = tempDir('registry-npm');
     git(small, 'init', '-q');
     // A real dependency (a local file: package) so that npm ci has something to install.
-    const manifest = (version: string) => JSON.stringify({ name: 'small', version, private: true, dependencies: { dep: 'file:dep' } });
+    const manifest = (version: string) =>
+      JSON.stringify({ name: 'small', version, private: true, dependencies: { dep: 'file:dep' } });
     const lock = (version: string) =>
-      JSON.stringify({ name: 'small', version, lockfileVersion: 3, requires: true, packages: { '': { name: 'small', version, dependencies: { dep: 'file:dep' } }, dep: { version: '1.0.0' }, 'node_modules/dep': { resolved: 'dep', link: true } } });
+      JSON.stringify({
+        name: 'small',
+        version,
+        lockfileVersion: 3,
+        requires: true,
+        packages: {
+          '': { name: 'small', version, dependencies: { dep: 'file:dep' } },
+          dep: { version: '1.0.0' },
+          'node_modules/dep': { resolved: 'dep', link: true },
+        },
+      });
     write(small, 'dep/package.json', JSON.stringify({ name: 'dep', version: '1.0.0' }));
     write(small, 'package.json', manifest('1.0.0'));
     write(small, 'package-lock.json', lock('1.0.0'));

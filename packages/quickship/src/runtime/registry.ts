@@ -26,8 +26,14 @@ import { parseImageReference } from '../core/image-ref.ts';
 const TAG = /^[\w][\w.-]{0,127}$/;
 
 /** The repository names the local engine can run, with their default process (Docker ENTRYPOINT/CMD). */
-const IMAGES: Readonly<Record<string, { readonly entrypoint: readonly string[]; readonly cmd: readonly string[]; readonly requires: string }>> = {
-  payments: { entrypoint: [], cmd: ['node', '--import', 'tsx', 'services/payments/src/server.ts'], requires: 'services/payments/src/server.ts' },
+const IMAGES: Readonly<
+  Record<string, { readonly entrypoint: readonly string[]; readonly cmd: readonly string[]; readonly requires: string }>
+> = {
+  payments: {
+    entrypoint: [],
+    cmd: ['node', '--import', 'tsx', 'services/payments/src/server.ts'],
+    requires: 'services/payments/src/server.ts',
+  },
 };
 
 export interface ImageManifest {
@@ -92,14 +98,20 @@ export class LocalRegistry implements ImageResolver {
   async build(options: { readonly commit?: string; readonly tag?: string } = {}): Promise<BuildResult> {
     const commit = await resolveCommit(this.repoDir, options.commit ?? 'HEAD');
     const tag = options.tag ?? defaultTag(commit);
-    if (!TAG.test(tag)) throw new BuildError(`tag "${tag}" is not a valid image tag; use letters, digits, "_", "." and "-" (at most 128, not starting with "." or "-"), e.g. --tag ${defaultTag(commit)}`);
+    if (!TAG.test(tag))
+      throw new BuildError(
+        `tag "${tag}" is not a valid image tag; use letters, digits, "_", "." and "-" (at most 128, not starting with "." or "-"), e.g. --tag ${defaultTag(commit)}`,
+      );
     const uncommittedChanges = options.commit === undefined && (await hasUncommittedChanges(this.repoDir));
 
     const existing = await this.read(tag);
     if (existing) return this.reuse(existing, commit, uncommittedChanges);
 
     const image = IMAGES[this.repository];
-    if (!image) throw new BuildError(`no default process is known for repository "${this.repository}"; known: ${Object.keys(IMAGES).join(', ')}`);
+    if (!image)
+      throw new BuildError(
+        `no default process is known for repository "${this.repository}"; known: ${Object.keys(IMAGES).join(', ')}`,
+      );
     await mkdir(this.registryDir, { recursive: true });
     const staging = await mkdtemp(join(this.registryDir, `.building-${tag}-`));
     try {
@@ -107,7 +119,9 @@ export class LocalRegistry implements ImageResolver {
       await mkdir(rootfs);
       await extractCommit(this.repoDir, commit, rootfs);
       if (!existsSync(join(rootfs, image.requires))) {
-        throw new BuildError(`commit ${commit.slice(0, 12)} has no ${image.requires}, which the ${this.repository} image runs; build a commit that has it`);
+        throw new BuildError(
+          `commit ${commit.slice(0, 12)} has no ${image.requires}, which the ${this.repository} image runs; build a commit that has it`,
+        );
       }
       const manifest: ImageManifest = {
         schemaVersion: 1,
@@ -140,16 +154,25 @@ export class LocalRegistry implements ImageResolver {
   async resolve(image: string): Promise<ResolvedImage> {
     const parsed = parseImageReference(image);
     // No tag and no digest means "latest", as Docker and the kubelet default.
-    const ref = { repository: parsed.lastSegment, tag: parsed.tag ?? (parsed.digest === undefined ? 'latest' : undefined) };
+    const ref = {
+      repository: parsed.lastSegment,
+      tag: parsed.tag ?? (parsed.digest === undefined ? 'latest' : undefined),
+    };
     if (ref.repository !== this.repository) {
-      throw new ImagePullError(`image "${image}": repository "${ref.repository}" has no local builds; the local registry holds only "${this.repository}" images (quickship build)`);
+      throw new ImagePullError(
+        `image "${image}": repository "${ref.repository}" has no local builds; the local registry holds only "${this.repository}" images (quickship build)`,
+      );
     }
     if (ref.tag === undefined) {
-      throw new ImagePullError(`image "${image}": a digest reference cannot be mapped to a local build; reference the image by tag, e.g. ${this.repository}:git-<sha7>`);
+      throw new ImagePullError(
+        `image "${image}": a digest reference cannot be mapped to a local build; reference the image by tag, e.g. ${this.repository}:git-<sha7>`,
+      );
     }
     const manifest = await this.read(ref.tag);
     if (!manifest) {
-      throw new ImagePullError(`image "${image}": tag "${ref.tag}" has no local build in ${this.registryDir}; build it: quickship build --tag ${ref.tag}`);
+      throw new ImagePullError(
+        `image "${image}": tag "${ref.tag}" has no local build in ${this.registryDir}; build it: quickship build --tag ${ref.tag}`,
+      );
     }
     return { image, manifest, rootfs: join(this.tagDir(ref.tag), 'rootfs') };
   }
@@ -181,12 +204,18 @@ export class LocalRegistry implements ImageResolver {
 
   private reuse(existing: ImageManifest, commit: string, uncommittedChanges: boolean): BuildResult {
     if (existing.commit !== commit) throw new TagImmutableError(existing.tag, existing.commit, commit);
-    const stale = existing.dependencies.mode === 'linked' && existing.dependencies.lockfileSha256 !== sha256File(join(this.repoDir, 'package-lock.json'));
+    const stale =
+      existing.dependencies.mode === 'linked' &&
+      existing.dependencies.lockfileSha256 !== sha256File(join(this.repoDir, 'package-lock.json'));
     return {
       manifest: existing,
       created: false,
       uncommittedChanges,
-      ...(stale ? { warning: `build ${existing.tag} links the repository's node_modules, but package-lock.json changed since; its dependencies are today's` } : {}),
+      ...(stale
+        ? {
+            warning: `build ${existing.tag} links the repository's node_modules, but package-lock.json changed since; its dependencies are today's`,
+          }
+        : {}),
     };
   }
 }

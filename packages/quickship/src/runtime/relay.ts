@@ -109,7 +109,8 @@ export class Relay implements Attempt, ConnectionUser {
     this.head = head;
     this.framing = framing;
     this.keepClient = !this.client.closeAfter && head.framing !== Framing.UntilClose;
-    const text = head.clientHead + this.upstream.revisionHead + (this.keepClient ? '\r\n\r\n' : '\r\nConnection: close\r\n\r\n');
+    const text =
+      head.clientHead + this.upstream.revisionHead + (this.keepClient ? '\r\n\r\n' : '\r\nConnection: close\r\n\r\n');
     const bodyStart = head.headLength;
     const bodyBytes = framing.feed(buf, bodyStart);
     // Head and the first body bytes in one write (one syscall).

@@ -15,7 +15,11 @@ afterEach(async () => {
   await Promise.all(replicaSets.splice(0).map((rs) => rs.shutdown()));
 });
 
-function replicaSet(hash: string, endpoints: EndpointTable, overrides: Partial<ReplicaSetOptions> = {}): { rs: ReplicaSet; transitions: TargetTransition[] } {
+function replicaSet(
+  hash: string,
+  endpoints: EndpointTable,
+  overrides: Partial<ReplicaSetOptions> = {},
+): { rs: ReplicaSet; transitions: TargetTransition[] } {
   const transitions: TargetTransition[] = [];
   const rs = new ReplicaSet({
     rolloutName: 'payments',
@@ -46,7 +50,14 @@ describe('scaleDownOrder', () => {
       { ...base, name: 'not-ready', ready: false },
       { ...base, name: 'unstarted', started: false, ready: false },
     ]);
-    expect(order.map((c) => c.name)).toEqual(['unstarted', 'not-ready', 'ready-recently', 'restarted', 'newer-ready', 'old-ready']);
+    expect(order.map((c) => c.name)).toEqual([
+      'unstarted',
+      'not-ready',
+      'ready-recently',
+      'restarted',
+      'newer-ready',
+      'old-ready',
+    ]);
   });
 });
 
@@ -61,9 +72,13 @@ describe('ReplicaSet', () => {
     expect(new Set(rs.instances().map((i) => i.port)).size).toBe(3);
     for (const instance of rs.instances()) {
       expect(instance.name).toMatch(/^payments-aaa-[bcdfghjklmnpqrstvwxz2456789]{5}$/);
-      expect(transitions.filter((t) => t.instance === instance.name).map((t) => `${t.from ?? 'new'}->${t.to}`)).toEqual(['new->Adding', 'Adding->Healthy']);
+      expect(transitions.filter((t) => t.instance === instance.name).map((t) => `${t.from ?? 'new'}->${t.to}`)).toEqual(
+        ['new->Adding', 'Adding->Healthy'],
+      );
     }
-    expect(formatTransition(transitions[0] as TargetTransition)).toMatch(/payments-aaa payments-aaa-\w{5}: new -> Adding/);
+    expect(formatTransition(transitions[0] as TargetTransition)).toMatch(
+      /payments-aaa payments-aaa-\w{5}: new -> Adding/,
+    );
 
     const sick = rs.instances()[1];
     await fetch(`http://127.0.0.1:${sick?.port}/admin/ready?value=0`);
@@ -81,13 +96,23 @@ describe('ReplicaSet', () => {
   it('reports ErrImagePull and InvalidImageName from the local registry', async () => {
     const endpoints = new EndpointTable();
     const images = new LocalRegistry({ repoDir: tempDir('empty-repo') });
-    const { rs: missing } = replicaSet('bbb', endpoints, { images, container: fixtureContainer({ image: 'payments:nope' }) });
-    const { rs: invalid } = replicaSet('ccc', endpoints, { images, container: fixtureContainer({ image: 'Payments:Bad Tag' }) });
+    const { rs: missing } = replicaSet('bbb', endpoints, {
+      images,
+      container: fixtureContainer({ image: 'payments:nope' }),
+    });
+    const { rs: invalid } = replicaSet('ccc', endpoints, {
+      images,
+      container: fixtureContainer({ image: 'Payments:Bad Tag' }),
+    });
     missing.scale(1);
     invalid.scale(1);
     const pull = await waitFor(() => missing.instances().find((i) => i.state === 'ErrImagePull'), 3000, 'ErrImagePull');
     expect(pull.message).toContain('quickship build --tag nope');
-    const name = await waitFor(() => invalid.instances().find((i) => i.state === 'InvalidImageName'), 3000, 'InvalidImageName');
+    const name = await waitFor(
+      () => invalid.instances().find((i) => i.state === 'InvalidImageName'),
+      3000,
+      'InvalidImageName',
+    );
     expect(name.message).toContain('InvalidImageName: "Payments:Bad Tag"');
     expect(missing.observation().readyReplicas + invalid.observation().readyReplicas).toBe(0);
   });
@@ -96,7 +121,10 @@ describe('ReplicaSet', () => {
 describe('blue/green through the runtime', () => {
   it('switches the active Service and drains the old ReplicaSet with zero failed requests', async () => {
     const endpoints = new EndpointTable();
-    const drain = { container: fixtureContainer({ preStop: { kind: 'sleep' as const, seconds: 0.2 } }), env: { FIXTURE_SHUTDOWN_DELAY_MS: '100' } };
+    const drain = {
+      container: fixtureContainer({ preStop: { kind: 'sleep' as const, seconds: 0.2 } }),
+      env: { FIXTURE_SHUTDOWN_DELAY_MS: '100' },
+    };
     const { rs: blue } = replicaSet('blue', endpoints, { ...drain, env: { ...drain.env, APP_VERSION: 'blue' } });
     const { rs: green } = replicaSet('green', endpoints, { ...drain, env: { ...drain.env, APP_VERSION: 'green' } });
     blue.scale(2);
@@ -104,7 +132,11 @@ describe('blue/green through the runtime', () => {
     const router = new ServiceRouter({ name: 'payments-active', endpoints, port: 0, selector: 'blue' });
     routers.push(router);
     const { port } = await router.listen();
-    await waitFor(() => blue.observation().readyReplicas === 2 && green.observation().readyReplicas === 2, 8000, 'both ReplicaSets ready');
+    await waitFor(
+      () => blue.observation().readyReplicas === 2 && green.observation().readyReplicas === 2,
+      8000,
+      'both ReplicaSets ready',
+    );
 
     let stop = false;
     const statuses: number[] = [];
@@ -143,7 +175,8 @@ describe('blue/green through the runtime', () => {
     const statuses: number[] = [];
     const worker = async (n: number) => {
       for (let i = 0; !stop; i++) {
-        const init = i % 2 === 0 ? {} : { method: 'POST', body: `${n}-${i}`, headers: { 'Idempotency-Key': `k-${n}-${i}` } };
+        const init =
+          i % 2 === 0 ? {} : { method: 'POST', body: `${n}-${i}`, headers: { 'Idempotency-Key': `k-${n}-${i}` } };
         const res = await fetch(`http://127.0.0.1:${port}/${i % 2 === 0 ? 'whoami' : 'echo'}`, init);
         statuses.push(res.status);
         await res.text();

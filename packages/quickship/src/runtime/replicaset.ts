@@ -75,11 +75,15 @@ export class ReplicaSet {
 
   /** Sets the desired count and creates or deletes instances now (not-ready first, then newest). */
   scale(replicas: number): void {
-    if (!Number.isInteger(replicas) || replicas < 0) throw new RangeError(`replicas must be a non-negative integer, got ${replicas}`);
+    if (!Number.isInteger(replicas) || replicas < 0)
+      throw new RangeError(`replicas must be a non-negative integer, got ${replicas}`);
     this.desired = replicas;
     while (this.active.length < replicas) this.create().start();
     if (this.active.length > replicas) {
-      const victims = scaleDownOrder(this.active.map((instance) => candidate(instance))).slice(0, this.active.length - replicas);
+      const victims = scaleDownOrder(this.active.map((instance) => candidate(instance))).slice(
+        0,
+        this.active.length - replicas,
+      );
       for (const victim of victims) this.delete(victim.instance, 'scaled down');
     }
   }
@@ -104,7 +108,12 @@ export class ReplicaSet {
   observation(): ReplicaSetObservation {
     const statuses = this.active.map((instance) => instance.status());
     const readyReplicas = statuses.filter((s) => s.ready).length;
-    return { podTemplateHash: this.podTemplateHash, replicas: statuses.length, readyReplicas, availableReplicas: readyReplicas };
+    return {
+      podTemplateHash: this.podTemplateHash,
+      replicas: statuses.length,
+      readyReplicas,
+      availableReplicas: readyReplicas,
+    };
   }
 
   /** Every instance, terminating ones included until their process is gone. */
@@ -138,7 +147,9 @@ export class ReplicaSet {
       images: options.images,
       logDir: options.logDir,
       ...(options.backoff ? { backoff: options.backoff } : {}),
-      ...(options.minimumGracePeriodSeconds === undefined ? {} : { minimumGracePeriodSeconds: options.minimumGracePeriodSeconds }),
+      ...(options.minimumGracePeriodSeconds === undefined
+        ? {}
+        : { minimumGracePeriodSeconds: options.minimumGracePeriodSeconds }),
       onChange: (status) => this.changed(status),
     });
     this.active.push(instance);
@@ -174,7 +185,14 @@ export class ReplicaSet {
     const from = this.health.get(status.name);
     if (from !== to) {
       this.health.set(status.name, to);
-      this.options.onTransition?.({ at: new Date().toISOString(), replicaSet: this.name, instance: status.name, ...(from ? { from } : {}), to, status });
+      this.options.onTransition?.({
+        at: new Date().toISOString(),
+        replicaSet: this.name,
+        instance: status.name,
+        ...(from ? { from } : {}),
+        to,
+        status,
+      });
     }
     this.options.onChange?.();
   }
@@ -184,7 +202,8 @@ export class ReplicaSet {
       let suffix = '';
       for (let i = 0; i < 5; i++) suffix += SUFFIX_ALPHABET[randomInt(SUFFIX_ALPHABET.length)];
       const name = `${this.name}-${suffix}`;
-      if (!this.active.some((i) => i.name === name) && ![...this.draining.keys()].some((i) => i.name === name)) return name;
+      if (!this.active.some((i) => i.name === name) && ![...this.draining.keys()].some((i) => i.name === name))
+        return name;
     }
   }
 }

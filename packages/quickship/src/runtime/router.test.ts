@@ -26,10 +26,21 @@ afterAll(async () => {
 });
 
 function endpoint(fixture: { name: string; port: number }, hash: string, conditions: Partial<Endpoint> = {}): Endpoint {
-  return { name: fixture.name, host: '127.0.0.1', port: fixture.port, podTemplateHash: hash, ready: true, terminating: false, ...conditions };
+  return {
+    name: fixture.name,
+    host: '127.0.0.1',
+    port: fixture.port,
+    podTemplateHash: hash,
+    ready: true,
+    terminating: false,
+    ...conditions,
+  };
 }
 
-async function serve(table: EndpointTable, options: Partial<ServiceRouterOptions> = {}): Promise<{ router: ServiceRouter; url: string }> {
+async function serve(
+  table: EndpointTable,
+  options: Partial<ServiceRouterOptions> = {},
+): Promise<{ router: ServiceRouter; url: string }> {
   const router = new ServiceRouter({ name: 'payments-active', endpoints: table, port: 0, ...options });
   routers.push(router);
   const { port } = await router.listen();
@@ -45,7 +56,12 @@ interface Answer {
 
 async function call(url: string, init: RequestInit = {}): Promise<Answer> {
   const res = await fetch(url, init);
-  return { status: res.status, endpoint: res.headers.get('x-quickship-endpoint'), revision: res.headers.get('x-quickship-revision'), body: await res.text() };
+  return {
+    status: res.status,
+    endpoint: res.headers.get('x-quickship-endpoint'),
+    revision: res.headers.get('x-quickship-revision'),
+    body: await res.text(),
+  };
 }
 
 describe('ServiceRouter', () => {
@@ -64,7 +80,13 @@ describe('ServiceRouter', () => {
             let body = '';
             const socketPort = res.socket.localPort ?? 0;
             res.on('data', (chunk: Buffer) => (body += chunk.toString()));
-            res.on('end', () => resolve({ endpoint: String(res.headers['x-quickship-endpoint']), name: (JSON.parse(body) as { name: string }).name, socketPort }));
+            res.on('end', () =>
+              resolve({
+                endpoint: String(res.headers['x-quickship-endpoint']),
+                name: (JSON.parse(body) as { name: string }).name,
+                socketPort,
+              }),
+            );
           })
             .on('error', reject)
             .end();
@@ -94,7 +116,11 @@ describe('ServiceRouter', () => {
         const answer =
           (n + i) % 2 === 0
             ? await call(`${url}/whoami`)
-            : await call(`${url}/echo`, { method: 'POST', body: `w${n}-${i}`, headers: { 'content-type': 'text/plain' } });
+            : await call(`${url}/echo`, {
+                method: 'POST',
+                body: `w${n}-${i}`,
+                headers: { 'content-type': 'text/plain' },
+              });
         results.push({ startedAt, doneAt: Date.now(), answer });
       }
     };
@@ -107,7 +133,11 @@ describe('ServiceRouter', () => {
     await waitFor(() => slowArrivals() > slowBefore, 5000, 'the slow request to reach blue');
     router.setSelector('green');
     switchedAt = Date.now();
-    await waitFor(() => Date.now() - switchedAt >= 300 && results.filter((r) => r.startedAt > switchedAt).length >= 40, 10_000, '40 requests after the switch');
+    await waitFor(
+      () => Date.now() - switchedAt >= 300 && results.filter((r) => r.startedAt > switchedAt).length >= 40,
+      10_000,
+      '40 requests after the switch',
+    );
     stop = true;
     await load;
     const slowAnswer = await slow;
@@ -153,7 +183,8 @@ describe('ServiceRouter', () => {
     const answers = await Promise.all(bodies.map((body) => call(`${url}/echo`, { method: 'POST', body })));
     const failed = answers.filter((a) => a.status === 502);
     expect(answers.map((a) => a.status).sort()).toEqual([200, 200, 200, 502, 502, 502]); // round-robin: every other request reached the dropper
-    for (const a of failed) expect(JSON.parse(a.body)).toMatchObject({ error: { type: 'api_error', code: 'upstream_connection_error' } });
+    for (const a of failed)
+      expect(JSON.parse(a.body)).toMatchObject({ error: { type: 'api_error', code: 'upstream_connection_error' } });
     const dropped = bodies.filter((body) => dropper.output().includes(`drop POST ${body} `));
     expect(dropped).toHaveLength(3);
     const served = answers.filter((a) => a.status === 200).map((a) => (JSON.parse(a.body) as { body: string }).body);
@@ -167,10 +198,13 @@ describe('ServiceRouter', () => {
     table.set(endpoint(green, 'x'));
     const { router, url } = await serve(table, { selector: 'x' });
     const keyed = await Promise.all(
-      Array.from({ length: 6 }, (_, i) => call(`${url}/echo`, { method: 'POST', body: `keyed-${i}`, headers: { 'Idempotency-Key': `key-${i}` } })),
+      Array.from({ length: 6 }, (_, i) =>
+        call(`${url}/echo`, { method: 'POST', body: `keyed-${i}`, headers: { 'Idempotency-Key': `key-${i}` } }),
+      ),
     );
     expect(keyed.map((a) => a.status)).toEqual([200, 200, 200, 200, 200, 200]);
-    for (const [i, a] of keyed.entries()) expect(JSON.parse(a.body)).toMatchObject({ body: `keyed-${i}`, key: `key-${i}`, name: green.name });
+    for (const [i, a] of keyed.entries())
+      expect(JSON.parse(a.body)).toMatchObject({ body: `keyed-${i}`, key: `key-${i}`, name: green.name });
     const gets = await Promise.all(Array.from({ length: 4 }, () => call(`${url}/echo`)));
     expect(gets.map((a) => [a.status, a.endpoint])).toEqual(Array.from({ length: 4 }, () => [200, green.name]));
     expect(dropper.output()).toContain('drop GET');
@@ -181,10 +215,19 @@ describe('ServiceRouter', () => {
 
   it('retries any request, POST without key included, when the connection was refused before sending', async () => {
     const table = new EndpointTable();
-    table.set({ name: 'svc-gone-1', host: '127.0.0.1', port: await freePort(), podTemplateHash: 'x', ready: true, terminating: false });
+    table.set({
+      name: 'svc-gone-1',
+      host: '127.0.0.1',
+      port: await freePort(),
+      podTemplateHash: 'x',
+      ready: true,
+      terminating: false,
+    });
     table.set(endpoint(green, 'x'));
     const { router, url } = await serve(table, { selector: 'x' });
-    const answers = await Promise.all(Array.from({ length: 6 }, (_, i) => call(`${url}/echo`, { method: 'POST', body: `refused-${i}` })));
+    const answers = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => call(`${url}/echo`, { method: 'POST', body: `refused-${i}` })),
+    );
     expect(answers.map((a) => [a.status, a.endpoint])).toEqual(Array.from({ length: 6 }, () => [200, green.name]));
     expect(router.stats().retries).toBeGreaterThanOrEqual(1);
   });
@@ -225,19 +268,29 @@ describe('ServiceRouter', () => {
     // The endpoint holds the response open after its first chunk: that chunk must arrive on its own.
     const first = await Promise.race([
       reader.read(),
-      new Promise<never>((_, reject) => setTimeout(() => reject(new Error('the first chunk was not forwarded while the response was still open')), 5000)),
+      new Promise<never>((_, reject) =>
+        setTimeout(
+          () => reject(new Error('the first chunk was not forwarded while the response was still open')),
+          5000,
+        ),
+      ),
     ]);
     expect(Buffer.from(first.value!).toString()).toBe('chunk 0\n');
     expect((await call(`${url}/stream/release`)).status).toBe(200);
     let rest = '';
-    for (let next = await reader.read(); !next.done; next = await reader.read()) rest += Buffer.from(next.value).toString();
+    for (let next = await reader.read(); !next.done; next = await reader.read())
+      rest += Buffer.from(next.value).toString();
     expect(rest).toBe('chunk 1\nchunk 2\n');
     const headers = await new Promise<Record<string, string>>((resolve, reject) => {
-      httpRequest(`${url}/headers`, { headers: { Connection: 'keep-alive, X-Hop', 'X-Hop': 'secret', 'X-End': 'kept', TE: 'trailers' } }, (r) => {
-        let body = '';
-        r.on('data', (chunk: Buffer) => (body += chunk.toString()));
-        r.on('end', () => resolve((JSON.parse(body) as { headers: Record<string, string> }).headers));
-      })
+      httpRequest(
+        `${url}/headers`,
+        { headers: { Connection: 'keep-alive, X-Hop', 'X-Hop': 'secret', 'X-End': 'kept', TE: 'trailers' } },
+        (r) => {
+          let body = '';
+          r.on('data', (chunk: Buffer) => (body += chunk.toString()));
+          r.on('end', () => resolve((JSON.parse(body) as { headers: Record<string, string> }).headers));
+        },
+      )
         .on('error', reject)
         .end();
     });

@@ -65,7 +65,11 @@ export class ServiceRouter implements ClientConnectionHost, NodePathRouter {
   private current: string | undefined;
   private readonly table: EndpointTable;
   private readonly upstreams = new Map<string, Upstream>();
-  private cache: { version: number; selector: string | undefined; list: Upstream[] } = { version: -1, selector: undefined, list: [] };
+  private cache: { version: number; selector: string | undefined; list: Upstream[] } = {
+    version: -1,
+    selector: undefined,
+    list: [],
+  };
   private next = 0;
   private stopListening: () => void;
   private readonly counters = { requests: 0, inFlight: 0, retries: 0, noEndpoints: 0, upstreamErrors: 0 };
@@ -81,11 +85,18 @@ export class ServiceRouter implements ClientConnectionHost, NodePathRouter {
     this.emptyWaitMs = options.emptyWaitMs ?? 2000;
     this.maxBufferedBodyBytes = options.maxBufferedBodyBytes ?? ONE_MIB;
     this.maxAttempts = options.maxAttempts ?? 3;
-    this.http = createHttpServer({ keepAliveTimeout: CLIENT_IDLE_MS, headersTimeout: 65_000, requestTimeout: 0 }, (req, res) => handleNodeRequest(this, req, res));
+    this.http = createHttpServer(
+      { keepAliveTimeout: CLIENT_IDLE_MS, headersTimeout: 65_000, requestTimeout: 0 },
+      (req, res) => handleNodeRequest(this, req, res),
+    );
     // An endpoint that leaves service keeps its in-flight requests but loses its idle connections.
     this.stopListening = this.table.onChange((endpoint, removed) => {
       const upstream = this.upstreams.get(endpoint.name);
-      if (!upstream || (!removed && endpoint.ready && !endpoint.terminating && upstream.endpoint.port === endpoint.port)) return;
+      if (
+        !upstream ||
+        (!removed && endpoint.ready && !endpoint.terminating && upstream.endpoint.port === endpoint.port)
+      )
+        return;
       this.upstreams.delete(endpoint.name);
       void upstream.close();
     });
@@ -124,7 +135,8 @@ export class ServiceRouter implements ClientConnectionHost, NodePathRouter {
 
   stats(): RouterStats {
     const byEndpoint: Record<string, { requests: number; inFlight: number }> = {};
-    for (const upstream of this.upstreams.values()) byEndpoint[upstream.name] = { requests: upstream.requests, inFlight: upstream.inFlight };
+    for (const upstream of this.upstreams.values())
+      byEndpoint[upstream.name] = { requests: upstream.requests, inFlight: upstream.inFlight };
     return { ...this.counters, byEndpoint };
   }
 
@@ -139,7 +151,8 @@ export class ServiceRouter implements ClientConnectionHost, NodePathRouter {
       this.closeIdle(0);
       this.http.closeIdleConnections();
       const deadline = Date.now() + graceMs;
-      while (this.counters.inFlight > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      while (this.counters.inFlight > 0 && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 20));
       for (const connection of this.connections) connection.destroy();
       this.http.closeAllConnections();
       for (const socket of this.handedOver) socket.destroy();
@@ -217,4 +230,3 @@ export class ServiceRouter implements ClientConnectionHost, NodePathRouter {
     return upstream;
   }
 }
-

@@ -27,7 +27,14 @@ function state(rollout: string, instances: PersistedInstance[] = []): EngineStat
     rollout,
     savedAt: new Date().toISOString(),
     engine: { pid: process.pid },
-    controller: { blueGreen: { activeSelector: 'abc' }, pauseConditions: [], controllerPause: false, abort: false, promoteFull: false, conditions: [] },
+    controller: {
+      blueGreen: { activeSelector: 'abc' },
+      pauseConditions: [],
+      controllerPause: false,
+      abort: false,
+      promoteFull: false,
+      conditions: [],
+    },
     replicaSets: [],
     instances,
   };
@@ -38,11 +45,31 @@ async function previousEngineInstance(name: string, env: Record<string, string> 
   const port = await freePort();
   const logDir = tempDir('adopt');
   const logFile = join(logDir, `${name}.log`);
-  const handle = await spawnProcess({ file: process.execPath, args: ['server.mjs'], cwd: fixtureDir, env: { PATH: process.env.PATH ?? '', PORT: String(port), HOSTNAME: name, ...env }, logFile });
+  const handle = await spawnProcess({
+    file: process.execPath,
+    args: ['server.mjs'],
+    cwd: fixtureDir,
+    env: { PATH: process.env.PATH ?? '', PORT: String(port), HOSTNAME: name, ...env },
+    logFile,
+  });
   handles.push(handle);
-  await waitFor(() => existsSync(logFile) && readFileSync(logFile, 'utf8').includes('event listening'), 5000, `${name} listening`);
+  await waitFor(
+    () => existsSync(logFile) && readFileSync(logFile, 'utf8').includes('event listening'),
+    5000,
+    `${name} listening`,
+  );
   const now = new Date().toISOString();
-  return { name, podTemplateHash: 'abc', pid: handle.pid, port, ...(handle.startTime ? { processStartTime: handle.startTime } : {}), startedAt: now, containerStartedAt: now, restarts: 0, logFile };
+  return {
+    name,
+    podTemplateHash: 'abc',
+    pid: handle.pid,
+    port,
+    ...(handle.startTime ? { processStartTime: handle.startTime } : {}),
+    startedAt: now,
+    containerStartedAt: now,
+    restarts: 0,
+    logFile,
+  };
 }
 
 describe('StateStore', () => {
@@ -64,7 +91,9 @@ describe('StateStore', () => {
     const store = new StateStore(tempDir('state'));
     await store.save(state('payments'));
     writeFileSync(store.file('payments'), '{ half');
-    await expect(store.load('payments')).rejects.toThrow(/payments\.json is unreadable .*delete it to start from a clean state/);
+    await expect(store.load('payments')).rejects.toThrow(
+      /payments\.json is unreadable .*delete it to start from a clean state/,
+    );
   });
 });
 
@@ -72,7 +101,12 @@ describe('adoptOrReplace', () => {
   it('adopts a live healthy process, stops an unhealthy one it owns, and leaves a reused pid alone', async () => {
     const healthy = await previousEngineInstance('payments-abc-hhhhh');
     const unhealthy = await previousEngineInstance('payments-abc-uuuuu', { FIXTURE_LIVENESS_FAIL_AFTER_MS: '0' });
-    const reused: PersistedInstance = { ...healthy, name: 'payments-abc-rrrrr', pid: process.pid, processStartTime: '1' };
+    const reused: PersistedInstance = {
+      ...healthy,
+      name: 'payments-abc-rrrrr',
+      pid: process.pid,
+      processStartTime: '1',
+    };
     const dead: PersistedInstance = { ...healthy, name: 'payments-abc-ddddd', pid: 2 ** 22 - 7 };
 
     const plan = await adoptOrReplace([healthy, unhealthy, reused, dead], { graceSeconds: 2 });

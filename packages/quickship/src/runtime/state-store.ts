@@ -23,7 +23,10 @@ export interface EngineState {
 }
 
 export class StateFileError extends Error {
-  constructor(readonly file: string, why: string) {
+  constructor(
+    readonly file: string,
+    why: string,
+  ) {
     super(`engine state ${file} is unreadable (${why}); move it aside or delete it to start from a clean state`);
     this.name = 'StateFileError';
   }
@@ -55,7 +58,8 @@ export class StateStore {
     } catch (error) {
       throw new StateFileError(file, (error as Error).message);
     }
-    if (state.schemaVersion !== 1) throw new StateFileError(file, `schemaVersion ${String(state.schemaVersion)} is not 1`);
+    if (state.schemaVersion !== 1)
+      throw new StateFileError(file, `schemaVersion ${String(state.schemaVersion)} is not 1`);
     return state;
   }
 
@@ -75,7 +79,9 @@ export class StateStore {
     const timer = setTimeout(() => {
       const latest = this.pending?.state ?? state;
       this.pending = undefined;
-      void this.save(latest()).catch((error: unknown) => console.error(`quickship: could not save engine state: ${(error as Error).message}`));
+      void this.save(latest()).catch((error: unknown) =>
+        console.error(`quickship: could not save engine state: ${(error as Error).message}`),
+      );
     }, delayMs);
     this.pending = { timer, state };
   }
@@ -143,7 +149,10 @@ export async function adoptOrReplace(
         adopt.push(instance);
         return;
       }
-      replaced.push({ instance, reason: `pid ${instance.pid} is alive but ${options.healthPath ?? '/healthz'} on port ${instance.port} failed: ${health.message}` });
+      replaced.push({
+        instance,
+        reason: `pid ${instance.pid} is alive but ${options.healthPath ?? '/healthz'} on port ${instance.port} failed: ${health.message}`,
+      });
       await stopWithin(adoptProcess(instance.pid, instance.processStartTime, 50), (options.graceSeconds ?? 5) * 1000);
     }),
   );

@@ -37,7 +37,12 @@ export class UpstreamConnection {
     host: string,
     port: number,
   ) {
-    const socket = connect({ host, port, noDelay: true, onread: { buffer: READ_BUFFER, callback: (bytes: number, buffer: Uint8Array) => this.read(bytes, buffer) } });
+    const socket = connect({
+      host,
+      port,
+      noDelay: true,
+      onread: { buffer: READ_BUFFER, callback: (bytes: number, buffer: Uint8Array) => this.read(bytes, buffer) },
+    });
     this.socket = socket;
     socket.on('connect', () => (this.connected = true));
     socket.on('end', () => this.end(undefined));

@@ -49,8 +49,12 @@ export class Upstream {
   constructor(endpoint: Endpoint, revisionHeaders: boolean) {
     this.name = endpoint.name;
     this.endpoint = endpoint;
-    this.revisionHeaders = revisionHeaders ? ['X-Quickship-Endpoint', endpoint.name, 'X-Quickship-Revision', endpoint.podTemplateHash] : [];
-    this.revisionHead = revisionHeaders ? `\r\nX-Quickship-Endpoint: ${endpoint.name}\r\nX-Quickship-Revision: ${endpoint.podTemplateHash}` : '';
+    this.revisionHeaders = revisionHeaders
+      ? ['X-Quickship-Endpoint', endpoint.name, 'X-Quickship-Revision', endpoint.podTemplateHash]
+      : [];
+    this.revisionHead = revisionHeaders
+      ? `\r\nX-Quickship-Endpoint: ${endpoint.name}\r\nX-Quickship-Revision: ${endpoint.podTemplateHash}`
+      : '';
     this.sockets = new SocketPool(endpoint.host, endpoint.port);
   }
 
@@ -62,12 +66,25 @@ export class Upstream {
   private get pool(): Pool {
     // Idle connections close before the server's Keep-Alive timeout hint (undici reads it), so
     // a request is never written onto a connection the server is closing.
-    this.undici ??= new Pool(`http://${this.endpoint.host}:${this.endpoint.port}`, { pipelining: 1, keepAliveTimeout: DEFAULT_IDLE_MS, keepAliveMaxTimeout: MAX_IDLE_MS, headersTimeout: 0, bodyTimeout: 0 });
+    this.undici ??= new Pool(`http://${this.endpoint.host}:${this.endpoint.port}`, {
+      pipelining: 1,
+      keepAliveTimeout: DEFAULT_IDLE_MS,
+      keepAliveMaxTimeout: MAX_IDLE_MS,
+      headersTimeout: 0,
+      bodyTimeout: 0,
+    });
     return this.undici;
   }
 
   /** Node path: relays one attempt; tells `sink` once: undefined when the response went to the client, else how it failed. */
-  send(res: ServerResponse, method: string, path: string, headers: string[], body: Buffer | Readable | null, sink: AttemptSink): Attempt {
+  send(
+    res: ServerResponse,
+    method: string,
+    path: string,
+    headers: string[],
+    body: Buffer | Readable | null,
+    sink: AttemptSink,
+  ): Attempt {
     const exchange = new Exchange(this, res, sink);
     try {
       this.pool.dispatch({ method, path, headers, body, idempotent: false }, exchange);

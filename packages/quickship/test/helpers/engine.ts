@@ -24,7 +24,9 @@ export async function storedPayments(databaseUrl: string): Promise<{ id: string;
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    const { rows } = await client.query<{ id: string; key: string | null }>("SELECT id, metadata->>'loadgen_key' AS key FROM payments");
+    const { rows } = await client.query<{ id: string; key: string | null }>(
+      "SELECT id, metadata->>'loadgen_key' AS key FROM payments",
+    );
     return rows.map((r) => ({ id: r.id, idempotencyKey: r.key }));
   } finally {
     await client.end();
@@ -63,7 +65,12 @@ export function removeTestRepo(repo: TestRepo | undefined): void {
   for (const dir of [repo.repoDir, repo.stateDir]) rmSync(dir, { recursive: true, force: true });
 }
 
-export async function startEngine(repo: TestRepo, databaseUrl: string, overrides: Partial<EngineOptions> = {}, edit?: (rollout: string) => string): Promise<{ engine: Engine; deployDir: string; log: string[] }> {
+export async function startEngine(
+  repo: TestRepo,
+  databaseUrl: string,
+  overrides: Partial<EngineOptions> = {},
+  edit?: (rollout: string) => string,
+): Promise<{ engine: Engine; deployDir: string; log: string[] }> {
   const deployDir = overrides.deployDir ?? writeFixtureDeploy(join(repo.stateDir, 'deploy'), repo.tag, edit);
   const log: string[] = [];
   const engine = await Engine.start({
@@ -96,18 +103,41 @@ export function setAppVersion(deployDir: string, version: string): void {
  * Polls `get('payments')` (the Engine, or the API client of a `quickship up`: bench/cutover.ts)
  * every `intervalMs` until `check` holds; throws with the last view after `timeoutMs`.
  */
-export async function waitForEntry(engine: { get(name: string): Promise<RolloutEntry> }, what: string, check: (entry: RolloutEntry) => boolean, timeoutMs = 150_000, intervalMs = 100): Promise<RolloutEntry> {
+export async function waitForEntry(
+  engine: { get(name: string): Promise<RolloutEntry> },
+  what: string,
+  check: (entry: RolloutEntry) => boolean,
+  timeoutMs = 150_000,
+  intervalMs = 100,
+): Promise<RolloutEntry> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const entry = await engine.get('payments');
     if (check(entry)) return entry;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; now ${entry.view.phase} "${entry.view.message}"\n${JSON.stringify(entry.view.revisions, null, 1)}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${what}; now ${entry.view.phase} "${entry.view.message}"\n${JSON.stringify(entry.view.revisions, null, 1)}`,
+      );
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
 }
 
-export const status = (entry: RolloutEntry) => (entry.rollout as { status: { phase: string; message: string; currentPodHash?: string; stableRS?: string; abort: boolean; blueGreen: { activeSelector?: string; previewSelector?: string }; pauseConditions: { reason: string }[] } }).status;
+export const status = (entry: RolloutEntry) =>
+  (
+    entry.rollout as {
+      status: {
+        phase: string;
+        message: string;
+        currentPodHash?: string;
+        stableRS?: string;
+        abort: boolean;
+        blueGreen: { activeSelector?: string; previewSelector?: string };
+        pauseConditions: { reason: string }[];
+      };
+    }
+  ).status;
 
 /** Paused at BlueGreenPause with the new ReplicaSet fully available behind the preview Service. */
-export const pausedForPromotion = (entry: RolloutEntry): boolean => status(entry).phase === 'Paused' && status(entry).pauseConditions.some((c) => c.reason === 'BlueGreenPause');
+export const pausedForPromotion = (entry: RolloutEntry): boolean =>
+  status(entry).phase === 'Paused' && status(entry).pauseConditions.some((c) => c.reason === 'BlueGreenPause');
 export const healthy = (entry: RolloutEntry): boolean => status(entry).phase === 'Healthy';

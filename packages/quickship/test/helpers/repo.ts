@@ -11,7 +11,16 @@ export const CHECKOUT = resolve(dirname(fileURLToPath(import.meta.url)), '../../
 export const FIXTURES = resolve(dirname(fileURLToPath(import.meta.url)), '../fixtures');
 
 export function git(dir: string, ...args: string[]): string {
-  return execFileSync('git', ['-C', dir, ...args], { encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 'test', GIT_AUTHOR_EMAIL: 'test@example.com', GIT_COMMITTER_NAME: 'test', GIT_COMMITTER_EMAIL: 'test@example.com' } }).trim();
+  return execFileSync('git', ['-C', dir, ...args], {
+    encoding: 'utf8',
+    env: {
+      ...process.env,
+      GIT_AUTHOR_NAME: 'test',
+      GIT_AUTHOR_EMAIL: 'test@example.com',
+      GIT_COMMITTER_NAME: 'test',
+      GIT_COMMITTER_EMAIL: 'test@example.com',
+    },
+  }).trim();
 }
 
 /** Copies the checkout's source into a new repository and commits it; returns its folder. */
@@ -27,9 +36,14 @@ export function copyCheckoutToRepo(prefix = 'quickship-repo-'): string {
   // Dependencies are the checkout's (same lockfile), so the registry links them instead of installing.
   symlinkSync(join(CHECKOUT, 'node_modules'), join(dir, 'node_modules'));
   for (const workspace of ['packages', 'services']) {
-    for (const name of existsSync(join(CHECKOUT, workspace)) ? execFileSync('ls', [join(CHECKOUT, workspace)], { encoding: 'utf8' }).split('\n').filter(Boolean) : []) {
+    for (const name of existsSync(join(CHECKOUT, workspace))
+      ? execFileSync('ls', [join(CHECKOUT, workspace)], { encoding: 'utf8' })
+          .split('\n')
+          .filter(Boolean)
+      : []) {
       const modules = join(CHECKOUT, workspace, name, 'node_modules');
-      if (existsSync(modules) && existsSync(join(dir, workspace, name))) symlinkSync(modules, join(dir, workspace, name, 'node_modules'));
+      if (existsSync(modules) && existsSync(join(dir, workspace, name)))
+        symlinkSync(modules, join(dir, workspace, name, 'node_modules'));
     }
   }
   writeFileSync(join(dir, '.gitignore'), `${readFileSync(join(CHECKOUT, '.gitignore'), 'utf8')}\nnode_modules\n`);

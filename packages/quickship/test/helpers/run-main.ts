@@ -5,9 +5,15 @@ import { main } from '../../src/cli/main.ts';
 export async function runMain(...args: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
-  const log = vi.spyOn(console, 'log').mockImplementation((...parts: unknown[]) => void (out += parts.join(' ') + '\n'));
-  const error = vi.spyOn(console, 'error').mockImplementation((...parts: unknown[]) => void (err += parts.join(' ') + '\n'));
-  const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((err += String(chunk)), true));
+  const log = vi
+    .spyOn(console, 'log')
+    .mockImplementation((...parts: unknown[]) => void (out += parts.join(' ') + '\n'));
+  const error = vi
+    .spyOn(console, 'error')
+    .mockImplementation((...parts: unknown[]) => void (err += parts.join(' ') + '\n'));
+  const stderr = vi
+    .spyOn(process.stderr, 'write')
+    .mockImplementation((chunk: string | Uint8Array) => ((err += String(chunk)), true));
   try {
     const code = await main(['node', 'quickship', ...args]);
     return { code, out, err };

@@ -17,16 +17,24 @@ export interface UpProcess {
   stop(): Promise<number | null>;
 }
 
-export async function startUp(args: readonly string[], options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<UpProcess> {
-  const child = spawn(process.execPath, [BIN, 'up', '--active-port', '0', '--preview-port', '0', '--api-port', '0', ...args], {
-    env: { ...process.env, ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+export async function startUp(
+  args: readonly string[],
+  options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+): Promise<UpProcess> {
+  const child = spawn(
+    process.execPath,
+    [BIN, 'up', '--active-port', '0', '--preview-port', '0', '--api-port', '0', ...args],
+    {
+      env: { ...process.env, ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let out = '';
   child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
   child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
   const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
-  const url = (label: string): string | undefined => new RegExp(`^\\s+${label}\\s+(http://127\\.0\\.0\\.1:\\d+)`, 'm').exec(out)?.[1];
+  const url = (label: string): string | undefined =>
+    new RegExp(`^\\s+${label}\\s+(http://127\\.0\\.0\\.1:\\d+)`, 'm').exec(out)?.[1];
   const deadline = Date.now() + (options.timeoutMs ?? 150_000);
   while (url('API') === undefined) {
     if (Date.now() > deadline || child.exitCode !== null) {

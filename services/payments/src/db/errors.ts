@@ -2,12 +2,22 @@
 // can retry (with the same Idempotency-Key); anything else stays an internal error.
 import { ServiceError } from '../domain/errors.ts';
 
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
 // SQLSTATE classes: 08 connection exception, 53 insufficient resources, 57 operator intervention
 // (admin shutdown, query_canceled by statement_timeout), 58 system error; 55P03 lock_not_available;
 // 40001/40P01 serialization failure and deadlock (safe to retry).
 const UNAVAILABLE_SQLSTATE = /^(08|53|57|58)|^55P03$|^40001$|^40P01$/;
-const DRIVER_MESSAGES = /Connection terminated|timeout exceeded when trying to connect|not queryable|Query read timeout|connection timeout|Connection ended/i;
+const DRIVER_MESSAGES =
+  /Connection terminated|timeout exceeded when trying to connect|not queryable|Query read timeout|connection timeout|Connection ended/i;
 
 export function isDatabaseUnavailable(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
@@ -18,7 +28,11 @@ export function isDatabaseUnavailable(error: unknown): boolean {
 }
 
 export function databaseUnavailable(): ServiceError {
-  return new ServiceError(503, 'database_unavailable', 'The database is unavailable or overloaded. Retry the request (with the same Idempotency-Key) shortly.');
+  return new ServiceError(
+    503,
+    'database_unavailable',
+    'The database is unavailable or overloaded. Retry the request (with the same Idempotency-Key) shortly.',
+  );
 }
 
 export const UNIQUE_VIOLATION = '23505';

@@ -6,7 +6,9 @@ export type Queryable = Pick<pg.PoolClient, 'query'>;
 
 export class BrokenConnectionError extends Error {
   constructor(override readonly cause: unknown) {
-    super(`the database connection broke during a transaction: ${cause instanceof Error ? cause.message : String(cause)}`);
+    super(
+      `the database connection broke during a transaction: ${cause instanceof Error ? cause.message : String(cause)}`,
+    );
     this.name = 'BrokenConnectionError';
   }
 }
@@ -16,7 +18,11 @@ export interface TransactionOptions {
   readonly beforeCommit?: (client: pg.PoolClient) => Promise<void>;
 }
 
-export async function inTransaction<T>(client: pg.PoolClient, work: () => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+export async function inTransaction<T>(
+  client: pg.PoolClient,
+  work: () => Promise<T>,
+  options: TransactionOptions = {},
+): Promise<T> {
   await client.query('BEGIN');
   try {
     const result = await work();

@@ -17,7 +17,8 @@ function cardErrorCode(number: string, month?: number, year?: number): string {
 
 describe('luhnValid', () => {
   it('accepts Stripe test numbers and rejects a changed digit', () => {
-    for (const n of ['4242424242424242', '5555555555554444', '2223003122003222', '378282246310005', '4000000000000002']) expect(luhnValid(n)).toBe(true);
+    for (const n of ['4242424242424242', '5555555555554444', '2223003122003222', '378282246310005', '4000000000000002'])
+      expect(luhnValid(n)).toBe(true);
     expect(luhnValid('4242424242424241')).toBe(false);
     expect(luhnValid('')).toBe(false);
   });
@@ -52,7 +53,11 @@ describe('isExpired', () => {
 
 describe('checkCard', () => {
   it('returns brand, last4 and bare digits for supported cards with spaces or dashes', () => {
-    expect(checkCard(card('4242 4242 4242 4242'), now)).toMatchObject({ brand: 'visa', last4: '4242', number: '4242424242424242' });
+    expect(checkCard(card('4242 4242 4242 4242'), now)).toMatchObject({
+      brand: 'visa',
+      last4: '4242',
+      number: '4242424242424242',
+    });
     expect(checkCard(card('3782-822463-10005'), now)).toMatchObject({ brand: 'amex', last4: '0005' });
     expect(checkCard(card('2223003122003222'), now)).toMatchObject({ brand: 'mastercard', last4: '3222' });
   });
@@ -69,7 +74,8 @@ describe('checkCard', () => {
 
   it('allows only digits with spaces or dashes between them', () => {
     expect(CARD_NUMBER_FORMAT.test('4242 4242-4242 4242')).toBe(true);
-    for (const bad of [' 4242', '4242 ', '4242a', '42.42', '', '-4242']) expect(CARD_NUMBER_FORMAT.test(bad)).toBe(false);
+    for (const bad of [' 4242', '4242 ', '4242a', '42.42', '', '-4242'])
+      expect(CARD_NUMBER_FORMAT.test(bad)).toBe(false);
     expect(cardDigits('4242 4242-4242')).toBe('424242424242');
   });
 });

@@ -55,7 +55,11 @@ const prefixBetween = (digits: string, size: number, low: number, high: number):
 
 const BRANDS: readonly BrandRule[] = [
   { brand: 'visa', lengths: [13, 16, 19], matches: (d) => d.startsWith('4') },
-  { brand: 'mastercard', lengths: [16], matches: (d) => prefixBetween(d, 2, 51, 55) || prefixBetween(d, 4, 2221, 2720) },
+  {
+    brand: 'mastercard',
+    lengths: [16],
+    matches: (d) => prefixBetween(d, 2, 51, 55) || prefixBetween(d, 4, 2221, 2720),
+  },
   { brand: 'amex', lengths: [15], matches: (d) => d.startsWith('34') || d.startsWith('37') },
 ];
 
@@ -83,13 +87,28 @@ export function checkCard(card: CardInput, now: Date): CheckedCard {
   }
   const rule = brandRule(digits);
   if (!rule) {
-    throw new CardError('card_not_supported', 'Your card is not supported: use a Visa, Mastercard or American Express card.', 'card[number]');
+    throw new CardError(
+      'card_not_supported',
+      'Your card is not supported: use a Visa, Mastercard or American Express card.',
+      'card[number]',
+    );
   }
   if (!rule.lengths.includes(digits.length)) {
-    throw new CardError('incorrect_number', `Your card number is incorrect: a ${rule.brand} number has ${rule.lengths.join(' or ')} digits.`, 'card[number]');
+    throw new CardError(
+      'incorrect_number',
+      `Your card number is incorrect: a ${rule.brand} number has ${rule.lengths.join(' or ')} digits.`,
+      'card[number]',
+    );
   }
   if (isExpired(card.exp_month, card.exp_year, now)) {
     throw new CardError('expired_card', 'Your card has expired.', 'card[exp_year]');
   }
-  return { number: digits, brand: rule.brand, last4: digits.slice(-4), exp_month: card.exp_month, exp_year: card.exp_year, cvc: card.cvc };
+  return {
+    number: digits,
+    brand: rule.brand,
+    last4: digits.slice(-4),
+    exp_month: card.exp_month,
+    exp_year: card.exp_year,
+    cvc: card.cvc,
+  };
 }

@@ -12,7 +12,11 @@ SHP SLE SLL SOS SRD SSP STN SVC SYP SZL THB TJS TMT TND TOP TRY TTD TWD TZS UAH 
 VED VES VND VUV WST XAF XCD XCG XOF XPF YER ZAR ZMW ZWG ZWL
 `;
 
-export const CURRENCIES: ReadonlySet<string> = new Set(CODES.trim().split(/\s+/).map((code) => code.toLowerCase()));
+export const CURRENCIES: ReadonlySet<string> = new Set(
+  CODES.trim()
+    .split(/\s+/)
+    .map((code) => code.toLowerCase()),
+);
 
 /** The lower-case code (the API's output form) when `code` is a known currency in any case. */
 export function normalizeCurrency(code: string): string | undefined {

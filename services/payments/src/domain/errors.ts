@@ -2,7 +2,8 @@
 // Each kind is a small class so code throws what happened and the HTTP layer only renders it.
 // Types and codes follow https://docs.stripe.com/api/errors and https://docs.stripe.com/error-codes.
 
-export type ErrorType = 'invalid_request_error' | 'authentication_error' | 'card_error' | 'idempotency_error' | 'api_error';
+export type ErrorType =
+  'invalid_request_error' | 'authentication_error' | 'card_error' | 'idempotency_error' | 'api_error';
 
 export interface ErrorBody {
   readonly type: ErrorType;
@@ -26,7 +27,12 @@ export abstract class ApiError extends Error {
   }
 
   toBody(): ErrorBody {
-    return { type: this.type, code: this.code, message: this.message, ...(this.param === undefined ? {} : { param: this.param }) };
+    return {
+      type: this.type,
+      code: this.code,
+      message: this.message,
+      ...(this.param === undefined ? {} : { param: this.param }),
+    };
   }
 }
 
@@ -64,7 +70,12 @@ export class AuthenticationError extends ApiError {
 export class CardError extends ApiError {
   readonly statusCode = 402;
   readonly type = 'card_error' as const;
-  constructor(code: string, message: string, param?: string, readonly payment?: unknown) {
+  constructor(
+    code: string,
+    message: string,
+    param?: string,
+    readonly payment?: unknown,
+  ) {
     super(code, message, param);
   }
 

@@ -16,7 +16,12 @@ export interface Payment {
   readonly currency: string;
   readonly status: PaymentStatus;
   readonly capture_method: CaptureMethod;
-  readonly card: { readonly brand: CardBrand; readonly last4: string; readonly exp_month: number; readonly exp_year: number };
+  readonly card: {
+    readonly brand: CardBrand;
+    readonly last4: string;
+    readonly exp_month: number;
+    readonly exp_year: number;
+  };
   readonly description: string | null;
   readonly metadata: Readonly<Record<string, string>>;
   readonly failure_code: string | null;
@@ -48,7 +53,10 @@ function unexpectedState(payment: Payment, action: string, allowed: PaymentStatu
 }
 
 /** Capturing settles an authorised (manual) payment, all of it or less; the rest is released. */
-export function planCapture(payment: Payment, amountToCapture: number | undefined): { amount_captured: number; status: 'succeeded' } {
+export function planCapture(
+  payment: Payment,
+  amountToCapture: number | undefined,
+): { amount_captured: number; status: 'succeeded' } {
   if (payment.status !== 'requires_capture') throw unexpectedState(payment, 'captured', 'requires_capture');
   const amount = amountToCapture ?? payment.amount;
   if (amount > payment.amount) {
@@ -71,7 +79,11 @@ export function planRefund(payment: Payment, requested: number | undefined): { a
   if (payment.status !== 'succeeded') throw unexpectedState(payment, 'refunded', 'succeeded');
   const remaining = payment.amount_captured - payment.amount_refunded;
   if (remaining <= 0) {
-    throw new InvalidRequestError('amount_too_large', `Payment ${payment.id} has already been refunded in full.`, 'amount');
+    throw new InvalidRequestError(
+      'amount_too_large',
+      `Payment ${payment.id} has already been refunded in full.`,
+      'amount',
+    );
   }
   const amount = requested ?? remaining;
   if (amount > remaining) {

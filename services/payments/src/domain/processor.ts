@@ -12,8 +12,18 @@ export type DeclineCode = 'card_declined' | 'insufficient_funds' | 'incorrect_cv
 const DECLINES: ReadonlyMap<string, Extract<Authorization, { approved: false }>> = new Map([
   ['4000000000000002', { approved: false, code: 'card_declined', message: 'Your card was declined.' }],
   ['4000000000009995', { approved: false, code: 'insufficient_funds', message: 'Your card has insufficient funds.' }],
-  ['4000000000000127', { approved: false, code: 'incorrect_cvc', message: "Your card's security code is incorrect.", param: 'card[cvc]' }],
-  ['4000000000000119', { approved: false, code: 'processing_error', message: 'An error occurred while processing your card. Try again in a little bit.' }],
+  [
+    '4000000000000127',
+    { approved: false, code: 'incorrect_cvc', message: "Your card's security code is incorrect.", param: 'card[cvc]' },
+  ],
+  [
+    '4000000000000119',
+    {
+      approved: false,
+      code: 'processing_error',
+      message: 'An error occurred while processing your card. Try again in a little bit.',
+    },
+  ],
 ]);
 
 export function authorize(cardNumberDigits: string): Authorization {

@@ -33,7 +33,10 @@ export function createAuthenticator(pool: pg.Pool, clock: () => number = Date.no
     const merchantId = await findMerchantByKeyHash(pool, hashApiKey(key));
     if (merchantId === undefined) {
       // Never echo the key: only a recognisable prefix, as Stripe does.
-      throw new AuthenticationError('api_key_invalid', `Invalid API Key provided: ${key.slice(0, 4)}${'*'.repeat(Math.min(8, Math.max(0, key.length - 4)))}`);
+      throw new AuthenticationError(
+        'api_key_invalid',
+        `Invalid API Key provided: ${key.slice(0, 4)}${'*'.repeat(Math.min(8, Math.max(0, key.length - 4)))}`,
+      );
     }
     if (cache.size >= CACHE_MAX) cache.clear();
     cache.set(key, { merchantId, until: now + CACHE_TTL_MS });

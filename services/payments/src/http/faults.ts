@@ -15,7 +15,11 @@ export function createFaultInjector(settings: FaultSettings): (() => Promise<voi
   return async () => {
     if (settings.latencyMs > 0) await sleep(settings.latencyMs);
     if (settings.errorRate > 0 && random() < settings.errorRate) {
-      throw new ServiceError(500, 'fault_injected', 'Injected fault (FAULT_ERROR_RATE): this release is configured to fail a share of requests.');
+      throw new ServiceError(
+        500,
+        'fault_injected',
+        'Injected fault (FAULT_ERROR_RATE): this release is configured to fail a share of requests.',
+      );
     }
   };
 }

@@ -76,5 +76,9 @@ export class LazyRequestLogger {
 /** Fastify's `childLoggerFactory` option: lazy for a pino logger, the default otherwise (no logger: Fastify's null logger). */
 export const lazyChildLogger: NonNullable<FastifyServerOptions['childLoggerFactory']> = (logger, bindings, options) =>
   typeof (logger as Partial<Logger>).isLevelEnabled === 'function'
-    ? (new LazyRequestLogger(logger as unknown as Logger, bindings as Record<string, unknown>, options) as unknown as FastifyBaseLogger)
+    ? (new LazyRequestLogger(
+        logger as unknown as Logger,
+        bindings as Record<string, unknown>,
+        options,
+      ) as unknown as FastifyBaseLogger)
     : logger.child(bindings, options);

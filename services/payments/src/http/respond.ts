@@ -2,7 +2,14 @@
 // through the idempotency executor, and send its exact bytes (marking replays).
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { IdempotencyError, ServiceError } from '../domain/errors.ts';
-import { executeIdempotently, executeOnce, type Outcome, type PlannedWrite, type Rendered, type Unit } from '../idempotency/executor.ts';
+import {
+  executeIdempotently,
+  executeOnce,
+  type Outcome,
+  type PlannedWrite,
+  type Rendered,
+  type Unit,
+} from '../idempotency/executor.ts';
 import type { OperationContext } from '../operations/context.ts';
 import type { ApiServices } from './services.ts';
 
@@ -14,7 +21,11 @@ export function idempotencyKeyOf(request: FastifyRequest): string | undefined {
   if (value === undefined) return undefined;
   const key = Array.isArray(value) ? value.join(', ') : value;
   if (key.length < 1 || key.length > MAX_IDEMPOTENCY_KEY_LENGTH) {
-    throw new IdempotencyError(400, 'idempotency_key_invalid', `The Idempotency-Key header must be 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} characters long (got ${key.length}).`);
+    throw new IdempotencyError(
+      400,
+      'idempotency_key_invalid',
+      `The Idempotency-Key header must be 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} characters long (got ${key.length}).`,
+    );
   }
   return key;
 }
@@ -37,11 +48,27 @@ export type RouteOperation =
   | { readonly plan: (ctx: OperationContext) => PlannedWrite }
   | { readonly run: (unit: Unit, ctx: OperationContext) => Promise<Rendered> };
 
-export async function executeAndSend(services: ApiServices, request: FastifyRequest, reply: FastifyReply, operation: RouteOperation): Promise<FastifyReply> {
+export async function executeAndSend(
+  services: ApiServices,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  operation: RouteOperation,
+): Promise<FastifyReply> {
   const key = idempotencyKeyOf(request);
   const ctx = operationContext(services, request);
-  const deps = { pool: services.pool, creates: services.creates, fingerprintKey: ctx.fingerprintKey, afterKeyLocked: services.hooks.afterKeyLocked };
-  const idempotent = { merchantId: ctx.merchantId, key, method: request.method, path: request.url.split('?')[0] ?? request.url, params: request.body ?? {} };
+  const deps = {
+    pool: services.pool,
+    creates: services.creates,
+    fingerprintKey: ctx.fingerprintKey,
+    afterKeyLocked: services.hooks.afterKeyLocked,
+  };
+  const idempotent = {
+    merchantId: ctx.merchantId,
+    key,
+    method: request.method,
+    path: request.url.split('?')[0] ?? request.url,
+    params: request.body ?? {},
+  };
   // The route's response schema for that status: the same bytes the error handler would send.
   const render = (outcome: Outcome): string => reply.code(outcome.statusCode).serialize(outcome.body) as string;
   const executed =

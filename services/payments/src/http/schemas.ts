@@ -9,13 +9,33 @@ export const cardSchema = {
   type: 'object',
   additionalProperties: false,
   required: ['brand', 'last4', 'exp_month', 'exp_year'],
-  properties: { brand: { type: 'string' }, last4: { type: 'string' }, exp_month: { type: 'integer' }, exp_year: { type: 'integer' } },
+  properties: {
+    brand: { type: 'string' },
+    last4: { type: 'string' },
+    exp_month: { type: 'integer' },
+    exp_year: { type: 'integer' },
+  },
 } as const;
 
 export const paymentSchema = {
   type: 'object',
   additionalProperties: false,
-  required: ['id', 'object', 'amount', 'amount_captured', 'amount_refunded', 'currency', 'status', 'capture_method', 'card', 'description', 'metadata', 'failure_code', 'failure_message', 'created'],
+  required: [
+    'id',
+    'object',
+    'amount',
+    'amount_captured',
+    'amount_refunded',
+    'currency',
+    'status',
+    'capture_method',
+    'card',
+    'description',
+    'metadata',
+    'failure_code',
+    'failure_message',
+    'created',
+  ],
   properties: {
     id: { type: 'string' },
     object: { type: 'string', const: 'payment' },
@@ -60,7 +80,10 @@ export const errorSchema = {
       additionalProperties: false,
       required: ['type', 'code', 'message'],
       properties: {
-        type: { type: 'string', enum: ['invalid_request_error', 'authentication_error', 'card_error', 'idempotency_error', 'api_error'] },
+        type: {
+          type: 'string',
+          enum: ['invalid_request_error', 'authentication_error', 'card_error', 'idempotency_error', 'api_error'],
+        },
         code: { type: 'string' },
         message: { type: 'string' },
         param: { type: 'string' },
@@ -74,7 +97,12 @@ const listOf = (item: object): object => ({
   type: 'object',
   additionalProperties: false,
   required: ['object', 'url', 'data', 'has_more'],
-  properties: { object: { type: 'string', const: 'list' }, url: { type: 'string' }, data: { type: 'array', items: item }, has_more: { type: 'boolean' } },
+  properties: {
+    object: { type: 'string', const: 'list' },
+    url: { type: 'string' },
+    data: { type: 'array', items: item },
+    has_more: { type: 'boolean' },
+  },
 });
 
 /** Every error status a /v1 route can answer with. */

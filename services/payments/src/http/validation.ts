@@ -40,6 +40,11 @@ export function fromSchemaError(error: SchemaError | undefined, context: string 
   }
   const param = stripeParam(path) ?? 'body';
   const isAmount = param === 'amount' || param === 'amount_to_capture';
-  const code = isAmount && error.keyword === 'minimum' ? 'amount_too_small' : isAmount && error.keyword === 'maximum' ? 'amount_too_large' : 'parameter_invalid';
+  const code =
+    isAmount && error.keyword === 'minimum'
+      ? 'amount_too_small'
+      : isAmount && error.keyword === 'maximum'
+        ? 'amount_too_large'
+        : 'parameter_invalid';
   return new InvalidRequestError(code, `Invalid ${param}: ${error.message ?? 'not allowed'}.`, param);
 }

@@ -19,7 +19,14 @@ import type pg from 'pg';
 import { ApiError, IdempotencyError } from '../domain/errors.ts';
 import { isDatabaseUnavailable, isUniqueViolation } from '../db/errors.ts';
 import { checkout, type Checkout } from '../db/pool.ts';
-import { findKey, KEY_CONSTRAINT, lookupKeyOrLock, saveKey, unlockKey, type KeyRecord } from '../store/idempotency-keys.ts';
+import {
+  findKey,
+  KEY_CONSTRAINT,
+  lookupKeyOrLock,
+  saveKey,
+  unlockKey,
+  type KeyRecord,
+} from '../store/idempotency-keys.ts';
 import type { NewPayment } from '../store/payments.ts';
 import type { GroupCommit } from './group-commit.ts';
 import { requestFingerprint } from './fingerprint.ts';
@@ -72,7 +79,12 @@ export interface PlannedWrite {
  * Runs `plan` (pure: may throw an ApiError) and commits its payment, with its key and response
  * when keyed, in one statement shared with concurrent creates (group-commit.ts).
  */
-export async function executeOnce(deps: ExecutorDeps, request: IdempotentRequest, render: Render, plan: () => PlannedWrite): Promise<Executed> {
+export async function executeOnce(
+  deps: ExecutorDeps,
+  request: IdempotentRequest,
+  render: Render,
+  plan: () => PlannedWrite,
+): Promise<Executed> {
   if (request.key === undefined) {
     const planned = plan();
     const rendered = renderWith(render, planned.outcome);
@@ -117,14 +129,22 @@ export interface Unit {
 
 export type Operation = (unit: Unit) => Promise<Rendered>;
 
-export async function executeIdempotently(deps: ExecutorDeps, request: IdempotentRequest, render: Render, operation: Operation): Promise<Executed> {
+export async function executeIdempotently(
+  deps: ExecutorDeps,
+  request: IdempotentRequest,
+  render: Render,
+  operation: Operation,
+): Promise<Executed> {
   const connection = await checkout(deps.pool);
   const client = connection.client;
   let locked: { readonly merchantId: string; readonly key: string } | undefined;
   let broken: Error | undefined;
   try {
     if (request.key === undefined) {
-      const rendered = await operation({ db: client, conclude: (outcome) => ({ rendered: renderWith(render, outcome), key: undefined }) });
+      const rendered = await operation({
+        db: client,
+        conclude: (outcome) => ({ rendered: renderWith(render, outcome), key: undefined }),
+      });
       return { ...rendered, replayed: false };
     }
     const key = request.key;
@@ -176,11 +196,23 @@ function errorOutcome(error: ApiError): Outcome {
 }
 
 function recordOf(request: IdempotentRequest, key: string, fingerprint: string, rendered: Rendered): KeyRecord {
-  return { merchantId: request.merchantId, key, method: request.method, path: request.path, fingerprint, statusCode: rendered.statusCode, body: rendered.body };
+  return {
+    merchantId: request.merchantId,
+    key,
+    method: request.method,
+    path: request.path,
+    fingerprint,
+    statusCode: rendered.statusCode,
+    body: rendered.body,
+  };
 }
 
 function inFlight(key: string): IdempotencyError {
-  return new IdempotencyError(409, 'idempotency_key_in_use', `A request with Idempotency-Key '${key}' is still being processed. Retry it shortly.`);
+  return new IdempotencyError(
+    409,
+    'idempotency_key_in_use',
+    `A request with Idempotency-Key '${key}' is still being processed. Retry it shortly.`,
+  );
 }
 
 function replay(record: KeyRecord, request: IdempotentRequest, fingerprint: string): Executed {
@@ -208,7 +240,11 @@ function replay(record: KeyRecord, request: IdempotentRequest, fingerprint: stri
  * that raced us fails on the key's unique constraint. A broken connection is destroyed, which
  * also drops its lock on the server.
  */
-function release(connection: Checkout, locked: { readonly merchantId: string; readonly key: string } | undefined, broken: Error | undefined): void {
+function release(
+  connection: Checkout,
+  locked: { readonly merchantId: string; readonly key: string } | undefined,
+  broken: Error | undefined,
+): void {
   if (broken !== undefined || locked === undefined) {
     connection.release(broken);
     return;

@@ -15,12 +15,15 @@ export function canonicalJson(value: unknown): string {
   const object = value as Record<string, unknown>;
   const keys = Object.keys(object).sort();
   let out = '{';
-  for (let i = 0; i < keys.length; i += 1) out += `${i === 0 ? '' : ','}${JSON.stringify(keys[i])}:${canonicalJson(object[keys[i]!])}`;
+  for (let i = 0; i < keys.length; i += 1)
+    out += `${i === 0 ? '' : ','}${JSON.stringify(keys[i])}:${canonicalJson(object[keys[i]!])}`;
   return `${out}}`;
 }
 
 export function requestFingerprint(secret: Buffer, method: string, path: string, params: unknown): string {
-  return createHmac('sha256', secret).update(`${method} ${path}\n${canonicalJson(params ?? {})}`).digest('hex');
+  return createHmac('sha256', secret)
+    .update(`${method} ${path}\n${canonicalJson(params ?? {})}`)
+    .digest('hex');
 }
 
 /** A keyed fingerprint of a card number: equal for the same card, useless without the key. */

@@ -48,15 +48,29 @@ function payment(overrides: Partial<Payment> = {}): Payment {
 
 function item(key: string | undefined, p: Payment | undefined = payment(), merchantId = 'acme'): CreateItem {
   return {
-    key: key === undefined ? undefined : {
-      record: { merchantId, key, method: 'POST', path: '/v1/payments', fingerprint: 'f'.repeat(64), statusCode: 201, body: JSON.stringify(p ?? { error: 'x' }) },
-    },
+    key:
+      key === undefined
+        ? undefined
+        : {
+            record: {
+              merchantId,
+              key,
+              method: 'POST',
+              path: '/v1/payments',
+              fingerprint: 'f'.repeat(64),
+              statusCode: 201,
+              body: JSON.stringify(p ?? { error: 'x' }),
+            },
+          },
     payment: p && { merchantId, payment: p, createdAt: new Date(p.created * 1000), cardFingerprint: 'c'.repeat(32) },
   };
 }
 
 async function stored(id: string): Promise<Record<string, unknown> | undefined> {
-  const { rows } = await pool.query('SELECT id, amount, description, metadata, created_at FROM payments WHERE id = $1', [id]);
+  const { rows } = await pool.query(
+    'SELECT id, amount, description, metadata, created_at FROM payments WHERE id = $1',
+    [id],
+  );
   return rows[0] as Record<string, unknown> | undefined;
 }
 
@@ -72,10 +86,16 @@ describe('GroupCommit', () => {
     expect(Math.max(...sizes)).toBeLessThanOrEqual(16);
     for (const it of items) {
       const row = await stored(it.payment!.payment.id);
-      expect(row).toMatchObject({ amount: 1000, description: it.payment!.payment.description, metadata: it.payment!.payment.metadata });
+      expect(row).toMatchObject({
+        amount: 1000,
+        description: it.payment!.payment.description,
+        metadata: it.payment!.payment.metadata,
+      });
       expect((row!.created_at as Date).getTime()).toBe(it.payment!.createdAt.getTime());
     }
-    const { rows } = await pool.query("SELECT count(*)::int AS n FROM idempotency_keys WHERE idempotency_key LIKE 'gc-many-%'");
+    const { rows } = await pool.query(
+      "SELECT count(*)::int AS n FROM idempotency_keys WHERE idempotency_key LIKE 'gc-many-%'",
+    );
     expect(rows[0].n).toBe(32);
   });
 
@@ -86,7 +106,9 @@ describe('GroupCommit', () => {
     expect([a.kind, b.kind]).toEqual(['saved', 'in_flight']);
     const again = await group.submit(item('gc-dup'));
     expect(again).toMatchObject({ kind: 'stored', record: { body: first.key!.record.body, statusCode: 201 } });
-    const { rows } = await pool.query("SELECT count(*)::int AS n FROM payments WHERE metadata->>'order' = $1", [first.payment!.payment.metadata.order]);
+    const { rows } = await pool.query("SELECT count(*)::int AS n FROM payments WHERE metadata->>'order' = $1", [
+      first.payment!.payment.metadata.order,
+    ]);
     expect(rows[0].n).toBe(1);
   });
 
@@ -138,7 +160,9 @@ describe('GroupCommit', () => {
   it('remembers a key without a payment (a card rejected before any payment existed)', async () => {
     const [result] = await commitCreates(pool, [item('gc-no-payment', undefined)]);
     expect(result).toEqual({ kind: 'saved' });
-    const { rows } = await pool.query("SELECT response_code FROM idempotency_keys WHERE idempotency_key = 'gc-no-payment'");
+    const { rows } = await pool.query(
+      "SELECT response_code FROM idempotency_keys WHERE idempotency_key = 'gc-no-payment'",
+    );
     expect(rows).toEqual([{ response_code: 201 }]);
   });
 
@@ -159,12 +183,18 @@ describe('GroupCommit', () => {
     expect(sizes).toEqual([6]);
     for (const it of good) expect(await stored(it.payment!.payment.id)).toBeDefined();
     expect(await stored(bad.payment!.payment.id)).toBeUndefined();
-    const { rows } = await pool.query("SELECT count(*)::int AS n FROM idempotency_keys WHERE idempotency_key = 'gc-bad'");
+    const { rows } = await pool.query(
+      "SELECT count(*)::int AS n FROM idempotency_keys WHERE idempotency_key = 'gc-bad'",
+    );
     expect(rows[0].n).toBe(0);
   });
 
   it('fails the whole batch when the database is unavailable, leaving nothing half-written', async () => {
-    const broken = createPool({ databaseUrl: databaseUrl.replace(/:(\d+)\//, ':1/'), max: 1, connectionTimeoutMs: 500 });
+    const broken = createPool({
+      databaseUrl: databaseUrl.replace(/:(\d+)\//, ':1/'),
+      max: 1,
+      connectionTimeoutMs: 500,
+    });
     try {
       const group = new GroupCommit(broken);
       const outcomes = await Promise.allSettled([item('gc-down-1'), item('gc-down-2')].map((it) => group.submit(it)));

@@ -122,7 +122,10 @@ export class GroupCommit {
     };
     try {
       connection = await checkout(this.#pool);
-      const results = await commitCreates(connection.client, batch.map((p) => p.item));
+      const results = await commitCreates(
+        connection.client,
+        batch.map((p) => p.item),
+      );
       batch.forEach((p, i) => settle(p, results[i]!));
     } catch (error) {
       const unavailable = isDatabaseUnavailable(error);
@@ -135,7 +138,8 @@ export class GroupCommit {
         // key locked and answer a spurious 409 (seen about once in 300 failed batches). This one
         // sends nothing until the server is ready again, i.e. after the abort.
         const { client } = connection;
-        for (const p of batch) await commitCreates(client, [p.item]).then((results) => settle(p, results[0]!), p.reject);
+        for (const p of batch)
+          await commitCreates(client, [p.item]).then((results) => settle(p, results[0]!), p.reject);
       }
     } finally {
       connection?.release(broken);

@@ -18,13 +18,19 @@ export function startKeySweeper(options: {
 }): KeySweeper {
   const retention = options.retentionSeconds ?? KEY_RETENTION_SECONDS;
   let running = false;
-  const timer = setInterval(() => {
-    if (running) return;
-    running = true;
-    sweepExpiredKeys(options.pool, retention)
-      .then((count) => options.onSwept?.(count), (error: Error) => options.onError?.(error))
-      .finally(() => (running = false));
-  }, options.intervalMs ?? 10 * 60_000);
+  const timer = setInterval(
+    () => {
+      if (running) return;
+      running = true;
+      sweepExpiredKeys(options.pool, retention)
+        .then(
+          (count) => options.onSwept?.(count),
+          (error: Error) => options.onError?.(error),
+        )
+        .finally(() => (running = false));
+    },
+    options.intervalMs ?? 10 * 60_000,
+  );
   timer.unref();
   return { stop: () => clearInterval(timer) };
 }

@@ -5,10 +5,18 @@ import { updatePayment } from '../store/payments.ts';
 import type { OperationContext } from './context.ts';
 import { changeLockedPayment } from './locked-payment.ts';
 
-export function capturePayment(unit: Unit, ctx: OperationContext, paymentId: string, amountToCapture: number | undefined): Promise<Rendered> {
+export function capturePayment(
+  unit: Unit,
+  ctx: OperationContext,
+  paymentId: string,
+  amountToCapture: number | undefined,
+): Promise<Rendered> {
   return changeLockedPayment(unit, ctx, paymentId, async (db, payment) => {
     const plan = planCapture(payment, amountToCapture);
-    return { statusCode: 200, body: await updatePayment(db, payment.id, { status: plan.status, amountCaptured: plan.amount_captured }) };
+    return {
+      statusCode: 200,
+      body: await updatePayment(db, payment.id, { status: plan.status, amountCaptured: plan.amount_captured }),
+    };
   });
 }
 

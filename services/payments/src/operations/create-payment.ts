@@ -46,8 +46,18 @@ export function planPayment(ctx: OperationContext, params: CreatePaymentParams):
   return {
     outcome: authorization.approved
       ? { statusCode: 201, body: payment }
-      : { statusCode: 402, body: { error: new CardError(authorization.code, authorization.message, authorization.param, payment).toBody() } },
-    payment: { merchantId: ctx.merchantId, payment, createdAt: ctx.now, cardFingerprint: cardFingerprint(ctx.fingerprintKey, card.number) },
+      : {
+          statusCode: 402,
+          body: {
+            error: new CardError(authorization.code, authorization.message, authorization.param, payment).toBody(),
+          },
+        },
+    payment: {
+      merchantId: ctx.merchantId,
+      payment,
+      createdAt: ctx.now,
+      cardFingerprint: cardFingerprint(ctx.fingerprintKey, card.number),
+    },
     onCommitted: () => ctx.onPaymentCreated?.(status),
   };
 }

@@ -14,7 +14,12 @@ export interface RefundParams {
   readonly reason?: RefundReason;
 }
 
-export async function refundPayment(unit: Unit, ctx: OperationContext, paymentId: string, params: RefundParams): Promise<Rendered> {
+export async function refundPayment(
+  unit: Unit,
+  ctx: OperationContext,
+  paymentId: string,
+  params: RefundParams,
+): Promise<Rendered> {
   const rendered = await changeLockedPayment(unit, ctx, paymentId, async (db, payment) => {
     const plan = planRefund(payment, params.amount);
     const refund: Refund = {

@@ -19,8 +19,11 @@ export interface OpsDeps {
 
 type Readiness = { status: 'ready'; schema_version: number } | { status: 'not_ready'; reason: string };
 
-export async function checkReadiness(deps: Pick<OpsDeps, 'lifecycle' | 'healthPool' | 'isBootstrapped'>): Promise<Readiness> {
-  if (deps.lifecycle.draining) return { status: 'not_ready', reason: 'draining: shutting down after SIGTERM, finishing in-flight requests' };
+export async function checkReadiness(
+  deps: Pick<OpsDeps, 'lifecycle' | 'healthPool' | 'isBootstrapped'>,
+): Promise<Readiness> {
+  if (deps.lifecycle.draining)
+    return { status: 'not_ready', reason: 'draining: shutting down after SIGTERM, finishing in-flight requests' };
   let state;
   try {
     state = await readSchemaState(deps.healthPool);
@@ -29,7 +32,8 @@ export async function checkReadiness(deps: Pick<OpsDeps, 'lifecycle' | 'healthPo
   }
   const support = schemaSupport(state);
   if (!support.supported) return { status: 'not_ready', reason: `schema unsupported: ${support.reason}` };
-  if (!deps.isBootstrapped()) return { status: 'not_ready', reason: 'starting: API keys and secrets are not loaded yet' };
+  if (!deps.isBootstrapped())
+    return { status: 'not_ready', reason: 'starting: API keys and secrets are not loaded yet' };
   return { status: 'ready', schema_version: state!.version };
 }
 
@@ -43,7 +47,15 @@ export async function opsRoutes(app: FastifyInstance, deps: OpsDeps): Promise<vo
     return reply.code(readiness.status === 'ready' ? 200 : 503).send(readiness);
   });
 
-  app.get('/version', async () => ({ service: 'payments', version: deps.version, commit: deps.commit, started_at: startedAt, schema_version: CODE_SCHEMA_VERSION }));
+  app.get('/version', async () => ({
+    service: 'payments',
+    version: deps.version,
+    commit: deps.commit,
+    started_at: startedAt,
+    schema_version: CODE_SCHEMA_VERSION,
+  }));
 
-  app.get('/metrics', async (_request, reply) => reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics()));
+  app.get('/metrics', async (_request, reply) =>
+    reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics()),
+  );
 }

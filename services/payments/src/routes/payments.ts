@@ -7,7 +7,17 @@ import { InvalidRequestError } from '../domain/errors.ts';
 import { ID_PATTERN } from '../domain/ids.ts';
 import type { CaptureMethod } from '../domain/payment.ts';
 import { executeAndSend } from '../http/respond.ts';
-import { captureBody, createPaymentBody, emptyBody, errorResponses, idParams, listQuery, paymentResponses, paymentSchema, paymentsList } from '../http/schemas.ts';
+import {
+  captureBody,
+  createPaymentBody,
+  emptyBody,
+  errorResponses,
+  idParams,
+  listQuery,
+  paymentResponses,
+  paymentSchema,
+  paymentsList,
+} from '../http/schemas.ts';
 import type { ApiServices } from '../http/services.ts';
 import { cancelPayment, capturePayment } from '../operations/capture-payment.ts';
 import { planPayment } from '../operations/create-payment.ts';
@@ -41,41 +51,67 @@ export function pageOf(query: ListQuery): { limit: number; startingAfter?: strin
 }
 
 export async function paymentRoutes(app: FastifyInstance, services: ApiServices): Promise<void> {
-  app.post<{ Body: CreateBody }>('/payments', { schema: { body: createPaymentBody, response: { 201: paymentSchema, ...errorResponses } } }, async (request, reply) => {
-    const body = request.body;
-    const currency = normalizeCurrency(body.currency);
-    if (currency === undefined) {
-      throw new InvalidRequestError('parameter_invalid', `Invalid currency: '${body.currency}'. Use a three-letter ISO 4217 code such as usd or eur.`, 'currency');
-    }
-    if (!CARD_NUMBER_FORMAT.test(body.card.number)) {
-      throw new InvalidRequestError('parameter_invalid', 'Invalid card[number]: use digits, optionally grouped with spaces or dashes.', 'card[number]');
-    }
-    return executeAndSend(services, request, reply, { plan: (ctx) => planPayment(ctx, { ...body, currency }) });
-  });
+  app.post<{ Body: CreateBody }>(
+    '/payments',
+    { schema: { body: createPaymentBody, response: { 201: paymentSchema, ...errorResponses } } },
+    async (request, reply) => {
+      const body = request.body;
+      const currency = normalizeCurrency(body.currency);
+      if (currency === undefined) {
+        throw new InvalidRequestError(
+          'parameter_invalid',
+          `Invalid currency: '${body.currency}'. Use a three-letter ISO 4217 code such as usd or eur.`,
+          'currency',
+        );
+      }
+      if (!CARD_NUMBER_FORMAT.test(body.card.number)) {
+        throw new InvalidRequestError(
+          'parameter_invalid',
+          'Invalid card[number]: use digits, optionally grouped with spaces or dashes.',
+          'card[number]',
+        );
+      }
+      return executeAndSend(services, request, reply, { plan: (ctx) => planPayment(ctx, { ...body, currency }) });
+    },
+  );
 
-  app.get<{ Querystring: ListQuery }>('/payments', { schema: { querystring: listQuery, response: { 200: paymentsList, ...errorResponses } } }, async (request) => {
-    const page = await listPayments(services.pool, request.merchantId, pageOf(request.query));
-    return { object: 'list', url: '/v1/payments', ...page };
-  });
+  app.get<{ Querystring: ListQuery }>(
+    '/payments',
+    { schema: { querystring: listQuery, response: { 200: paymentsList, ...errorResponses } } },
+    async (request) => {
+      const page = await listPayments(services.pool, request.merchantId, pageOf(request.query));
+      return { object: 'list', url: '/v1/payments', ...page };
+    },
+  );
 
-  app.get<{ Params: IdParams }>('/payments/:id', { schema: { params: idParams, response: paymentResponses } }, async (request) => {
-    const id = paymentIdOf(request.params);
-    const payment = await findPayment(services.pool, request.merchantId, id);
-    if (!payment) throw noSuchPayment(id);
-    return payment;
-  });
+  app.get<{ Params: IdParams }>(
+    '/payments/:id',
+    { schema: { params: idParams, response: paymentResponses } },
+    async (request) => {
+      const id = paymentIdOf(request.params);
+      const payment = await findPayment(services.pool, request.merchantId, id);
+      if (!payment) throw noSuchPayment(id);
+      return payment;
+    },
+  );
 
   app.post<{ Params: IdParams; Body: { amount_to_capture?: number } }>(
     '/payments/:id/capture',
     { schema: { params: idParams, body: captureBody, response: paymentResponses } },
     async (request, reply) => {
       const id = paymentIdOf(request.params);
-      return executeAndSend(services, request, reply, { run: (unit, ctx) => capturePayment(unit, ctx, id, request.body.amount_to_capture) });
+      return executeAndSend(services, request, reply, {
+        run: (unit, ctx) => capturePayment(unit, ctx, id, request.body.amount_to_capture),
+      });
     },
   );
 
-  app.post<{ Params: IdParams }>('/payments/:id/cancel', { schema: { params: idParams, body: emptyBody, response: paymentResponses } }, async (request, reply) => {
-    const id = paymentIdOf(request.params);
-    return executeAndSend(services, request, reply, { run: (unit, ctx) => cancelPayment(unit, ctx, id) });
-  });
+  app.post<{ Params: IdParams }>(
+    '/payments/:id/cancel',
+    { schema: { params: idParams, body: emptyBody, response: paymentResponses } },
+    async (request, reply) => {
+      const id = paymentIdOf(request.params);
+      return executeAndSend(services, request, reply, { run: (unit, ctx) => cancelPayment(unit, ctx, id) });
+    },
+  );
 }

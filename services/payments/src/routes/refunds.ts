@@ -16,7 +16,9 @@ export async function refundRoutes(app: FastifyInstance, services: ApiServices):
     { schema: { params: idParams, body: refundBody, response: { 201: refundSchema, ...errorResponses } } },
     async (request, reply) => {
       const id = paymentIdOf(request.params);
-      return executeAndSend(services, request, reply, { run: (unit, ctx) => refundPayment(unit, ctx, id, request.body) });
+      return executeAndSend(services, request, reply, {
+        run: (unit, ctx) => refundPayment(unit, ctx, id, request.body),
+      });
     },
   );
 

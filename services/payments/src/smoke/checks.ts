@@ -3,7 +3,16 @@
 // so the count of checks is the same on every run and "all passed" means every one ran.
 import { randomUUID } from 'node:crypto';
 import type { ApiClient } from './http.ts';
-import { expectError, expectEqual, expectMatch, expectObject, expectPayment, expectStatus, SmokeCheckFailed, type Json } from './expect.ts';
+import {
+  expectError,
+  expectEqual,
+  expectMatch,
+  expectObject,
+  expectPayment,
+  expectStatus,
+  SmokeCheckFailed,
+  type Json,
+} from './expect.ts';
 
 export interface CheckResult {
   readonly name: string;
@@ -21,7 +30,11 @@ export const TEST_CARDS = {
 
 type TestCard = (typeof TEST_CARDS)[keyof typeof TEST_CARDS];
 
-export async function runSmoke(api: ApiClient, onResult: (result: CheckResult) => void, now: Date = new Date()): Promise<readonly CheckResult[]> {
+export async function runSmoke(
+  api: ApiClient,
+  onResult: (result: CheckResult) => void,
+  now: Date = new Date(),
+): Promise<readonly CheckResult[]> {
   const results: CheckResult[] = [];
   const run = randomUUID().slice(0, 8);
   const expYear = now.getUTCFullYear() + 2;
@@ -58,8 +71,20 @@ export async function runSmoke(api: ApiClient, onResult: (result: CheckResult) =
   }
 
   async function createApproved(card: TestCard, amount: number): Promise<{ value: string; detail: string }> {
-    const response = await api('POST', '/v1/payments', { body: paymentBody(card, amount), idempotencyKey: `smoke-${run}-${card.brand}-${card.last4}` });
-    const payment = expectPayment(expectStatus(response, 201), { amount, currency: 'usd', status: 'succeeded', captureMethod: 'automatic', amountCaptured: amount, amountRefunded: 0, brand: card.brand, last4: card.last4 });
+    const response = await api('POST', '/v1/payments', {
+      body: paymentBody(card, amount),
+      idempotencyKey: `smoke-${run}-${card.brand}-${card.last4}`,
+    });
+    const payment = expectPayment(expectStatus(response, 201), {
+      amount,
+      currency: 'usd',
+      status: 'succeeded',
+      captureMethod: 'automatic',
+      amountCaptured: amount,
+      amountRefunded: 0,
+      brand: card.brand,
+      last4: card.last4,
+    });
     return { value: payment.id as string, detail: `201 ${payment.id} succeeded ${card.brand} •${card.last4}` };
   }
 
@@ -73,7 +98,10 @@ export async function runSmoke(api: ApiClient, onResult: (result: CheckResult) =
   await check('creates a payment (amex)', () => createApproved(TEST_CARDS.amex, 3100));
 
   await check('declines card 4000000000000002', async () => {
-    const response = await api('POST', '/v1/payments', { body: paymentBody(TEST_CARDS.declined, 1200), idempotencyKey: `smoke-${run}-declined` });
+    const response = await api('POST', '/v1/payments', {
+      body: paymentBody(TEST_CARDS.declined, 1200),
+      idempotencyKey: `smoke-${run}-declined`,
+    });
     const error = expectError(response, 402, 'card_error', 'card_declined');
     const payment = expectObject(error.payment, 'error.payment');
     expectMatch(payment.id, /^pay_\w+$/, 'error.payment.id');
@@ -83,15 +111,39 @@ export async function runSmoke(api: ApiClient, onResult: (result: CheckResult) =
 
   const manualAmount = 5000;
   const manualId = await check('authorizes a manual-capture payment', async () => {
-    const response = await api('POST', '/v1/payments', { body: paymentBody(TEST_CARDS.visa, manualAmount, { capture_method: 'manual' }), idempotencyKey: `smoke-${run}-manual` });
-    const payment = expectPayment(expectStatus(response, 201), { amount: manualAmount, currency: 'usd', status: 'requires_capture', captureMethod: 'manual', amountCaptured: 0, amountRefunded: 0, brand: 'visa', last4: '4242' });
+    const response = await api('POST', '/v1/payments', {
+      body: paymentBody(TEST_CARDS.visa, manualAmount, { capture_method: 'manual' }),
+      idempotencyKey: `smoke-${run}-manual`,
+    });
+    const payment = expectPayment(expectStatus(response, 201), {
+      amount: manualAmount,
+      currency: 'usd',
+      status: 'requires_capture',
+      captureMethod: 'manual',
+      amountCaptured: 0,
+      amountRefunded: 0,
+      brand: 'visa',
+      last4: '4242',
+    });
     return { value: payment.id as string, detail: `201 ${payment.id} requires_capture` };
   });
 
   const capturedId = await check('captures it', async () => {
     const id = needs(manualId, 'authorizes a manual-capture payment');
-    const response = await api('POST', `/v1/payments/${id}/capture`, { body: {}, idempotencyKey: `smoke-${run}-capture` });
-    const payment = expectPayment(expectStatus(response, 200), { amount: manualAmount, currency: 'usd', status: 'succeeded', captureMethod: 'manual', amountCaptured: manualAmount, amountRefunded: 0, brand: 'visa', last4: '4242' });
+    const response = await api('POST', `/v1/payments/${id}/capture`, {
+      body: {},
+      idempotencyKey: `smoke-${run}-capture`,
+    });
+    const payment = expectPayment(expectStatus(response, 200), {
+      amount: manualAmount,
+      currency: 'usd',
+      status: 'succeeded',
+      captureMethod: 'manual',
+      amountCaptured: manualAmount,
+      amountRefunded: 0,
+      brand: 'visa',
+      last4: '4242',
+    });
     expectEqual(payment.id, id, 'id');
     return { value: id, detail: `200 ${id} succeeded, captured ${manualAmount}` };
   });
@@ -99,7 +151,10 @@ export async function runSmoke(api: ApiClient, onResult: (result: CheckResult) =
   const refundAmount = 1500;
   const refundedId = await check('refunds part of it', async () => {
     const id = needs(capturedId, 'captures it');
-    const response = await api('POST', `/v1/payments/${id}/refunds`, { body: { amount: refundAmount }, idempotencyKey: `smoke-${run}-refund` });
+    const response = await api('POST', `/v1/payments/${id}/refunds`, {
+      body: { amount: refundAmount },
+      idempotencyKey: `smoke-${run}-refund`,
+    });
     const refund = expectStatus(response, 201);
     expectMatch(refund.id, /^re_\w+$/, 'refund.id');
     expectEqual(refund.payment, id, 'refund.payment');
@@ -111,7 +166,16 @@ export async function runSmoke(api: ApiClient, onResult: (result: CheckResult) =
 
   await check('retrieves the refunded payment', async () => {
     const id = needs(refundedId, 'refunds part of it');
-    const payment = expectPayment(expectStatus(await api('GET', `/v1/payments/${id}`), 200), { amount: manualAmount, currency: 'usd', status: 'succeeded', captureMethod: 'manual', amountCaptured: manualAmount, amountRefunded: refundAmount, brand: 'visa', last4: '4242' });
+    const payment = expectPayment(expectStatus(await api('GET', `/v1/payments/${id}`), 200), {
+      amount: manualAmount,
+      currency: 'usd',
+      status: 'succeeded',
+      captureMethod: 'manual',
+      amountCaptured: manualAmount,
+      amountRefunded: refundAmount,
+      brand: 'visa',
+      last4: '4242',
+    });
     expectEqual(payment.id, id, 'id');
     return { value: true, detail: `200 ${id} amount_refunded ${refundAmount}` };
   });
@@ -121,8 +185,20 @@ export async function runSmoke(api: ApiClient, onResult: (result: CheckResult) =
   const replayBody = paymentBody(TEST_CARDS.visa, 4242);
   const first = await check('creates a payment with an Idempotency-Key', async () => {
     const response = await api('POST', '/v1/payments', { body: replayBody, idempotencyKey: replayKey });
-    const payment = expectPayment(expectStatus(response, 201), { amount: 4242, currency: 'usd', status: 'succeeded', captureMethod: 'automatic', amountCaptured: 4242, amountRefunded: 0, brand: 'visa', last4: '4242' });
-    if (response.headers.get('idempotent-replayed') === 'true') throw new SmokeCheckFailed('the first request was answered as a replay (Idempotent-Replayed: true); is the key reused?');
+    const payment = expectPayment(expectStatus(response, 201), {
+      amount: 4242,
+      currency: 'usd',
+      status: 'succeeded',
+      captureMethod: 'automatic',
+      amountCaptured: 4242,
+      amountRefunded: 0,
+      brand: 'visa',
+      last4: '4242',
+    });
+    if (response.headers.get('idempotent-replayed') === 'true')
+      throw new SmokeCheckFailed(
+        'the first request was answered as a replay (Idempotent-Replayed: true); is the key reused?',
+      );
     return { value: { id: payment.id as string, text: response.text }, detail: `201 ${payment.id}` };
   });
 
@@ -131,20 +207,33 @@ export async function runSmoke(api: ApiClient, onResult: (result: CheckResult) =
     const response = await api('POST', '/v1/payments', { body: replayBody, idempotencyKey: replayKey });
     expectStatus(response, 201);
     expectEqual(response.headers.get('idempotent-replayed'), 'true', 'Idempotent-Replayed header');
-    if (response.text !== original.text) throw new SmokeCheckFailed('the replayed body differs from the first response');
+    if (response.text !== original.text)
+      throw new SmokeCheckFailed('the replayed body differs from the first response');
     return { value: true, detail: `201 ${original.id} replayed byte for byte` };
   });
 
   await check('refuses the same key with other parameters', async () => {
     needs(first, 'creates a payment with an Idempotency-Key');
-    const response = await api('POST', '/v1/payments', { body: { ...replayBody, amount: 4343 }, idempotencyKey: replayKey });
+    const response = await api('POST', '/v1/payments', {
+      body: { ...replayBody, amount: 4343 },
+      idempotencyKey: replayKey,
+    });
     expectError(response, 400, 'idempotency_error');
     return { value: true, detail: '400 idempotency_error' };
   });
 
   await check('retrieves a payment', async () => {
     const id = needs(visaId, 'creates a payment (visa)');
-    const payment = expectPayment(expectStatus(await api('GET', `/v1/payments/${id}`), 200), { amount: 1050, currency: 'usd', status: 'succeeded', captureMethod: 'automatic', amountCaptured: 1050, amountRefunded: 0, brand: 'visa', last4: '4242' });
+    const payment = expectPayment(expectStatus(await api('GET', `/v1/payments/${id}`), 200), {
+      amount: 1050,
+      currency: 'usd',
+      status: 'succeeded',
+      captureMethod: 'automatic',
+      amountCaptured: 1050,
+      amountRefunded: 0,
+      brand: 'visa',
+      last4: '4242',
+    });
     expectEqual(payment.id, id, 'id');
     return { value: true, detail: `200 ${id}` };
   });
@@ -153,16 +242,19 @@ export async function runSmoke(api: ApiClient, onResult: (result: CheckResult) =
     const created = [first?.id, refundedId, visaId].filter((id): id is string => id !== undefined);
     const list = expectStatus(await api('GET', '/v1/payments?limit=20'), 200);
     expectEqual(list.object, 'list', 'object');
-    if (typeof list.has_more !== 'boolean') throw new SmokeCheckFailed(`has_more: expected a boolean, got ${JSON.stringify(list.has_more)}`);
+    if (typeof list.has_more !== 'boolean')
+      throw new SmokeCheckFailed(`has_more: expected a boolean, got ${JSON.stringify(list.has_more)}`);
     if (!Array.isArray(list.data)) throw new SmokeCheckFailed('data: expected an array');
     const data = list.data.map((item, index) => expectObject(item, `data[${index}]`));
     if (data.length > 20) throw new SmokeCheckFailed(`data: limit=20 returned ${data.length} payments`);
     data.forEach((item, index) => {
       expectMatch(item.id, /^pay_\w+$/, `data[${index}].id`);
       const previous = data[index - 1];
-      if (previous && (previous.created as number) < (item.created as number)) throw new SmokeCheckFailed(`data[${index}] is newer than data[${index - 1}]: not newest first`);
+      if (previous && (previous.created as number) < (item.created as number))
+        throw new SmokeCheckFailed(`data[${index}] is newer than data[${index - 1}]: not newest first`);
     });
-    if (created.length > 0 && !data.some((item) => created.includes(item.id as string))) throw new SmokeCheckFailed('none of the payments this run created is in the newest 20');
+    if (created.length > 0 && !data.some((item) => created.includes(item.id as string)))
+      throw new SmokeCheckFailed('none of the payments this run created is in the newest 20');
     return { value: true, detail: `200 ${data.length} payments, has_more ${list.has_more}` };
   });
 

@@ -18,20 +18,28 @@ export class SmokeConfigError extends Error {
 
 export function readSmokeConfig(env: NodeJS.ProcessEnv): SmokeConfig {
   const rawUrl = env.TARGET_URL?.trim();
-  if (!rawUrl) throw new SmokeConfigError('TARGET_URL is not set; set it to the service to test, e.g. TARGET_URL=http://payments-preview.payments.svc');
+  if (!rawUrl)
+    throw new SmokeConfigError(
+      'TARGET_URL is not set; set it to the service to test, e.g. TARGET_URL=http://payments-preview.payments.svc',
+    );
   let url: URL;
   try {
     url = new URL(rawUrl);
   } catch {
     throw new SmokeConfigError(`TARGET_URL "${rawUrl}" is not a URL; use e.g. http://127.0.0.1:3000`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new SmokeConfigError(`TARGET_URL "${rawUrl}" must be http(s)`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new SmokeConfigError(`TARGET_URL "${rawUrl}" must be http(s)`);
 
   const apiKey = env.SMOKE_API_KEY?.trim() || firstKey(env.PAYMENTS_API_KEYS);
-  if (!apiKey) throw new SmokeConfigError('no API key: set SMOKE_API_KEY, or PAYMENTS_API_KEYS as merchant:key,… (its first key is used)');
+  if (!apiKey)
+    throw new SmokeConfigError(
+      'no API key: set SMOKE_API_KEY, or PAYMENTS_API_KEYS as merchant:key,… (its first key is used)',
+    );
 
   const timeout = env.SMOKE_TIMEOUT_MS?.trim() ? Number(env.SMOKE_TIMEOUT_MS) : 5000;
-  if (!Number.isInteger(timeout) || timeout <= 0) throw new SmokeConfigError(`SMOKE_TIMEOUT_MS "${env.SMOKE_TIMEOUT_MS}" must be a positive integer of milliseconds`);
+  if (!Number.isInteger(timeout) || timeout <= 0)
+    throw new SmokeConfigError(`SMOKE_TIMEOUT_MS "${env.SMOKE_TIMEOUT_MS}" must be a positive integer of milliseconds`);
 
   return { targetUrl: url.href.replace(/\/+$/, ''), apiKey, requestTimeoutMs: timeout };
 }

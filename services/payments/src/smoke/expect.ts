@@ -12,26 +12,31 @@ export class SmokeCheckFailed extends Error {
 export type Json = Record<string, unknown>;
 
 export function expectStatus(response: ApiResponse, status: number): Json {
-  if (response.status !== status) throw new SmokeCheckFailed(`expected HTTP ${status}, got ${response.status}: ${excerpt(response.text)}`);
+  if (response.status !== status)
+    throw new SmokeCheckFailed(`expected HTTP ${status}, got ${response.status}: ${excerpt(response.text)}`);
   return expectObject(response.json, 'body');
 }
 
 export function expectObject(value: unknown, what: string): Json {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new SmokeCheckFailed(`${what} is not a JSON object: ${excerpt(JSON.stringify(value) ?? String(value))}`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new SmokeCheckFailed(`${what} is not a JSON object: ${excerpt(JSON.stringify(value) ?? String(value))}`);
   return value as Json;
 }
 
 export function expectEqual(actual: unknown, expected: unknown, what: string): void {
-  if (actual !== expected) throw new SmokeCheckFailed(`${what}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
+  if (actual !== expected)
+    throw new SmokeCheckFailed(`${what}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
 }
 
 export function expectMatch(actual: unknown, pattern: RegExp, what: string): string {
-  if (typeof actual !== 'string' || !pattern.test(actual)) throw new SmokeCheckFailed(`${what}: expected a string matching ${pattern}, got ${JSON.stringify(actual)}`);
+  if (typeof actual !== 'string' || !pattern.test(actual))
+    throw new SmokeCheckFailed(`${what}: expected a string matching ${pattern}, got ${JSON.stringify(actual)}`);
   return actual;
 }
 
 export function expectInteger(actual: unknown, what: string): number {
-  if (typeof actual !== 'number' || !Number.isInteger(actual)) throw new SmokeCheckFailed(`${what}: expected an integer, got ${JSON.stringify(actual)}`);
+  if (typeof actual !== 'number' || !Number.isInteger(actual))
+    throw new SmokeCheckFailed(`${what}: expected an integer, got ${JSON.stringify(actual)}`);
   return actual;
 }
 

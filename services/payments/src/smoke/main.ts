@@ -16,9 +16,13 @@ async function main(): Promise<number> {
     throw error;
   }
   console.log(`smoke: checking ${config.targetUrl}`);
-  const results = await runSmoke(createApiClient(config), (result) => console.log(`${result.ok ? 'ok  ' : 'FAIL'} ${result.name}: ${result.detail}`));
+  const results = await runSmoke(createApiClient(config), (result) =>
+    console.log(`${result.ok ? 'ok  ' : 'FAIL'} ${result.name}: ${result.detail}`),
+  );
   const failed = results.filter((result) => !result.ok).length;
-  console.log(failed === 0 ? `smoke: all ${results.length} checks passed` : `smoke: ${failed} of ${results.length} checks failed`);
+  console.log(
+    failed === 0 ? `smoke: all ${results.length} checks passed` : `smoke: ${failed} of ${results.length} checks failed`,
+  );
   return failed === 0 ? 0 : 1;
 }
 

@@ -5,7 +5,13 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '@quickship/pglocal';
-import { createTestDatabase, dropTestDatabase, MERCHANTS, spawnServer, type ServerProcess } from '../../test/support.ts';
+import {
+  createTestDatabase,
+  dropTestDatabase,
+  MERCHANTS,
+  spawnServer,
+  type ServerProcess,
+} from '../../test/support.ts';
 
 const serviceDir = join(import.meta.dirname, '..', '..');
 const API_KEY = MERCHANTS.acme.key;
@@ -19,7 +25,11 @@ interface Run {
 /** Runs the smoke entry point as the analysis Job does: a process with only its env. */
 function runSmoke(env: NodeJS.ProcessEnv, timeoutMs = 60_000): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/smoke/main.ts'], { cwd: serviceDir, env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/smoke/main.ts'], {
+      cwd: serviceDir,
+      env: { PATH: process.env.PATH, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -57,7 +67,10 @@ describe('smoke entry point', () => {
     const run = await runSmoke({ TARGET_URL: url, SMOKE_API_KEY: API_KEY });
     expect(run.stderr).toBe('');
     const checks = run.stdout.split('\n').filter((line) => /^(ok {2}|FAIL) /.test(line));
-    expect(checks.filter((line) => line.startsWith('FAIL')), run.stdout).toEqual([]);
+    expect(
+      checks.filter((line) => line.startsWith('FAIL')),
+      run.stdout,
+    ).toEqual([]);
     expect(checks.length).toBeGreaterThanOrEqual(14);
     expect(run.stdout).toContain('ok   declines card 4000000000000002: 402 card_declined');
     expect(run.stdout).toMatch(/ok {3}replays it for the same key and parameters: 201 pay_\w+ replayed byte for byte/);
@@ -65,7 +78,10 @@ describe('smoke entry point', () => {
     expect(run.code).toBe(0);
 
     // The key can also come from PAYMENTS_API_KEYS (its first key), as the service reads it.
-    const fromServiceKeys = await runSmoke({ TARGET_URL: url, PAYMENTS_API_KEYS: `acme:${API_KEY},globex:${MERCHANTS.globex.key}` });
+    const fromServiceKeys = await runSmoke({
+      TARGET_URL: url,
+      PAYMENTS_API_KEYS: `acme:${API_KEY},globex:${MERCHANTS.globex.key}`,
+    });
     expect(fromServiceKeys.code, fromServiceKeys.stdout).toBe(0);
   });
 

@@ -86,17 +86,37 @@ export function createBatchValues(items: readonly CreateItem[]): [string, string
     if (item.key) {
       const r = item.key.record;
       keys.push({
-        ord, merchant_id: r.merchantId, idempotency_key: r.key, request_method: r.method, request_path: r.path,
-        request_fingerprint: r.fingerprint, response_code: r.statusCode, response_body: r.body,
+        ord,
+        merchant_id: r.merchantId,
+        idempotency_key: r.key,
+        request_method: r.method,
+        request_path: r.path,
+        request_fingerprint: r.fingerprint,
+        response_code: r.statusCode,
+        response_body: r.body,
       });
     }
     if (item.payment) {
       const { payment: p, merchantId, cardFingerprint, createdAt } = item.payment;
       payments.push({
-        idempotency_key: item.key?.record.key ?? null, id: p.id, merchant_id: merchantId, amount: p.amount, amount_captured: p.amount_captured,
-        currency: p.currency, status: p.status, capture_method: p.capture_method, card_brand: p.card.brand, card_last4: p.card.last4,
-        card_exp_month: p.card.exp_month, card_exp_year: p.card.exp_year, card_fingerprint: cardFingerprint, description: p.description,
-        metadata: p.metadata, failure_code: p.failure_code, failure_message: p.failure_message, created_at: createdAt.toISOString(),
+        idempotency_key: item.key?.record.key ?? null,
+        id: p.id,
+        merchant_id: merchantId,
+        amount: p.amount,
+        amount_captured: p.amount_captured,
+        currency: p.currency,
+        status: p.status,
+        capture_method: p.capture_method,
+        card_brand: p.card.brand,
+        card_last4: p.card.last4,
+        card_exp_month: p.card.exp_month,
+        card_exp_year: p.card.exp_year,
+        card_fingerprint: cardFingerprint,
+        description: p.description,
+        metadata: p.metadata,
+        failure_code: p.failure_code,
+        failure_message: p.failure_message,
+        created_at: createdAt.toISOString(),
       });
     }
   });
@@ -105,15 +125,22 @@ export function createBatchValues(items: readonly CreateItem[]): [string, string
 
 /** Runs the items in one statement (one commit when `db` is not inside a transaction). Results are in item order. */
 export async function commitCreates(db: Queryable, items: readonly CreateItem[]): Promise<CreateResult[]> {
-  const { rows } = await db.query<ResultRow>({ name: 'create-batch', text: createBatchSql, values: createBatchValues(items) });
+  const { rows } = await db.query<ResultRow>({
+    name: 'create-batch',
+    text: createBatchSql,
+    values: createBatchValues(items),
+  });
   const results: CreateResult[] = items.map(() => ({ kind: 'saved' }));
   for (const row of rows) {
     const record = items[row.ord]!.key!.record;
     results[row.ord] =
-      row.response_code !== null ? { kind: 'stored', record: toRecord(record.merchantId, record.key, row) }
-      : !row.got ? { kind: 'in_flight' }
-      : row.saved ? { kind: 'saved' }
-      : { kind: 'raced' };
+      row.response_code !== null
+        ? { kind: 'stored', record: toRecord(record.merchantId, record.key, row) }
+        : !row.got
+          ? { kind: 'in_flight' }
+          : row.saved
+            ? { kind: 'saved' }
+            : { kind: 'raced' };
   }
   return results;
 }

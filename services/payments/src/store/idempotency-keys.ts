@@ -83,7 +83,11 @@ export function toRecord(merchantId: string, key: string, row: KeyRow): KeyRecor
 }
 
 export async function unlockKey(db: Queryable, merchantId: string, key: string): Promise<void> {
-  await db.query({ name: 'idempotency-unlock', text: `SELECT pg_advisory_unlock(${keyLockSql('$1::text', '$2::text')})`, values: [merchantId, key] });
+  await db.query({
+    name: 'idempotency-unlock',
+    text: `SELECT pg_advisory_unlock(${keyLockSql('$1::text', '$2::text')})`,
+    values: [merchantId, key],
+  });
 }
 
 export async function saveKey(db: Queryable, record: KeyRecord): Promise<void> {
@@ -91,7 +95,15 @@ export async function saveKey(db: Queryable, record: KeyRecord): Promise<void> {
     name: 'idempotency-save',
     text: `INSERT INTO idempotency_keys (merchant_id, idempotency_key, request_method, request_path, request_fingerprint, response_code, response_body)
            VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-    values: [record.merchantId, record.key, record.method, record.path, record.fingerprint, record.statusCode, record.body],
+    values: [
+      record.merchantId,
+      record.key,
+      record.method,
+      record.path,
+      record.fingerprint,
+      record.statusCode,
+      record.body,
+    ],
   });
 }
 

@@ -9,7 +9,9 @@ import { inTransaction, type Queryable } from '../db/transaction.ts';
 
 export class ApiKeyConflictError extends Error {
   constructor(merchant: string, owner: string) {
-    super(`PAYMENTS_API_KEYS gives merchant "${merchant}" a key that is already registered to merchant "${owner}": give each merchant its own key`);
+    super(
+      `PAYMENTS_API_KEYS gives merchant "${merchant}" a key that is already registered to merchant "${owner}": give each merchant its own key`,
+    );
     this.name = 'ApiKeyConflictError';
   }
 }
@@ -28,8 +30,14 @@ export async function registerApiKeys(pool: pg.Pool, keys: readonly MerchantApiK
       for (const { merchant, key } of keys) {
         await client.query('INSERT INTO merchants (id) VALUES ($1) ON CONFLICT (id) DO NOTHING', [merchant]);
         const hash = hashApiKey(key);
-        await client.query('INSERT INTO api_keys (key_hash, merchant_id) VALUES ($1, $2) ON CONFLICT (key_hash) DO NOTHING', [hash, merchant]);
-        const { rows } = await client.query<{ merchant_id: string }>('SELECT merchant_id FROM api_keys WHERE key_hash = $1', [hash]);
+        await client.query(
+          'INSERT INTO api_keys (key_hash, merchant_id) VALUES ($1, $2) ON CONFLICT (key_hash) DO NOTHING',
+          [hash, merchant],
+        );
+        const { rows } = await client.query<{ merchant_id: string }>(
+          'SELECT merchant_id FROM api_keys WHERE key_hash = $1',
+          [hash],
+        );
         const owner = rows[0]?.merchant_id;
         if (owner !== merchant) throw new ApiKeyConflictError(merchant, owner ?? '?');
       }

@@ -22,18 +22,26 @@ interface ListQuery {
   readonly statementName: string;
 }
 
-export async function listNewestFirst<Row extends object>(db: Queryable, query: ListQuery, page: PageRequest): Promise<Page<Row>> {
+export async function listNewestFirst<Row extends object>(
+  db: Queryable,
+  query: ListQuery,
+  page: PageRequest,
+): Promise<Page<Row>> {
   const values: unknown[] = [...query.scopeValues];
   let cursor = '';
   let name = query.statementName;
   if (page.startingAfter !== undefined) {
-    const { rows } = await db.query<{ seq: string }>(`SELECT seq FROM ${query.table} WHERE ${query.scope} AND id = $${values.length + 1}`, [
-      ...values,
-      page.startingAfter,
-    ]);
+    const { rows } = await db.query<{ seq: string }>(
+      `SELECT seq FROM ${query.table} WHERE ${query.scope} AND id = $${values.length + 1}`,
+      [...values, page.startingAfter],
+    );
     const seq = rows[0]?.seq;
     if (seq === undefined) {
-      throw new InvalidRequestError('resource_missing', `starting_after: no such object: '${page.startingAfter}'`, 'starting_after');
+      throw new InvalidRequestError(
+        'resource_missing',
+        `starting_after: no such object: '${page.startingAfter}'`,
+        'starting_after',
+      );
     }
     values.push(seq);
     cursor = ` AND seq < $${values.length}`;

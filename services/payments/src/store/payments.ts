@@ -55,7 +55,12 @@ export interface NewPayment {
   readonly cardFingerprint: string;
 }
 
-export async function findPayment(db: Queryable, merchantId: string, id: string, lock: 'lock' | 'no-lock' = 'no-lock'): Promise<Payment | undefined> {
+export async function findPayment(
+  db: Queryable,
+  merchantId: string,
+  id: string,
+  lock: 'lock' | 'no-lock' = 'no-lock',
+): Promise<Payment | undefined> {
   const forUpdate = lock === 'lock';
   const { rows } = await db.query<PaymentRow>({
     name: forUpdate ? 'payment-find-for-update' : 'payment-find',
@@ -85,7 +90,13 @@ export async function updatePayment(db: Queryable, id: string, change: PaymentCh
 export async function listPayments(db: Queryable, merchantId: string, page: PageRequest): Promise<Page<Payment>> {
   const result = await listNewestFirst<PaymentRow>(
     db,
-    { table: 'payments', columns: COLUMNS, scope: 'merchant_id = $1', scopeValues: [merchantId], statementName: 'payment-list' },
+    {
+      table: 'payments',
+      columns: COLUMNS,
+      scope: 'merchant_id = $1',
+      scopeValues: [merchantId],
+      statementName: 'payment-list',
+    },
     page,
   );
   return { data: result.data.map(toPayment), has_more: result.has_more };

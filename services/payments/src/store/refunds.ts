@@ -33,14 +33,34 @@ export async function insertRefund(db: Queryable, merchantId: string, refund: Re
   await db.query({
     name: 'refund-insert',
     text: `INSERT INTO refunds (id, payment_id, merchant_id, amount, currency, status, reason, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-    values: [refund.id, refund.payment, merchantId, refund.amount, refund.currency, refund.status, refund.reason, createdAt],
+    values: [
+      refund.id,
+      refund.payment,
+      merchantId,
+      refund.amount,
+      refund.currency,
+      refund.status,
+      refund.reason,
+      createdAt,
+    ],
   });
 }
 
-export async function listRefunds(db: Queryable, merchantId: string, paymentId: string, page: PageRequest): Promise<Page<Refund>> {
+export async function listRefunds(
+  db: Queryable,
+  merchantId: string,
+  paymentId: string,
+  page: PageRequest,
+): Promise<Page<Refund>> {
   const result = await listNewestFirst<RefundRow>(
     db,
-    { table: 'refunds', columns: COLUMNS, scope: 'merchant_id = $1 AND payment_id = $2', scopeValues: [merchantId, paymentId], statementName: 'refund-list' },
+    {
+      table: 'refunds',
+      columns: COLUMNS,
+      scope: 'merchant_id = $1 AND payment_id = $2',
+      scopeValues: [merchantId, paymentId],
+      statementName: 'refund-list',
+    },
     page,
   );
   return { data: result.data.map(toRefund), has_more: result.has_more };

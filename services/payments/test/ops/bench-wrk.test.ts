@@ -24,7 +24,14 @@ describe.skipIf(!wrkAvailable())(`bench client: wrk (${WRK_BIN})`, () => {
   });
 
   it('creates one stored payment per answered request, each under its own key', async () => {
-    const summary = await runWrkPayments({ target: base, connections: 4, seconds: 1, apiKey: MERCHANTS.acme.key, keyPrefix: 'lg_wrktest_', expiryYear: new Date().getUTCFullYear() + 3 });
+    const summary = await runWrkPayments({
+      target: base,
+      connections: 4,
+      seconds: 1,
+      apiKey: MERCHANTS.acme.key,
+      keyPrefix: 'lg_wrktest_',
+      expiryYear: new Date().getUTCFullYear() + 3,
+    });
     expect(summary.requests).toBeGreaterThan(20);
     expect(summary).toMatchObject({ status: 0, connect: 0, read: 0, write: 0, timeout: 0 });
     expect(summary.p50Us).toBeGreaterThan(0);

@@ -15,7 +15,10 @@ export async function readStoredLedger(databaseUrl: string, merchantId: string):
   const client = new Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    const payments = await client.query<{ id: string; key: string | null }>('SELECT id, metadata->>$2 AS key FROM payments WHERE merchant_id = $1', [merchantId, KEY_METADATA_FIELD]);
+    const payments = await client.query<{ id: string; key: string | null }>(
+      'SELECT id, metadata->>$2 AS key FROM payments WHERE merchant_id = $1',
+      [merchantId, KEY_METADATA_FIELD],
+    );
     const keys = await client.query<{ key: string; payment_id: string | null }>(
       `SELECT idempotency_key AS key, response_body::jsonb->>'id' AS payment_id FROM idempotency_keys WHERE merchant_id = $1 AND request_path = '/v1/payments'`,
       [merchantId],
@@ -35,7 +38,8 @@ export function keyResponseMismatches(ledger: StoredLedger): string[] {
   const problems: string[] = [];
   for (const [key, id] of paymentByKey) {
     if (key === null) continue;
-    if (ledger.keyResponses.get(key) !== id) problems.push(`${key}: payment ${id}, saved response ${ledger.keyResponses.get(key) ?? 'missing'}`);
+    if (ledger.keyResponses.get(key) !== id)
+      problems.push(`${key}: payment ${id}, saved response ${ledger.keyResponses.get(key) ?? 'missing'}`);
   }
   return problems;
 }

@@ -32,7 +32,10 @@ describe('PostgreSQL stops and restarts under load', () => {
     cluster = await startPostgres({ dataDir: mkdtempSync(join(tmpdir(), 'quickship-ops-pg-')), ephemeral: true });
     databaseUrl = await cluster.createDatabase('payments_ops');
     await migrate(databaseUrl);
-    service = await spawnServer({ databaseUrl, env: { PAYMENTS_API_KEYS: `${MERCHANT}:${API_KEY}`, LOG_LEVEL: 'warn', DB_POOL_MAX: '8', SHUTDOWN_DELAY_MS: '0' } });
+    service = await spawnServer({
+      databaseUrl,
+      env: { PAYMENTS_API_KEYS: `${MERCHANT}:${API_KEY}`, LOG_LEVEL: 'warn', DB_POOL_MAX: '8', SHUTDOWN_DELAY_MS: '0' },
+    });
   });
   afterAll(async () => {
     await service?.kill();
@@ -49,12 +52,18 @@ describe('PostgreSQL stops and restarts under load', () => {
     // The client's own policy: same key, backoff 25..400 ms, 5 attempts; what is still failed
     // after the outage is settled below with the same keys.
     const load = runLoad({
-      targets: svc.url, connections: 8, durationMs: 20_000, signal: stopLoad.signal,
-      workload: { kind: 'payments', apiKey: API_KEY, runId: 'pgrestart' }, onAttempt: (e) => events.push(e),
+      targets: svc.url,
+      connections: 8,
+      durationMs: 20_000,
+      signal: stopLoad.signal,
+      workload: { kind: 'payments', apiKey: API_KEY, runId: 'pgrestart' },
+      onAttempt: (e) => events.push(e),
     });
 
     await sleep(1500);
-    expect(events.filter((e) => isSuccess(e.outcome)).length, 'no payment succeeded before the outage').toBeGreaterThan(10);
+    expect(events.filter((e) => isSuccess(e.outcome)).length, 'no payment succeeded before the outage').toBeGreaterThan(
+      10,
+    );
     const haltedAt = Date.now();
     await db.halt('fast');
     await sleep(OUTAGE_MS);
@@ -62,7 +71,8 @@ describe('PostgreSQL stops and restarts under load', () => {
     const restartAt = Date.now();
     await db.restart();
     const deadline = Date.now() + 15_000;
-    while (!firstAfter(readiness.samples, restartAt, (s) => s.status === 200) && Date.now() < deadline && !hasExited()) await sleep(100);
+    while (!firstAfter(readiness.samples, restartAt, (s) => s.status === 200) && Date.now() < deadline && !hasExited())
+      await sleep(100);
     const recoveredAt = firstAfter(readiness.samples, restartAt, (s) => s.status === 200)?.at;
     await sleep(1500); // steady traffic again after recovery
     stopLoad.abort();
@@ -71,12 +81,19 @@ describe('PostgreSQL stops and restarts under load', () => {
 
     const outage = events.filter((e) => e.startedAt >= haltedAt && e.startedAt < restartAt);
     const unavailable = events.filter((e) => e.outcome.kind === 'response' && e.outcome.status === 503);
-    console.log('postgres-restart:', JSON.stringify({
-      sent: report.attempts.sent, ok: report.attempts.ok, nonOk: report.attempts.nonOkByStatus, transport: report.attempts.transportErrors,
-      logical: report.logical, max503Ms: Math.round(Math.max(0, ...unavailable.map((e) => e.endedAt - e.startedAt))),
-      firstNotReadyMs: (firstAfter(readiness.samples, haltedAt, (s) => s.status === 503)?.at ?? NaN) - haltedAt,
-      readyMsAfterRestartBegan: recoveredAt === undefined ? null : recoveredAt - restartAt,
-    }));
+    console.log(
+      'postgres-restart:',
+      JSON.stringify({
+        sent: report.attempts.sent,
+        ok: report.attempts.ok,
+        nonOk: report.attempts.nonOkByStatus,
+        transport: report.attempts.transportErrors,
+        logical: report.logical,
+        max503Ms: Math.round(Math.max(0, ...unavailable.map((e) => e.endedAt - e.startedAt))),
+        firstNotReadyMs: (firstAfter(readiness.samples, haltedAt, (s) => s.status === 503)?.at ?? NaN) - haltedAt,
+        readyMsAfterRestartBegan: recoveredAt === undefined ? null : recoveredAt - restartAt,
+      }),
+    );
 
     // The service rides out the outage in-process (no crash, no restart by a supervisor).
     expect(hasExited(), `the service process died during the outage:\n${svc.output().slice(-3000)}`).toBe(false);
@@ -93,7 +110,9 @@ describe('PostgreSQL stops and restarts under load', () => {
     expect(unavailable.every((e) => e.outcome.kind === 'response' && e.outcome.errorType === 'api_error')).toBe(true);
     expect(Math.max(...unavailable.map((e) => e.endedAt - e.startedAt))).toBeLessThan(MAX_503_LATENCY_MS);
     expect(report.attempts.transportErrors).toEqual({});
-    expect(Object.keys(report.attempts.nonOkByStatus).filter((status) => status !== '503' && status !== '409')).toEqual([]);
+    expect(Object.keys(report.attempts.nonOkByStatus).filter((status) => status !== '503' && status !== '409')).toEqual(
+      [],
+    );
 
     // Recovery: payments succeed again after the restart without any help.
     expect(events.filter((e) => isSuccess(e.outcome) && e.startedAt > recoveredAt!).length).toBeGreaterThan(20);
@@ -106,7 +125,11 @@ describe('PostgreSQL stops and restarts under load', () => {
     // 2xx named, and its saved idempotent response names that same payment.
     const acknowledged = new Map([...payments.succeeded, ...settled.payments.succeeded]);
     const stored = await readStoredLedger(databaseUrl, MERCHANT);
-    const check = checkLedger({ succeeded: acknowledged, attemptedKeys: payments.attemptedKeys, stored: stored.payments });
+    const check = checkLedger({
+      succeeded: acknowledged,
+      attemptedKeys: payments.attemptedKeys,
+      stored: stored.payments,
+    });
     expect(check.ok, describeLedger(check)).toBe(true);
     expect(acknowledged.size).toBe(payments.attemptedKeys.size);
     expect(check.storedPayments).toBe(payments.attemptedKeys.size);

@@ -79,6 +79,10 @@ export function probeListener(port: number, intervalMs: number): Poller<Listener
 }
 
 /** First sample at or after `from` matching `test`, or undefined. */
-export function firstAfter<T extends { at: number }>(samples: readonly T[], from: number, test: (s: T) => boolean): T | undefined {
+export function firstAfter<T extends { at: number }>(
+  samples: readonly T[],
+  from: number,
+  test: (s: T) => boolean,
+): T | undefined {
   return samples.find((s) => s.at >= from && test(s));
 }

@@ -33,14 +33,22 @@ describe('SIGTERM under steady load', () => {
   let databaseUrl = '';
   const services: ServerProcess[] = [];
   const env = {
-    PAYMENTS_API_KEYS: `${MERCHANT}:${API_KEY}`, LOG_LEVEL: 'warn', DB_POOL_MAX: '16',
-    SHUTDOWN_DELAY_MS: String(SHUTDOWN_DELAY_MS), SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS),
+    PAYMENTS_API_KEYS: `${MERCHANT}:${API_KEY}`,
+    LOG_LEVEL: 'warn',
+    DB_POOL_MAX: '16',
+    SHUTDOWN_DELAY_MS: String(SHUTDOWN_DELAY_MS),
+    SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS),
   };
 
   beforeAll(async () => {
     databaseUrl = await createTestDatabase('ops_sigterm');
     // The second instance stands by for the retries at the end (the "router's job").
-    services.push(...(await Promise.all([spawnServer({ databaseUrl, env: { ...env, FAULT_LATENCY_MS: String(FAULT_LATENCY_MS) } }), spawnServer({ databaseUrl, env })])));
+    services.push(
+      ...(await Promise.all([
+        spawnServer({ databaseUrl, env: { ...env, FAULT_LATENCY_MS: String(FAULT_LATENCY_MS) } }),
+        spawnServer({ databaseUrl, env }),
+      ])),
+    );
   });
   afterAll(async () => {
     await Promise.all(services.map((s) => s.kill()));
@@ -55,8 +63,12 @@ describe('SIGTERM under steady load', () => {
 
     // Raw outcomes (maxAttempts 1): a retry would hide what happened to the first attempt.
     const load = runLoad({
-      targets: svc.url, connections: 16, durationMs: 15_000, signal: stopLoad.signal,
-      workload: { kind: 'payments', apiKey: API_KEY, runId: 'sigterm' }, retry: { maxAttempts: 1 },
+      targets: svc.url,
+      connections: 16,
+      durationMs: 15_000,
+      signal: stopLoad.signal,
+      workload: { kind: 'payments', apiKey: API_KEY, runId: 'sigterm' },
+      retry: { maxAttempts: 1 },
       onAttempt: (e) => events.push(e),
     });
     await sleep(1500);
@@ -75,12 +87,27 @@ describe('SIGTERM under steady load', () => {
     const openAt = listener.samples.filter((s) => s.accepted && s.at < closedAt).at(-1)?.at ?? sigtermAt;
     const ok = events.filter((e) => isSuccess(e.outcome));
     const refused = events.filter((e) => e.outcome.kind === 'transport' && e.outcome.phase === 'connect');
-    const unread = events.filter((e) => e.outcome.kind === 'transport' && e.outcome.phase === 'socket' && e.startedAt > openAt - UNREAD_WINDOW_MS && e.endedAt < closedAt + 500);
+    const unread = events.filter(
+      (e) =>
+        e.outcome.kind === 'transport' &&
+        e.outcome.phase === 'socket' &&
+        e.startedAt > openAt - UNREAD_WINDOW_MS &&
+        e.endedAt < closedAt + 500,
+    );
     const failed = events.filter((e) => !ok.includes(e) && !refused.includes(e) && !unread.includes(e));
-    console.log('sigterm:', JSON.stringify({
-      sent: report.attempts.sent, ok: ok.length, refusedAfterClose: refused.length, resetUnreadAtClose: unread.length, failed: failed.length,
-      exitCode: exit.code, exitMs: exitedAt - sigtermAt, listenerClosedMs: `${openAt - sigtermAt}..${closedAt - sigtermAt}`,
-    }));
+    console.log(
+      'sigterm:',
+      JSON.stringify({
+        sent: report.attempts.sent,
+        ok: ok.length,
+        refusedAfterClose: refused.length,
+        resetUnreadAtClose: unread.length,
+        failed: failed.length,
+        exitCode: exit.code,
+        exitMs: exitedAt - sigtermAt,
+        listenerClosedMs: `${openAt - sigtermAt}..${closedAt - sigtermAt}`,
+      }),
+    );
 
     // The process: exit 0, after the delay, within the timeout.
     expect(exit).toEqual({ code: 0, signal: null });
@@ -89,12 +116,19 @@ describe('SIGTERM under steady load', () => {
 
     // Readiness: 200 before SIGTERM, 503 at once after it (every probe sent ≥ 100 ms after).
     expect(readiness.samples.filter((s) => s.at < sigtermAt - 100).every((s) => s.status === 200)).toBe(true);
-    const drainingProbes = readiness.samples.filter((s) => s.at >= sigtermAt + 100 && s.at < sigtermAt + SHUTDOWN_DELAY_MS - 200);
+    const drainingProbes = readiness.samples.filter(
+      (s) => s.at >= sigtermAt + 100 && s.at < sigtermAt + SHUTDOWN_DELAY_MS - 200,
+    );
     expect(drainingProbes.length).toBeGreaterThan(5);
     expect(drainingProbes.map((s) => s.status)).toEqual(drainingProbes.map(() => 503));
 
     // Zero failed requests: no non-2xx, no timeout, no connection cut mid-request.
-    expect(failed.map((e) => `${e.idempotencyKey} sent ${Math.round(e.startedAt - sigtermAt)} ms after SIGTERM: ${JSON.stringify(e.outcome)}`)).toEqual([]);
+    expect(
+      failed.map(
+        (e) =>
+          `${e.idempotencyKey} sent ${Math.round(e.startedAt - sigtermAt)} ms after SIGTERM: ${JSON.stringify(e.outcome)}`,
+      ),
+    ).toEqual([]);
     expect(ok.filter((e) => e.startedAt < sigtermAt).length).toBeGreaterThan(30);
 
     // The listener stayed open for the delay; refusals came only after it closed.
@@ -104,23 +138,39 @@ describe('SIGTERM under steady load', () => {
     // It kept serving during the delay, each response after SIGTERM with Connection: close.
     // (Counted by when requests started: how many also end inside the window depends on how slow
     // a loaded machine makes each ≥ 400 ms request.)
-    const duringDelay = ok.filter((e) => e.startedAt > sigtermAt + 100 && e.startedAt < sigtermAt + SHUTDOWN_DELAY_MS - 100);
+    const duringDelay = ok.filter(
+      (e) => e.startedAt > sigtermAt + 100 && e.startedAt < sigtermAt + SHUTDOWN_DELAY_MS - 100,
+    );
     expect(duringDelay.length).toBeGreaterThan(10);
     expect(ok.filter((e) => e.startedAt > sigtermAt + 100).every((e) => e.connectionClose)).toBe(true);
     // Requests in flight when the listener closed were finished, not cut: answered after a refused
     // connection proved the listener closed, on connections opened while it listened (once the
     // requests in flight at SIGTERM were answered, with Connection: close, every connection is a
     // fresh one). A request's time is measured in this run: ≥ FAULT_LATENCY_MS, more under load.
-    const requestTime = Math.max(FAULT_LATENCY_MS, ...ok.filter((e) => e.endedAt > sigtermAt && e.endedAt < sigtermAt + SHUTDOWN_DELAY_MS).map((e) => e.endedAt - e.startedAt));
+    const requestTime = Math.max(
+      FAULT_LATENCY_MS,
+      ...ok
+        .filter((e) => e.endedAt > sigtermAt && e.endedAt < sigtermAt + SHUTDOWN_DELAY_MS)
+        .map((e) => e.endedAt - e.startedAt),
+    );
     const refusedSeen = Math.min(...refused.map((e) => e.endedAt));
-    expect(ok.filter((e) => e.startedAt > sigtermAt + 100 + requestTime && e.endedAt > refusedSeen).length).toBeGreaterThan(3);
+    expect(
+      ok.filter((e) => e.startedAt > sigtermAt + 100 + requestTime && e.endedAt > refusedSeen).length,
+    ).toBeGreaterThan(3);
 
     // Every acknowledged payment is stored exactly once; the reset and refused ones left no trace.
     const stored = await readStoredLedger(databaseUrl, MERCHANT);
-    const check = checkLedger({ succeeded: payments.succeeded, attemptedKeys: payments.attemptedKeys, stored: stored.payments });
+    const check = checkLedger({
+      succeeded: payments.succeeded,
+      attemptedKeys: payments.attemptedKeys,
+      stored: stored.payments,
+    });
     expect(check.ok, describeLedger(check)).toBe(true);
     expect(check.unacknowledged, 'payments stored without their 2xx reaching the client').toEqual([]);
-    expect([...stored.keyResponses.keys()].filter((key) => !payments.succeeded.has(key)), 'idempotency keys saved for requests the client saw fail').toEqual([]);
+    expect(
+      [...stored.keyResponses.keys()].filter((key) => !payments.succeeded.has(key)),
+      'idempotency keys saved for requests the client saw fail',
+    ).toEqual([]);
     expect(keyResponseMismatches(stored), 'saved idempotent responses naming another payment').toEqual([]);
 
     // What a router does with them: the same keys on another instance create each payment once.
@@ -128,7 +178,11 @@ describe('SIGTERM under steady load', () => {
     const settled = await settlePayments({ targets: next.url, apiKey: API_KEY, payments: payments.failed });
     expect(settled.report.logical).toMatchObject({ succeeded: payments.failed.length, failed: 0 });
     const all = new Map([...payments.succeeded, ...settled.payments.succeeded]);
-    const final = checkLedger({ succeeded: all, attemptedKeys: payments.attemptedKeys, stored: (await readStoredLedger(databaseUrl, MERCHANT)).payments });
+    const final = checkLedger({
+      succeeded: all,
+      attemptedKeys: payments.attemptedKeys,
+      stored: (await readStoredLedger(databaseUrl, MERCHANT)).payments,
+    });
     expect(final.ok, describeLedger(final)).toBe(true);
     expect(final.storedPayments).toBe(payments.attemptedKeys.size);
   }, 30_000);

@@ -21,7 +21,10 @@ export function register(program: Command): void {
     .action(async (options: BuildOptions) => {
       const repo = repoRoot(options.repo);
       const registry = new LocalRegistry({ repoDir: repo });
-      const result = await registry.build({ ...(options.tag ? { tag: options.tag } : {}), ...(options.commit ? { commit: options.commit } : {}) });
+      const result = await registry.build({
+        ...(options.tag ? { tag: options.tag } : {}),
+        ...(options.commit ? { commit: options.commit } : {}),
+      });
       const { manifest } = result;
       const where = relative(process.cwd(), registry.registryDir) || registry.registryDir;
       console.log(
@@ -29,7 +32,10 @@ export function register(program: Command): void {
           ? `built payments:${manifest.tag} from ${manifest.commit.slice(0, 12)} into ${where}/${manifest.tag} (dependencies ${manifest.dependencies.mode})`
           : `payments:${manifest.tag} is already built from ${manifest.commit.slice(0, 12)}`,
       );
-      if (result.uncommittedChanges) console.error(`note: the working tree has uncommitted changes; the build holds commit ${manifest.commit.slice(0, 12)} only`);
+      if (result.uncommittedChanges)
+        console.error(
+          `note: the working tree has uncommitted changes; the build holds commit ${manifest.commit.slice(0, 12)} only`,
+        );
       if (result.warning) console.error(`warning: ${result.warning}`);
     });
 }

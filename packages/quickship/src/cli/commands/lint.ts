@@ -18,20 +18,31 @@ export function register(program: Command): void {
   program
     .command('lint')
     .description('Validate the Rollouts and Services in deploy/ (or -f files) as `kubectl argo rollouts lint` does')
-    .option('-f, --file <file>', 'a manifest file (repeatable); default: every file in --dir', (value: string, previous: string[] = []) => [...previous, value])
+    .option(
+      '-f, --file <file>',
+      'a manifest file (repeatable); default: every file in --dir',
+      (value: string, previous: string[] = []) => [...previous, value],
+    )
     .option('--dir <folder>', `folder to lint (default ${DEFAULT_DEPLOY_DIR} in the repository)`)
     .option('--repo <folder>', 'repository root (default: the Git top level here)')
     .action((options: LintOptions) => {
-      const docs = options.file ? readFiles(options.file) : readFolder(resolve(repoRoot(options.repo), options.dir ?? DEFAULT_DEPLOY_DIR));
+      const docs = options.file
+        ? readFiles(options.file)
+        : readFolder(resolve(repoRoot(options.repo), options.dir ?? DEFAULT_DEPLOY_DIR));
       // A single file is checked against the Services it holds, as upstream does; deploy/ must hold both blue/green Services.
       const result = lintManifests(docs, { requireBlueGreenServices: !options.file });
       for (const error of result.errors) console.error(`${error.file}: ${error.message}`);
       if (result.errors.length > 0) {
         const n = result.errors.length;
-        throw new UserError(`${n} lint error${n === 1 ? '' : 's'} in ${result.rollouts.length} Rollout${result.rollouts.length === 1 ? '' : 's'}`, 'fix the fields named above and run `quickship lint` again');
+        throw new UserError(
+          `${n} lint error${n === 1 ? '' : 's'} in ${result.rollouts.length} Rollout${result.rollouts.length === 1 ? '' : 's'}`,
+          'fix the fields named above and run `quickship lint` again',
+        );
       }
       const where = options.file ? options.file.join(', ') : (options.dir ?? DEFAULT_DEPLOY_DIR);
-      console.log(`${where}: ${result.rollouts.length} Rollout${result.rollouts.length === 1 ? '' : 's'} (${result.rollouts.join(', ') || 'none'}), no errors`);
+      console.log(
+        `${where}: ${result.rollouts.length} Rollout${result.rollouts.length === 1 ? '' : 's'} (${result.rollouts.join(', ') || 'none'}), no errors`,
+      );
     });
 }
 
@@ -41,7 +52,10 @@ function readFiles(files: readonly string[]): ManifestDocument[] {
     try {
       text = readFileSync(file, 'utf8');
     } catch (error) {
-      throw new UserError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, 'pass an existing manifest file to -f');
+      throw new UserError(
+        `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+        'pass an existing manifest file to -f',
+      );
     }
     return splitManifests(text, file);
   });

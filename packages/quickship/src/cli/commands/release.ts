@@ -8,7 +8,10 @@ export function register(program: Command): void {
   program
     .command('release')
     .description('Pin a payments image for an environment: update images.json, re-render deploy/, validate, commit')
-    .argument('<image-ref>', 'fully expanded reference, e.g. <account>.dkr.ecr.<region>.amazonaws.com/quickship/payments:v1.2.0@sha256:<digest>')
+    .argument(
+      '<image-ref>',
+      'fully expanded reference, e.g. <account>.dkr.ecr.<region>.amazonaws.com/quickship/payments:v1.2.0@sha256:<digest>',
+    )
     .option('--env <env>', 'environment in packages/manifests/images.json (eks, local)', 'eks')
     .option('--no-commit', 'write the files but do not commit them')
     .action(async (reference: string, options: { env: string; commit: boolean }) => {

@@ -17,14 +17,19 @@ export function register(program: Command): void {
   program
     .command('status')
     .alias('get')
-    .description('Show the rollout as a tree (revisions, ReplicaSets, instances, phase), or --json in Argo\'s shape')
+    .description("Show the rollout as a tree (revisions, ReplicaSets, instances, phase), or --json in Argo's shape")
     .argument('[name]', 'Rollout name (default: the only one)')
     .option('-w, --watch', 'redraw on every change until Ctrl-C', false)
     .option('--json', 'print the Rollout object with its status (one JSON document per change with --watch)', false)
     .action(async (name: string | undefined, options: StatusOptions, command: Command) => {
       const target = await resolveTarget(command.optsWithGlobals<TargetOptions>());
       const rollout = await resolveRolloutName(target, name);
-      const print = (entry: Entry): void => console.log(options.json ? JSON.stringify(entry.rollout, null, options.watch ? undefined : 2) : renderRolloutTree(entry.view, { now: new Date() }));
+      const print = (entry: Entry): void =>
+        console.log(
+          options.json
+            ? JSON.stringify(entry.rollout, null, options.watch ? undefined : 2)
+            : renderRolloutTree(entry.view, { now: new Date() }),
+        );
       if (!options.watch) return print(await target.get(rollout));
       await watch(target, rollout, (entry) => {
         if (!options.json && process.stdout.isTTY) process.stdout.write('\x1b[2J\x1b[H');

@@ -21,14 +21,17 @@ interface UpOptions {
 
 function port(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65_535) throw new InvalidArgumentError(`"${value}" is not a TCP port (0-65535; 0 picks a free one)`);
+  if (!Number.isInteger(n) || n < 0 || n > 65_535)
+    throw new InvalidArgumentError(`"${value}" is not a TCP port (0-65535; 0 picks a free one)`);
   return n;
 }
 
 export function register(program: Command): void {
   program
     .command('up')
-    .description('Run the Rollout locally: private PostgreSQL, migrations, instances, active/preview routers, API; Ctrl-C stops all')
+    .description(
+      'Run the Rollout locally: private PostgreSQL, migrations, instances, active/preview routers, API; Ctrl-C stops all',
+    )
     .option('--dir <folder>', `deploy folder (default ${DEFAULT_DEPLOY_DIR} in the repository)`)
     .option('--repo <folder>', 'repository root (default: the Git top level here)')
     .option('--state-dir <folder>', 'runtime state (default <repo>/.quickship)')
@@ -56,9 +59,15 @@ export function register(program: Command): void {
       console.log(`quickship up: ${relative(process.cwd(), stack.engine.deployDir) || '.'} running`);
       console.log(`  active   ${urls.active}      (Service ${stack.engine.routers().active.name})`);
       console.log(`  preview  ${urls.preview}      (Service ${stack.engine.routers().preview.name})`);
-      console.log(`  API      ${stack.api.url}/api/v1/rollouts   (quickship status / promote / abort / retry / undo / restart)`);
-      console.log(`  API key  ${key}${stack.apiKeys.source === 'generated' ? '   (generated dev key; set PAYMENTS_API_KEYS=merchant:key to use yours)' : '   (from PAYMENTS_API_KEYS)'}`);
-      console.log(`  try      curl -s ${urls.active}/v1/payments -H 'Authorization: Bearer ${key}' -H "Idempotency-Key: $(date +%s%N)" -H 'content-type: application/json' -d '{"amount":1000,"currency":"usd","card":{"number":"4242424242424242","exp_month":12,"exp_year":2030,"cvc":"123"}}'`);
+      console.log(
+        `  API      ${stack.api.url}/api/v1/rollouts   (quickship status / promote / abort / retry / undo / restart)`,
+      );
+      console.log(
+        `  API key  ${key}${stack.apiKeys.source === 'generated' ? '   (generated dev key; set PAYMENTS_API_KEYS=merchant:key to use yours)' : '   (from PAYMENTS_API_KEYS)'}`,
+      );
+      console.log(
+        `  try      curl -s ${urls.active}/v1/payments -H 'Authorization: Bearer ${key}' -H "Idempotency-Key: $(date +%s%N)" -H 'content-type: application/json' -d '{"amount":1000,"currency":"usd","card":{"number":"4242424242424242","exp_month":12,"exp_year":2030,"cvc":"123"}}'`,
+      );
       console.log('Ctrl-C drains and stops everything.');
       await untilSignal(stack);
     });

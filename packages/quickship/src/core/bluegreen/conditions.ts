@@ -33,14 +33,22 @@ export const MESSAGE = {
   rsCompleted: (rs: string) => `ReplicaSet ${JSON.stringify(rs)} has successfully progressed.`,
   rsTimedOut: (rs: string) => `ReplicaSet ${JSON.stringify(rs)} has timed out progressing.`,
   newRS: (rs: string) => `Created new replica set ${JSON.stringify(rs)}`,
-  rolloutCompleted: (revision: number, hash: string, reason: string) => `Rollout completed update to revision ${revision} (${hash}): ${reason}`,
-  rolloutNotCompleted: (revision: number, hash: string) => `Rollout not completed, started update to revision ${revision} (${hash})`,
+  rolloutCompleted: (revision: number, hash: string, reason: string) =>
+    `Rollout completed update to revision ${revision} (${hash}): ${reason}`,
+  rolloutNotCompleted: (revision: number, hash: string) =>
+    `Rollout not completed, started update to revision ${revision} (${hash})`,
 } as const;
 
 type Type = RolloutCondition['type'];
 type Status = RolloutCondition['status'];
 
-export function newCondition(type: Type, status: Status, reason: string, message: string, nowIso: string): RolloutCondition {
+export function newCondition(
+  type: Type,
+  status: Status,
+  reason: string,
+  message: string,
+  nowIso: string,
+): RolloutCondition {
   return { type, status, reason, message, lastTransitionTime: nowIso, lastUpdateTime: nowIso };
 }
 
@@ -53,17 +61,27 @@ export function removeCondition(conditions: readonly RolloutCondition[], type: T
 }
 
 /** SetRolloutCondition: returns the new list and whether it changed. */
-export function setCondition(conditions: readonly RolloutCondition[], condition: RolloutCondition): { conditions: RolloutCondition[]; changed: boolean } {
+export function setCondition(
+  conditions: readonly RolloutCondition[],
+  condition: RolloutCondition,
+): { conditions: RolloutCondition[]; changed: boolean } {
   const current = getCondition(conditions, condition.type);
   if (current !== undefined && current.status === condition.status && current.reason === condition.reason) {
     return { conditions: [...conditions], changed: false };
   }
-  const next = current !== undefined && current.status === condition.status ? { ...condition, lastTransitionTime: current.lastTransitionTime } : condition;
+  const next =
+    current !== undefined && current.status === condition.status
+      ? { ...condition, lastTransitionTime: current.lastTransitionTime }
+      : condition;
   return { conditions: [...removeCondition(conditions, condition.type), next], changed: true };
 }
 
 /** RolloutTimedOut: the Progressing condition has not been updated for progressDeadlineSeconds. */
-export function rolloutTimedOut(conditions: readonly RolloutCondition[], progressDeadlineSeconds: number, now: Date): boolean {
+export function rolloutTimedOut(
+  conditions: readonly RolloutCondition[],
+  progressDeadlineSeconds: number,
+  now: Date,
+): boolean {
   const cond = getCondition(conditions, 'Progressing');
   if (cond === undefined || cond.reason === REASON.aborted || cond.reason === REASON.paused) return false;
   if (cond.reason === REASON.timedOut) return true;

@@ -2,7 +2,13 @@
 // newRolloutContext): the new ReplicaSet (found by template hash, or created with the next
 // revision), the stable one, the others, and the predicates the steps share. Nothing here does
 // I/O: ReplicaSets are plain objects the steps edit, and the result is returned as data.
-import type { ControllerStatus, InstanceStatus, ReplicaSetObservation, ReplicaSetState, RolloutSpec } from '../../model.ts';
+import type {
+  ControllerStatus,
+  InstanceStatus,
+  ReplicaSetObservation,
+  ReplicaSetState,
+  RolloutSpec,
+} from '../../model.ts';
 import { observationFor } from '../counts.ts';
 import { canonicalJson, computePodTemplateHash } from '../hash.ts';
 import { rfc3339 } from '../time.ts';
@@ -63,7 +69,11 @@ export class ReconcileContext {
     let collisionCount = prev.collisionCount;
     let hash = computePodTemplateHash(spec.template, collisionCount);
     let found = this.allRSs.find((rs) => rs.podTemplateHash === hash);
-    for (let i = 0; found !== undefined && canonicalJson(found.template) !== canonicalJson(spec.template) && i < MAX_COLLISIONS; i++) {
+    for (
+      let i = 0;
+      found !== undefined && canonicalJson(found.template) !== canonicalJson(spec.template) && i < MAX_COLLISIONS;
+      i++
+    ) {
       collisionCount = (collisionCount ?? 0) + 1;
       hash = computePodTemplateHash(spec.template, collisionCount);
       found = this.allRSs.find((rs) => rs.podTemplateHash === hash);
@@ -85,14 +95,18 @@ export class ReconcileContext {
       this.allRSs.push(found);
       const name = this.rsName(found);
       this.event('NewReplicaSetCreated', `Created ReplicaSet ${name} (revision ${found.revision})`);
-      this.conditions = setCondition(this.conditions, newCondition('Progressing', 'True', REASON.newReplicaSetCreated, MESSAGE.newRS(name), this.nowIso)).conditions;
+      this.conditions = setCondition(
+        this.conditions,
+        newCondition('Progressing', 'True', REASON.newReplicaSetCreated, MESSAGE.newRS(name), this.nowIso),
+      ).conditions;
     } else if (found.revision < maxOldRevision + 1) {
       // syncReplicaSetRevision: a reused (rolled-back-to) ReplicaSet becomes the newest revision.
       found.revision = maxOldRevision + 1;
       this.event('RolloutUpdated', `Rollout updated to revision ${found.revision}`);
     }
     this.newRS = found;
-    this.stableRS = prev.stableRS === undefined ? undefined : this.allRSs.find((rs) => rs.podTemplateHash === prev.stableRS);
+    this.stableRS =
+      prev.stableRS === undefined ? undefined : this.allRSs.find((rs) => rs.podTemplateHash === prev.stableRS);
     this.otherRSs = this.allRSs.filter((rs) => rs !== this.newRS && rs !== this.stableRS);
     const deadline = found.scaleDownDeadline === undefined ? Number.NaN : Date.parse(found.scaleDownDeadline);
     this.newRSWithinDelay = deadline > now.getTime();
@@ -124,7 +138,11 @@ export class ReconcileContext {
   }
 
   podSpecChanged(): boolean {
-    return this.prev.currentPodHash !== undefined && this.prev.currentPodHash !== '' && this.prev.currentPodHash !== this.newRS.podTemplateHash;
+    return (
+      this.prev.currentPodHash !== undefined &&
+      this.prev.currentPodHash !== '' &&
+      this.prev.currentPodHash !== this.newRS.podTemplateHash
+    );
   }
 
   /** GetAbortScaleDownDelaySecondsOrDefault: 0 means "leave the preview up", i.e. no delay (undefined). */
@@ -166,7 +184,10 @@ export class ReconcileContext {
   /** isRollback: the desired template is the stable one, or an RS older than stable. */
   isRollback(): boolean {
     if (this.stableRS === undefined) return false;
-    return this.prev.stableRS === this.newRS.podTemplateHash || Date.parse(this.newRS.createdAt) < Date.parse(this.stableRS.createdAt);
+    return (
+      this.prev.stableRS === this.newRS.podTemplateHash ||
+      Date.parse(this.newRS.createdAt) < Date.parse(this.stableRS.createdAt)
+    );
   }
 
   /** isFastRollback: back to stable, or to an older RS still inside its scale-down delay. */
@@ -189,7 +210,10 @@ export class ReconcileContext {
     const from = rs.replicas;
     rs.replicas = replicas;
     if (replicas === 0 && !this.shouldDelayScaleDownOnAbort()) delete rs.scaleDownDeadline;
-    this.event('ScalingReplicaSet', `Scaled ${from < replicas ? 'up' : 'down'} ReplicaSet ${this.rsName(rs)} (revision ${rs.revision}) from ${from} to ${replicas}`);
+    this.event(
+      'ScalingReplicaSet',
+      `Scaled ${from < replicas ? 'up' : 'down'} ReplicaSet ${this.rsName(rs)} (revision ${rs.revision}) from ${from} to ${replicas}`,
+    );
   }
 
   /** switchServiceSelector. */
@@ -197,7 +221,10 @@ export class ReconcileContext {
     if (hash === undefined || this.services[role] === hash) return;
     const bg = this.spec.strategy.blueGreen;
     const name = role === 'active' ? bg.activeService : (bg.previewService ?? '');
-    this.event('SwitchService', `Switched selector for service '${name}' from '${this.services[role] ?? ''}' to '${hash}'`);
+    this.event(
+      'SwitchService',
+      `Switched selector for service '${name}' from '${this.services[role] ?? ''}' to '${hash}'`,
+    );
     this.services = { ...this.services, [role]: hash };
   }
 }

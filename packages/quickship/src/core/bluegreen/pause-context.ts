@@ -70,7 +70,12 @@ export class PauseContext {
   apply(): Pick<ControllerStatus, 'abort' | 'abortedAt' | 'pauseConditions' | 'controllerPause'> {
     if (this.addAbortFlag || (!this.removeAbortFlag && this.prev.abort)) {
       // Keep the original abortedAt, or every reconcile would look like a new abort.
-      return { abort: true, abortedAt: this.prev.abortedAt ?? rfc3339(this.now), pauseConditions: [], controllerPause: false };
+      return {
+        abort: true,
+        abortedAt: this.prev.abortedAt ?? rfc3339(this.now),
+        pauseConditions: [],
+        controllerPause: false,
+      };
     }
     if (this.clear) return { abort: false, pauseConditions: [], controllerPause: false };
     let controllerPause = this.prev.controllerPause;

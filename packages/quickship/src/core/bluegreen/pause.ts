@@ -10,7 +10,12 @@ export function reconcileBlueGreenPause(ctx: ReconcileContext): void {
   if (prev.abort) return;
   if (!ctx.readyForPause()) return;
   if (ctx.haltProgress()) return;
-  if (ctx.isBlueGreenFastTracked() || ctx.services.active === ctx.newRS.podTemplateHash || prev.blueGreen.scaleUpPreviewCheckPoint === true || !needsControllerPause(ctx)) {
+  if (
+    ctx.isBlueGreenFastTracked() ||
+    ctx.services.active === ctx.newRS.podTemplateHash ||
+    prev.blueGreen.scaleUpPreviewCheckPoint === true ||
+    !needsControllerPause(ctx)
+  ) {
     pause.removePauseCondition('BlueGreenPause');
     return;
   }

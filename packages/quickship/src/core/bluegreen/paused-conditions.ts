@@ -5,7 +5,12 @@
 import type { ControllerStatus, RolloutCondition, RolloutSpec } from '../../model.ts';
 import { getCondition, MESSAGE, newCondition, REASON, setCondition } from './conditions.ts';
 
-export function checkPausedConditions(spec: RolloutSpec, prev: ControllerStatus, fingerprint: string, nowIso: string): ControllerStatus {
+export function checkPausedConditions(
+  spec: RolloutSpec,
+  prev: ControllerStatus,
+  fingerprint: string,
+  nowIso: string,
+): ControllerStatus {
   // Upstream skips this while the spec change is not yet observed (generation != observedGeneration).
   if (prev.observedGeneration !== undefined && prev.observedGeneration !== fingerprint) return prev;
   const progressing = getCondition(prev.conditions, 'Progressing');
@@ -21,7 +26,8 @@ export function checkPausedConditions(spec: RolloutSpec, prev: ControllerStatus,
         : newCondition('Progressing', 'Unknown', REASON.resumed, MESSAGE.resumed, nowIso),
     );
   }
-  if (!prev.abort && abortCondition) updates.push(newCondition('Progressing', 'Unknown', REASON.retry, MESSAGE.retry, nowIso));
+  if (!prev.abort && abortCondition)
+    updates.push(newCondition('Progressing', 'Unknown', REASON.retry, MESSAGE.retry, nowIso));
   const pausedTrue = getCondition(prev.conditions, 'Paused')?.status === 'True';
   if (isPaused !== pausedTrue && !abortCondition) {
     updates.push(newCondition('Paused', isPaused ? 'True' : 'False', REASON.paused, MESSAGE.paused, nowIso));

@@ -46,7 +46,14 @@ function deadlineAfter(ctx: ReconcileContext, seconds: number): string {
 /** isReplicaSetReferenced: selected by a Service or named in status, so it must stay up. */
 function isReferenced(ctx: ReconcileContext, rs: WorkingReplicaSet): boolean {
   const { prev, services } = ctx;
-  const refs = [prev.stableRS, prev.currentPodHash, prev.blueGreen.activeSelector, prev.blueGreen.previewSelector, services.active, services.preview];
+  const refs = [
+    prev.stableRS,
+    prev.currentPodHash,
+    prev.blueGreen.activeSelector,
+    prev.blueGreen.previewSelector,
+    services.active,
+    services.preview,
+  ];
   return refs.includes(rs.podTemplateHash);
 }
 
@@ -83,6 +90,9 @@ function reconcileRevisionHistoryLimit(ctx: ReconcileContext): void {
     const rs = cleanable[i];
     if (rs === undefined || rs.replicas !== 0 || ctx.observed(rs).replicas !== 0) continue;
     ctx.deleted.push(rs.podTemplateHash);
-    ctx.event('DeletedReplicaSet', `Deleted ReplicaSet ${ctx.rsName(rs)} (revision ${rs.revision}): beyond revisionHistoryLimit ${ctx.spec.revisionHistoryLimit}`);
+    ctx.event(
+      'DeletedReplicaSet',
+      `Deleted ReplicaSet ${ctx.rsName(rs)} (revision ${rs.revision}): beyond revisionHistoryLimit ${ctx.spec.revisionHistoryLimit}`,
+    );
   }
 }

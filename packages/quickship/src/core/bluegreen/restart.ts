@@ -13,7 +13,9 @@ export function reconcilePodRestarts(ctx: ReconcileContext): void {
   if (!(now.getTime() > restartAt)) return;
 
   const owned = new Set(ctx.allRSs.map((rs) => rs.podTemplateHash));
-  const live = instances.filter((i) => owned.has(i.podTemplateHash) && i.state !== 'Terminating').sort((a, b) => Date.parse(a.startedAt) - Date.parse(b.startedAt));
+  const live = instances
+    .filter((i) => owned.has(i.podTemplateHash) && i.state !== 'Terminating')
+    .sort((a, b) => Date.parse(a.startedAt) - Date.parse(b.startedAt));
   const total = ctx.allRSs.reduce((n, rs) => n + rs.replicas, 0);
   const available = live.filter((i) => i.ready).length;
   let canRestart = available - (Math.max(spec.replicas, total) - 1);

@@ -3,7 +3,15 @@
 // (stableRS := currentPodHash), the previewReplicaCount checkpoint, pause/abort, conditions.
 import type { ControllerStatus, RolloutCondition } from '../../model.ts';
 import { rolloutCounts, type RolloutCounts } from '../counts.ts';
-import { getCondition, MESSAGE, newCondition, REASON, removeCondition, rolloutTimedOut, setCondition } from './conditions.ts';
+import {
+  getCondition,
+  MESSAGE,
+  newCondition,
+  REASON,
+  removeCondition,
+  rolloutTimedOut,
+  setCondition,
+} from './conditions.ts';
 import type { ReconcileContext } from './context.ts';
 
 interface Draft {
@@ -46,7 +54,11 @@ export function syncRolloutStatus(ctx: ReconcileContext, fingerprint: string): C
   else if (!templateChanged) draft.scaleUpPreviewCheckPoint = scaleUpPreviewCheckPoint(ctx);
 
   const owned = ctx.allRSs.filter((rs) => !ctx.deleted.includes(rs.podTemplateHash)).map((rs) => rs.podTemplateHash);
-  draft.counts = rolloutCounts({ currentPodHash: draft.currentPodHash, blueGreen: { activeSelector: draft.activeSelector } }, ctx.input.observed, owned);
+  draft.counts = rolloutCounts(
+    { currentPodHash: draft.currentPodHash, blueGreen: { activeSelector: draft.activeSelector } },
+    ctx.input.observed,
+    owned,
+  );
 
   evaluateProgressDeadlineAbort(ctx, draft);
   const pauseStatus = pause.apply();
@@ -130,8 +142,14 @@ function rolloutProgressing(ctx: ReconcileContext, draft: Draft): boolean {
 /** RolloutHealthy: all replicas updated and available, both Services on the current RS. */
 function rolloutHealthy(ctx: ReconcileContext, draft: Draft): boolean {
   const replicas = ctx.spec.replicas;
-  const preview = ctx.spec.strategy.blueGreen.previewService === undefined || draft.previewSelector === draft.currentPodHash;
-  return draft.counts.updatedReplicas === replicas && draft.counts.availableReplicas === replicas && draft.activeSelector === draft.currentPodHash && preview;
+  const preview =
+    ctx.spec.strategy.blueGreen.previewService === undefined || draft.previewSelector === draft.currentPodHash;
+  return (
+    draft.counts.updatedReplicas === replicas &&
+    draft.counts.availableReplicas === replicas &&
+    draft.activeSelector === draft.currentPodHash &&
+    preview
+  );
 }
 
 function isIndefiniteStep(ctx: ReconcileContext): boolean {
@@ -151,7 +169,12 @@ function evaluateProgressDeadlineAbort(ctx: ReconcileContext, draft: Draft): voi
 }
 
 /** calculateRolloutConditions. */
-function rolloutConditions(ctx: ReconcileContext, draft: Draft, paused: boolean, fingerprint: string): RolloutCondition[] {
+function rolloutConditions(
+  ctx: ReconcileContext,
+  draft: Draft,
+  paused: boolean,
+  fingerprint: string,
+): RolloutCondition[] {
   const { nowIso, spec } = ctx;
   const rsName = ctx.rsName(ctx.newRS);
   let conditions: RolloutCondition[] = [...ctx.conditions];
@@ -166,10 +189,12 @@ function rolloutConditions(ctx: ReconcileContext, draft: Draft, paused: boolean,
   const healthy = rolloutHealthy(ctx, draft) && ctx.prev.observedGeneration === fingerprint;
   let becameUnhealthy = false;
   if (!isPaused && healthy) set(newCondition('Healthy', 'True', REASON.healthy, MESSAGE.healthy, nowIso));
-  else if (getCondition(conditions, 'Healthy') !== undefined) becameUnhealthy = set(newCondition('Healthy', 'False', REASON.healthy, MESSAGE.notHealthy, nowIso));
+  else if (getCondition(conditions, 'Healthy') !== undefined)
+    becameUnhealthy = set(newCondition('Healthy', 'False', REASON.healthy, MESSAGE.notHealthy, nowIso));
 
   if (aborted) {
-    const message = MESSAGE.aborted(ctx.newRS.revision) + (ctx.pause.abortMessage === '' ? '' : `: ${ctx.pause.abortMessage}`);
+    const message =
+      MESSAGE.aborted(ctx.newRS.revision) + (ctx.pause.abortMessage === '' ? '' : `: ${ctx.pause.abortMessage}`);
     if (set(newCondition('Progressing', 'False', REASON.aborted, message, nowIso))) ctx.event(REASON.aborted, message);
   } else if (healthy) {
     set(newCondition('Progressing', 'True', REASON.newRSAvailable, MESSAGE.rsCompleted(rsName), nowIso));
@@ -182,9 +207,14 @@ function rolloutConditions(ctx: ReconcileContext, draft: Draft, paused: boolean,
     // Progress refreshes lastUpdateTime even with the same reason: that is the deadline's clock.
     if (current?.status === 'True') condition = { ...condition, lastTransitionTime: current.lastTransitionTime };
     conditions = [...removeCondition(conditions, 'Progressing'), condition];
-  } else if (!isIndefiniteStep(ctx) && !waitingForScaleDown(ctx) && rolloutTimedOut(conditions, spec.progressDeadlineSeconds, ctx.now)) {
+  } else if (
+    !isIndefiniteStep(ctx) &&
+    !waitingForScaleDown(ctx) &&
+    rolloutTimedOut(conditions, spec.progressDeadlineSeconds, ctx.now)
+  ) {
     const message = MESSAGE.rsTimedOut(rsName);
-    if (set(newCondition('Progressing', 'False', REASON.timedOut, message, nowIso))) ctx.event(REASON.timedOut, message);
+    if (set(newCondition('Progressing', 'False', REASON.timedOut, message, nowIso)))
+      ctx.event(REASON.timedOut, message);
   }
 
   const activeRS = ctx.allRSs.find((rs) => rs.podTemplateHash === draft.activeSelector);

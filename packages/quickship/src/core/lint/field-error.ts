@@ -2,7 +2,14 @@
 // (errors.go: Error() = "<field>: <ErrorBody()>"), which is what `kubectl argo rollouts lint`
 // prints, e.g. `spec.strategy.maxSurge: Invalid value: 0: MaxSurge and MaxUnavailable both can not be zero`.
 
-export type FieldErrorType = 'Required value' | 'Invalid value' | 'Unsupported value' | 'Forbidden' | 'Not found' | 'Duplicate value' | 'Internal error';
+export type FieldErrorType =
+  | 'Required value'
+  | 'Invalid value'
+  | 'Unsupported value'
+  | 'Forbidden'
+  | 'Not found'
+  | 'Duplicate value'
+  | 'Internal error';
 
 /** A bad value as Go would print it: strings %q, numbers/bools %v, a Stringer its String(), else %#v. */
 export type GoValue =
@@ -51,7 +58,12 @@ export function duplicate(field: string, badValue: GoValue): FieldError {
   return { type: 'Duplicate value', field, badValue, detail: '' };
 }
 export function notSupported(field: string, badValue: GoValue, supported: readonly string[]): FieldError {
-  return { type: 'Unsupported value', field, badValue, detail: `supported values: ${supported.map((s) => JSON.stringify(s)).join(', ')}` };
+  return {
+    type: 'Unsupported value',
+    field,
+    badValue,
+    detail: `supported values: ${supported.map((s) => JSON.stringify(s)).join(', ')}`,
+  };
 }
 export function internal(field: string, detail: string): FieldError {
   return { type: 'Internal error', field, detail };
@@ -72,7 +84,13 @@ function printValue(v: GoValue): string {
 
 export function errorBody(e: FieldError): string {
   let s: string = e.type;
-  if (e.badValue !== undefined && (e.type === 'Invalid value' || e.type === 'Unsupported value' || e.type === 'Not found' || e.type === 'Duplicate value')) {
+  if (
+    e.badValue !== undefined &&
+    (e.type === 'Invalid value' ||
+      e.type === 'Unsupported value' ||
+      e.type === 'Not found' ||
+      e.type === 'Duplicate value')
+  ) {
     s = `${e.type}: ${printValue(e.badValue)}`;
   }
   return e.detail === '' ? s : `${s}: ${e.detail}`;

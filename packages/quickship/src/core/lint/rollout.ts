@@ -3,7 +3,18 @@
 // including their quirks (`spec.strategy.strategy` for a missing strategy, blue/green checks
 // under `spec.strategy.<field>`), so `quickship lint` agrees with `kubectl argo rollouts lint`.
 import { isRecord, type UnknownRecord } from '../fields.ts';
-import { goBool, goNumber, goRaw, goString, goStringer, internal, invalid, nonNegative, required, type FieldError } from './field-error.ts';
+import {
+  goBool,
+  goNumber,
+  goRaw,
+  goString,
+  goStringer,
+  internal,
+  invalid,
+  nonNegative,
+  required,
+  type FieldError,
+} from './field-error.ts';
 import { isEmptySelector, readSelector, validateSelector, type LabelSelector } from './selector.ts';
 import { validatePodTemplate } from './template.ts';
 
@@ -23,7 +34,10 @@ export function validateRollout(rollout: UnknownRecord): FieldError[] {
     if (selector === undefined) errors.push(required('spec.selector', MISSING_FIELD('.spec.selector')));
     else {
       errors.push(...validateSelector(selector, 'spec.selector'));
-      if (isEmptySelector(selector)) errors.push(invalid('spec.selector', goRaw(goLabelSelector(selector)), 'empty selector is invalid for deployment'));
+      if (isEmptySelector(selector))
+        errors.push(
+          invalid('spec.selector', goRaw(goLabelSelector(selector)), 'empty selector is invalid for deployment'),
+        );
     }
   }
   if (workloadRef && !emptyTemplate(spec.template)) {
@@ -38,7 +52,13 @@ export function validateRollout(rollout: UnknownRecord): FieldError[] {
   const progressDeadlineSeconds = int(spec.progressDeadlineSeconds, 600);
   errors.push(...nonNegative(progressDeadlineSeconds, 'spec.progressDeadlineSeconds'));
   if (progressDeadlineSeconds <= minReadySeconds) {
-    errors.push(invalid('spec.progressDeadlineSeconds', goNumber(progressDeadlineSeconds), 'must be greater than minReadySeconds'));
+    errors.push(
+      invalid(
+        'spec.progressDeadlineSeconds',
+        goNumber(progressDeadlineSeconds),
+        'must be greater than minReadySeconds',
+      ),
+    );
   }
   errors.push(...validateStrategy(spec, 'spec.strategy'));
   return errors;
@@ -53,8 +73,17 @@ function emptyTemplate(template: unknown): boolean {
 
 /** Go's %#v of a *metav1.LabelSelector (dereferenced by the error printer). */
 function goLabelSelector(s: LabelSelector | undefined): string {
-  const labels = s?.matchLabels === undefined ? 'map[string]string(nil)' : `map[string]string{${Object.keys(s.matchLabels).sort().map((k) => `${JSON.stringify(k)}:${JSON.stringify(s.matchLabels?.[k])}`).join(', ')}}`;
-  const exprs = s === undefined || s.matchExpressions.length === 0 ? '[]v1.LabelSelectorRequirement(nil)' : `[]v1.LabelSelectorRequirement{...}`;
+  const labels =
+    s?.matchLabels === undefined
+      ? 'map[string]string(nil)'
+      : `map[string]string{${Object.keys(s.matchLabels)
+          .sort()
+          .map((k) => `${JSON.stringify(k)}:${JSON.stringify(s.matchLabels?.[k])}`)
+          .join(', ')}}`;
+  const exprs =
+    s === undefined || s.matchExpressions.length === 0
+      ? '[]v1.LabelSelectorRequirement(nil)'
+      : `[]v1.LabelSelectorRequirement{...}`;
   return `v1.LabelSelector{MatchLabels:${labels}, MatchExpressions:${exprs}}`;
 }
 
@@ -66,7 +95,9 @@ function validateStrategy(spec: UnknownRecord, path: string): FieldError[] {
     return [required(`${path}.strategy`, MISSING_FIELD('.spec.strategy.canary or .spec.strategy.blueGreen'))];
   }
   if (blueGreen !== undefined && canary !== undefined) {
-    return [invalid(`${path}.strategy`, goString('blueGreen: true canary: true'), 'Multiple Strategies can not be listed')];
+    return [
+      invalid(`${path}.strategy`, goString('blueGreen: true canary: true'), 'Multiple Strategies can not be listed'),
+    ];
   }
   if (blueGreen !== undefined) return validateBlueGreen(spec, blueGreen, path);
   return validateCanary(canary ?? {}, path);
@@ -77,11 +108,23 @@ function validateBlueGreen(spec: UnknownRecord, bg: UnknownRecord, path: string)
   const active = typeof bg.activeService === 'string' ? bg.activeService : '';
   const preview = typeof bg.previewService === 'string' ? bg.previewService : '';
   if (active === preview) {
-    errors.push(invalid(`${path}.activeService`, goString(active), 'This rollout uses the same service for the active and preview services, but two different services are required.'));
+    errors.push(
+      invalid(
+        `${path}.activeService`,
+        goString(active),
+        'This rollout uses the same service for the active and preview services, but two different services are required.',
+      ),
+    );
   }
   const revisionHistoryLimit = int(spec.revisionHistoryLimit, 10);
   if (typeof bg.scaleDownDelayRevisionLimit === 'number' && revisionHistoryLimit < bg.scaleDownDelayRevisionLimit) {
-    errors.push(invalid(`${path}.scaleDownDelayRevisionLimit`, goNumber(bg.scaleDownDelayRevisionLimit), "This rollout's revision history limit can not be smaller than the rollout's scale down limit"));
+    errors.push(
+      invalid(
+        `${path}.scaleDownDelayRevisionLimit`,
+        goNumber(bg.scaleDownDelayRevisionLimit),
+        "This rollout's revision history limit can not be smaller than the rollout's scale down limit",
+      ),
+    );
   }
   errors.push(...validateAntiAffinity(bg.antiAffinity, `${path}.antiAffinity`));
   return errors;
@@ -89,14 +132,27 @@ function validateBlueGreen(spec: UnknownRecord, bg: UnknownRecord, path: string)
 
 function validateAntiAffinity(value: unknown, path: string): FieldError[] {
   if (!isRecord(value)) return [];
-  const preferred = isRecord(value.preferredDuringSchedulingIgnoredDuringExecution) ? value.preferredDuringSchedulingIgnoredDuringExecution : undefined;
-  const requiredRule = value.requiredDuringSchedulingIgnoredDuringExecution !== undefined && value.requiredDuringSchedulingIgnoredDuringExecution !== null;
+  const preferred = isRecord(value.preferredDuringSchedulingIgnoredDuringExecution)
+    ? value.preferredDuringSchedulingIgnoredDuringExecution
+    : undefined;
+  const requiredRule =
+    value.requiredDuringSchedulingIgnoredDuringExecution !== undefined &&
+    value.requiredDuringSchedulingIgnoredDuringExecution !== null;
   const errors: FieldError[] = [];
   if ((preferred === undefined) === !requiredRule) {
-    errors.push(invalid(path, goString(`antiAffinity.PreferredDuringSchedulingIgnoredDuringExecution: ${preferred !== undefined} antiAffinity.RequiredDuringSchedulingIgnoredDuringExecution: ${requiredRule}`), 'AntiAffinity must have exactly one strategy listed'));
+    errors.push(
+      invalid(
+        path,
+        goString(
+          `antiAffinity.PreferredDuringSchedulingIgnoredDuringExecution: ${preferred !== undefined} antiAffinity.RequiredDuringSchedulingIgnoredDuringExecution: ${requiredRule}`,
+        ),
+        'AntiAffinity must have exactly one strategy listed',
+      ),
+    );
   }
   const weight = int(preferred?.weight, 0);
-  if (preferred !== undefined && (weight < 1 || weight > 100)) errors.push(invalid(`${path}.weight`, goNumber(weight), 'AntiAffinity weight must be between 1-100'));
+  if (preferred !== undefined && (weight < 1 || weight > 100))
+    errors.push(invalid(`${path}.weight`, goNumber(weight), 'AntiAffinity weight must be between 1-100'));
   return errors;
 }
 
@@ -117,45 +173,132 @@ function validateCanary(canary: UnknownRecord, path: string): FieldError[] {
   const maxSurge = canary.maxSurge ?? '25';
   const maxUnavailable = canary.maxUnavailable ?? '25';
   if (intOrPercent(maxSurge) === 0 && intOrPercent(maxUnavailable) === 0) {
-    errors.push(invalid(`${path}.maxSurge`, goStringer(String(maxSurge)), 'MaxSurge and MaxUnavailable both can not be zero'));
+    errors.push(
+      invalid(`${path}.maxSurge`, goStringer(String(maxSurge)), 'MaxSurge and MaxUnavailable both can not be zero'),
+    );
   }
   const str = (v: unknown): string => (typeof v === 'string' ? v : '');
   const canaryService = str(canary.canaryService);
   const stableService = str(canary.stableService);
   if (canaryService !== '' && stableService !== '' && canaryService === stableService) {
-    errors.push(invalid(`${path}.stableService`, goString(stableService), 'This rollout uses the same service for the stable and canary services, but two different services are required.'));
+    errors.push(
+      invalid(
+        `${path}.stableService`,
+        goString(stableService),
+        'This rollout uses the same service for the stable and canary services, but two different services are required.',
+      ),
+    );
   }
   const trafficRouting = isRecord(canary.trafficRouting) ? canary.trafficRouting : undefined;
-  const has = (key: string): boolean => trafficRouting !== undefined && trafficRouting[key] !== undefined && trafficRouting[key] !== null;
-  const plugins = trafficRouting !== undefined && isRecord(trafficRouting.plugins) && Object.keys(trafficRouting.plugins).length > 0;
+  const has = (key: string): boolean =>
+    trafficRouting !== undefined && trafficRouting[key] !== undefined && trafficRouting[key] !== null;
+  const plugins =
+    trafficRouting !== undefined && isRecord(trafficRouting.plugins) && Object.keys(trafficRouting.plugins).length > 0;
   const pingPong = isRecord(canary.pingPong) ? canary.pingPong : undefined;
   if (pingPong !== undefined) {
     if (trafficRouting !== undefined && !has('alb') && !has('istio') && !plugins) {
-      errors.push(invalid(`${path}.trafficRouting.alb`, goRaw('nil'), 'Ping-pong feature works with the ALB, Istio, and plugin-based traffic routers only'));
+      errors.push(
+        invalid(
+          `${path}.trafficRouting.alb`,
+          goRaw('nil'),
+          'Ping-pong feature works with the ALB, Istio, and plugin-based traffic routers only',
+        ),
+      );
     }
     const ping = str(pingPong.pingService);
     const pong = str(pingPong.pongService);
-    if (ping === '') errors.push(invalid(`${path}.pingPong.pingService`, goString(ping), 'Ping service and Pong service must to be set to use Ping-Pong feature'));
-    if (pong === '') errors.push(invalid(`${path}.pingPong.pongService`, goString(pong), 'Ping service and Pong service must to be set to use Ping-Pong feature'));
-    if (ping === pong) errors.push(invalid(`${path}.pingPong.pingService`, goString(ping), 'This rollout uses the same service for the ping and pong services, but two different services are required.'));
+    if (ping === '')
+      errors.push(
+        invalid(
+          `${path}.pingPong.pingService`,
+          goString(ping),
+          'Ping service and Pong service must to be set to use Ping-Pong feature',
+        ),
+      );
+    if (pong === '')
+      errors.push(
+        invalid(
+          `${path}.pingPong.pongService`,
+          goString(pong),
+          'Ping service and Pong service must to be set to use Ping-Pong feature',
+        ),
+      );
+    if (ping === pong)
+      errors.push(
+        invalid(
+          `${path}.pingPong.pingService`,
+          goString(ping),
+          'This rollout uses the same service for the ping and pong services, but two different services are required.',
+        ),
+      );
   }
   const istio = trafficRouting !== undefined && isRecord(trafficRouting.istio) ? trafficRouting.istio : undefined;
   const requireServices =
-    (has('alb') && pingPong === undefined) || (istio !== undefined && istio.destinationRule === undefined && pingPong === undefined) ||
-    has('smi') || has('apisix') || has('ambassador') || has('nginx') || has('appMesh') || has('traefik');
+    (has('alb') && pingPong === undefined) ||
+    (istio !== undefined && istio.destinationRule === undefined && pingPong === undefined) ||
+    has('smi') ||
+    has('apisix') ||
+    has('ambassador') ||
+    has('nginx') ||
+    has('appMesh') ||
+    has('traefik');
   if (requireServices) {
-    if (stableService === '') errors.push(invalid(`${path}.stableService`, goString(''), 'Canary service and Stable service must to be set to use Traffic Routing'));
-    if (canaryService === '') errors.push(invalid(`${path}.canaryService`, goString(''), 'Canary service and Stable service must to be set to use Traffic Routing'));
+    if (stableService === '')
+      errors.push(
+        invalid(
+          `${path}.stableService`,
+          goString(''),
+          'Canary service and Stable service must to be set to use Traffic Routing',
+        ),
+      );
+    if (canaryService === '')
+      errors.push(
+        invalid(
+          `${path}.canaryService`,
+          goString(''),
+          'Canary service and Stable service must to be set to use Traffic Routing',
+        ),
+      );
   }
   if (trafficRouting === undefined) {
-    if (typeof canary.scaleDownDelaySeconds === 'number') errors.push(invalid(`${path}.scaleDownDelaySeconds`, goNumber(canary.scaleDownDelaySeconds), 'Canary scaleDownDelaySeconds can only be used with traffic routing'));
-    if (canary.dynamicStableScale === true) errors.push(invalid(`${path}.dynamicStableScale`, goBool(true), 'Canary dynamicStableScale can only be used with traffic routing'));
+    if (typeof canary.scaleDownDelaySeconds === 'number')
+      errors.push(
+        invalid(
+          `${path}.scaleDownDelaySeconds`,
+          goNumber(canary.scaleDownDelaySeconds),
+          'Canary scaleDownDelaySeconds can only be used with traffic routing',
+        ),
+      );
+    if (canary.dynamicStableScale === true)
+      errors.push(
+        invalid(
+          `${path}.dynamicStableScale`,
+          goBool(true),
+          'Canary dynamicStableScale can only be used with traffic routing',
+        ),
+      );
   } else if (typeof canary.scaleDownDelaySeconds === 'number' && canary.dynamicStableScale === true) {
-    errors.push(invalid(`${path}.dynamicStableScale`, goBool(true), 'Canary dynamicStableScale cannot be used with scaleDownDelaySeconds'));
+    errors.push(
+      invalid(
+        `${path}.dynamicStableScale`,
+        goBool(true),
+        'Canary dynamicStableScale cannot be used with scaleDownDelaySeconds',
+      ),
+    );
   }
   const maxWeight = typeof trafficRouting?.maxTrafficWeight === 'number' ? trafficRouting.maxTrafficWeight : 100;
   const steps = Array.isArray(canary.steps) ? canary.steps : [];
-  steps.forEach((item, i) => errors.push(...validateCanaryStep(isRecord(item) ? item : {}, `${path}.steps[${i}]`, { trafficRouting: trafficRouting !== undefined, has, plugins, maxWeight, path })));
+  steps.forEach((item, i) =>
+    errors.push(
+      ...validateCanaryStep(isRecord(item) ? item : {}, `${path}.steps[${i}]`, {
+        trafficRouting: trafficRouting !== undefined,
+        has,
+        plugins,
+        maxWeight,
+        path,
+      }),
+    ),
+  );
   errors.push(...validateAntiAffinity(canary.antiAffinity, `${path}.antiAffinity`));
   return errors;
 }
@@ -168,30 +311,65 @@ interface StepContext {
   readonly path: string;
 }
 
-const STEP_KINDS = ['experiment', 'pause', 'setWeight', 'analysis', 'setCanaryScale', 'setHeaderRoute', 'setMirrorRoute', 'plugin'];
+const STEP_KINDS = [
+  'experiment',
+  'pause',
+  'setWeight',
+  'analysis',
+  'setCanaryScale',
+  'setHeaderRoute',
+  'setMirrorRoute',
+  'plugin',
+];
 
 function validateCanaryStep(step: UnknownRecord, p: string, ctx: StepContext): FieldError[] {
   const errors: FieldError[] = [];
   const set = (key: string): boolean => step[key] !== undefined && step[key] !== null;
   const oneOf = ['setWeight', 'pause', 'experiment', 'analysis'].filter(set);
   if (oneOf.length > 1) {
-    errors.push(invalid(p, goString(`step.Experiment: ${set('experiment')} step.Pause: ${set('pause')} step.SetWeight: ${set('setWeight')} step.Analysis: ${set('analysis')}`), 'Step must have one of the following set: experiment, setWeight, setCanaryScale, plugin or pause'));
+    errors.push(
+      invalid(
+        p,
+        goString(
+          `step.Experiment: ${set('experiment')} step.Pause: ${set('pause')} step.SetWeight: ${set('setWeight')} step.Analysis: ${set('analysis')}`,
+        ),
+        'Step must have one of the following set: experiment, setWeight, setCanaryScale, plugin or pause',
+      ),
+    );
   }
   if (!STEP_KINDS.some(set)) {
-    errors.push(invalid(p, goString(STEP_KINDS.map((k) => `step.${k[0]?.toUpperCase()}${k.slice(1)}: true`).join(' ')), 'Step must have one of the following set: experiment, setWeight, setCanaryScale, plugin or pause'));
+    errors.push(
+      invalid(
+        p,
+        goString(STEP_KINDS.map((k) => `step.${k[0]?.toUpperCase()}${k.slice(1)}: true`).join(' ')),
+        'Step must have one of the following set: experiment, setWeight, setCanaryScale, plugin or pause',
+      ),
+    );
   }
   if (typeof step.setWeight === 'number' && (step.setWeight < 0 || step.setWeight > ctx.maxWeight)) {
-    errors.push(invalid(`${p}.setWeight`, goNumber(step.setWeight), `SetWeight needs to be between 0 and ${ctx.maxWeight}`));
+    errors.push(
+      invalid(`${p}.setWeight`, goNumber(step.setWeight), `SetWeight needs to be between 0 and ${ctx.maxWeight}`),
+    );
   }
-  if (set('setCanaryScale') && !ctx.trafficRouting) errors.push(required(`${ctx.path}.trafficRouting`, 'SetCanaryScale requires TrafficRouting to be set'));
+  if (set('setCanaryScale') && !ctx.trafficRouting)
+    errors.push(required(`${ctx.path}.trafficRouting`, 'SetCanaryScale requires TrafficRouting to be set'));
   const experiment = isRecord(step.experiment) ? step.experiment : undefined;
   const templates = Array.isArray(experiment?.templates) ? experiment.templates : [];
   templates.forEach((t, j) => {
     if (!isRecord(t) || typeof t.weight !== 'number') return;
     const wp = `${p}.experiment.templates[${j}].weight`;
-    if (!ctx.trafficRouting) errors.push(invalid(wp, goNumber(t.weight), 'Experiment template weight cannot be set unless TrafficRouting is enabled'));
+    if (!ctx.trafficRouting)
+      errors.push(
+        invalid(wp, goNumber(t.weight), 'Experiment template weight cannot be set unless TrafficRouting is enabled'),
+      );
     else if (!ctx.has('alb') && !ctx.has('smi') && !ctx.has('istio') && !ctx.plugins) {
-      errors.push(invalid(wp, goNumber(t.weight), 'Experiment template weight is only available for TrafficRouting with SMI, ALB, Istio and Plugins at this time'));
+      errors.push(
+        invalid(
+          wp,
+          goNumber(t.weight),
+          'Experiment template weight is only available for TrafficRouting with SMI, ALB, Istio and Plugins at this time',
+        ),
+      );
     }
   });
   return errors;

@@ -5,7 +5,11 @@ import { forbidden, goString, invalid, required, type FieldError } from './field
 
 export interface LabelSelector {
   readonly matchLabels?: Readonly<Record<string, string>>;
-  readonly matchExpressions: readonly { readonly key: string; readonly operator: string; readonly values: readonly string[] }[];
+  readonly matchExpressions: readonly {
+    readonly key: string;
+    readonly operator: string;
+    readonly values: readonly string[];
+  }[];
 }
 
 export function readSelector(value: unknown): LabelSelector | undefined {
@@ -32,9 +36,11 @@ export function validateSelector(s: LabelSelector, path: string): FieldError[] {
   s.matchExpressions.forEach((e, i) => {
     const p = `${path}.matchExpressions[${i}]`;
     if (e.operator === 'In' || e.operator === 'NotIn') {
-      if (e.values.length === 0) errors.push(required(`${p}.values`, "must be specified when `operator` is 'In' or 'NotIn'"));
+      if (e.values.length === 0)
+        errors.push(required(`${p}.values`, "must be specified when `operator` is 'In' or 'NotIn'"));
     } else if (e.operator === 'Exists' || e.operator === 'DoesNotExist') {
-      if (e.values.length > 0) errors.push(forbidden(`${p}.values`, "may not be specified when `operator` is 'Exists' or 'DoesNotExist'"));
+      if (e.values.length > 0)
+        errors.push(forbidden(`${p}.values`, "may not be specified when `operator` is 'Exists' or 'DoesNotExist'"));
     } else {
       errors.push(invalid(`${p}.operator`, goString(e.operator), 'not a valid selector operator'));
     }
@@ -49,11 +55,15 @@ export function selectorMatches(s: LabelSelector | undefined, labels: Readonly<R
     const has = Object.hasOwn(labels, e.key);
     const value = labels[e.key];
     const ok =
-      e.operator === 'In' ? has && e.values.includes(value ?? '')
-      : e.operator === 'NotIn' ? !has || !e.values.includes(value ?? '')
-      : e.operator === 'Exists' ? has
-      : e.operator === 'DoesNotExist' ? !has
-      : false;
+      e.operator === 'In'
+        ? has && e.values.includes(value ?? '')
+        : e.operator === 'NotIn'
+          ? !has || !e.values.includes(value ?? '')
+          : e.operator === 'Exists'
+            ? has
+            : e.operator === 'DoesNotExist'
+              ? !has
+              : false;
     if (!ok) return false;
   }
   return true;

@@ -38,7 +38,11 @@ export function referencedServices(rollout: UnknownRecord): ServiceReference[] {
   return refs;
 }
 
-export function validateServices(rollout: UnknownRecord, services: readonly UnknownRecord[], requireBlueGreenServices: boolean): { argo: FieldError[]; local: FieldError[] } {
+export function validateServices(
+  rollout: UnknownRecord,
+  services: readonly UnknownRecord[],
+  requireBlueGreenServices: boolean,
+): { argo: FieldError[]; local: FieldError[] } {
   const rolloutName = objectIdentity(rollout).name;
   const spec = isRecord(rollout.spec) ? rollout.spec : {};
   const template = isRecord(spec.template) ? spec.template : {};
@@ -56,19 +60,33 @@ export function validateServices(rollout: UnknownRecord, services: readonly Unkn
     // Go ranges over a map in random order; we report unmatched labels sorted.
     for (const key of Object.keys(selector).sort()) {
       if (key === POD_TEMPLATE_HASH_LABEL) continue;
-      if (labels[key] !== selector[key]) argo.push(invalid(ref.field, goString(name), `Service ${JSON.stringify(name)} has unmatch label ${JSON.stringify(key)} in rollout`));
+      if (labels[key] !== selector[key])
+        argo.push(
+          invalid(
+            ref.field,
+            goString(name),
+            `Service ${JSON.stringify(name)} has unmatch label ${JSON.stringify(key)} in rollout`,
+          ),
+        );
     }
     const svcMeta = isRecord(service.metadata) ? service.metadata : {};
     const annotations = isRecord(svcMeta.annotations) ? svcMeta.annotations : {};
     const managedBy = annotations[MANAGED_BY];
-    if (typeof managedBy === 'string' && managedBy !== rolloutName) argo.push(invalid(ref.field, goString(name), `Service ${JSON.stringify(name)} is managed by another Rollout`));
+    if (typeof managedBy === 'string' && managedBy !== rolloutName)
+      argo.push(invalid(ref.field, goString(name), `Service ${JSON.stringify(name)} is managed by another Rollout`));
   }
   const local: FieldError[] = [];
   if (requireBlueGreenServices) {
     const present = new Set(services.map((s) => objectIdentity(s).name));
     for (const ref of refs) {
       if (ref.field.startsWith('spec.strategy.blueGreen.') && !present.has(ref.name)) {
-        local.push(notFound(ref.field, goString(ref.name), `Service ${JSON.stringify(ref.name)} is not among the linted objects; the local engine routes through it, add it next to the Rollout`));
+        local.push(
+          notFound(
+            ref.field,
+            goString(ref.name),
+            `Service ${JSON.stringify(ref.name)} is not among the linted objects; the local engine routes through it, add it next to the Rollout`,
+          ),
+        );
       }
     }
   }

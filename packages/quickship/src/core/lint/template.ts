@@ -5,7 +5,18 @@
 // unique name and an image, ports, env names, probe handlers and thresholds. Absent fields take
 // their defaults and so pass, as they do upstream after defaulting.
 import { isRecord, type UnknownRecord } from '../fields.ts';
-import { duplicate, forbidden, goNumber, goString, goStringMap, invalid, nonNegative, notSupported, required, type FieldError } from './field-error.ts';
+import {
+  duplicate,
+  forbidden,
+  goNumber,
+  goString,
+  goStringMap,
+  invalid,
+  nonNegative,
+  notSupported,
+  required,
+  type FieldError,
+} from './field-error.ts';
 import { selectorMatches, type LabelSelector } from './selector.ts';
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -17,20 +28,30 @@ const ENV_NAME_MSG =
 const PORT_NAME = /^(?=.{1,15}$)(?=.*[a-z])[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 
 /** `selector` undefined means labels.Nothing() (no selector, or an invalid one). */
-export function validatePodTemplate(template: unknown, selector: LabelSelector | undefined, path: string): FieldError[] {
+export function validatePodTemplate(
+  template: unknown,
+  selector: LabelSelector | undefined,
+  path: string,
+): FieldError[] {
   const tpl: UnknownRecord = isRecord(template) ? template : {};
   const metadata: UnknownRecord = isRecord(tpl.metadata) ? tpl.metadata : {};
-  const labels = isRecord(metadata.labels) ? Object.fromEntries(Object.entries(metadata.labels).map(([k, v]) => [k, String(v)])) : undefined;
+  const labels = isRecord(metadata.labels)
+    ? Object.fromEntries(Object.entries(metadata.labels).map(([k, v]) => [k, String(v)]))
+    : undefined;
   const errors: FieldError[] = [];
   // labels.Nothing() is not Empty(), so a missing selector also fails this check upstream.
-  const selectsAll = selector !== undefined && Object.keys(selector.matchLabels ?? {}).length === 0 && selector.matchExpressions.length === 0;
+  const selectsAll =
+    selector !== undefined &&
+    Object.keys(selector.matchLabels ?? {}).length === 0 &&
+    selector.matchExpressions.length === 0;
   if (!selectsAll && !selectorMatches(selector, labels ?? {})) {
     errors.push(invalid(`${path}.metadata.labels`, goStringMap(labels), '`selector` does not match template `labels`'));
   }
   const spec: UnknownRecord = isRecord(tpl.spec) ? tpl.spec : {};
   const specPath = `${path}.spec`;
   errors.push(...validateContainers(spec.containers, `${specPath}.containers`));
-  if (typeof spec.terminationGracePeriodSeconds === 'number') errors.push(...nonNegative(spec.terminationGracePeriodSeconds, `${specPath}.terminationGracePeriodSeconds`));
+  if (typeof spec.terminationGracePeriodSeconds === 'number')
+    errors.push(...nonNegative(spec.terminationGracePeriodSeconds, `${specPath}.terminationGracePeriodSeconds`));
   if (spec.restartPolicy !== undefined && spec.restartPolicy !== 'Always') {
     errors.push(notSupported(`${specPath}.restartPolicy`, goString(String(spec.restartPolicy)), ['Always']));
   }
@@ -50,7 +71,8 @@ function validateContainers(value: unknown, path: string): FieldError[] {
     const p = `${path}[${i}]`;
     const name = typeof c.name === 'string' ? c.name : '';
     if (name === '') errors.push(required(`${p}.name`));
-    else if (!DNS1123_LABEL.test(name) || name.length > 63) errors.push(invalid(`${p}.name`, goString(name), DNS1123_LABEL_MSG));
+    else if (!DNS1123_LABEL.test(name) || name.length > 63)
+      errors.push(invalid(`${p}.name`, goString(name), DNS1123_LABEL_MSG));
     else if (seen.has(name)) errors.push(duplicate(`${p}.name`, goString(name)));
     seen.add(name);
     if (typeof c.image !== 'string' || c.image.trim() === '') errors.push(required(`${p}.image`));
@@ -69,12 +91,20 @@ function validatePorts(value: unknown, path: string): FieldError[] {
     const port: UnknownRecord = isRecord(item) ? item : {};
     const p = `${path}[${i}]`;
     if (typeof port.name === 'string' && !PORT_NAME.test(port.name)) {
-      errors.push(invalid(`${p}.name`, goString(port.name), 'must be no more than 15 characters, contain only lowercase alphanumerics and -, and contain at least one letter'));
+      errors.push(
+        invalid(
+          `${p}.name`,
+          goString(port.name),
+          'must be no more than 15 characters, contain only lowercase alphanumerics and -, and contain at least one letter',
+        ),
+      );
     }
     const containerPort = port.containerPort;
     if (containerPort === undefined || containerPort === 0) errors.push(required(`${p}.containerPort`));
     else if (typeof containerPort !== 'number' || containerPort < 1 || containerPort > 65535) {
-      errors.push(invalid(`${p}.containerPort`, goNumber(Number(containerPort)), 'must be between 1 and 65535, inclusive'));
+      errors.push(
+        invalid(`${p}.containerPort`, goNumber(Number(containerPort)), 'must be between 1 and 65535, inclusive'),
+      );
     }
     if (port.protocol !== undefined && !['TCP', 'UDP', 'SCTP'].includes(String(port.protocol))) {
       errors.push(notSupported(`${p}.protocol`, goString(String(port.protocol)), ['SCTP', 'TCP', 'UDP']));
@@ -99,8 +129,15 @@ function validateProbe(value: unknown, path: string, successMustBeOne: boolean):
   const errors: FieldError[] = [];
   const handlers = ['exec', 'httpGet', 'tcpSocket', 'grpc'].filter((h) => value[h] !== undefined && value[h] !== null);
   if (handlers.length === 0) errors.push(required(path, 'must specify a handler type'));
-  for (const extra of handlers.slice(1)) errors.push(forbidden(`${path}.${extra}`, 'may not specify more than 1 handler type'));
-  for (const key of ['initialDelaySeconds', 'timeoutSeconds', 'periodSeconds', 'successThreshold', 'failureThreshold']) {
+  for (const extra of handlers.slice(1))
+    errors.push(forbidden(`${path}.${extra}`, 'may not specify more than 1 handler type'));
+  for (const key of [
+    'initialDelaySeconds',
+    'timeoutSeconds',
+    'periodSeconds',
+    'successThreshold',
+    'failureThreshold',
+  ]) {
     if (typeof value[key] === 'number') errors.push(...nonNegative(value[key], `${path}.${key}`));
   }
   if (successMustBeOne && typeof value.successThreshold === 'number' && value.successThreshold !== 1) {
@@ -108,9 +145,16 @@ function validateProbe(value: unknown, path: string, successMustBeOne: boolean):
   }
   if (isRecord(value.httpGet)) {
     const port = value.httpGet.port;
-    if (typeof port === 'number' && (port < 1 || port > 65535)) errors.push(invalid(`${path}.httpGet.port`, goNumber(port), 'must be between 1 and 65535, inclusive'));
+    if (typeof port === 'number' && (port < 1 || port > 65535))
+      errors.push(invalid(`${path}.httpGet.port`, goNumber(port), 'must be between 1 and 65535, inclusive'));
     if (typeof port === 'string' && !PORT_NAME.test(port)) {
-      errors.push(invalid(`${path}.httpGet.port`, goString(port), 'must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)'));
+      errors.push(
+        invalid(
+          `${path}.httpGet.port`,
+          goString(port),
+          'must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)',
+        ),
+      );
     }
     if (port === undefined) errors.push(required(`${path}.httpGet.port`));
   }

@@ -8,7 +8,8 @@ import { splitManifests, type ManifestDocument } from '../manifests.ts';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../..');
 
-export const CORPUS_DIR = process.env.QUICKSHIP_ARGO_CORPUS ?? join(repoRoot, '..', 'shared', 'corpus', 'argo-rollouts');
+export const CORPUS_DIR =
+  process.env.QUICKSHIP_ARGO_CORPUS ?? join(repoRoot, '..', 'shared', 'corpus', 'argo-rollouts');
 export const hasCorpus = existsSync(join(CORPUS_DIR, 'lint-expected.tsv'));
 
 /** Files of a corpus folder, e.g. corpusFiles('lint') → ['lint/valid.yml', ...]. */

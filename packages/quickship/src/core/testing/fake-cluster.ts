@@ -1,7 +1,13 @@
 // Test support: drives reconcileBlueGreen like the engine does, against a simulated runtime in
 // which instances appear when a ReplicaSet is scaled up and become Ready after a per-image delay
 // (Infinity: never). Time only moves when a test advances the fake clock.
-import type { ControllerStatus, InstanceStatus, ReplicaSetObservation, ReplicaSetState, RolloutSpec } from '../../model.ts';
+import type {
+  ControllerStatus,
+  InstanceStatus,
+  ReplicaSetObservation,
+  ReplicaSetState,
+  RolloutSpec,
+} from '../../model.ts';
 import { initialControllerStatus, reconcileBlueGreen, type ReconcileResult } from '../bluegreen.ts';
 import { splitManifests } from '../manifests.ts';
 import { parseRollout } from '../spec.ts';
@@ -100,7 +106,11 @@ export class FakeCluster {
     for (const rs of this.replicaSets) {
       const mine = this.instances.filter((i) => i.hash === rs.podTemplateHash);
       for (let n = mine.length; n < rs.replicas; n++) {
-        this.instances.push({ name: `${this.spec.name}-${rs.podTemplateHash}-${++this.seq}`, hash: rs.podTemplateHash, createdAt: this.now });
+        this.instances.push({
+          name: `${this.spec.name}-${rs.podTemplateHash}-${++this.seq}`,
+          hash: rs.podTemplateHash,
+          createdAt: this.now,
+        });
       }
       for (const extra of mine.slice(rs.replicas)) this.instances = this.instances.filter((i) => i !== extra);
     }
@@ -115,7 +125,12 @@ export class FakeCluster {
     return this.replicaSets.map((rs) => {
       const mine = this.instances.filter((i) => i.hash === rs.podTemplateHash);
       const ready = mine.filter((i) => this.ready(i)).length;
-      return { podTemplateHash: rs.podTemplateHash, replicas: mine.length, readyReplicas: ready, availableReplicas: ready };
+      return {
+        podTemplateHash: rs.podTemplateHash,
+        replicas: mine.length,
+        readyReplicas: ready,
+        availableReplicas: ready,
+      };
     });
   }
 

@@ -44,7 +44,14 @@ export async function startApiServer(options: ApiServerOptions): Promise<Loopbac
           body = text;
         }
       }
-      requests.push({ method: req.method ?? '', path: url.pathname, query: url.searchParams, contentType: req.headers['content-type'], authorization: req.headers.authorization, body });
+      requests.push({
+        method: req.method ?? '',
+        path: url.pathname,
+        query: url.searchParams,
+        contentType: req.headers['content-type'],
+        authorization: req.headers.authorization,
+        body,
+      });
       const [status, payload] = route(req.method ?? '', url, options);
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(JSON.stringify(payload));
@@ -61,11 +68,16 @@ export async function startApiServer(options: ApiServerOptions): Promise<Loopbac
 }
 
 function route(method: string, url: URL, options: ApiServerOptions): [number, unknown] {
-  const rollout = /^\/apis\/argoproj\.io\/v1alpha1\/namespaces\/([^/]+)\/rollouts(?:\/([^/]+))?(\/status)?$/.exec(url.pathname);
+  const rollout = /^\/apis\/argoproj\.io\/v1alpha1\/namespaces\/([^/]+)\/rollouts(?:\/([^/]+))?(\/status)?$/.exec(
+    url.pathname,
+  );
   if (rollout) {
     const [, namespace, name, status] = rollout;
     const inNamespace = options.rollouts.filter((object) => object.metadata?.namespace === namespace);
-    if (!name) return method === 'GET' ? [200, { apiVersion: 'argoproj.io/v1alpha1', kind: 'RolloutList', metadata: {}, items: inNamespace }] : notFound(url);
+    if (!name)
+      return method === 'GET'
+        ? [200, { apiVersion: 'argoproj.io/v1alpha1', kind: 'RolloutList', metadata: {}, items: inNamespace }]
+        : notFound(url);
     const found = inNamespace.find((object) => object.metadata?.name === name);
     if (!found) return notFound(url);
     if (method === 'PATCH' && status && options.statusSubresource === false) return notFound(url);
@@ -77,8 +89,20 @@ function route(method: string, url: URL, options: ApiServerOptions): [number, un
     const [, namespace, resource] = list;
     const source = resource === 'pods' ? options.pods : options.replicaSets;
     const selector = parseSelector(url.searchParams.get('labelSelector') ?? '');
-    const items = source.filter((object) => object.metadata?.namespace === namespace && Object.entries(selector).every(([key, value]) => object.metadata?.labels?.[key] === value));
-    return [200, { apiVersion: resource === 'pods' ? 'v1' : 'apps/v1', kind: resource === 'pods' ? 'PodList' : 'ReplicaSetList', metadata: {}, items }];
+    const items = source.filter(
+      (object) =>
+        object.metadata?.namespace === namespace &&
+        Object.entries(selector).every(([key, value]) => object.metadata?.labels?.[key] === value),
+    );
+    return [
+      200,
+      {
+        apiVersion: resource === 'pods' ? 'v1' : 'apps/v1',
+        kind: resource === 'pods' ? 'PodList' : 'ReplicaSetList',
+        metadata: {},
+        items,
+      },
+    ];
   }
   return notFound(url);
 }
@@ -95,7 +119,17 @@ function parseSelector(selector: string): Record<string, string> {
 }
 
 function notFound(url: URL): [number, unknown] {
-  return [404, { kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'NotFound', code: 404, message: `${url.pathname} not found` }];
+  return [
+    404,
+    {
+      kind: 'Status',
+      apiVersion: 'v1',
+      status: 'Failure',
+      reason: 'NotFound',
+      code: 404,
+      message: `${url.pathname} not found`,
+    },
+  ];
 }
 
 async function readBody(req: IncomingMessage): Promise<string> {

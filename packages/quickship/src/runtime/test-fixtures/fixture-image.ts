@@ -32,7 +32,16 @@ export const fixtureImages: ImageResolver = {
 
 /** A fast httpGet probe for tests (every 50 ms). */
 export function fastProbe(path: string, overrides: Partial<HttpProbe> = {}): HttpProbe {
-  return { path, port: 8080, initialDelaySeconds: 0, periodSeconds: 0.05, timeoutSeconds: 0.5, successThreshold: 1, failureThreshold: 2, ...overrides };
+  return {
+    path,
+    port: 8080,
+    initialDelaySeconds: 0,
+    periodSeconds: 0.05,
+    timeoutSeconds: 0.5,
+    successThreshold: 1,
+    failureThreshold: 2,
+    ...overrides,
+  };
 }
 
 export function fixtureContainer(overrides: Partial<ContainerSpec> = {}): ContainerSpec {
@@ -81,7 +90,10 @@ export interface FixtureProcess {
 /** Starts the fixture server directly (no Instance), for router tests; resolves once it listens. */
 export async function startFixture(name: string, env: Record<string, string> = {}): Promise<FixtureProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, [join(here, 'server.mjs')], { env: { PATH: process.env.PATH ?? '', PORT: String(port), HOSTNAME: name, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [join(here, 'server.mjs')], {
+    env: { PATH: process.env.PATH ?? '', PORT: String(port), HOSTNAME: name, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -95,7 +95,8 @@ const server = createServer((req, res) => {
       event(`drop ${req.method} ${body}`);
       return req.socket.destroy();
     }
-    if (url.pathname === '/echo') return json(res, 200, { ...who, method: req.method, body, key: req.headers['idempotency-key'] ?? null });
+    if (url.pathname === '/echo')
+      return json(res, 200, { ...who, method: req.method, body, key: req.headers['idempotency-key'] ?? null });
     json(res, 404, { error: 'not found' });
   });
 });
@@ -104,12 +105,15 @@ process.on('SIGTERM', () => {
   event('sigterm');
   if (env.FIXTURE_IGNORE_SIGTERM === '1') return;
   draining = true;
-  setTimeout(() => {
-    server.close(() => {
-      event('exit');
-      process.exit(0);
-    });
-  }, num('FIXTURE_SHUTDOWN_DELAY_MS') ?? 0);
+  setTimeout(
+    () => {
+      server.close(() => {
+        event('exit');
+        process.exit(0);
+      });
+    },
+    num('FIXTURE_SHUTDOWN_DELAY_MS') ?? 0,
+  );
 });
 
 const crashAfter = num('FIXTURE_CRASH_AFTER_MS');
@@ -120,6 +124,9 @@ if (crashAfter !== undefined) {
   }, crashAfter);
 }
 
-setTimeout(() => {
-  server.listen(Number(env.PORT ?? 0), env.HOST ?? '127.0.0.1', () => event('listening'));
-}, num('FIXTURE_START_DELAY_MS') ?? 0);
+setTimeout(
+  () => {
+    server.listen(Number(env.PORT ?? 0), env.HOST ?? '127.0.0.1', () => event('listening'));
+  },
+  num('FIXTURE_START_DELAY_MS') ?? 0,
+);
