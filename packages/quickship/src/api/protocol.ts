@@ -48,6 +48,7 @@ export type ApiErrorCode =
   | 'NotFound'
   | 'MethodNotAllowed'
   | 'VerbNotApplicable'
+  | 'Conflict'
   | 'UnsupportedMediaType'
   | 'Internal';
 
@@ -57,6 +58,7 @@ export const STATUS_OF: Readonly<Record<ApiErrorCode, number>> = {
   NotFound: 404,
   MethodNotAllowed: 405,
   VerbNotApplicable: 409,
+  Conflict: 409,
   UnsupportedMediaType: 415,
   Internal: 500,
 };

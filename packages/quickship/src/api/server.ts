@@ -4,6 +4,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { VerbNotApplicableError, type RolloutTarget } from '../model.ts';
 import { PortInUseError } from './errors.ts';
+import { GitOpsRouteError, handleGitOps, type GitOpsApi } from './gitops-routes.ts';
+import { UserError } from '../store/user-error.ts';
 import {
   API_PREFIX,
   DEFAULT_API_HOST,
@@ -131,7 +133,20 @@ async function handle(
     const message = await runVerb(engine, parts[1]!, parts[2] as Verb, body);
     return sendJson(res, 200, { message });
   }
+  if (isGitOpsApi(engine) && ['applications', 'objects', 'watch'].includes(parts[0] ?? '')) {
+    const handled = await handleGitOps(engine, parts, method, url, req, res, {
+      send: sendJson,
+      readBody: readJsonBody,
+      streams,
+      heartbeatMs,
+    });
+    if (handled) return;
+  }
   throw new ApiRequestError('NotFound', `no route ${method} ${url.pathname}`, `see ${API_PREFIX}/rollouts`);
+}
+
+function isGitOpsApi(engine: EngineApi): engine is EngineApi & GitOpsApi {
+  return typeof (engine as Partial<GitOpsApi>).applicationController === 'function';
 }
 
 function runVerb(engine: EngineApi, name: string, verb: Verb, body: Record<string, unknown>): Promise<string> {
@@ -160,7 +175,10 @@ function notAllowed(allowed: string): never {
   throw new ApiRequestError('MethodNotAllowed', `use ${allowed} here`);
 }
 
-async function readJsonBody(req: IncomingMessage): Promise<Record<string, unknown>> {
+async function readJsonBody(
+  req: IncomingMessage,
+  contentTypes = /^application\/json\b/i,
+): Promise<Record<string, unknown>> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
@@ -170,7 +188,7 @@ async function readJsonBody(req: IncomingMessage): Promise<Record<string, unknow
   }
   if (size === 0) return {};
   // A JSON content type forces a CORS preflight, so a foreign page cannot fire a verb with a plain form post.
-  if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) {
+  if (!contentTypes.test(req.headers['content-type'] ?? '')) {
     throw new ApiRequestError(
       'UnsupportedMediaType',
       `Content-Type must be application/json, got "${req.headers['content-type'] ?? ''}"`,
@@ -232,6 +250,8 @@ function sendError(res: ServerResponse, error: unknown): void {
 
 /** Maps the engine's named errors to API error codes; anything unknown is a 500 with its message. */
 export function toErrorBody(error: unknown): ApiErrorBody {
+  if (error instanceof UserError || error instanceof GitOpsRouteError)
+    return { error: { code: error.code, message: error.message, ...(error.fix ? { fix: error.fix } : {}) } };
   if (error instanceof ApiRequestError)
     return { error: { code: error.code, message: error.message, ...(error.fix ? { fix: error.fix } : {}) } };
   const e = error instanceof Error ? error : new Error(String(error));

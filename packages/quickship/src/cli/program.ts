@@ -2,6 +2,11 @@
 import { Command } from 'commander';
 import { DEFAULT_API_URL } from '../api/client.ts';
 import * as abort from './commands/abort.ts';
+import * as app from './commands/app.ts';
+import * as del from './commands/delete.ts';
+import * as rollback from './commands/rollback.ts';
+import * as scale from './commands/scale.ts';
+import * as set from './commands/set.ts';
 import * as build from './commands/build.ts';
 import * as lint from './commands/lint.ts';
 import * as promote from './commands/promote.ts';
@@ -21,7 +26,23 @@ export function buildProgram(): Command {
     .option('-n, --namespace <ns>', 'Kubernetes namespace of the Rollout (with --context/--kubeconfig)')
     .showHelpAfterError()
     .exitOverride();
-  for (const command of [up, status, lint, build, promote, abort, retry, undo, restart, release])
+  for (const command of [
+    up,
+    status,
+    lint,
+    build,
+    promote,
+    abort,
+    retry,
+    undo,
+    restart,
+    release,
+    app,
+    set,
+    scale,
+    del,
+    rollback,
+  ])
     command.register(program);
   return program;
 }

@@ -4,6 +4,11 @@
 import { readDeployObjects, splitManifests, objectIdentity, type ManifestDocument } from '../core/index.ts';
 import type { OtherObject, RolloutSpec, ServiceSpec } from '../model.ts';
 import { readDeployDir } from './deploy-source.ts';
+import type { ObjectStore } from '../store/object-store.ts';
+import type { KubeObject } from '../store/object.ts';
+import { SERVER_METADATA } from '../store/fields.ts';
+import { TRACKING_ANNOTATION } from '../gitops/resources.ts';
+import type { UnknownRecord } from '../core/fields.ts';
 import type { KeyValues } from './env.ts';
 
 export interface DeployState {
@@ -39,7 +44,36 @@ export class SeveralRolloutsError extends Error {
 }
 
 export function loadDeploy(dir: string): DeployState {
-  const docs: ManifestDocument[] = readDeployDir(dir).flatMap((f) => splitManifests(f.text, f.file));
+  return deployFromDocs(
+    dir,
+    readDeployDir(dir).flatMap((f) => splitManifests(f.text, f.file)),
+  );
+}
+
+/**
+ * The same picture from the live store (GitOps mode): the objects Argo CD tracks in the
+ * Rollout's namespace, as the API server holds them (status and server-managed metadata left out,
+ * so parsing sees what a manifest would say).
+ */
+export function deployFromStore(store: ObjectStore, label: string): DeployState {
+  const rollouts = store.list({ kind: 'Rollout', group: 'argoproj.io' });
+  if (rollouts.length === 0) throw new NoRolloutError(label);
+  const namespace = rollouts[0]!.metadata.namespace ?? '';
+  const docs: ManifestDocument[] = store
+    .list({ namespace })
+    .filter((o) => o.metadata.annotations?.[TRACKING_ANNOTATION] !== undefined)
+    .map((o) => ({ file: `${o.kind}/${o.metadata.name} (live)`, index: 0, line: 1, object: asManifest(o) }));
+  return deployFromDocs(label, docs);
+}
+
+function asManifest(object: KubeObject): UnknownRecord {
+  const { status: _status, metadata, ...rest } = object;
+  const meta: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(metadata)) if (!SERVER_METADATA.has(key)) meta[key] = value;
+  return { ...rest, metadata: meta } as UnknownRecord;
+}
+
+function deployFromDocs(dir: string, docs: readonly ManifestDocument[]): DeployState {
   const objects = readDeployObjects(docs);
   if (objects.rollouts.length === 0) throw new NoRolloutError(dir);
   if (objects.rollouts.length > 1)

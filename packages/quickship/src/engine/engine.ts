@@ -1,7 +1,13 @@
-// The local engine: reads deploy/, runs its Rollout with a RolloutController, serves the active
-// and preview Services on loopback ports, persists what it observed, and answers the API.
-// Until a Git reconciler exists, deploy/ is read from the working tree and re-read on change;
-// a change that does not parse keeps the last good spec running and is shown in status.
+// The local engine: runs the Rollout with a RolloutController, serves the active and preview
+// Services on loopback ports, persists what it observed, and answers the API.
+// Two sources of the Rollout:
+//   GitOps (default): Argo CD's way. The root Application (deploy/argocd/root.yaml at HEAD, as
+//     Terraform creates it in the cluster) is put in the live object store; the application
+//     controller (gitops/) syncs the Applications from Git commits into the store, a local Job
+//     controller runs hook Jobs (the PreSync migration), and the Rollout controller works from the
+//     Rollout object in the store and writes its status back there.
+//   --dir (development and the older tests): deploy/ read from the working tree, re-read on
+//     change; a change that does not parse keeps the last good spec running.
 import { join, resolve } from 'node:path';
 import type { EngineApi } from '../api/server.ts';
 import type { EngineInfo, RolloutEntry } from '../api/protocol.ts';
@@ -18,6 +24,17 @@ import { RolloutController } from './rollout-controller.ts';
 import { readSecretsFile } from './secrets.ts';
 import type { PersistedRollout } from './persisted-rollout.ts';
 import { localNotes } from './notes.ts';
+import { PLUGIN_MANAGER, ROLLOUT_CONTROLLER_MANAGER } from './fields-managers.ts';
+import { ObjectStore, type WatchEvent } from '../store/object-store.ts';
+import type { KubeObject } from '../store/object.ts';
+import { loadSnapshot, SnapshotWriter } from '../store/persist.ts';
+import { AppController, type HealthAssessor } from '../gitops/app-controller.ts';
+import { RepoResolver } from '../gitops/repos.ts';
+import { GitSource } from '../gitops/git-source.ts';
+import { deployFromStore } from './deploy.ts';
+import { JobController } from './job-controller.ts';
+import { imageJobLauncher } from './job-launcher.ts';
+import { UserError } from '../store/user-error.ts';
 
 export interface EngineOptions {
   /** The Git repository whose commits are built into images (the local registry's source). */
@@ -45,6 +62,31 @@ export interface EngineOptions {
   /** Router: how long a request waits for a ready endpoint before 503 (default 2000). */
   readonly emptyWaitMs?: number;
   readonly log?: (line: string) => void;
+  /** GitOps mode settings (used when deployDir is not given). */
+  readonly gitops?: GitOpsOptions;
+}
+
+export interface GitOpsOptions {
+  /** The root Application's file in the repository (default deploy/argocd/root.yaml), read at HEAD. */
+  readonly rootApp?: string;
+  /** repoURL → local clone or path (default: every repoURL is this repository). */
+  readonly repoMap?: ReadonlyMap<string, string>;
+  /** How often Git is polled (default 500 ms; Argo CD polls every 120 s + jitter, or on a webhook). */
+  readonly pollMs?: number;
+  /** How long start-up waits for the first sync to create the Rollout (default 300 s). */
+  readonly firstSyncTimeoutMs?: number;
+  /** Argo CD's health assessment (gitops/health). */
+  readonly health: HealthAssessor;
+}
+
+export class FirstSyncError extends UserError {
+  constructor(message: string) {
+    super(
+      message,
+      'fix what the Application status says in Git and commit (`quickship app get payments` once up)',
+      'Conflict',
+    );
+  }
 }
 
 export class Engine implements EngineApi {
@@ -54,7 +96,7 @@ export class Engine implements EngineApi {
   private readonly endpoints = new EndpointTable();
   private readonly listeners = new Set<(entry: RolloutEntry) => void>();
   private readonly registry: ImageResolver;
-  private readonly store: StateStore;
+  private readonly state: StateStore;
   private readonly images: MigratingImageResolver | ImageResolver;
   private controller!: RolloutController;
   private deploy!: DeployState;
@@ -65,15 +107,28 @@ export class Engine implements EngineApi {
   private watcher: { close(): void } | undefined;
   private emitTimer: NodeJS.Timeout | undefined;
   private stopping: Promise<void> | undefined;
+  /** GitOps mode: the live objects, the application controller and the Job controller. */
+  readonly store: ObjectStore | undefined;
+  private apps: AppController | undefined;
+  private jobs: JobController | undefined;
+  private snapshots: SnapshotWriter | undefined;
+  private unwatchStore: (() => void) | undefined;
+  private statusTimer: NodeJS.Immediate | undefined;
+  private writingVerb = false;
 
   private constructor(private readonly options: EngineOptions) {
     this.deployDir = resolve(options.deployDir ?? join(options.repoDir, 'deploy', 'apps', 'payments'));
     this.stateDir = resolve(options.stateDir ?? join(options.repoDir, '.quickship'));
-    this.store = new StateStore(join(this.stateDir, 'state'));
+    this.state = new StateStore(join(this.stateDir, 'state'));
+    if (options.deployDir === undefined) {
+      const file = join(this.stateDir, 'state', 'objects.json');
+      this.store = new ObjectStore(loadSnapshot(file));
+      this.snapshots = new SnapshotWriter(file, () => this.store!.snapshot());
+    }
     this.registry =
       options.images ?? new LocalRegistry({ repoDir: options.repoDir, registryDir: join(this.stateDir, 'registry') });
     this.images =
-      options.migrate === false
+      options.migrate === false || this.store
         ? this.registry
         : new MigratingImageResolver(this.registry, async (image) => {
             this.log(
@@ -91,9 +146,14 @@ export class Engine implements EngineApi {
   }
 
   private async boot(): Promise<void> {
-    this.deploy = loadDeploy(this.deployDir);
+    if (this.store) await this.bootGitOps(this.store);
+    this.deploy = this.store ? deployFromStore(this.store, 'the live store') : loadDeploy(this.deployDir);
     const spec = this.deploy.rollout;
-    const persisted = await this.adoptable((await this.store.load(spec.name)) as PersistedRollout | undefined);
+    const saved = (await this.state.load(spec.name)) as PersistedRollout | undefined;
+    // GitOps: the live Rollout object is the spec; the persisted one is only for --dir mode.
+    const persisted = await this.adoptable(
+      saved && this.store ? { ...saved, spec: undefined, base: undefined } : saved,
+    );
     const bg = spec.strategy.blueGreen;
     const emptyWaitMs = this.options.emptyWaitMs ?? 2000;
     this.active = new ServiceRouter({
@@ -150,7 +210,138 @@ export class Engine implements EngineApi {
     }
     this.refreshNotes();
     this.controller.start(this.options.tickMs ?? 250);
-    if (this.options.watch !== false) this.watcher = watchDeployDir(this.deployDir, () => this.reload());
+    if (this.store) {
+      const store = this.store;
+      this.unwatchStore = store.watch((event) => this.onStoreEvent(event));
+      this.writeRolloutStatus();
+    } else if (this.options.watch !== false) this.watcher = watchDeployDir(this.deployDir, () => this.reload());
+  }
+
+  /**
+   * GitOps start: the root Application (as Terraform creates it), the Job controller (hooks), the
+   * application controller; then wait for the first sync to put the Rollout in the store.
+   */
+  private async bootGitOps(store: ObjectStore): Promise<void> {
+    const gitops = this.options.gitops;
+    if (!gitops) throw new Error('GitOps mode needs options.gitops.health');
+    store.watch(() => this.snapshots?.changed());
+    const rootFile = gitops.rootApp ?? 'deploy/argocd/root.yaml';
+    if (store.list({ kind: 'Application' }).length === 0) {
+      const root = await readRootApplication(this.options.repoDir, rootFile);
+      store.apply(root, 'terraform');
+      this.log(
+        `bootstrap: Application ${root.metadata.name} from ${rootFile} at HEAD (as Terraform's argocd_root creates it)`,
+      );
+    }
+    this.jobs = new JobController(
+      store,
+      imageJobLauncher(this.registry, join(this.stateDir, 'logs')),
+      (namespace) => ({
+        namespace,
+        configMaps: configMapsOf(store, namespace),
+        secrets: readSecretsFile(join(this.stateDir, 'secrets.json')),
+        builtIns: { DATABASE_URL: this.options.databaseUrl, PAYMENTS_API_KEYS: this.options.apiKeys },
+      }),
+      (line) => this.log(line),
+    );
+    this.jobs.start();
+    this.apps = new AppController({
+      store,
+      repos: new RepoResolver(this.options.repoDir, gitops.repoMap),
+      health: gitops.health,
+      localKinds: LOCAL_KINDS,
+      log: (line) => this.log(`app ${line}`),
+      onChange: () => this.changed(),
+    });
+    this.apps.start(gitops.pollMs ?? 500);
+    await this.firstSync(store, gitops.firstSyncTimeoutMs ?? 300_000);
+  }
+
+  private async firstSync(store: ObjectStore, timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    let said = '';
+    while (store.list({ kind: 'Rollout', group: 'argoproj.io' }).length === 0) {
+      const problems = store
+        .list({ kind: 'Application' })
+        .map((app) => {
+          const status = app.status as
+            | {
+                operationState?: { phase?: string; message?: string };
+                conditions?: { type: string; message: string }[];
+              }
+            | undefined;
+          const condition = status?.conditions?.[0];
+          if (condition) return `Application ${app.metadata.name}: ${condition.type}: ${condition.message}`;
+          if (status?.operationState?.phase === 'Failed' || status?.operationState?.phase === 'Error')
+            return `Application ${app.metadata.name}: sync ${status.operationState.phase}: ${status.operationState.message ?? ''}`;
+          return '';
+        })
+        .filter(Boolean);
+      if (problems.length > 0 && !problems.some((p) => p.includes('Retrying'))) {
+        await this.stopGitOps();
+        throw new FirstSyncError(`the first sync did not create the Rollout:\n  ${problems.join('\n  ')}`);
+      }
+      if (Date.now() > deadline) {
+        await this.stopGitOps();
+        throw new FirstSyncError(`no Rollout in the live store after ${Math.round(timeoutMs / 1000)} s of syncing`);
+      }
+      const progress = store
+        .list({ kind: 'Application' })
+        .map(
+          (a) =>
+            `${a.metadata.name}: ${(a.status as { operationState?: { message?: string } } | undefined)?.operationState?.message ?? 'comparing'}`,
+        )
+        .join('; ');
+      if (progress !== said) this.log(`waiting for the first sync: ${(said = progress)}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  private async stopGitOps(): Promise<void> {
+    this.apps?.stop();
+    this.jobs?.stop();
+    this.unwatchStore?.();
+    this.snapshots?.flush();
+  }
+
+  /** A change in the store: the Rollout's spec or a ConfigMap changed (a sync, a heal, a patch). */
+  private onStoreEvent(event: WatchEvent): void {
+    if (this.stopping) return;
+    if (event.manager === ROLLOUT_CONTROLLER_MANAGER) return;
+    const kind = event.object.kind;
+    if (kind !== 'Rollout' && kind !== 'ConfigMap' && kind !== 'Service') return;
+    if (this.writingVerb) return; // our own verb's patch: the controller already runs that spec
+    this.reload();
+  }
+
+  /** Writes the Rollout's status (Argo's shape) into the store: what Argo CD's health reads. */
+  private writeRolloutStatus(): void {
+    const store = this.store;
+    if (!store || this.stopping) return;
+    const entry = this.controller.entry();
+    const rollout = entry.rollout as KubeObject;
+    store.setStatus(
+      { group: 'argoproj.io', kind: 'Rollout', namespace: this.controller.spec.namespace, name: this.controller.name },
+      rollout.status,
+      ROLLOUT_CONTROLLER_MANAGER,
+    );
+  }
+
+  /** After a verb: the live spec (paused, restartAt, template) patched into the store, as the plugin patches the object. */
+  private writeVerbSpec(): void {
+    const store = this.store;
+    if (!store) return;
+    const spec = this.controller.spec;
+    this.writingVerb = true;
+    try {
+      store.patch(
+        { group: 'argoproj.io', kind: 'Rollout', namespace: spec.namespace, name: spec.name },
+        { spec: { paused: spec.paused ? true : null, restartAt: spec.restartAt ?? null, template: spec.template } },
+        PLUGIN_MANAGER,
+      );
+    } finally {
+      this.writingVerb = false;
+    }
   }
 
   /**
@@ -176,7 +367,7 @@ export class Engine implements EngineApi {
   reload(): void {
     if (this.stopping) return;
     try {
-      const next = loadDeploy(this.deployDir);
+      const next = this.store ? deployFromStore(this.store, 'the live store') : loadDeploy(this.deployDir);
       if (next.rollout.name !== this.controller.name) {
         throw new Error(
           `the Rollout was renamed from "${this.controller.name}" to "${next.rollout.name}"; restart the engine to run the new one`,
@@ -185,7 +376,8 @@ export class Engine implements EngineApi {
       this.deploy = next;
       this.loadError = undefined;
       this.refreshNotes();
-      this.controller.setDeploySpec(next.rollout, next.manifest);
+      if (this.store) this.controller.setLiveSpec(next.rollout, next.manifest);
+      else this.controller.setDeploySpec(next.rollout, next.manifest);
     } catch (error) {
       this.loadError = (error as Error).message;
       this.log(`deploy/ not applied, the last good spec keeps running: ${this.loadError}`);
@@ -198,10 +390,47 @@ export class Engine implements EngineApi {
     this.controller.others = this.deploy.others;
     this.controller.notes = [
       ...(this.loadError
-        ? [`ComparisonError: deploy/ could not be applied (the last good spec runs): ${this.loadError}`]
+        ? [
+            this.store
+              ? `InvalidSpec: the live Rollout cannot run (the last good spec runs): ${this.loadError}`
+              : `ComparisonError: deploy/ could not be applied (the last good spec runs): ${this.loadError}`,
+          ]
         : []),
+      ...this.appNotes(),
       ...localNotes({ services: this.urls, deploy: this.deploy }),
     ];
+  }
+
+  /** Sync status, revision and health of each Application, for `quickship status`. */
+  private appNotes(): string[] {
+    if (!this.store) return [];
+    return this.store.list({ kind: 'Application' }).map((app) => {
+      const status = app.status as
+        | { sync?: { status?: string; revision?: string }; health?: { status?: string }; revisionSubject?: string }
+        | undefined;
+      return `Application ${app.metadata.name}: ${status?.sync?.status ?? 'Unknown'}, ${status?.health?.status ?? 'Unknown'} at ${status?.sync?.revision?.slice(0, 7) ?? '?'}${status?.revisionSubject ? ` (${status.revisionSubject})` : ''}`;
+    });
+  }
+
+  /** The application controller (GitOps mode), for the API and the CLI's `app` commands. */
+  applicationController(): AppController {
+    if (!this.apps)
+      throw new UserError(
+        'this engine runs deploy/ from a folder (--dir), not from Git: there are no Applications',
+        'start it without --dir',
+        'NotFound',
+      );
+    return this.apps;
+  }
+
+  liveStore(): ObjectStore {
+    if (!this.store)
+      throw new UserError(
+        'this engine runs deploy/ from a folder (--dir): there is no live object store',
+        'start it without --dir',
+        'NotFound',
+      );
+    return this.store;
   }
 
   // --- EngineApi ---
@@ -267,6 +496,7 @@ export class Engine implements EngineApi {
    */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
+      await this.stopGitOps();
       this.watcher?.close();
       clearTimeout(this.emitTimer);
       this.controller.halt();
@@ -280,6 +510,7 @@ export class Engine implements EngineApi {
   /** Leaves the processes running and saves their pids and ports (an engine crash, for re-adoption). */
   async detach(): Promise<void> {
     this.stopping ??= (async () => {
+      await this.stopGitOps();
       this.watcher?.close();
       clearTimeout(this.emitTimer);
       this.controller.halt();
@@ -303,7 +534,9 @@ export class Engine implements EngineApi {
 
   private act(name: string, verb: (controller: RolloutController) => string): Promise<string> {
     try {
-      return Promise.resolve(verb(this.find(name)));
+      const message = verb(this.find(name));
+      this.writeVerbSpec();
+      return Promise.resolve(message);
     } catch (error) {
       return Promise.reject(error as Error);
     }
@@ -322,7 +555,12 @@ export class Engine implements EngineApi {
   /** Persists soon and tells watchers, both coalesced (an instance change comes in bursts). */
   private changed(): void {
     if (this.stopping) return;
-    this.store.saveSoon(() => this.controller.persisted());
+    if (this.store && this.controller)
+      this.statusTimer ??= setImmediate(() => {
+        this.statusTimer = undefined;
+        this.writeRolloutStatus();
+      });
+    this.state.saveSoon(() => this.controller.persisted());
     this.emitTimer ??= setTimeout(() => {
       this.emitTimer = undefined;
       if (this.listeners.size === 0) return;
@@ -333,8 +571,8 @@ export class Engine implements EngineApi {
 
   /** Writes the state now (after any coalesced save), e.g. before exiting. */
   private async persistNow(): Promise<void> {
-    await this.store.flush();
-    await this.store.save(this.controller.persisted());
+    await this.state.flush();
+    await this.state.save(this.controller.persisted());
   }
 
   private log(line: string): void {
@@ -351,4 +589,35 @@ async function listenOrExplain(router: ServiceRouter, flag: string): Promise<{ h
     }
     throw error;
   }
+}
+
+/** Kinds a local controller runs: their health counts for waves and the app (others: "no local controller"). */
+export const LOCAL_KINDS: ReadonlySet<string> = new Set(['argoproj.io/Rollout', 'batch/Job', '/Service', '/ConfigMap']);
+
+async function readRootApplication(repoDir: string, file: string): Promise<KubeObject> {
+  const git = new GitSource(repoDir);
+  const commit = await git.resolve('HEAD');
+  const slash = file.lastIndexOf('/');
+  const files = await git.files(commit, slash < 0 ? '' : file.slice(0, slash), false);
+  const found = files.find((f) => f.path === file);
+  if (!found)
+    throw new UserError(
+      `the root Application ${file} is not in HEAD (${commit.slice(0, 7)})`,
+      'render and commit deploy/ (`npm run render`, `git commit`), or pass --root-app <file>',
+      'NotFound',
+    );
+  const { splitManifests } = await import('../core/manifests.ts');
+  const [doc] = splitManifests(found.text, file);
+  if (!doc)
+    throw new UserError(`${file} holds no object`, 'render deploy/ again (`npm run render`) and commit', 'BadRequest');
+  return doc.object as unknown as KubeObject;
+}
+
+function configMapsOf(store: ObjectStore, namespace: string): Map<string, Record<string, string>> {
+  const maps = new Map<string, Record<string, string>>();
+  for (const cm of store.list({ kind: 'ConfigMap', namespace })) {
+    const data = (cm as { data?: Record<string, unknown> }).data ?? {};
+    maps.set(cm.metadata.name, Object.fromEntries(Object.entries(data).map(([k, v]) => [k, String(v)])));
+  }
+  return maps;
 }

@@ -108,6 +108,20 @@ export class RolloutController {
     this.reconcile();
   }
 
+  /**
+   * GitOps mode: the live object changed (a sync, a heal, a patch): its spec is the spec, with no
+   * fingerprint gate — the store, not this controller, holds the truth.
+   */
+  setLiveSpec(spec: RolloutSpec, manifest: Record<string, unknown>): void {
+    this.manifest = manifest;
+    const fingerprint = specFingerprint(spec);
+    this.base = fingerprint;
+    if (fingerprint === specFingerprint(this.spec)) return;
+    this.spec = spec;
+    this.record('SpecChanged', `live Rollout changed: spec ${fingerprint.slice(0, 10)}`);
+    this.reconcile();
+  }
+
   /** Reconciles every `tickMs` and right after any change an instance reports. */
   start(tickMs: number): void {
     this.timer = setInterval(() => this.reconcile(), tickMs);

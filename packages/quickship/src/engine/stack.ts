@@ -16,6 +16,11 @@ import { ImagePullError } from '../runtime/errors.ts';
 import { loadDeploy } from './deploy.ts';
 import { Engine } from './engine.ts';
 import { apiKeys, type ApiKeys } from './secrets.ts';
+import { GitSource } from '../gitops/git-source.ts';
+import type { HealthAssessor } from '../gitops/app-controller.ts';
+import { argoHealth } from '../gitops/health-assessor.ts';
+import { splitManifests } from '../core/manifests.ts';
+import { isRollout, parseRollout } from '../core/spec.ts';
 
 export interface StackOptions {
   readonly repoDir: string;
@@ -34,6 +39,22 @@ export interface StackOptions {
   readonly minimumGracePeriodSeconds?: number;
   readonly log?: (line: string) => void;
   readonly env?: NodeJS.ProcessEnv;
+  /** GitOps mode: repoURL → local path (`--repo-map`). */
+  readonly repoMap?: ReadonlyMap<string, string>;
+  readonly pollMs?: number;
+  readonly health?: HealthAssessor;
+}
+
+/** The image of the Rollout under deploy/apps/payments at HEAD (undefined when there is none). */
+async function rolloutImageAtHead(repoDir: string): Promise<string | undefined> {
+  const git = new GitSource(repoDir);
+  const commit = await git.resolve('HEAD');
+  for (const file of await git.files(commit, 'deploy/apps/payments', true)) {
+    for (const doc of splitManifests(file.text, file.path)) {
+      if (isRollout(doc.object)) return parseRollout(doc.object).container.image;
+    }
+  }
+  return undefined;
 }
 
 export interface LocalStack {
@@ -53,9 +74,10 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
   const repoDir = resolve(options.repoDir);
   const stateDir = resolve(options.stateDir ?? join(repoDir, '.quickship'));
   const log = options.log ?? ((line: string) => console.log(line));
-  const deployDir = resolve(options.deployDir ?? join(repoDir, 'deploy', 'apps', 'payments'));
-  // Fail on a bad deploy/ or a taken port before starting anything.
-  const deploy = loadDeploy(deployDir);
+  const deployDir = options.deployDir === undefined ? undefined : resolve(options.deployDir);
+  // Fail on a bad deploy/ or a taken port before starting anything. GitOps mode reads the
+  // Rollout's image from HEAD only to know which tag `npm start` builds when it has no build.
+  const image = deployDir ? loadDeploy(deployDir).rollout.container.image : await rolloutImageAtHead(repoDir);
   for (const [flag, port] of [
     ['--active-port', options.activePort ?? 8080],
     ['--preview-port', options.previewPort ?? 8081],
@@ -67,7 +89,7 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
   }
 
   const built =
-    options.build === false ? undefined : await buildIfMissing(repoDir, stateDir, deploy.rollout.container.image, log);
+    options.build === false || image === undefined ? undefined : await buildIfMissing(repoDir, stateDir, image, log);
   const keys = apiKeys(join(stateDir, 'state'), options.env ?? process.env);
 
   let pg: PostgresCluster | undefined;
@@ -83,7 +105,15 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
   try {
     engine = await Engine.start({
       repoDir,
-      deployDir,
+      ...(deployDir
+        ? { deployDir }
+        : {
+            gitops: {
+              health: options.health ?? argoHealth,
+              ...(options.repoMap ? { repoMap: options.repoMap } : {}),
+              ...(options.pollMs ? { pollMs: options.pollMs } : {}),
+            },
+          }),
       stateDir,
       databaseUrl,
       apiKeys: keys.value,
@@ -96,7 +126,7 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
         : { minimumGracePeriodSeconds: options.minimumGracePeriodSeconds }),
       log,
     });
-    await engine.migrateCurrent();
+    if (deployDir) await engine.migrateCurrent();
     api = await startApiServer({ engine, port: options.apiPort ?? DEFAULT_API_PORT });
   } catch (error) {
     await engine?.stop();
