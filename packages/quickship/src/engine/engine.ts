@@ -554,8 +554,8 @@ export class Engine implements EngineApi {
 
   /** Persists soon and tells watchers, both coalesced (an instance change comes in bursts). */
   private changed(): void {
-    if (this.stopping) return;
-    if (this.store && this.controller)
+    if (this.stopping || !this.controller) return; // GitOps start: apps change before the Rollout runs
+    if (this.store)
       this.statusTimer ??= setImmediate(() => {
         this.statusTimer = undefined;
         this.writeRolloutStatus();

@@ -7,6 +7,7 @@ import { DEFAULT_API_PORT } from '../../api/protocol.ts';
 import { startLocalStack } from '../../engine/stack.ts';
 import { firstApiKey } from '../../engine/secrets.ts';
 import { DEFAULT_DEPLOY_DIR, repoRoot } from '../repo.ts';
+import { parseRepoMap } from '../../gitops/repos.ts';
 
 interface UpOptions {
   readonly dir?: string;
@@ -17,6 +18,7 @@ interface UpOptions {
   readonly apiPort: number;
   readonly databaseUrl?: string;
   readonly build: boolean;
+  readonly repoMap: string[];
 }
 
 function port(value: string): number {
@@ -32,7 +34,10 @@ export function register(program: Command): void {
     .description(
       'Run the Rollout locally: private PostgreSQL, migrations, instances, active/preview routers, API; Ctrl-C stops all',
     )
-    .option('--dir <folder>', `deploy folder (default ${DEFAULT_DEPLOY_DIR} in the repository)`)
+    .option(
+      '--dir <folder>',
+      `run a deploy folder from the working tree instead of GitOps (development; e.g. ${DEFAULT_DEPLOY_DIR})`,
+    )
     .option('--repo <folder>', 'repository root (default: the Git top level here)')
     .option('--state-dir <folder>', 'runtime state (default <repo>/.quickship)')
     .option('--active-port <port>', 'active Service port', port, 8080)
@@ -40,6 +45,12 @@ export function register(program: Command): void {
     .option('--api-port <port>', 'engine API port', port, DEFAULT_API_PORT)
     .option('--database-url <url>', 'use this PostgreSQL database instead of the private one')
     .option('--no-build', "do not build HEAD when the Rollout's image tag has no build")
+    .option(
+      '--repo-map <url=path>',
+      "read an Application's repoURL from this clone or path (repeatable; default: every repoURL is this repository)",
+      (value: string, previous: string[]) => [...previous, value],
+      [] as string[],
+    )
     .action(async (options: UpOptions) => {
       const repo = repoRoot(options.repo);
       const stack = await startLocalStack({
@@ -51,12 +62,25 @@ export function register(program: Command): void {
         apiPort: options.apiPort,
         ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
         build: options.build,
+        ...(options.repoMap.length > 0 ? { repoMap: parseRepoMap(options.repoMap) } : {}),
         log: (line) => console.log(`[engine] ${line}`),
       });
       const urls = stack.engine.serviceUrls();
       const key = firstApiKey(stack.apiKeys.value);
       console.log('');
-      console.log(`quickship up: ${relative(process.cwd(), stack.engine.deployDir) || '.'} running`);
+      if (stack.engine.store) {
+        console.log('quickship up: GitOps — Applications synced from Git commits (quickship app list / get / diff)');
+        for (const app of stack.engine.store.list({ kind: 'Application' })) {
+          const s = app.status as
+            { sync?: { status?: string; revision?: string }; health?: { status?: string } } | undefined;
+          console.log(
+            `  app      ${app.metadata.name.padEnd(16)} ${s?.sync?.status ?? 'Unknown'} ${s?.health?.status ?? 'Unknown'} at ${s?.sync?.revision?.slice(0, 7) ?? '?'}`,
+          );
+        }
+      } else
+        console.log(
+          `quickship up: ${relative(process.cwd(), stack.engine.deployDir) || '.'} running (working tree, not GitOps)`,
+        );
       console.log(`  active   ${urls.active}      (Service ${stack.engine.routers().active.name})`);
       console.log(`  preview  ${urls.preview}      (Service ${stack.engine.routers().preview.name})`);
       console.log(
