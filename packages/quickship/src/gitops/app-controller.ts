@@ -135,7 +135,7 @@ interface AppState {
   operation?: RunningOperation;
   lastOperation?: RunningOperation;
   heals: number;
-  nextHealAt: number;
+  requeue?: NodeJS.Timeout;
   busy: boolean;
   again: boolean;
   notes: string[];
@@ -160,6 +160,7 @@ export class AppController {
   stop(): void {
     this.stopped = true;
     clearInterval(this.timer);
+    for (const state of this.apps.values()) clearTimeout(state.requeue);
     this.unwatch?.();
   }
 
@@ -271,7 +272,7 @@ export class AppController {
     if (!state) {
       const live = this.deps.store.get({ group: 'argoproj.io', kind: 'Application', namespace: this.namespace, name });
       const history = ((live?.status as ApplicationStatus | undefined)?.history ?? []) as HistoryEntry[];
-      state = { heals: 0, nextHealAt: 0, busy: false, again: false, notes: [], history: [...history] };
+      state = { heals: 0, busy: false, again: false, notes: [], history: [...history] };
       this.apps.set(name, state);
     }
     return state;
@@ -413,31 +414,43 @@ export class AppController {
     const synced =
       appSyncStatus([...comparison.diffs.values()]) === 'Synced' &&
       (comparison.orphans.length === 0 || !app.automated.prune);
-    if (synced) {
-      state.heals = 0;
-      return;
-    }
+    if (synced) return;
     const last = state.lastOperation;
     if (last && last.revision === comparison.commit) {
       // Argo CD: a revision already attempted is not synced again automatically — unless it
-      // succeeded and selfHeal is on (drift), with the self-heal back-off.
+      // succeeded and selfHeal is on (drift). Heals of one revision back off from the previous
+      // operation's end: 0 for the first, then 2 s × 3ⁿ⁻¹ capped at 300 s (selfHealRemainingBackoff).
       if (last.phase !== 'Succeeded') return;
       if (!app.automated.selfHeal) return;
-      const now = this.now().getTime();
-      if (now < state.nextHealAt) return;
+      const due = Date.parse(last.finishedAt ?? last.startedAt) + selfHealDelayMs(state.heals);
+      if (this.now().getTime() < due) {
+        this.requeueAt(name, due);
+        return;
+      }
       state.heals++;
-      state.nextHealAt = now + selfHealDelayMs(state.heals);
-      this.log(
-        `${name}: self-healing drift (attempt ${state.heals}; next no sooner than ${selfHealDelayMs(state.heals)} ms)`,
-      );
+      this.log(`${name}: self-healing drift (heal #${state.heals} of ${comparison.commit.slice(0, 7)})`);
       this.begin(name, { automated: true }, app.automated.prune, 'self-heal');
       return;
     }
+    state.heals = 0;
     if (!app.automated.allowEmpty && comparison.desired.length === 0 && comparison.orphans.length > 0) {
       this.log(`${name}: skipping auto-sync: it would wipe out all resources (allowEmpty is false)`);
       return;
     }
     this.begin(name, { automated: true }, app.automated.prune);
+  }
+
+  /** Reconcile again at `at` (a back-off ends), once. */
+  private requeueAt(name: string, at: number): void {
+    const state = this.state(name);
+    if (state.requeue) return;
+    state.requeue = setTimeout(
+      () => {
+        state.requeue = undefined;
+        void this.reconcile(name, false);
+      },
+      Math.max(0, at - this.now().getTime()),
+    );
   }
 
   private begin(name: string, initiatedBy: RunningOperation['initiatedBy'], prune: boolean, why = 'sync'): void {
