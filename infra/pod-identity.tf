@@ -51,7 +51,8 @@ module "external_secrets_pod_identity" {
 
   # Least privilege: exactly what deploy/ reads. The ExternalSecrets fetch each secret by name
   # (remoteRef.key, no metadataPolicy, no dataFrom.find), which is one GetSecretValue call per
-  # secret; the module's attach_external_secrets_policy would add ListSecrets and
+  # secret, and the store's health check only loads credentials (ESO providers/v1/aws/secretsmanager:
+  # GetSecret, Validate); the module's attach_external_secrets_policy would add ListSecrets and
   # BatchGetSecretValue on "*" and Describe/ListVersions on the prefix. kms:Decrypt only on the
   # application key and only through Secrets Manager.
   attach_custom_policy = true
