@@ -6,6 +6,15 @@
 locals {
   argocd_helm_repository = "https://argoproj.github.io/argo-helm"
 
+  # One source for what Argo CD syncs: the root Application rendered into deploy/ by
+  # packages/manifests (from environments/eks.ts). Terraform creates exactly that object, so the
+  # Git copy that adopts it afterwards (self-heal) has nothing to repoint. Change the repository,
+  # branch or path in eks.ts, `npm run render`, commit, then apply.
+  gitops_root_app = yamldecode(file("${path.module}/../deploy/argocd/root.yaml"))
+  gitops_repo_url = local.gitops_root_app.spec.source.repoURL
+  gitops_revision = local.gitops_root_app.spec.source.targetRevision
+  gitops_path     = local.gitops_root_app.spec.source.path
+
   # Labels select (ApplicationSet cluster generators); values must be valid label values.
   gitops_bridge_labels = {
     "argocd.argoproj.io/secret-type"    = "cluster"
@@ -16,6 +25,7 @@ locals {
     enable_external_secrets             = "true"
     enable_argo_rollouts                = "true"
     enable_kube_prometheus_stack        = "true"
+    enable_metrics_server               = "true"
   }
 
   # Annotations carry the metadata (free-form values).
@@ -42,9 +52,9 @@ locals {
     payments_database_url_secret                 = aws_secretsmanager_secret.payments_database_url.name
     payments_api_keys_secret                     = aws_secretsmanager_secret.payments_api_keys.name
     payments_container_port                      = tostring(var.payments_container_port)
-    workload_repo_url                            = var.gitops_repo_url
-    workload_repo_revision                       = var.gitops_repo_revision
-    workload_repo_path                           = var.gitops_root_path
+    workload_repo_url                            = local.gitops_repo_url
+    workload_repo_revision                       = local.gitops_revision
+    workload_repo_path                           = local.gitops_path
   }
 }
 
@@ -88,6 +98,16 @@ resource "kubernetes_secret_v1" "argocd_cluster" {
     server = "https://kubernetes.default.svc"
     config = jsonencode({ tlsClientConfig = { insecure = false } })
   }
+
+  # This secret is what the platform ApplicationSets select: once it exists Argo CD creates the
+  # controllers. Their Pod Identity associations must exist first, or a controller pod starts
+  # without credentials (IMDS is closed at hop limit 1) and keeps failing until restarted. A
+  # reference to a module output orders only that output (the role), not the association.
+  depends_on = [
+    module.aws_load_balancer_controller_pod_identity,
+    module.argo_rollouts_pod_identity,
+    module.external_secrets_pod_identity,
+  ]
 }
 
 # The root Application (app of apps) that syncs deploy/argocd; from then on Git is the only way in.
@@ -98,31 +118,24 @@ resource "helm_release" "argocd_root_app" {
   version    = var.argocd_apps_chart_version
   namespace  = var.argocd_namespace
 
+  # The rendered root Application as argocd-apps values: name → metadata (namespace, finalizers)
+  # plus the spec exactly as in Git.
   values = [yamlencode({
     applications = {
-      (var.argocd_root_app_name) = {
-        namespace = var.argocd_namespace
-        project   = "default"
-        # Deleting the root Application cascades to the child Applications and their objects, so
-        # the AWS Load Balancer Controller removes the ALB before the VPC is destroyed.
-        finalizers = ["resources-finalizer.argocd.argoproj.io"]
-        source = {
-          repoURL        = var.gitops_repo_url
-          targetRevision = var.gitops_repo_revision
-          path           = var.gitops_root_path
-          directory      = { recurse = true }
-        }
-        destination = {
-          server    = "https://kubernetes.default.svc"
-          namespace = var.argocd_namespace
-        }
-        syncPolicy = {
-          automated   = { prune = true, selfHeal = true }
-          syncOptions = ["CreateNamespace=true"]
-        }
-      }
+      (local.gitops_root_app.metadata.name) = merge(local.gitops_root_app.spec, {
+        namespace        = local.gitops_root_app.metadata.namespace
+        additionalLabels = local.gitops_root_app.metadata.labels
+        finalizers       = local.gitops_root_app.metadata.finalizers
+      })
     }
   })]
+
+  lifecycle {
+    precondition {
+      condition     = local.gitops_root_app.metadata.namespace == var.argocd_namespace
+      error_message = "deploy/argocd/root.yaml lives in namespace ${local.gitops_root_app.metadata.namespace}, Argo CD in var.argocd_namespace = ${var.argocd_namespace}: set argocd.namespace in packages/manifests/src/environments/eks.ts, run npm run render, or change the variable."
+    }
+  }
 
   depends_on = [kubernetes_secret_v1.argocd_cluster]
 }

@@ -3,30 +3,47 @@ locals {
   # nodes come up with networking and credentials. enableNetworkPolicy turns on the VPC CNI's
   # NetworkPolicy enforcement; without it the payments NetworkPolicies would be accepted by the API
   # server and silently ignored.
+  #
+  # Every add-on runs the version in var.eks_addon_versions: the module's default (most_recent =
+  # true) would resolve a new version on any plan and upgrade the add-on unreviewed, so the versions
+  # are pinned like the Helm charts and moved deliberately.
   eks_core_addons = {
     vpc-cni = {
+      addon_version        = var.eks_addon_versions["vpc-cni"]
+      most_recent          = false
       before_compute       = true
       configuration_values = jsonencode({ enableNetworkPolicy = "true" })
     }
     eks-pod-identity-agent = {
+      addon_version  = var.eks_addon_versions["eks-pod-identity-agent"]
+      most_recent    = false
       before_compute = true
     }
-    kube-proxy = {}
-    coredns    = {}
+    kube-proxy = {
+      addon_version = var.eks_addon_versions["kube-proxy"]
+      most_recent   = false
+    }
+    coredns = {
+      addon_version = var.eks_addon_versions["coredns"]
+      most_recent   = false
+    }
   }
 
-  eks_optional_addons = var.enable_ebs_csi_driver ? {
+  eks_ebs_csi_addon = {
     aws-ebs-csi-driver = {
+      addon_version = var.eks_addon_versions["aws-ebs-csi-driver"]
+      most_recent   = false
       pod_identity_association = [{
         role_arn        = module.ebs_csi_pod_identity.iam_role_arn
         service_account = "ebs-csi-controller-sa"
       }]
     }
-  } : {}
+  }
 
-  # Access entries (authentication_mode = "API"): each listed IAM role is a cluster admin.
+  # Access entries (authentication_mode = "API"): each listed IAM role is a cluster admin. Keyed by
+  # the ARN, not its position: removing one role from the list must not replace the others' entries.
   cluster_admin_access_entries = {
-    for index, arn in var.cluster_admin_role_arns : "admin-${index}" => {
+    for arn in var.cluster_admin_role_arns : arn => {
       principal_arn = arn
       policy_associations = {
         cluster_admin = {
@@ -36,6 +53,31 @@ locals {
       }
     }
   }
+
+  # Operators reach the API server through the private endpoint (VPN, bastion, CI runner in the VPC):
+  # the cluster security group admits 443 only from the nodes unless these sources are listed.
+  cluster_operator_rules = merge(
+    {
+      for cidr in var.cluster_operator_cidrs : "ingress_operator_${cidr}" => {
+        description = "Operators (VPN/bastion ${cidr}) to the private API endpoint"
+        protocol    = "tcp"
+        from_port   = 443
+        to_port     = 443
+        type        = "ingress"
+        cidr_blocks = [cidr]
+      }
+    },
+    {
+      for id in var.cluster_operator_security_group_ids : "ingress_operator_${id}" => {
+        description              = "Operators (security group ${id}) to the private API endpoint"
+        protocol                 = "tcp"
+        from_port                = 443
+        to_port                  = 443
+        type                     = "ingress"
+        source_security_group_id = id
+      }
+    },
+  )
 }
 
 module "eks" {
@@ -56,6 +98,13 @@ module "eks" {
   endpoint_public_access       = length(var.cluster_endpoint_public_access_cidrs) > 0
   endpoint_public_access_cidrs = var.cluster_endpoint_public_access_cidrs
 
+  # 443 on the cluster security group from the operators' VPN/bastion CIDRs or security groups, so
+  # Terraform, Helm and kubectl can use the private endpoint (README.md, "Reaching the API server").
+  security_group_additional_rules = local.cluster_operator_rules
+
+  # Workloads get AWS credentials from EKS Pod Identity (pod-identity.tf); no IRSA OIDC provider.
+  enable_irsa = false
+
   authentication_mode = "API"
   # Terraform's own identity needs cluster access to install Argo CD with the helm provider.
   enable_cluster_creator_admin_permissions = true
@@ -73,21 +122,21 @@ module "eks" {
 
   deletion_protection = var.cluster_deletion_protection
 
-  addons = merge(local.eks_core_addons, local.eks_optional_addons)
+  addons = merge(local.eks_core_addons, var.enable_ebs_csi_driver ? local.eks_ebs_csi_addon : {})
 
   # With target-type ip the ALB sends traffic and health checks straight to pod IPs on the
   # container port, through the node security group. Missing this rule is what made the original
-  # project's ingress time out. The source is the VPC CIDR because the ALB's ENIs live in the VPC's
-  # public (internet-facing) or private (internal) subnets, whichever scheme the Ingress picks;
-  # the NetworkPolicy in deploy/ narrows it further inside the cluster.
+  # project's ingress time out. The source is the public subnets, where the internet-facing ALB's
+  # ENIs live (the Ingress in deploy/ is internet-facing), exactly as the payments NetworkPolicy
+  # admits it: not the VPC CIDR, which holds every node and pod (Grafana listens on 3000 too).
   node_security_group_additional_rules = {
     ingress_alb_to_payments_pods = {
-      description = "ALB (target-type ip) to payments pods on the container port"
+      description = "ALB (target-type ip) in the public subnets to payments pods on the container port"
       protocol    = "tcp"
       from_port   = var.payments_container_port
       to_port     = var.payments_container_port
       type        = "ingress"
-      cidr_blocks = [var.vpc_cidr]
+      cidr_blocks = local.public_subnets
     }
   }
 

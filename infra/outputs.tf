@@ -119,5 +119,5 @@ output "argocd_namespace" {
 
 output "argocd_root_application" {
   description = "Name of the root Application that syncs the GitOps path."
-  value       = var.argocd_root_app_name
+  value       = local.gitops_root_app.metadata.name
 }

@@ -1,11 +1,34 @@
 # EKS Pod Identity roles (terraform-aws-modules/eks-pod-identity): the trust policy names the
 # pods.eks.amazonaws.com service and each association binds the role to one service account.
 
+locals {
+  # Built from its parts (not module.eks.cluster_arn) so it is known at plan time and the EBS CSI
+  # role, which the cluster's add-on references, does not depend on the cluster.
+  cluster_arn = "arn:${local.partition}:eks:${var.region}:${local.account_id}:cluster/${local.name}"
+
+  # Confused-deputy guard on every Pod Identity trust policy: the EKS Auth service may assume the
+  # role only on behalf of this account's cluster, not another cluster that learns the role ARN
+  # (EKS user guide, pod-id-role: aws:SourceAccount and aws:SourceArn).
+  pod_identity_trust_conditions = [
+    {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [local.account_id]
+    },
+    {
+      test     = "ArnEquals"
+      variable = "aws:SourceArn"
+      values   = [local.cluster_arn]
+    },
+  ]
+}
+
 module "aws_load_balancer_controller_pod_identity" {
   source  = "terraform-aws-modules/eks-pod-identity/aws"
   version = "~> 2.8"
 
-  name = "${local.name}-aws-lbc"
+  name                    = "${local.name}-aws-lbc"
+  trust_policy_conditions = local.pod_identity_trust_conditions
 
   # The module's policy is the upstream AWS Load Balancer Controller IAM policy.
   attach_aws_lb_controller_policy = true
@@ -23,15 +46,36 @@ module "external_secrets_pod_identity" {
   source  = "terraform-aws-modules/eks-pod-identity/aws"
   version = "~> 2.8"
 
-  name = "${local.name}-external-secrets"
+  name                    = "${local.name}-external-secrets"
+  trust_policy_conditions = local.pod_identity_trust_conditions
 
-  # Least privilege: read (never create or delete) the secrets under the application prefix and
-  # decrypt with the application key. The module adds secretsmanager:ListSecrets and
-  # BatchGetSecretValue on "*" (names only; every value still needs GetSecretValue on the prefix).
-  attach_external_secrets_policy        = true
-  external_secrets_secrets_manager_arns = ["arn:${local.partition}:secretsmanager:${var.region}:${local.account_id}:secret:${var.app_secrets_prefix}*"]
-  external_secrets_kms_key_arns         = [aws_kms_key.app_secrets.arn]
-  external_secrets_create_permission    = false
+  # Least privilege: exactly what deploy/ reads. The ExternalSecrets fetch each secret by name
+  # (remoteRef.key, no metadataPolicy, no dataFrom.find), which is one GetSecretValue call per
+  # secret, and the store's health check only loads credentials (ESO providers/v1/aws/secretsmanager:
+  # GetSecret, Validate); the module's attach_external_secrets_policy would add ListSecrets and
+  # BatchGetSecretValue on "*" and Describe/ListVersions on the prefix. kms:Decrypt only on the
+  # application key and only through Secrets Manager.
+  attach_custom_policy = true
+  policy_statements = [
+    {
+      sid     = "ReadPaymentsSecrets"
+      actions = ["secretsmanager:GetSecretValue"]
+      resources = [
+        aws_secretsmanager_secret.payments_database_url.arn,
+        aws_secretsmanager_secret.payments_api_keys.arn,
+      ]
+    },
+    {
+      sid       = "DecryptPaymentsSecrets"
+      actions   = ["kms:Decrypt"]
+      resources = [aws_kms_key.app_secrets.arn]
+      condition = [{
+        test     = "StringEquals"
+        variable = "kms:ViaService"
+        values   = ["secretsmanager.${var.region}.amazonaws.com"]
+      }]
+    },
+  ]
 
   associations = {
     controller = {
@@ -47,8 +91,9 @@ module "ebs_csi_pod_identity" {
   source  = "terraform-aws-modules/eks-pod-identity/aws"
   version = "~> 2.8"
 
-  create = var.enable_ebs_csi_driver
-  name   = "${local.name}-ebs-csi"
+  create                  = var.enable_ebs_csi_driver
+  name                    = "${local.name}-ebs-csi"
+  trust_policy_conditions = local.pod_identity_trust_conditions
 
   attach_aws_ebs_csi_policy = true
 }
@@ -61,7 +106,8 @@ module "argo_rollouts_pod_identity" {
   source  = "terraform-aws-modules/eks-pod-identity/aws"
   version = "~> 2.8"
 
-  name = "${local.name}-argo-rollouts"
+  name                    = "${local.name}-argo-rollouts"
+  trust_policy_conditions = local.pod_identity_trust_conditions
 
   attach_custom_policy = true
   policy_statements = [{

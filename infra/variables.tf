@@ -11,6 +11,14 @@ variable "region" {
     condition     = can(regex("^[a-z]{2}(-gov)?-[a-z]+-[0-9]$", var.region))
     error_message = "region must be an AWS region code such as eu-west-1."
   }
+
+  # One region for both layers: the ClusterSecretStore (and the ECR host in images.json) are
+  # rendered from packages/manifests/src/environments/eks.ts. A plan for another region fails here
+  # instead of leaving External Secrets reading Secrets Manager in the wrong region.
+  validation {
+    condition     = var.region == yamldecode(file("${path.module}/../deploy/platform/clustersecretstore.yaml")).spec.provider.aws.region
+    error_message = "region differs from the region deploy/platform/clustersecretstore.yaml was rendered with: set aws.region in packages/manifests/src/environments/eks.ts to the same region, run npm run render and commit, then plan again."
+  }
 }
 
 variable "name" {
@@ -108,6 +116,28 @@ variable "cluster_endpoint_public_access_cidrs" {
   }
 }
 
+variable "cluster_operator_cidrs" {
+  description = "CIDRs of the operators' VPN or bastion that reach the private EKS API endpoint; each gets 443 on the cluster security group. Without one (or cluster_operator_security_group_ids, or a public CIDR) Terraform, Helm and kubectl time out from outside the nodes."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for cidr in var.cluster_operator_cidrs : can(cidrhost(cidr, 0)) && !endswith(cidr, "/0")])
+    error_message = "cluster_operator_cidrs must contain IPv4 CIDRs such as 10.100.0.0/24 (the VPN client range), never a /0."
+  }
+}
+
+variable "cluster_operator_security_group_ids" {
+  description = "Security groups (e.g. a bastion's, or a CI runner's in the VPC) allowed to reach the private EKS API endpoint on 443."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for id in var.cluster_operator_security_group_ids : can(regex("^sg-[0-9a-f]{8,17}$", id))])
+    error_message = "cluster_operator_security_group_ids must contain security group IDs such as sg-0123456789abcdef0."
+  }
+}
+
 variable "cluster_admin_role_arns" {
   description = "IAM role ARNs given cluster-admin through EKS access entries (AmazonEKSClusterAdminPolicy), e.g. the platform team's SSO role. Leave out the identity running Terraform: it is already admin (enable_cluster_creator_admin_permissions)."
   type        = list(string)
@@ -188,6 +218,25 @@ variable "node_disk_size_gib" {
   validation {
     condition     = var.node_disk_size_gib >= 20
     error_message = "node_disk_size_gib must be at least 20 GiB."
+  }
+}
+
+# No defaults on purpose: nothing here can ask EKS which versions exist, and a guessed version would
+# fail at apply. Look them up for var.kubernetes_version (README.md, "Add-on versions"):
+#   aws eks describe-addon-versions --kubernetes-version 1.36 --addon-name <name> \
+#     --query 'addons[].addonVersions[?compatibilities[?defaultVersion]].addonVersion' --output text
+variable "eks_addon_versions" {
+  description = "Exact version of every EKS managed add-on (vpc-cni, coredns, kube-proxy, eks-pod-identity-agent, aws-ebs-csi-driver), e.g. v1.21.1-eksbuild.3, for var.kubernetes_version. Pinned like the Helm charts: an add-on changes only when this changes."
+  type        = map(string)
+
+  validation {
+    condition     = alltrue([for name in ["vpc-cni", "coredns", "kube-proxy", "eks-pod-identity-agent", "aws-ebs-csi-driver"] : contains(keys(var.eks_addon_versions), name)])
+    error_message = "eks_addon_versions must name a version for each of vpc-cni, coredns, kube-proxy, eks-pod-identity-agent and aws-ebs-csi-driver."
+  }
+
+  validation {
+    condition     = alltrue([for version in values(var.eks_addon_versions) : can(regex("^v[0-9]+\\.[0-9]+\\.[0-9]+-eksbuild\\.[0-9]+$", version))])
+    error_message = "eks_addon_versions values must be exact EKS add-on versions such as v1.21.1-eksbuild.3 (see aws eks describe-addon-versions)."
   }
 }
 
@@ -416,43 +465,5 @@ variable "argocd_apps_chart_version" {
   validation {
     condition     = can(regex("^[0-9]+\\.[0-9]+\\.[0-9]+$", var.argocd_apps_chart_version))
     error_message = "argocd_apps_chart_version must be an exact chart version such as 2.0.5 (no ranges)."
-  }
-}
-
-variable "gitops_repo_url" {
-  description = "HTTPS URL of this Git repository, which Argo CD syncs (e.g. https://github.com/acme/quickship.git)."
-  type        = string
-
-  validation {
-    condition     = can(regex("^https://.+", var.gitops_repo_url))
-    error_message = "gitops_repo_url must be an https:// Git URL."
-  }
-}
-
-variable "gitops_repo_revision" {
-  description = "Branch, tag or commit Argo CD tracks."
-  type        = string
-  default     = "main"
-}
-
-variable "gitops_root_path" {
-  description = "Path in the repository of the Argo CD Applications the root Application syncs."
-  type        = string
-  default     = "deploy/argocd"
-
-  validation {
-    condition     = !startswith(var.gitops_root_path, "/") && !strcontains(var.gitops_root_path, "..")
-    error_message = "gitops_root_path must be a relative path inside the repository, e.g. deploy/argocd."
-  }
-}
-
-variable "argocd_root_app_name" {
-  description = "Name of the root Application; give the root Application in deploy/argocd the same name so it adopts and then manages itself."
-  type        = string
-  default     = "root"
-
-  validation {
-    condition     = can(regex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", var.argocd_root_app_name))
-    error_message = "argocd_root_app_name must be a Kubernetes object name (lowercase letters, digits, '-')."
   }
 }

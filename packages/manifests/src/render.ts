@@ -7,6 +7,7 @@ import {
   awsLoadBalancerControllerAddon,
   externalSecretsAddon,
   kubePrometheusStackAddon,
+  metricsServerAddon,
 } from './argocd/platform.ts';
 import { paymentsProject, platformProject } from './argocd/projects.ts';
 import { LayoutError } from './errors.ts';
@@ -37,6 +38,9 @@ export function environmentObjects(env: EnvironmentConfig, images: ImagesFile): 
       object: awsLoadBalancerControllerAddon(argocd),
     });
     placed.push({ file: 'argocd/apps/platform-external-secrets.yaml', object: externalSecretsAddon(argocd) });
+    // The HPA's CPU metrics come from metrics-server: an autoscaled environment installs it.
+    if (env.autoscaling)
+      placed.push({ file: 'argocd/apps/platform-metrics-server.yaml', object: metricsServerAddon(argocd) });
     if (env.externalSecrets && env.aws) {
       placed.push({ file: 'argocd/apps/platform-config.yaml', object: platformConfigApplication(env, argocd) });
       placed.push({

@@ -82,6 +82,7 @@ describe('platform charts', () => {
       'aws-load-balancer-controller',
       'external-secrets',
       'kube-prometheus-stack',
+      'metrics-server',
     ]);
     for (const [where, spec] of charts) {
       expect(spec.source?.targetRevision, where).toMatch(EXACT_SEMVER);

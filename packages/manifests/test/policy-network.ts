@@ -5,7 +5,42 @@ import type { IIngress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
 import type { INetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
 import type { IPodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
 import { describe, expect, it } from 'vitest';
-import { appObjects, environments, find, ofKind } from './tree.ts';
+import type { IApplicationSet } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/ApplicationSet';
+import type { IApplication } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application';
+import { appObjects, argocdObjects, environments, find, ofKind, type RenderedObject } from './tree.ts';
+
+/** Charts that serve the resource metrics API (metrics.k8s.io) an HPA reads CPU and memory from. */
+const RESOURCE_METRICS_CHARTS = ['metrics-server'];
+
+/**
+ * An HPA is only as good as its metrics source: Resource (and ContainerResource) metrics need
+ * metrics-server installed by the same tree's Argo CD objects; Pods, Object and External metrics
+ * would need a custom or external metrics adapter, which nothing here installs. Returns one
+ * problem per HPA without a source (empty when every HPA has one).
+ */
+export function hpaMetricsProblems(app: readonly RenderedObject[], argocd: readonly RenderedObject[]): string[] {
+  const charts = new Set(
+    [
+      ...ofKind<IApplication>(argocd, 'Application').map((a) => a.spec.source?.chart),
+      ...ofKind<IApplicationSet>(argocd, 'ApplicationSet').map((s) => s.spec.template.spec.source?.chart),
+    ].filter((chart): chart is string => chart !== undefined),
+  );
+  const problems: string[] = [];
+  for (const hpa of ofKind<IHorizontalPodAutoscaler>(app, 'HorizontalPodAutoscaler')) {
+    for (const metric of hpa.spec?.metrics ?? []) {
+      const where = `HorizontalPodAutoscaler ${hpa.metadata?.name} (${metric.type} metric)`;
+      if (metric.type === 'Resource' || metric.type === 'ContainerResource') {
+        if (!RESOURCE_METRICS_CHARTS.some((chart) => charts.has(chart)))
+          problems.push(
+            `${where}: no metrics-server in this tree's Argo CD apps, so metrics.k8s.io is missing and the HPA never scales (FailedGetResourceMetric); add the metrics-server ApplicationSet (src/argocd/platform.ts).`,
+          );
+      } else {
+        problems.push(`${where}: needs a custom or external metrics adapter, which nothing here installs.`);
+      }
+    }
+  }
+  return problems;
+}
 
 const { eks, local } = environments;
 
@@ -118,5 +153,28 @@ describe('availability', () => {
     expect(hpa.spec?.scaleTargetRef).toEqual({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', name: 'payments' });
     expect(hpa.spec?.minReplicas).toBeGreaterThanOrEqual(2);
     expect(hpa.spec?.maxReplicas).toBeGreaterThanOrEqual(hpa.spec?.minReplicas ?? 0);
+  });
+
+  it.each([
+    ['eks', eks],
+    ['local', local],
+  ] as const)('gives every HPA a metrics source (%s): metrics-server for resource metrics', (_name, env) => {
+    expect(hpaMetricsProblems(appObjects(env), argocdObjects(env))).toEqual([]);
+  });
+
+  it('finds an HPA without a metrics source (the review finding: no metrics-server)', () => {
+    const withoutMetricsServer = argocdObjects(eks).filter((o) => o.object.metadata.name !== 'metrics-server');
+    expect(withoutMetricsServer.length).toBe(argocdObjects(eks).length - 1);
+    expect(hpaMetricsProblems(appObjects(eks), withoutMetricsServer)).toEqual([
+      expect.stringMatching(/^HorizontalPodAutoscaler payments \(Resource metric\): no metrics-server/),
+    ]);
+    const onPodsMetric = appObjects(eks).map((o) =>
+      o.object.kind === 'HorizontalPodAutoscaler'
+        ? { ...o, object: { ...o.object, spec: { ...(o.object.spec as object), metrics: [{ type: 'Pods' }] } } }
+        : o,
+    ) as RenderedObject[];
+    expect(hpaMetricsProblems(onPodsMetric, argocdObjects(eks))).toEqual([
+      expect.stringContaining('(Pods metric): needs a custom or external metrics adapter'),
+    ]);
   });
 });

@@ -8,3 +8,4 @@ import './policy-argocd.ts';
 import './local-environment.ts';
 import './engine-compat.ts';
 import './terraform-contract.ts';
+import './crd-schema.ts';

@@ -1,10 +1,13 @@
 // Values rendered here that must agree with Terraform (infra/): read from the HCL text, so a
 // change on either side fails here instead of in a cluster. Skipped when infra/ is absent.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import type { IExternalSecret } from '@kubernetes-models/external-secrets/external-secrets.io/v1beta1/ExternalSecret';
+import { findBlock, loadTerraformDir, modulesFrom, type TerraformConfig } from '@quickship/infra-policy';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { CLUSTER_ANNOTATIONS } from '../src/argocd/platform.ts';
 import { CHARTS, eks, REPO_ROOT } from '../src/index.ts';
+import { allObjects, appObjects, ofKind, rendered } from './tree.ts';
 
 const infra = join(REPO_ROOT, 'infra');
 const available = existsSync(join(infra, 'main.tf')) && existsSync(join(infra, 'variables.tf'));
@@ -25,9 +28,68 @@ function variableDefault(name: string): string | undefined {
   return block ? /default\s*=\s*"([^"]*)"/.exec(block)?.[1] : undefined;
 }
 
+/** `name = value` assignments at the top level of a .tfvars file (values kept as text). */
+function tfvarsKeys(text: string): Map<string, string> {
+  const keys = new Map<string, string>();
+  for (const match of text.matchAll(/^([A-Za-z_][\w-]*)\s*=\s*(.*)$/gm)) keys.set(match[1] ?? '', match[2] ?? '');
+  return keys;
+}
+
 describe.skipIf(!available)('agreement with Terraform (infra/)', () => {
-  it('uses the region of var.region', () => {
+  let config: TerraformConfig;
+  beforeAll(async () => {
+    config = await loadTerraformDir(infra);
+  });
+
+  it('uses the region of var.region, in the defaults, the tfvars example and the rendered ClusterSecretStore', () => {
+    const example = tfvarsKeys(read('terraform.tfvars.example'));
     expect(eks.aws?.region).toBe(variableDefault('region'));
+    expect(example.get('region')).toBe(`"${eks.aws?.region}"`);
+    const store = allObjects.find((o) => o.object.kind === 'ClusterSecretStore')?.object as
+      { spec: { provider: { aws: { region: string } } } } | undefined;
+    expect(store?.spec.provider.aws.region).toBe(eks.aws?.region);
+  });
+
+  it('reads the Git URL and the region from files the render produces (one source, not a second copy)', () => {
+    const files = readdirSync(infra).filter((f) => f.endsWith('.tf'));
+    const read_ = files.flatMap((f) =>
+      [...read(f).matchAll(/file\("\$\{path\.module\}\/\.\.\/([^"]+)"\)/g)].map((m) => m[1] ?? ''),
+    );
+    expect(new Set(read_)).toEqual(new Set(['deploy/argocd/root.yaml', 'deploy/platform/clustersecretstore.yaml']));
+    for (const path of read_) expect(rendered.has(path), `${path} is rendered`).toBe(true);
+    // No Terraform input repeats what deploy/ says: a second Git URL is what drifted before.
+    const variables = read('variables.tf');
+    expect(variables).not.toMatch(
+      /variable "gitops_repo_url"|variable "gitops_repo_revision"|variable "gitops_root_path"/,
+    );
+    expect(variables).not.toContain(eks.argocd?.repoURL ?? '<none>');
+  });
+
+  it('has a tfvars example that sets only declared variables and every required one', () => {
+    const example = tfvarsKeys(read('terraform.tfvars.example'));
+    const variables = config.blocks.filter((b) => b.kind === 'variable');
+    const declared = new Set(variables.map((v) => v.name));
+    for (const key of example.keys()) expect(declared.has(key), `${key} is a variable of infra/`).toBe(true);
+    for (const v of variables.filter((b) => b.body['default'] === undefined))
+      expect(example.has(v.name), `required variable ${v.name} is in terraform.tfvars.example`).toBe(true);
+  });
+
+  it('lets External Secrets read exactly the secrets deploy/ reads, by name', () => {
+    const eso = modulesFrom(config, 'terraform-aws-modules/eks-pod-identity/aws').find((m) =>
+      JSON.stringify(m.body['policy_statements'] ?? '').includes('secretsmanager:GetSecretValue'),
+    );
+    expect(eso, 'the External Secrets Pod Identity module').toBeDefined();
+    const prefix = variableDefault('app_secrets_prefix') ?? '';
+    const granted = JSON.stringify(eso?.body['policy_statements'])
+      .match(/aws_secretsmanager_secret\.[\w-]+/g)
+      ?.map((address) => {
+        const name = findBlock(config, address)?.body['name'];
+        return String(name).replace('${var.app_secrets_prefix}', prefix);
+      });
+    const read_ = ofKind<IExternalSecret>(appObjects(eks), 'ExternalSecret').flatMap(
+      (s) => s.spec?.data?.map((d) => d.remoteRef.key) ?? [],
+    );
+    expect(new Set(granted)).toEqual(new Set(read_));
   });
 
   it('allows the load balancer from the public subnets and PostgreSQL in the database subnets', () => {
@@ -60,8 +122,7 @@ describe.skipIf(!available)('agreement with Terraform (infra/)', () => {
     for (const name of CLUSTER_ANNOTATIONS) expect(argocd).toMatch(new RegExp(`\\b${name}\\s*=`));
   });
 
-  it('bootstraps the same root Application', () => {
-    expect(variableDefault('argocd_root_app_name')).toBe('root');
-    expect(variableDefault('gitops_root_path')).toBe(`${eks.outputDir}/argocd`);
+  it('installs Argo CD where the rendered root Application lives', () => {
+    expect(variableDefault('argocd_namespace')).toBe(eks.argocd?.namespace);
   });
 });

@@ -1,7 +1,15 @@
 // EKS control plane: supported version, endpoint exposure, secrets encryption, logs, access, add-ons.
-import { blockList, findBlock, isObject, type Block } from '../config.ts';
+import {
+  blockList,
+  findBlock,
+  isObject,
+  type Block,
+  type HclObject,
+  type HclValue,
+  type TerraformConfig,
+} from '../config.ts';
 import { calendarEntry, eksSupportStatus, versionsInStandardSupport } from '../eks-calendar.ts';
-import { expressionText, mentions, objectKeys, plainReference, quotedStrings, resolve, stringItems } from '../expr.ts';
+import { expressionText, mentions, plainReference, quotedStrings, resolve, stringItems } from '../expr.ts';
 import { violation, type PolicyRule, type Violation } from '../violation.ts';
 import { booleanSetting, describeValue, isViolation, MODULE_SOURCE, singleModule } from './common.ts';
 
@@ -212,6 +220,17 @@ export const eksControlPlaneLogs: PolicyRule = {
   },
 };
 
+/**
+ * An access-entries map built from a list with `for i, x in list : <key> => …` keyed by the index
+ * `i`: removing one element renumbers, and so replaces, every entry after it.
+ */
+export function indexKeyedFor(text: string): string | undefined {
+  const loop = /\{\s*for\s+(\w+)\s*,\s*\w+\s+in\s+[^:]+:\s*(.+?)\s*=>/s.exec(text);
+  if (!loop) return undefined;
+  const [, index = '', key = ''] = loop;
+  return new RegExp(`\\b${index}\\b`).test(key) ? key : undefined;
+}
+
 export const eksAccessEntries: PolicyRule = {
   id: 'eks-access-entries',
   invariant: 'cluster access goes through EKS access entries (API mode) with an admin role',
@@ -240,28 +259,176 @@ export const eksAccessEntries: PolicyRule = {
         ),
       );
     }
+    const byIndex = indexKeyedFor(expressionText(entries) ?? '');
+    if (byIndex !== undefined) {
+      out.push(
+        violation(
+          this.id,
+          eks,
+          `access_entries are keyed by list position (${byIndex}): removing one ARN renumbers and replaces every entry after it, cutting those admins off mid-apply.`,
+          'key them by the ARN: { for arn in var.cluster_admin_role_arns : arn => { principal_arn = arn, … } }.',
+        ),
+      );
+    }
     return out;
   },
 };
 
 export const REQUIRED_ADDONS = ['vpc-cni', 'coredns', 'kube-proxy', 'eks-pod-identity-agent'] as const;
 
+/** Exact EKS add-on version, e.g. v1.21.1-eksbuild.3 (the format `aws eks describe-addon-versions` lists). */
+export const EKS_ADDON_VERSION = /^v\d+\.\d+\.\d+-eksbuild\.\d+$/;
+
+/** The add-on objects by name, looking through locals and `merge(local.a, cond ? local.b : {})`. */
+function addonBodies(config: TerraformConfig, value: HclValue | undefined): [string, HclValue][] {
+  const resolved = resolve(config, value).value;
+  if (isObject(resolved)) return Object.entries(resolved);
+  const out: [string, HclValue][] = [];
+  for (const match of (expressionText(resolved) ?? '').matchAll(/local\.([A-Za-z_][\w-]*)/g)) {
+    const inner = resolve(config, `\${local.${match[1]}}`).value;
+    if (isObject(inner)) out.push(...Object.entries(inner));
+  }
+  return out;
+}
+
+/** Why an add-on's version is not pinned, or undefined when it is. */
+function addonVersionProblem(config: TerraformConfig, name: string, addon: HclValue): string | undefined {
+  if (!isObject(addon)) return `${name} is ${describeValue(addon)}`;
+  if (addon['most_recent'] === true) return `${name} sets most_recent = true`;
+  const version = addon['addon_version'];
+  if (version === undefined)
+    return `${name} has no addon_version, so the module resolves the newest version on every plan (most_recent defaults to true)`;
+  if (typeof version === 'string' && EKS_ADDON_VERSION.test(version)) return undefined;
+  // var.eks_addon_versions["<name>"]: the variable must validate the exact format and name this add-on.
+  const fromMap = /^var\.([\w-]+)\["([\w-]+)"\]$/.exec(expressionText(version) ?? '');
+  if (fromMap) {
+    const variable = findBlock(config, `var.${fromMap[1]}`);
+    const conditions = validationConditions(variable).join('\n');
+    if (!variable) return `${name}: var.${fromMap[1]} does not exist`;
+    if (fromMap[2] !== name) return `${name} reads the version of ${fromMap[2]}`;
+    if (!conditions.includes('eksbuild'))
+      return `${name}: var.${fromMap[1]} has no validation requiring exact versions (…-eksbuild.N)`;
+    if (!quotedStrings(conditions).includes(name)) return `${name}: var.${fromMap[1]}'s validation does not require it`;
+    if (variable.body['default'] !== undefined)
+      return `${name}: var.${fromMap[1]} has a default, a version nobody looked up for the chosen Kubernetes version`;
+    return undefined;
+  }
+  return `${name} has addon_version ${describeValue(version)}, not an exact version`;
+}
+
 export const eksAddons: PolicyRule = {
   id: 'eks-addons',
-  invariant: 'the managed add-ons include vpc-cni, coredns, kube-proxy and the Pod Identity agent',
+  invariant:
+    'the managed add-ons include vpc-cni, coredns, kube-proxy and the Pod Identity agent, each at a pinned version',
   check(config) {
     const eks = singleModule(config, this.id, MODULE_SOURCE.eks);
     if (isViolation(eks)) return [eks];
-    const keys = objectKeys(config, eks.body['addons']);
+    const addons = addonBodies(config, eks.body['addons']);
+    const keys = addons.map(([name]) => name);
     const missing = REQUIRED_ADDONS.filter((a) => !keys.includes(a));
-    return missing.length === 0
+    const out: Violation[] = [];
+    if (missing.length > 0)
+      out.push(
+        violation(
+          this.id,
+          eks,
+          `addons lacks ${missing.join(', ')} (found: ${keys.join(', ') || 'none'}).`,
+          `add ${missing.map((a) => `${a} = {}`).join(', ')} to the add-ons map (vpc-cni and eks-pod-identity-agent with before_compute = true).`,
+        ),
+      );
+    for (const [name, addon] of addons) {
+      const problem = addonVersionProblem(config, name, addon);
+      if (problem)
+        out.push(
+          violation(
+            this.id,
+            eks,
+            `add-on version floats: ${problem}.`,
+            `set addon_version = var.eks_addon_versions["${name}"] (a map without default, validated against ^v<x.y.z>-eksbuild.<n>$ and naming every add-on) and most_recent = false; look versions up with aws eks describe-addon-versions.`,
+          ),
+        );
+    }
+    return out;
+  },
+};
+
+/** A port range of a security group rule covers `port`. */
+function coversPort(rule: HclObject, port: number): boolean {
+  const from = rule['from_port'];
+  const to = rule['to_port'];
+  return (
+    rule['protocol'] === '-1' || (typeof from === 'number' && typeof to === 'number' && from <= port && port <= to)
+  );
+}
+
+/**
+ * The operators' way to the private endpoint: rules on the cluster security group opening 443 from
+ * validated variables (CIDRs or security groups). The rules usually are a for expression over the
+ * variables, so the check reads the expression's text.
+ */
+export const eksOperatorAccess: PolicyRule = {
+  id: 'eks-operator-access',
+  invariant:
+    'operators can reach the private API endpoint: the cluster security group admits 443 from validated operator CIDR / security-group variables',
+  check(config) {
+    const eks = singleModule(config, this.id, MODULE_SOURCE.eks);
+    if (isViolation(eks)) return [eks];
+    const fix =
+      'set security_group_additional_rules = { for cidr in var.cluster_operator_cidrs : "ingress_operator_${cidr}" => { type = "ingress", protocol = "tcp", from_port = 443, to_port = 443, cidr_blocks = [cidr] } } (and the same for var.cluster_operator_security_group_ids with source_security_group_id), each variable validated, and document it in infra/README.md.';
+    const resolved = resolve(config, eks.body['security_group_additional_rules']).value;
+    const literalRules = isObject(resolved) ? Object.values(resolved).filter(isObject) : [];
+    const text = expressionText(resolved) ?? '';
+    const opens443 =
+      literalRules.some((r) => (r['type'] ?? 'ingress') === 'ingress' && coversPort(r, 443)) ||
+      (/from_port\s*=\s*443\b/.test(text) && /to_port\s*=\s*443\b/.test(text) && !/type\s*=\s*"egress"/.test(text));
+    if (!opens443)
+      return [
+        violation(
+          this.id,
+          eks,
+          `security_group_additional_rules is ${describeValue(eks.body['security_group_additional_rules'])}: the cluster security group admits 443 only from the nodes, so Terraform, Helm and kubectl time out on the private endpoint from a VPN or bastion.`,
+          fix,
+        ),
+      ];
+    const sources = [
+      ...new Set([...(text + JSON.stringify(literalRules)).matchAll(/var\.([\w-]+)/g)].map((m) => m[1] ?? '')),
+    ];
+    if (sources.length === 0)
+      return [
+        violation(
+          this.id,
+          eks,
+          'the 443 rule names its sources literally; operators cannot add their VPN or bastion without editing the module call.',
+          fix,
+        ),
+      ];
+    const out: Violation[] = [];
+    for (const name of sources) {
+      const variable = findBlock(config, `var.${name}`);
+      const conditions = validationConditions(variable).join('\n');
+      if (!variable) out.push(violation(this.id, eks, `var.${name} does not exist.`, fix));
+      else if (/cidr/.test(name) && !conditions.includes('/0'))
+        out.push(violation(this.id, variable, 'no validation refuses a /0 operator CIDR.', fix));
+      else if (conditions === '') out.push(violation(this.id, variable, 'the operator source has no validation.', fix));
+    }
+    return out;
+  },
+};
+
+export const eksIrsaOff: PolicyRule = {
+  id: 'eks-irsa-off',
+  invariant: 'the cluster creates no IRSA OIDC provider (workloads use Pod Identity)',
+  check(config) {
+    const eks = singleModule(config, this.id, MODULE_SOURCE.eks);
+    if (isViolation(eks)) return [eks];
+    return eks.body['enable_irsa'] === false
       ? []
       : [
           violation(
             this.id,
             eks,
-            `addons lacks ${missing.join(', ')} (found: ${keys.join(', ') || 'none'}).`,
-            `add ${missing.map((a) => `${a} = {}`).join(', ')} to the add-ons map (vpc-cni and eks-pod-identity-agent with before_compute = true).`,
+            `enable_irsa is ${describeValue(eks.body['enable_irsa'])} (the module defaults it to true): an IAM OIDC provider nothing uses is one more way into the account's roles.`,
+            'set enable_irsa = false; give controllers Pod Identity roles (pod-identity.tf).',
           ),
         ];
   },

@@ -1,7 +1,7 @@
 // Argo CD: installed by Helm from a pinned chart, bootstrapped with the root Application on
 // deploy/argocd and a cluster secret carrying the cluster's metadata (GitOps Bridge).
-import { blockList, blocksOf, isObject, type Block, type TerraformConfig } from '../config.ts';
-import { expressionText, member, mentions, objectKeys, resolve } from '../expr.ts';
+import { blockList, blocksOf, findBlock, isObject, modulesFrom, type Block, type TerraformConfig } from '../config.ts';
+import { expressionText, member, mentions, objectKeys, plainReference, resolve } from '../expr.ts';
 import { violation, type PolicyRule, type Violation } from '../violation.ts';
 import { describeValue } from './common.ts';
 
@@ -43,12 +43,24 @@ export const argocdInstalled: PolicyRule = {
   },
 };
 
+/** The rendered files Terraform reads instead of repeating their values (one source). */
+export const RENDERED_ROOT_APPLICATION = 'deploy/argocd/root.yaml';
+export const RENDERED_SECRET_STORE = 'deploy/platform/clustersecretstore.yaml';
+
+/** The local (if any) whose value is yamldecode(file("…/<rendered>")). */
+function localReading(config: TerraformConfig, rendered: string): Block | undefined {
+  return blocksOf(config, 'local').find((l) => {
+    const text = expressionText(l.body['value']) ?? '';
+    return /^yamldecode\(file\(/.test(text) && text.includes(`/${rendered}`);
+  });
+}
+
 export const argocdRootApplication: PolicyRule = {
   id: 'argocd-root-application',
-  invariant: `a root Application syncs ${GITOPS_ROOT_PATH} automatically (prune, selfHeal)`,
+  invariant: `the root Application Terraform bootstraps is the rendered ${RENDERED_ROOT_APPLICATION} (one source for repository, revision, path and sync policy), after the cluster secret`,
   check(config) {
     const roots = releasesOf(config, 'argocd-apps');
-    const fix = `add a helm_release of the argocd-apps chart whose Application has source.path = "${GITOPS_ROOT_PATH}" (var.gitops_root_path) and syncPolicy.automated = { prune = true, selfHeal = true }.`;
+    const fix = `add local.gitops_root_app = yamldecode(file("\${path.module}/../${RENDERED_ROOT_APPLICATION}")) and a helm_release of the argocd-apps chart with values applications = { (local.gitops_root_app.metadata.name) = merge(local.gitops_root_app.spec, { namespace = …, finalizers = … }) }.`;
     if (roots.length === 0)
       return [
         violation(
@@ -58,18 +70,33 @@ export const argocdRootApplication: PolicyRule = {
           fix,
         ),
       ];
+    const source = localReading(config, RENDERED_ROOT_APPLICATION);
     const out: Violation[] = [];
     for (const root of roots) {
-      const text = (Array.isArray(root.body['values']) ? root.body['values'] : [])
-        .map((v) => expressionText(v) ?? String(v))
-        .join('\n');
-      const pathRef = /path\s*=\s*(var\.[\w-]+|"[^"]*")/.exec(text)?.[1];
-      const path = pathRef?.startsWith('var.') ? resolve(config, `\${${pathRef}}`).value : pathRef?.slice(1, -1);
-      if (path !== GITOPS_ROOT_PATH)
-        out.push(violation(this.id, root, `the root Application's path is ${describeValue(path ?? null)}.`, fix));
-      if (!/prune\s*=\s*true/.test(text) || !/selfHeal\s*=\s*true/.test(text))
+      const values = (Array.isArray(root.body['values']) ? root.body['values'] : [root.body['values']]).map(
+        (v) => expressionText(v) ?? String(v),
+      );
+      const text = values.join('\n');
+      const fromFile =
+        source !== undefined && new RegExp(`\\b${source.address.replace('.', '\\.')}\\.spec\\b`).test(text);
+      if (!fromFile)
         out.push(
-          violation(this.id, root, 'the root Application does not sync automatically with prune and selfHeal.', fix),
+          violation(
+            this.id,
+            root,
+            `the root Application is not built from ${RENDERED_ROOT_APPLICATION}: its repository URL, revision or path can differ from the Git copy, which then repoints it on the first self-heal.`,
+            fix,
+          ),
+        );
+      const vars = [...text.matchAll(/var\.([\w-]+)/g)].map((m) => `var.${m[1]}`);
+      if (vars.length > 0)
+        out.push(
+          violation(
+            this.id,
+            root,
+            `the root Application's values also read ${[...new Set(vars)].join(', ')}, a second source for what deploy/ already says.`,
+            fix,
+          ),
         );
       if (!mentions(root.body['depends_on'], 'kubernetes_secret_v1.'))
         out.push(
@@ -78,6 +105,62 @@ export const argocdRootApplication: PolicyRule = {
             root,
             'the root Application is not ordered after the cluster secret, so its first sync may miss the metadata.',
             'add depends_on = [kubernetes_secret_v1.argocd_cluster].',
+          ),
+        );
+    }
+    return out;
+  },
+};
+
+export const regionMatchesDeploy: PolicyRule = {
+  id: 'region-matches-deploy',
+  invariant: `var.region is validated against the region ${RENDERED_SECRET_STORE} was rendered with`,
+  check(config) {
+    const region = findBlock(config, 'var.region');
+    const fix = `add validation { condition = var.region == yamldecode(file("\${path.module}/../${RENDERED_SECRET_STORE}")).spec.provider.aws.region } to var.region, with an error message naming packages/manifests/src/environments/eks.ts.`;
+    if (!region)
+      return [violation(this.id, { file: 'variables.tf', address: 'var.region' }, 'var.region is missing.', fix)];
+    const checked = blockList(region.body, 'validation').some((v) => {
+      const text = expressionText(v['condition']) ?? '';
+      return text.includes(RENDERED_SECRET_STORE) && /provider\.aws\.region/.test(text) && text.includes('var.region');
+    });
+    return checked
+      ? []
+      : [
+          violation(
+            this.id,
+            region,
+            `no validation compares var.region with ${RENDERED_SECRET_STORE}: a plan in another region leaves External Secrets (and the ECR host in images.json) in eu-west-1.`,
+            fix,
+          ),
+        ];
+  },
+};
+
+export const controllersAfterPodIdentity: PolicyRule = {
+  id: 'controllers-after-pod-identity',
+  invariant:
+    'the Argo CD cluster secret, which lets Argo CD create the controllers, depends on every Pod Identity module with associations',
+  check(config) {
+    const secrets = blocksOf(config, 'resource', 'kubernetes_secret_v1').filter((s) =>
+      metadataBlocks(s).some((m) => member(config, m['labels'], 'argocd.argoproj.io/secret-type') === 'cluster'),
+    );
+    const associated = modulesFrom(config, 'terraform-aws-modules/eks-pod-identity/aws').filter(
+      (m) => isObject(m.body['associations']) && Object.keys(m.body['associations']).length > 0,
+    );
+    const out: Violation[] = [];
+    for (const secret of secrets) {
+      const dependsOn = (Array.isArray(secret.body['depends_on']) ? secret.body['depends_on'] : []).map(
+        (d) => plainReference(d) ?? String(d),
+      );
+      const missing = associated.filter((m) => !dependsOn.includes(m.address)).map((m) => m.address);
+      if (missing.length > 0)
+        out.push(
+          violation(
+            this.id,
+            secret,
+            `depends_on lacks ${missing.join(', ')}: Argo CD may create a controller before its Pod Identity association, and the pod runs without AWS credentials (IMDS is closed at hop limit 1). Referencing a module's role ARN orders only the role.`,
+            `add depends_on = [${missing.join(', ')}].`,
           ),
         );
     }

@@ -280,14 +280,98 @@ function rolloutsProblems(rule: string, modules: Block[]): Violation[] {
   return out;
 }
 
+/** What an ExternalSecret with remoteRef.key (no metadataPolicy, no find) calls: one GetSecretValue per secret. */
+export const EXTERNAL_SECRETS_ACTIONS = ['secretsmanager:GetSecretValue', 'kms:Decrypt'] as const;
+
+function policyStatements(module: Block): HclObject[] {
+  const value = module.body['policy_statements'];
+  return Array.isArray(value) ? value.filter(isObject) : [];
+}
+
+/**
+ * The External Secrets role reads exactly the named secrets: a custom policy (the module's
+ * attach_external_secrets_policy adds secretsmanager:ListSecrets and BatchGetSecretValue on "*")
+ * with GetSecretValue on aws_secretsmanager_secret ARNs and kms:Decrypt on aws_kms_key ARNs.
+ */
+function externalSecretsPolicyProblems(config: TerraformConfig, rule: string, eso: Block): Violation[] {
+  const fix =
+    'set attach_custom_policy = true with policy_statements = [{ actions = ["secretsmanager:GetSecretValue"], resources = [aws_secretsmanager_secret.payments_database_url.arn, aws_secretsmanager_secret.payments_api_keys.arn] }, { actions = ["kms:Decrypt"], resources = [aws_kms_key.app_secrets.arn] }] and drop attach_external_secrets_policy.';
+  const out: Violation[] = [];
+  if (booleanSetting(config, eso.body['attach_external_secrets_policy'], true))
+    out.push(
+      violation(
+        rule,
+        eso,
+        'attach_external_secrets_policy = true grants secretsmanager:ListSecrets and BatchGetSecretValue on "*" (every secret of the account), more than deploy/ reads.',
+        fix,
+      ),
+    );
+  if (!booleanSetting(config, eso.body['attach_custom_policy'], true))
+    out.push(violation(rule, eso, 'attach_custom_policy is not true, so policy_statements are not attached.', fix));
+  const statements = policyStatements(eso);
+  let reads = 0;
+  for (const statement of statements) {
+    if (statement['effect'] === 'Deny') continue;
+    const actions = stringItems(statement['actions']);
+    const resources = Array.isArray(statement['resources']) ? statement['resources'] : [statement['resources']];
+    const refs = resources.map((r) => plainReference(r) ?? String(r));
+    const extra = actions.filter((a) => !(EXTERNAL_SECRETS_ACTIONS as readonly string[]).includes(a));
+    if (extra.length > 0)
+      out.push(
+        violation(
+          rule,
+          eso,
+          `the policy also allows ${extra.join(', ')}; reading named secrets needs only ${EXTERNAL_SECRETS_ACTIONS.join(' and ')}.`,
+          fix,
+        ),
+      );
+    if (actions.includes('secretsmanager:GetSecretValue')) {
+      reads++;
+      const loose = refs.filter((r) => !/^aws_secretsmanager_secret\.[\w-]+\.arn$/.test(r));
+      if (loose.length > 0)
+        out.push(
+          violation(
+            rule,
+            eso,
+            `GetSecretValue on ${loose.join(', ')}: not one named secret each (a wildcard or prefix reaches secrets deploy/ never reads).`,
+            fix,
+          ),
+        );
+      for (const ref of refs.filter((r) => r.startsWith('aws_secretsmanager_secret.'))) {
+        if (!findBlock(config, ref.slice(0, -'.arn'.length)))
+          out.push(violation(rule, eso, `${ref} is not a secret this configuration creates.`, fix));
+      }
+    }
+    if (actions.includes('kms:Decrypt')) {
+      const loose = refs.filter((r) => !/^aws_kms_key\.[\w-]+\.arn$/.test(r));
+      if (loose.length > 0)
+        out.push(
+          violation(
+            rule,
+            eso,
+            `kms:Decrypt on ${loose.join(', ')}: not the application secrets' key.`,
+            'set resources = [aws_kms_key.app_secrets.arn].',
+          ),
+        );
+    }
+  }
+  if (reads === 0)
+    out.push(violation(rule, eso, 'no statement allows secretsmanager:GetSecretValue on the app secrets.', fix));
+  return out;
+}
+
 export const podIdentityRoles: PolicyRule = {
   id: 'pod-identity-roles',
   invariant:
-    'the load balancer controller, Argo Rollouts and External Secrets have Pod Identity roles; External Secrets reads only the app secret prefix',
+    'the load balancer controller, Argo Rollouts and External Secrets have Pod Identity roles; External Secrets may read exactly the named app secrets',
   check(config) {
     const modules = modulesFrom(config, MODULE_SOURCE.podIdentity);
     const lbc = modules.find((m) => booleanSetting(config, m.body['attach_aws_lb_controller_policy'], true));
-    const eso = modules.find((m) => booleanSetting(config, m.body['attach_external_secrets_policy'], true));
+    const eso = modules.find(
+      (m) =>
+        booleanSetting(config, m.body['attach_external_secrets_policy'], true) ||
+        mentions(m.body['policy_statements'], 'secretsmanager:'),
+    );
     const out: Violation[] = [];
     const missing = { file: 'infra/', address: MODULE_SOURCE.podIdentity };
     if (!lbc)
@@ -313,47 +397,35 @@ export const podIdentityRoles: PolicyRule = {
       return out;
     }
     out.push(...associationsProblems(this.id, eso));
-    const arns = eso.body['external_secrets_secrets_manager_arns'];
-    const items = Array.isArray(arns) ? arns.map(String) : [];
-    const prefixFix =
-      'set external_secrets_secrets_manager_arns = ["arn:${local.partition}:secretsmanager:${var.region}:${local.account_id}:secret:${var.app_secrets_prefix}*"].';
-    if (items.length === 0)
-      out.push(violation(this.id, eso, `external_secrets_secrets_manager_arns is ${describeValue(arns)}.`, prefixFix));
-    for (const arn of items) {
-      const path = /:secret:(.*)$/.exec(arn)?.[1] ?? '';
-      const prefix = path.endsWith('*') ? path.slice(0, -1) : path;
-      const resolvedPrefix = /^\$\{var\.[\w-]+\}$/.test(prefix) ? resolve(config, prefix).value : prefix;
-      if (
-        path === '' ||
-        prefix.includes('*') ||
-        typeof resolvedPrefix !== 'string' ||
-        resolvedPrefix === '' ||
-        !resolvedPrefix.endsWith('/')
-      ) {
+    out.push(...externalSecretsPolicyProblems(config, this.id, eso));
+    return out;
+  },
+};
+
+/** Condition keys that tie the EKS Auth service's AssumeRole to this account and cluster (confused deputy). */
+export const POD_IDENTITY_TRUST_KEYS = ['aws:SourceAccount', 'aws:SourceArn'] as const;
+
+export const podIdentityTrustScoped: PolicyRule = {
+  id: 'pod-identity-trust-scoped',
+  invariant:
+    'every Pod Identity role trusts pods.eks.amazonaws.com only for this account and cluster (aws:SourceAccount, aws:SourceArn)',
+  check(config) {
+    const out: Violation[] = [];
+    for (const module of modulesFrom(config, MODULE_SOURCE.podIdentity)) {
+      const conditions = resolve(config, module.body['trust_policy_conditions']).value;
+      const list = Array.isArray(conditions) ? conditions.filter(isObject) : [];
+      const missing = POD_IDENTITY_TRUST_KEYS.filter(
+        (key) => !list.some((c) => c['variable'] === key && stringItems(c['values']).length > 0),
+      );
+      if (missing.length > 0)
         out.push(
-          violation(this.id, eso, `secret ARN ${arn} is not limited to one name prefix ending in "/".`, prefixFix),
+          violation(
+            this.id,
+            module,
+            `the trust policy has no ${missing.join(' or ')} condition: any cluster that learns the role ARN could have the EKS Auth service assume it (${describeValue(module.body['trust_policy_conditions'])}).`,
+            'set trust_policy_conditions = local.pod_identity_trust_conditions: StringEquals aws:SourceAccount = [local.account_id] and ArnEquals aws:SourceArn = [the cluster ARN].',
+          ),
         );
-      }
-    }
-    if (booleanSetting(config, eso.body['external_secrets_create_permission'], true)) {
-      out.push(
-        violation(
-          this.id,
-          eso,
-          'external_secrets_create_permission = true lets the operator create and delete secrets.',
-          'set external_secrets_create_permission = false.',
-        ),
-      );
-    }
-    if (stringItems(eso.body['external_secrets_kms_key_arns']).length === 0) {
-      out.push(
-        violation(
-          this.id,
-          eso,
-          'external_secrets_kms_key_arns is empty, so the module grants kms:Decrypt on every key.',
-          'set external_secrets_kms_key_arns = [aws_kms_key.app_secrets.arn].',
-        ),
-      );
     }
     return out;
   },

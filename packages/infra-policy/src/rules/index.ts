@@ -5,13 +5,26 @@ import {
   eksAddons,
   eksControlPlaneLogs,
   eksEndpointRestricted,
+  eksIrsaOff,
+  eksOperatorAccess,
   eksSecretsEncryption,
   eksVersionSupported,
 } from './cluster.ts';
 import { rdsHardened, rdsOnlyFromNodes } from './database.ts';
-import { argocdClusterSecret, argocdInstalled, argocdRootApplication } from './gitops.ts';
+import {
+  argocdClusterSecret,
+  argocdInstalled,
+  argocdRootApplication,
+  controllersAfterPodIdentity,
+  regionMatchesDeploy,
+} from './gitops.ts';
 import { noHardcodedSecrets, outputsPresent, variablesTypedAndDescribed } from './hygiene.ts';
-import { ciOidcTrustRestricted, ciPushScopedToRepository, podIdentityRoles } from './identity.ts';
+import {
+  ciOidcTrustRestricted,
+  ciPushScopedToRepository,
+  podIdentityRoles,
+  podIdentityTrustScoped,
+} from './identity.ts';
 import { albReachesPods, nodeGroupsHardened } from './nodes.ts';
 import { helmChartsPinned, modulesPinned, providersPinned } from './pins.ts';
 import { ecrRepositoryHardened } from './registry.ts';
@@ -25,6 +38,8 @@ export const POLICY_RULES: readonly PolicyRule[] = [
   vpcLoadBalancerTags,
   eksVersionSupported,
   eksEndpointRestricted,
+  eksOperatorAccess,
+  eksIrsaOff,
   eksSecretsEncryption,
   eksControlPlaneLogs,
   eksAccessEntries,
@@ -37,9 +52,12 @@ export const POLICY_RULES: readonly PolicyRule[] = [
   ciOidcTrustRestricted,
   ciPushScopedToRepository,
   podIdentityRoles,
+  podIdentityTrustScoped,
   argocdInstalled,
   argocdRootApplication,
   argocdClusterSecret,
+  controllersAfterPodIdentity,
+  regionMatchesDeploy,
   variablesTypedAndDescribed,
   outputsPresent,
   noHardcodedSecrets,

@@ -100,55 +100,72 @@ function portOf(config: TerraformConfig, value: HclValue | undefined): number | 
       : undefined;
 }
 
-/** Sources the ALB's ENIs can match: the VPC CIDR, or a security group (cluster, ALB). */
-function allowsLoadBalancer(rule: Record<string, HclValue>): boolean {
-  if (rule['source_cluster_security_group'] === true) return true;
-  if (typeof rule['source_security_group_id'] === 'string') return true;
+/**
+ * What a rule admits on the payments port. The internet-facing ALB's ENIs live in the public
+ * subnets: those CIDRs (as local.public_subnets or the VPC module's output) or a security group
+ * (the ALB's) are exactly the load balancer; the VPC CIDR or the private subnets also hold every
+ * node and pod (Grafana listens on 3000 too).
+ */
+function loadBalancerSource(rule: Record<string, HclValue>): 'load-balancer' | 'too-broad' | 'other' {
+  if (rule['source_cluster_security_group'] === true || rule['source_node_security_group'] === true) return 'too-broad';
+  if (typeof rule['source_security_group_id'] === 'string') return 'load-balancer';
   const cidrs = rule['cidr_blocks'];
-  const items = Array.isArray(cidrs) ? cidrs : [];
-  return items.some((c) => {
-    const ref = plainReference(c) ?? expressionText(c) ?? '';
-    return (
-      ref === 'var.vpc_cidr' ||
-      ref === 'module.vpc.vpc_cidr_block' ||
-      ref.includes('public_subnets_cidr_blocks') ||
-      ref.includes('private_subnets_cidr_blocks')
-    );
-  });
+  const refs = (Array.isArray(cidrs) ? cidrs : [cidrs]).map((c) => plainReference(c) ?? expressionText(c) ?? String(c));
+  if (refs.some((r) => /^(local\.public_subnets|module\.vpc\.public_subnets_cidr_blocks)$/.test(r))) {
+    return refs.every((r) => /^(local\.public_subnets|module\.vpc\.public_subnets_cidr_blocks)$/.test(r))
+      ? 'load-balancer'
+      : 'too-broad';
+  }
+  if (
+    refs.some(
+      (r) =>
+        r.includes('vpc_cidr') ||
+        r.includes('private_subnets') ||
+        r.endsWith('/0') ||
+        r === 'module.vpc.vpc_cidr_block',
+    )
+  )
+    return 'too-broad';
+  return 'other';
 }
 
 export const albReachesPods: PolicyRule = {
   id: 'alb-reaches-pods',
-  invariant: `the node security group admits the ALB (target-type ip) on the payments container port ${PAYMENTS_CONTAINER_PORT}`,
+  invariant: `the node security group admits the ALB (target-type ip) on the payments container port ${PAYMENTS_CONTAINER_PORT}, from the public subnets only`,
   check(config) {
     const eks = singleModule(config, this.id, MODULE_SOURCE.eks);
     if (isViolation(eks)) return [eks];
     const rules = resolve(config, eks.body['node_security_group_additional_rules']).value;
-    const fix = `add node_security_group_additional_rules = { ingress_alb_to_payments_pods = { type = "ingress", protocol = "tcp", from_port = ${PAYMENTS_CONTAINER_PORT}, to_port = ${PAYMENTS_CONTAINER_PORT}, cidr_blocks = [var.vpc_cidr] } } (or source_security_group_id = the ALB security group).`;
-    const ok =
-      isObject(rules) &&
-      Object.values(rules).some((rule) => {
-        if (!isObject(rule)) return false;
-        const type = rule['type'] ?? 'ingress';
-        const protocol = rule['protocol'] ?? 'tcp';
-        const from = portOf(config, rule['from_port']);
-        const to = portOf(config, rule['to_port']);
-        const coversPort =
-          protocol === '-1' ||
-          (from !== undefined && to !== undefined && from <= PAYMENTS_CONTAINER_PORT && PAYMENTS_CONTAINER_PORT <= to);
-        return (
-          type === 'ingress' && (protocol === 'tcp' || protocol === '-1') && coversPort && allowsLoadBalancer(rule)
-        );
-      });
-    return ok
-      ? []
-      : [
-          violation(
-            this.id,
-            eks,
-            `no node security group rule lets the load balancer reach pods on ${PAYMENTS_CONTAINER_PORT}; with target-type ip the ALB's requests and health checks time out (the original project's ingress failure).`,
-            fix,
-          ),
-        ];
+    const fix = `add node_security_group_additional_rules = { ingress_alb_to_payments_pods = { type = "ingress", protocol = "tcp", from_port = ${PAYMENTS_CONTAINER_PORT}, to_port = ${PAYMENTS_CONTAINER_PORT}, cidr_blocks = local.public_subnets } } (or source_security_group_id = the ALB security group).`;
+    const onPort = (isObject(rules) ? Object.values(rules) : []).filter(isObject).filter((rule) => {
+      const type = rule['type'] ?? 'ingress';
+      const protocol = rule['protocol'] ?? 'tcp';
+      const from = portOf(config, rule['from_port']);
+      const to = portOf(config, rule['to_port']);
+      const coversPort =
+        protocol === '-1' ||
+        (from !== undefined && to !== undefined && from <= PAYMENTS_CONTAINER_PORT && PAYMENTS_CONTAINER_PORT <= to);
+      return type === 'ingress' && (protocol === 'tcp' || protocol === '-1') && coversPort;
+    });
+    const out: Violation[] = [];
+    for (const rule of onPort.filter((r) => loadBalancerSource(r) === 'too-broad'))
+      out.push(
+        violation(
+          this.id,
+          eks,
+          `a node security group rule admits ${describeValue(rule['cidr_blocks'] ?? rule['source_node_security_group'] ?? rule['source_cluster_security_group'])} on ${PAYMENTS_CONTAINER_PORT}: the whole VPC (every node and pod, Grafana listens on 3000 too), not just the load balancer.`,
+          "set cidr_blocks = local.public_subnets (the internet-facing ALB's subnets, which the payments NetworkPolicy admits), or source_security_group_id = the ALB security group.",
+        ),
+      );
+    if (!onPort.some((r) => loadBalancerSource(r) === 'load-balancer'))
+      out.push(
+        violation(
+          this.id,
+          eks,
+          `no node security group rule lets the load balancer reach pods on ${PAYMENTS_CONTAINER_PORT}; with target-type ip the ALB's requests and health checks time out (the original project's ingress failure).`,
+          fix,
+        ),
+      );
+    return out;
   },
 };

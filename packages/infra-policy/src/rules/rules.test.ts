@@ -10,14 +10,27 @@ import {
   eksAddons,
   eksControlPlaneLogs,
   eksEndpointRestricted,
+  eksIrsaOff,
+  eksOperatorAccess,
   eksSecretsEncryption,
   eksVersionSupported,
 } from './cluster.ts';
 import { albReachesPods, nodeGroupsHardened } from './nodes.ts';
 import { ecrRepositoryHardened } from './registry.ts';
 import { rdsHardened, rdsOnlyFromNodes } from './database.ts';
-import { ciOidcTrustRestricted, ciPushScopedToRepository, podIdentityRoles } from './identity.ts';
-import { argocdClusterSecret, argocdInstalled, argocdRootApplication } from './gitops.ts';
+import {
+  ciOidcTrustRestricted,
+  ciPushScopedToRepository,
+  podIdentityRoles,
+  podIdentityTrustScoped,
+} from './identity.ts';
+import {
+  argocdClusterSecret,
+  argocdInstalled,
+  argocdRootApplication,
+  controllersAfterPodIdentity,
+  regionMatchesDeploy,
+} from './gitops.ts';
 import { noHardcodedSecrets, outputsPresent, variablesTypedAndDescribed } from './hygiene.ts';
 
 const REVIEW_DAY = new Date('2026-11-27T12:00:00Z');
@@ -261,14 +274,87 @@ describe('eks-access-entries', () => {
     expect(violationsAt(v, 'eks.tf', 'module.eks', 'authentication_mode is "API_AND_CONFIG_MAP"')).toHaveLength(1);
     expect(violationsAt(v, 'eks.tf', 'module.eks', 'AmazonEKSClusterAdminPolicy')).toHaveLength(1);
   });
+
+  it('refuses access entries keyed by list position (the review finding)', async () => {
+    const v = await violationsAfter(eksAccessEntries, [
+      [
+        'eks.tf',
+        'for arn in var.cluster_admin_role_arns : arn => {',
+        'for index, arn in var.cluster_admin_role_arns : "admin-${index}" => {',
+      ],
+    ]);
+    expect(violationsAt(v, 'eks.tf', 'module.eks', 'keyed by list position ("admin-${index}")')).toHaveLength(1);
+  });
 });
 
 describe('eks-addons', () => {
   it('refuses a cluster without the Pod Identity agent (looking through merge(local…))', async () => {
     const v = await violationsAfter(eksAddons, [
-      ['eks.tf', '    eks-pod-identity-agent = {\n      before_compute = true\n    }\n', ''],
+      [
+        'eks.tf',
+        '    eks-pod-identity-agent = {\n      addon_version  = var.eks_addon_versions["eks-pod-identity-agent"]\n      most_recent    = false\n      before_compute = true\n    }\n',
+        '',
+      ],
     ]);
     expect(violationsAt(v, 'eks.tf', 'module.eks', 'addons lacks eks-pod-identity-agent')).toHaveLength(1);
+  });
+
+  it('refuses add-ons whose version floats (the review finding: most_recent defaulting to true)', async () => {
+    const v = await violationsAfter(eksAddons, [
+      [
+        'eks.tf',
+        '    kube-proxy = {\n      addon_version = var.eks_addon_versions["kube-proxy"]\n      most_recent   = false\n    }',
+        '    kube-proxy = {}',
+      ],
+      [
+        'eks.tf',
+        '      addon_version = var.eks_addon_versions["aws-ebs-csi-driver"]\n      most_recent   = false\n',
+        '      most_recent = true\n',
+      ],
+    ]);
+    expect(violationsAt(v, 'eks.tf', 'module.eks', 'kube-proxy has no addon_version')).toHaveLength(1);
+    // Found through `var.enable_ebs_csi_driver ? local.eks_ebs_csi_addon : {}` inside merge(…).
+    expect(violationsAt(v, 'eks.tf', 'module.eks', 'aws-ebs-csi-driver sets most_recent = true')).toHaveLength(1);
+    expect(v).toHaveLength(2);
+  });
+
+  it('refuses a version map with a default or without its exact-version validation', async () => {
+    const withDefault = await violationsAfter(eksAddons, [
+      [
+        'variables.tf',
+        '  type        = map(string)\n\n  validation {\n    condition     = alltrue([for name in',
+        '  type        = map(string)\n  default     = {}\n\n  validation {\n    condition     = alltrue([for name in',
+      ],
+    ]);
+    expect(violationsAt(withDefault, 'eks.tf', 'module.eks', 'has a default')).toHaveLength(5);
+    const unchecked = await violationsAfter(eksAddons, [
+      ['variables.tf', '-eksbuild\\\\.[0-9]+$", version))', '", version))'],
+    ]);
+    expect(violationsAt(unchecked, 'eks.tf', 'module.eks', 'no validation requiring exact versions')).toHaveLength(5);
+  });
+});
+
+describe('eks-operator-access', () => {
+  it('refuses a private endpoint only the nodes can reach (the review finding)', async () => {
+    const v = await violationsAfter(eksOperatorAccess, [
+      ['eks.tf', '  security_group_additional_rules = local.cluster_operator_rules\n', ''],
+    ]);
+    expect(violationsAt(v, 'eks.tf', 'module.eks', 'admits 443 only from the nodes')).toHaveLength(1);
+    expect(v[0]!.fix).toContain('var.cluster_operator_cidrs');
+  });
+
+  it('refuses an operator CIDR variable that accepts 0.0.0.0/0', async () => {
+    const v = await violationsAfter(eksOperatorAccess, [
+      ['variables.tf', 'can(cidrhost(cidr, 0)) && !endswith(cidr, "/0")])', 'can(cidrhost(cidr, 0))])'],
+    ]);
+    expect(violationsAt(v, 'variables.tf', 'var.cluster_operator_cidrs', 'refuses a /0')).toHaveLength(1);
+  });
+});
+
+describe('eks-irsa-off', () => {
+  it('refuses the IRSA OIDC provider the module creates by default', async () => {
+    const v = await violationsAfter(eksIrsaOff, [['eks.tf', '  enable_irsa = false\n', '']]);
+    expect(violationsAt(v, 'eks.tf', 'module.eks', 'enable_irsa is unset')).toHaveLength(1);
   });
 });
 
@@ -301,12 +387,33 @@ describe('node-groups-hardened', () => {
 describe('alb-reaches-pods', () => {
   it('refuses a node security group without the ALB → pod rule (the original ingress timeouts)', async () => {
     const v = await violationsAfter(albReachesPods, [
-      ['eks.tf', 'cidr_blocks = [var.vpc_cidr]', 'cidr_blocks = ["192.0.2.0/24"]'],
+      ['eks.tf', 'cidr_blocks = local.public_subnets', 'cidr_blocks = ["192.0.2.0/24"]'],
     ]);
     expect(
       violationsAt(v, 'eks.tf', 'module.eks', 'no node security group rule lets the load balancer reach pods on 3000'),
     ).toHaveLength(1);
     expect(v[0]!.fix).toContain('from_port = 3000');
+  });
+
+  it('refuses the whole VPC on the payments port (the review finding: Grafana listens on 3000 too)', async () => {
+    const v = await violationsAfter(albReachesPods, [
+      ['eks.tf', 'cidr_blocks = local.public_subnets', 'cidr_blocks = [var.vpc_cidr]'],
+    ]);
+    expect(violationsAt(v, 'eks.tf', 'module.eks', 'the whole VPC')).toHaveLength(1);
+    expect(violationsAt(v, 'eks.tf', 'module.eks', 'no node security group rule lets the load balancer')).toHaveLength(
+      1,
+    );
+  });
+
+  it('refuses the public subnets together with a broader source', async () => {
+    const v = await violationsAfter(albReachesPods, [
+      [
+        'eks.tf',
+        'cidr_blocks = local.public_subnets',
+        'cidr_blocks = concat(local.public_subnets, local.private_subnets)',
+      ],
+    ]);
+    expect(violationsAt(v, 'eks.tf', 'module.eks', 'the whole VPC')).toHaveLength(1);
   });
 
   it('refuses a rule on another port than the payments container port', async () => {
@@ -516,24 +623,44 @@ describe('ci-push-scoped-to-repository', () => {
 });
 
 describe('pod-identity-roles', () => {
-  it('refuses External Secrets reading every secret of the account', async () => {
-    const v = await violationsAfter(podIdentityRoles, [
-      ['pod-identity.tf', ':secret:${var.app_secrets_prefix}*"]', ':secret:*"]'],
-    ]);
-    expect(violationsAt(v, 'pod-identity.tf', ESO, 'not limited to one name prefix')).toHaveLength(1);
-  });
-
-  it('refuses External Secrets that may create secrets or decrypt with any key', async () => {
+  it('refuses the module\'s External Secrets policy (the review finding: ListSecrets and BatchGetSecretValue on "*")', async () => {
     const v = await violationsAfter(podIdentityRoles, [
       [
         'pod-identity.tf',
-        'external_secrets_create_permission    = false',
-        'external_secrets_create_permission    = true',
+        'only through Secrets Manager.\n  attach_custom_policy = true\n  policy_statements = [',
+        'only through Secrets Manager.\n  attach_external_secrets_policy        = true\n  external_secrets_secrets_manager_arns = ["arn:${local.partition}:secretsmanager:${var.region}:${local.account_id}:secret:${var.app_secrets_prefix}*"]\n  external_secrets_kms_key_arns         = [aws_kms_key.app_secrets.arn]\n  external_secrets_create_permission    = false\n  attach_custom_policy                  = false\n  policy_statements = [',
       ],
-      ['pod-identity.tf', '  external_secrets_kms_key_arns         = [aws_kms_key.app_secrets.arn]\n', ''],
     ]);
-    expect(violationsAt(v, 'pod-identity.tf', ESO, 'external_secrets_create_permission = true')).toHaveLength(1);
-    expect(violationsAt(v, 'pod-identity.tf', ESO, 'kms:Decrypt on every key')).toHaveLength(1);
+    expect(violationsAt(v, 'pod-identity.tf', ESO, 'BatchGetSecretValue on "*"')).toHaveLength(1);
+    expect(violationsAt(v, 'pod-identity.tf', ESO, 'attach_custom_policy is not true')).toHaveLength(1);
+  });
+
+  it('refuses a secret prefix or wildcard instead of the named secrets', async () => {
+    const v = await violationsAfter(podIdentityRoles, [
+      [
+        'pod-identity.tf',
+        '        aws_secretsmanager_secret.payments_api_keys.arn,\n',
+        '        "arn:${local.partition}:secretsmanager:${var.region}:${local.account_id}:secret:${var.app_secrets_prefix}*",\n',
+      ],
+    ]);
+    expect(violationsAt(v, 'pod-identity.tf', ESO, 'not one named secret each')).toHaveLength(1);
+  });
+
+  it('refuses more actions than reading, and decrypting with any key', async () => {
+    const v = await violationsAfter(podIdentityRoles, [
+      [
+        'pod-identity.tf',
+        'actions = ["secretsmanager:GetSecretValue"]',
+        'actions = ["secretsmanager:GetSecretValue", "secretsmanager:ListSecrets"]',
+      ],
+      [
+        'pod-identity.tf',
+        'resources = [aws_kms_key.app_secrets.arn]\n      condition',
+        'resources = ["*"]\n      condition',
+      ],
+    ]);
+    expect(violationsAt(v, 'pod-identity.tf', ESO, 'also allows secretsmanager:ListSecrets')).toHaveLength(1);
+    expect(violationsAt(v, 'pod-identity.tf', ESO, 'kms:Decrypt on *')).toHaveLength(1);
   });
 
   it('refuses a load balancer controller without its role', async () => {
@@ -568,22 +695,27 @@ describe('argocd-installed', () => {
 });
 
 describe('argocd-root-application', () => {
-  it('refuses a root Application on another path than deploy/argocd', async () => {
-    const v = await violationsAfter(argocdRootApplication, [
-      ['variables.tf', 'default     = "deploy/argocd"', 'default     = "deploy"'],
-    ]);
-    expect(violationsAt(v, 'argocd.tf', 'helm_release.argocd_root_app', 'path is "deploy"')).toHaveLength(1);
-  });
-
-  it('refuses a root Application that does not prune and self-heal', async () => {
+  it('refuses a root Application written from variables (the review finding: a second Git URL)', async () => {
     const v = await violationsAfter(argocdRootApplication, [
       [
         'argocd.tf',
-        'automated   = { prune = true, selfHeal = true }',
-        'automated   = { prune = false, selfHeal = true }',
+        '      (local.gitops_root_app.metadata.name) = merge(local.gitops_root_app.spec, {',
+        '      root = merge({ source = { repoURL = var.gitops_repo_url, path = "deploy/argocd" } }, {',
       ],
     ]);
-    expect(violationsAt(v, 'argocd.tf', 'helm_release.argocd_root_app', 'prune and selfHeal')).toHaveLength(1);
+    expect(
+      violationsAt(v, 'argocd.tf', 'helm_release.argocd_root_app', 'not built from deploy/argocd/root.yaml'),
+    ).toHaveLength(1);
+    expect(violationsAt(v, 'argocd.tf', 'helm_release.argocd_root_app', 'also read var.gitops_repo_url')).toHaveLength(
+      1,
+    );
+  });
+
+  it('refuses a root Application read from another file', async () => {
+    const v = await violationsAfter(argocdRootApplication, [
+      ['argocd.tf', '/../deploy/argocd/root.yaml"))', '/root-application.yaml"))'],
+    ]);
+    expect(violationsAt(v, 'argocd.tf', 'helm_release.argocd_root_app', 'not built from')).toHaveLength(1);
   });
 
   it('refuses a root Application that may sync before the cluster secret exists', async () => {
@@ -593,6 +725,49 @@ describe('argocd-root-application', () => {
     expect(
       violationsAt(v, 'argocd.tf', 'helm_release.argocd_root_app', 'not ordered after the cluster secret'),
     ).toHaveLength(1);
+  });
+});
+
+describe('controllers-after-pod-identity', () => {
+  it('refuses a cluster secret that may exist before the associations (the review finding)', async () => {
+    const v = await violationsAfter(controllersAfterPodIdentity, [
+      ['argocd.tf', '    module.argo_rollouts_pod_identity,\n', ''],
+    ]);
+    expect(
+      violationsAt(v, 'argocd.tf', 'kubernetes_secret_v1.argocd_cluster', 'lacks module.argo_rollouts_pod_identity'),
+    ).toHaveLength(1);
+    expect(v).toHaveLength(1);
+  });
+});
+
+describe('region-matches-deploy', () => {
+  it('refuses a region nothing compares with deploy/ (the review finding)', async () => {
+    const v = await violationsAfter(regionMatchesDeploy, [
+      [
+        'variables.tf',
+        '/../deploy/platform/clustersecretstore.yaml")).spec.provider.aws.region',
+        '/region.yaml")).region',
+      ],
+    ]);
+    expect(violationsAt(v, 'variables.tf', 'var.region', 'no validation compares var.region')).toHaveLength(1);
+  });
+});
+
+describe('pod-identity-trust-scoped', () => {
+  it('refuses a trust policy without aws:SourceAccount / aws:SourceArn (the review finding)', async () => {
+    const v = await violationsAfter(podIdentityTrustScoped, [
+      [
+        'pod-identity.tf',
+        '  name                    = "${local.name}-argo-rollouts"\n  trust_policy_conditions = local.pod_identity_trust_conditions\n',
+        '  name = "${local.name}-argo-rollouts"\n',
+      ],
+      ['pod-identity.tf', '      variable = "aws:SourceArn"', '      variable = "aws:PrincipalTag/team"'],
+    ]);
+    expect(
+      violationsAt(v, 'pod-identity.tf', 'module.argo_rollouts_pod_identity', 'no aws:SourceAccount or aws:SourceArn'),
+    ).toHaveLength(1);
+    expect(violationsAt(v, 'pod-identity.tf', ESO, 'no aws:SourceArn condition')).toHaveLength(1);
+    expect(v).toHaveLength(4);
   });
 });
 
@@ -626,12 +801,12 @@ describe('variables-typed-and-described', () => {
     const v = await violationsAfter(variablesTypedAndDescribed, [
       [
         'variables.tf',
-        'variable "gitops_repo_revision" {\n  description = "Branch, tag or commit Argo CD tracks."\n  type        = string\n',
-        'variable "gitops_repo_revision" {\n',
+        'variable "argocd_namespace" {\n  description = "Namespace Argo CD is installed into."\n  type        = string\n',
+        'variable "argocd_namespace" {\n',
       ],
     ]);
-    expect(violationsAt(v, 'variables.tf', 'var.gitops_repo_revision', 'has no type')).toHaveLength(1);
-    expect(violationsAt(v, 'variables.tf', 'var.gitops_repo_revision', 'has no useful description')).toHaveLength(1);
+    expect(violationsAt(v, 'variables.tf', 'var.argocd_namespace', 'has no type')).toHaveLength(1);
+    expect(violationsAt(v, 'variables.tf', 'var.argocd_namespace', 'has no useful description')).toHaveLength(1);
   });
 });
 
@@ -681,8 +856,8 @@ describe('no-hardcoded-secrets', () => {
       ],
       [
         'argocd.tf',
-        '    workload_repo_url                            = var.gitops_repo_url',
-        '    workload_repo_url                            = var.gitops_repo_url\n    legacy_db                                    = "postgres://payments:s3cret@db:5432/payments"',
+        '    workload_repo_url                            = local.gitops_repo_url',
+        '    workload_repo_url                            = local.gitops_repo_url\n    legacy_db                                    = "postgres://payments:s3cret@db:5432/payments"',
       ],
     ]);
     expect(violationsAt(v, 'main.tf', 'main.tf', 'an AWS access key id')).toHaveLength(1);

@@ -63,4 +63,14 @@ export const CHARTS = {
     source:
       'github.com/external-secrets/external-secrets deploy/charts/external-secrets/Chart.yaml at cc5bfbc (2026-08-08)',
   },
+  metricsServer: {
+    name: 'metrics-server',
+    chart: 'metrics-server',
+    repoURL: 'https://kubernetes-sigs.github.io/metrics-server/',
+    version: '3.13.1',
+    appVersion: 'v0.8.1',
+    namespace: 'kube-system',
+    enableLabel: 'enable_metrics_server',
+    source: 'github.com/kubernetes-sigs/metrics-server charts/metrics-server/Chart.yaml at 5ed5d3a (2026-08-04)',
+  },
 } as const satisfies Record<string, PinnedChart>;

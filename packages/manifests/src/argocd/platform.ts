@@ -119,3 +119,17 @@ export function externalSecretsAddon(argocd: ArgoCdConfig): KubeObject {
     serviceAccount: { create: true, name: 'external-secrets' },
   });
 }
+
+/**
+ * metrics-server: the resource metrics API (metrics.k8s.io) the HorizontalPodAutoscaler reads CPU
+ * from. EKS does not run it by default; without it the HPA reports FailedGetResourceMetric and
+ * never scales. Two replicas and a PDB so autoscaling survives a node drain. Its container port
+ * stays the chart's 10250, which the EKS module's node security group already opens to the
+ * control plane (the kubelet port), so the API server reaches it without another rule.
+ */
+export function metricsServerAddon(argocd: ArgoCdConfig): KubeObject {
+  return addon(argocd, CHARTS.metricsServer, {
+    replicas: 2,
+    podDisruptionBudget: { enabled: true, maxUnavailable: 1 },
+  });
+}

@@ -11,7 +11,8 @@ export const eks = defineEnvironment(base, {
     repository: /^\d{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com\/quickship\/payments$/,
     describe: '<account>.dkr.ecr.<region>.amazonaws.com/quickship/payments',
   },
-  // Must equal Terraform's region (var.region); the ECR host in images.json is checked against it.
+  // The one source of the region: rendered into deploy/platform/clustersecretstore.yaml, which
+  // Terraform's var.region is validated against; the ECR host in images.json is checked against it.
   aws: { region: 'eu-west-1' },
   // Terraform's subnets of var.vpc_cidr 10.0.0.0/16 (infra/main.tf): the internet-facing ALB's
   // nodes sit in the public subnets (cidrsubnet(vpc, 8, 48+k)), RDS in the database subnets
@@ -30,7 +31,8 @@ export const eks = defineEnvironment(base, {
   },
   argocd: {
     namespace: 'argocd',
-    // This repository: must equal Terraform's var.gitops_repo_url (the root Application it bootstraps).
+    // This repository, and the one source of the Git URL: Terraform bootstraps the root Application
+    // from the rendered deploy/argocd/root.yaml (infra/argocd.tf), so set it here before applying.
     repoURL: 'https://github.com/example/quickship.git',
     targetRevision: 'main',
     clusterServer: 'https://kubernetes.default.svc',

@@ -178,7 +178,7 @@ export interface AlertThresholds {
 export interface ArgoCdConfig {
   /** Namespace Argo CD runs in. Default "argocd". */
   readonly namespace: string;
-  /** This repository, as Argo CD clones it. Must equal Terraform's gitops repository URL. */
+  /** This repository, as Argo CD clones it. Terraform reads it from the rendered root Application. */
   readonly repoURL: string;
   /** Branch Argo CD follows. Default "main". */
   readonly targetRevision: string;
