@@ -8,6 +8,7 @@ const STAND_INS: Readonly<Record<string, string>> = {
   'argo-rollouts': "the engine's own Rollout controller (packages/quickship/src/engine)",
   'kube-prometheus-stack': "the engine's Prometheus (scrapes every instance; loads the PrometheusRules)",
   'aws-load-balancer-controller': 'the per-Service loopback routers (ports 8080/8081); no Ingress or ALB locally',
+  'metrics-server': 'nothing: no HorizontalPodAutoscaler runs locally (`quickship scale` sets spec.replicas by hand)',
   'external-secrets': 'the local secret store (.quickship/secrets.json, DATABASE_URL and API keys from the engine)',
 };
 
