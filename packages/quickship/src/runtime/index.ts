@@ -33,7 +33,15 @@
 // Semantics and local differences: runtime/README.md.
 
 export { backoffDelaySeconds, KUBERNETES_BACKOFF, LOCAL_BACKOFF, type BackoffPolicy } from './backoff.ts';
-export { containerCommand } from './command.ts';
+export {
+  containerArgv,
+  ContainerPathError,
+  expandReferences,
+  NoContainerCommandError,
+  type ContainerProcess,
+  type ContainerProcessSpec,
+} from './command.ts';
+export { runBundleStep, type BundleRun } from './bundle.ts';
 export { EndpointTable, type Endpoint } from './endpoints.ts';
 export { BuildError, ImagePullError, InvalidImageNameError, TagImmutableError } from './errors.ts';
 export { Instance, type InstanceOptions, type PersistedInstance } from './instance.ts';
