@@ -7,6 +7,8 @@
 //   const registry = new LocalRegistry({ repoDir });                 // .quickship/registry/<tag>/
 //   await registry.build({ tag? , commit? });                         // quickship build [--tag T]; default tag git-<sha7>
 //   await registry.resolve('…/payments:<tag>');                       // ResolvedImage | ImagePullError | InvalidImageNameError
+//   containerArgv(resolved.manifest.config, { command?, args?, workingDir?, env? }, { rootfs: resolved.rootfs });
+//                                // {file, args, cwd, env}: Kubernetes command/args over ENTRYPOINT/CMD, node = this Node
 //
 //   const endpoints = new EndpointTable();                            // the local EndpointSlice, shared by every Service
 //   const rs = new ReplicaSet({ rolloutName, podTemplateHash, container, terminationGracePeriodSeconds,
