@@ -45,7 +45,7 @@ export {
 } from './command.ts';
 export { runBundleStep, type BundleRun } from './bundle.ts';
 export { EndpointTable, type Endpoint } from './endpoints.ts';
-export { BuildError, ImagePullError, InvalidImageNameError, TagImmutableError } from './errors.ts';
+export { BuildError, ImagePullError, InvalidImageNameError, OutdatedBuildError, TagImmutableError } from './errors.ts';
 export { Instance, type InstanceOptions, type PersistedInstance } from './instance.ts';
 export { httpGetProbe, ProbeWorker, type ProbeKind, type ProbeOutcome } from './probe.ts';
 export {

@@ -217,6 +217,7 @@ describe('LocalRegistry', () => {
     };
     writeFileSync(join(old, 'manifest.json'), JSON.stringify(oldManifest));
     await expect(registry.resolve('payments:old')).rejects.toBeInstanceOf(ImagePullError);
+    await expect(registry.resolve('payments:old')).rejects.toMatchObject({ name: 'OutdatedBuildError', commit: first });
     await expect(registry.resolve('payments:old')).rejects.toThrow(
       /built by an older quickship.*quickship build --tag old --commit/,
     );

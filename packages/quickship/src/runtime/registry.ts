@@ -28,7 +28,7 @@ import { bundleStep, imageConfig, type ImageConfig } from '../core/image-config.
 import { parseImageReference } from '../core/image-ref.ts';
 import { runBundleStep } from './bundle.ts';
 import { provideDependencies, sha256File, type DependencyRecord } from './dependencies.ts';
-import { BuildError, ImagePullError, TagImmutableError } from './errors.ts';
+import { BuildError, ImagePullError, OutdatedBuildError, TagImmutableError } from './errors.ts';
 import { extractCommit, hasUncommittedChanges, resolveCommit } from './git.ts';
 
 /** A Docker tag (distribution/reference): what `quickship build --tag` accepts. */
@@ -208,9 +208,7 @@ export class LocalRegistry implements ImageResolver {
       );
     }
     if (!isCurrent(manifest)) {
-      throw new ImagePullError(
-        `image "${image}": tag "${ref.tag}" was built by an older quickship, without the Dockerfile's bundle step and image config; rebuild it: quickship build --tag ${ref.tag} --commit ${manifest.commit.slice(0, 12)}`,
-      );
+      throw new OutdatedBuildError(image, ref.tag, manifest.commit);
     }
     return { image, manifest, rootfs: join(this.tagDir(ref.tag), 'rootfs') };
   }
