@@ -3,7 +3,7 @@
 // DATABASE_URL). Migrations are expand-only and idempotent (services/payments/migrations), so
 // running them once per build while the old revision keeps serving is safe.
 import { execFile } from 'node:child_process';
-import { join } from 'node:path';
+import { containerArgv } from '../runtime/command.ts';
 import type { ImageResolver, ResolvedImage } from '../runtime/registry.ts';
 
 export class MigrationFailedError extends Error {
@@ -17,17 +17,23 @@ export class MigrationFailedError extends Error {
   }
 }
 
-export const MIGRATE_ENTRY = join('services', 'payments', 'src', 'migrate-cli.ts');
+/** The migrate Job's container args (deploy/apps/payments/migrate-job.yaml): the image's ENTRYPOINT runs them. */
+export const MIGRATE_ARGS: readonly string[] = ['services/payments/dist/migrate.mjs'];
 
-/** `node --import tsx services/payments/src/migrate-cli.ts` in the build's tree, as the image would run it. */
+/** The migrate Job's process in the build (`node services/payments/dist/migrate.mjs`), by Kubernetes' command/args rules. */
 export function runMigrations(image: ResolvedImage, databaseUrl: string, timeoutMs = 120_000): Promise<string> {
+  const job = containerArgv(
+    image.manifest.config,
+    { args: MIGRATE_ARGS, env: { DATABASE_URL: databaseUrl } },
+    { rootfs: image.rootfs },
+  );
   return new Promise((resolve, reject) => {
     execFile(
-      process.execPath,
-      ['--import', 'tsx', MIGRATE_ENTRY],
+      job.file,
+      job.args,
       {
-        cwd: image.rootfs,
-        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', DATABASE_URL: databaseUrl },
+        cwd: job.cwd,
+        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...job.env },
         timeout: timeoutMs,
         killSignal: 'SIGKILL',
         maxBuffer: 4 * 1024 * 1024,

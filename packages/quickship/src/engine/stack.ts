@@ -12,7 +12,7 @@ import { DEFAULT_API_PORT } from '../api/protocol.ts';
 import { LocalRegistry } from '../runtime/registry.ts';
 import { parseImageReference } from '../core/image-ref.ts';
 import type { BackoffPolicy } from '../runtime/backoff.ts';
-import { ImagePullError } from '../runtime/errors.ts';
+import { ImagePullError, OutdatedBuildError } from '../runtime/errors.ts';
 import { loadDeploy } from './deploy.ts';
 import { Engine } from './engine.ts';
 import { apiKeys, type ApiKeys } from './secrets.ts';
@@ -161,17 +161,22 @@ async function buildIfMissing(
   log: (line: string) => void,
 ): Promise<{ tag: string; commit: string } | undefined> {
   const registry = new LocalRegistry({ repoDir, registryDir: join(stateDir, 'registry') });
+  let outdated: OutdatedBuildError | undefined;
   try {
     await registry.resolve(image);
     return undefined;
   } catch (error) {
     if (!(error instanceof ImagePullError)) return undefined; // InvalidImageName: status shows it
+    if (error instanceof OutdatedBuildError) outdated = error;
   }
   const tag = parseImageReference(image).tag;
   if (tag === undefined) return undefined;
-  const result = await registry.build({ tag });
+  // A build an older quickship made is rebuilt from its own commit (tags are immutable).
+  const result = await registry.build({ tag, ...(outdated ? { commit: outdated.commit } : {}) });
   log(
-    `built ${registry.repository}:${tag} from HEAD ${result.manifest.commit.slice(0, 12)} (the Rollout's tag had no build)${result.uncommittedChanges ? '; uncommitted changes are not in it' : ''}`,
+    outdated
+      ? `rebuilt ${registry.repository}:${tag} from ${result.manifest.commit.slice(0, 12)} in the image layout (it was built by an older quickship)`
+      : `built ${registry.repository}:${tag} from HEAD ${result.manifest.commit.slice(0, 12)} (the Rollout's tag had no build)${result.uncommittedChanges ? '; uncommitted changes are not in it' : ''}`,
   );
   return { tag, commit: result.manifest.commit };
 }

@@ -8,8 +8,8 @@
 //     relatively, so it resolves to the build's OWN copy of packages/x, never the working tree.
 //     Linking the whole node_modules folder would let a build import today's workspace code.
 // Otherwise ("installed" mode) the build runs `npm ci --prefer-offline` in its own tree, dev
-// dependencies included because the image runs TypeScript through tsx (a root devDependency);
-// a production image compiles instead (see the production issue).
+// dependencies included because the Dockerfile's bundle step runs esbuild (a devDependency), as
+// the image's build stage does; the image's runtime stage keeps production dependencies only.
 // Fragile on purpose, and recorded: a linked build follows the repository's node_modules, so after
 // the lockfile changes, old linked builds use the new packages (manifest.dependencies says which).
 import { spawn } from 'node:child_process';

@@ -10,6 +10,23 @@ export class ImagePullError extends Error {
   }
 }
 
+/** The tag's build was made by an older quickship (no image config): ErrImagePull until rebuilt. */
+export class OutdatedBuildError extends ImagePullError {
+  readonly fix: string;
+  constructor(
+    readonly image: string,
+    readonly tag: string,
+    readonly commit: string,
+  ) {
+    const fix = `quickship build --tag ${tag} --commit ${commit.slice(0, 12)}`;
+    super(
+      `image "${image}": tag "${tag}" was built by an older quickship, without the Dockerfile's bundle step and image config; rebuild it: ${fix}`,
+    );
+    this.fix = fix;
+    this.name = 'OutdatedBuildError';
+  }
+}
+
 /** The image reference cannot be parsed (Kubernetes: InvalidImageName): core's parser raises it. */
 export { InvalidImageNameError } from '../core/errors.ts';
 

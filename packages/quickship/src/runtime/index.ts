@@ -7,6 +7,8 @@
 //   const registry = new LocalRegistry({ repoDir });                 // .quickship/registry/<tag>/
 //   await registry.build({ tag? , commit? });                         // quickship build [--tag T]; default tag git-<sha7>
 //   await registry.resolve('…/payments:<tag>');                       // ResolvedImage | ImagePullError | InvalidImageNameError
+//   containerArgv(resolved.manifest.config, { command?, args?, workingDir?, env? }, { rootfs: resolved.rootfs });
+//                                // {file, args, cwd, env}: Kubernetes command/args over ENTRYPOINT/CMD, node = this Node
 //
 //   const endpoints = new EndpointTable();                            // the local EndpointSlice, shared by every Service
 //   const rs = new ReplicaSet({ rolloutName, podTemplateHash, container, terminationGracePeriodSeconds,
@@ -33,9 +35,17 @@
 // Semantics and local differences: runtime/README.md.
 
 export { backoffDelaySeconds, KUBERNETES_BACKOFF, LOCAL_BACKOFF, type BackoffPolicy } from './backoff.ts';
-export { containerCommand } from './command.ts';
+export {
+  containerArgv,
+  ContainerPathError,
+  expandReferences,
+  NoContainerCommandError,
+  type ContainerProcess,
+  type ContainerProcessSpec,
+} from './command.ts';
+export { runBundleStep, type BundleRun } from './bundle.ts';
 export { EndpointTable, type Endpoint } from './endpoints.ts';
-export { BuildError, ImagePullError, InvalidImageNameError, TagImmutableError } from './errors.ts';
+export { BuildError, ImagePullError, InvalidImageNameError, OutdatedBuildError, TagImmutableError } from './errors.ts';
 export { Instance, type InstanceOptions, type PersistedInstance } from './instance.ts';
 export { httpGetProbe, ProbeWorker, type ProbeKind, type ProbeOutcome } from './probe.ts';
 export {

@@ -16,7 +16,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { freePort } from '@quickship/pglocal';
 import type { ContainerSpec, InstanceState, InstanceStatus } from '../model.ts';
 import { backoffDelaySeconds, LOCAL_BACKOFF, type BackoffPolicy } from './backoff.ts';
-import { containerCommand } from './command.ts';
+import { containerArgv } from './command.ts';
 import { InvalidImageNameError } from './errors.ts';
 import { httpGetProbe, ProbeWorker } from './probe.ts';
 import { adoptProcess, spawnProcess, stopWithin, type ProcessHandle } from './process.ts';
@@ -178,12 +178,28 @@ export class Instance {
     }
     this.port ??= await freePort('127.0.0.1');
     if (this.ending) return;
-    const { file, args } = containerCommand(image.manifest, this.options.container);
+    let process;
+    try {
+      process = containerArgv(
+        image.manifest.config,
+        { ...this.options.container, env: this.options.env },
+        {
+          rootfs: image.rootfs,
+        },
+      );
+    } catch (error) {
+      // Kubernetes: the container cannot be created from this spec (CreateContainerError), not retried.
+      return this.update({
+        state: 'Error',
+        ready: false,
+        message: `CreateContainerError: ${(error as Error).message}`,
+      });
+    }
+    const { file, args, cwd } = process;
     const env: Record<string, string> = {
       ...baseEnvironment(),
-      // Like an ENV baked into the image: the build's commit (reported by /version); the spec may override it.
-      GIT_COMMIT: image.manifest.commit,
-      ...this.options.env,
+      // The image's ENV (GIT_COMMIT, NODE_ENV…) under the container's, as in a pod.
+      ...process.env,
       PORT: String(this.port),
       HOST: '127.0.0.1',
       HOSTNAME: this.name,
@@ -194,7 +210,7 @@ export class Instance {
     this.update({ state: 'Pending', ready: false, message: 'ContainerCreating' });
     this.containerStartedAt = Date.now();
     try {
-      this.watch(await spawnProcess({ file, args, cwd: image.rootfs, env, logFile: this.logFile }));
+      this.watch(await spawnProcess({ file, args, cwd, env, logFile: this.logFile }));
       this.update({ message: 'started' });
     } catch (error) {
       this.exited({ code: null, signal: null, error: (error as Error).message });

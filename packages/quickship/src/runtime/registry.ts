@@ -1,7 +1,8 @@
 // The local image registry: immutable builds of Git commits under `.quickship/registry/<tag>/`.
 //
-//   <tag>/manifest.json   {tag, commit, createdAt, repository, entrypoint, cmd, dependencies}
-//   <tag>/rootfs/         the commit's tree (git archive) + its node_modules (see dependencies.ts)
+//   <tag>/manifest.json   {schemaVersion 2, tag, commit, createdAt, repository, config, bundle, dependencies}
+//   <tag>/rootfs/         the image's WORKDIR (/app): the commit's tree (git archive), its
+//                         node_modules (see dependencies.ts), and the bundle step's output
 //
 // Decisions:
 // - Default tag `git-<sha7>` (the short commit sha, prefixed so it is never mistaken for a
@@ -9,42 +10,43 @@
 //   existing tag for the same commit is a no-op; for another commit it is a TagImmutableError.
 // - A build is assembled in a temporary folder and renamed into place, so a half-written build
 //   is never visible and two concurrent builds of one tag cannot both win.
-// - The image for repository `payments` runs, like a Dockerfile CMD, `node --import tsx
-//   services/payments/src/server.ts` with the build's rootfs as working directory. The command
-//   runs the Node binary of the engine (process.execPath) so every revision uses one runtime.
+// - The image is what the commit's Dockerfile makes: its bundle step runs in the tree (bundle.ts)
+//   so `services/payments/dist/{server,migrate,smoke}.mjs` exist as in the image, and the final
+//   stage's ENTRYPOINT/CMD/WORKDIR/ENV/USER are recorded as `config` (core/image-config.ts), with
+//   the build arg GIT_COMMIT set to the commit as `docker build --build-arg` would. What a
+//   container runs is then containerArgv(config, container) (command.ts): Kubernetes' rules.
+// - A build recorded by an older quickship (no `config`) does not resolve (ErrImagePull naming
+//   `quickship build --tag <tag>`); that command rebuilds the same commit into the new layout
+//   (the old folder is kept aside as `.outdated-<tag>-*`, since a process may still run in it).
 // - Any image whose last path segment is `payments` maps to the build of its tag, whatever the
 //   registry host (`<account>.dkr.ecr.<region>.amazonaws.com/quickship/payments:<tag>` included).
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import { provideDependencies, sha256File, type DependencyRecord } from './dependencies.ts';
-import { BuildError, ImagePullError, TagImmutableError } from './errors.ts';
-import { extractCommit, hasUncommittedChanges, resolveCommit } from './git.ts';
+import { join, posix, resolve } from 'node:path';
+import { parseDockerfile } from '../core/dockerfile.ts';
+import { bundleStep, imageConfig, type ImageConfig } from '../core/image-config.ts';
 import { parseImageReference } from '../core/image-ref.ts';
+import { runBundleStep } from './bundle.ts';
+import { provideDependencies, sha256File, type DependencyRecord } from './dependencies.ts';
+import { BuildError, ImagePullError, OutdatedBuildError, TagImmutableError } from './errors.ts';
+import { extractCommit, hasUncommittedChanges, resolveCommit } from './git.ts';
 
 /** A Docker tag (distribution/reference): what `quickship build --tag` accepts. */
 const TAG = /^[\w][\w.-]{0,127}$/;
 
-/** The repository names the local engine can run, with their default process (Docker ENTRYPOINT/CMD). */
-const IMAGES: Readonly<
-  Record<string, { readonly entrypoint: readonly string[]; readonly cmd: readonly string[]; readonly requires: string }>
-> = {
-  payments: {
-    entrypoint: [],
-    cmd: ['node', '--import', 'tsx', 'services/payments/src/server.ts'],
-    requires: 'services/payments/src/server.ts',
-  },
-};
+/** The Dockerfile a build reads, at the root of the commit (`docker build .` from the repository root). */
+const DOCKERFILE = 'Dockerfile';
 
 export interface ImageManifest {
-  readonly schemaVersion: 1;
+  readonly schemaVersion: 2;
   readonly repository: string;
   readonly tag: string;
   readonly commit: string;
   readonly createdAt: string;
-  /** Docker ENTRYPOINT and CMD: Kubernetes `command` replaces the first, `args` the second. */
-  readonly entrypoint: readonly string[];
-  readonly cmd: readonly string[];
+  /** The final stage's config: Kubernetes `command` replaces `entrypoint`, `args` replaces `cmd`. */
+  readonly config: ImageConfig;
+  /** The Dockerfile's bundle step as run: its line, esbuild's arguments, how long it took. */
+  readonly bundle: { readonly line: number; readonly args: readonly string[]; readonly seconds: number };
   readonly dependencies: DependencyRecord;
 }
 
@@ -52,7 +54,7 @@ export interface ImageManifest {
 export interface ResolvedImage {
   readonly image: string;
   readonly manifest: ImageManifest;
-  /** Absolute working directory of the process (the build's tree). */
+  /** Absolute local folder standing for the image's WORKDIR (`manifest.config.workingDir`). */
   readonly rootfs: string;
 }
 
@@ -79,8 +81,15 @@ export interface LocalRegistryOptions {
   readonly repository?: string; // default "payments"
 }
 
+/** What manifest.json holds: today's shape, or one written by an older quickship. */
+type StoredManifest = ImageManifest | { readonly schemaVersion: 1; readonly tag: string; readonly commit: string };
+
 export function defaultTag(commit: string): string {
   return `git-${commit.slice(0, 7)}`;
+}
+
+function isCurrent(manifest: StoredManifest): manifest is ImageManifest {
+  return manifest.schemaVersion === 2 && 'config' in manifest;
 }
 
 export class LocalRegistry implements ImageResolver {
@@ -105,35 +114,19 @@ export class LocalRegistry implements ImageResolver {
     const uncommittedChanges = options.commit === undefined && (await hasUncommittedChanges(this.repoDir));
 
     const existing = await this.read(tag);
-    if (existing) return this.reuse(existing, commit, uncommittedChanges);
+    if (existing && (isCurrent(existing) || existing.commit !== commit))
+      return this.reuse(existing, commit, uncommittedChanges);
 
-    const image = IMAGES[this.repository];
-    if (!image)
-      throw new BuildError(
-        `no default process is known for repository "${this.repository}"; known: ${Object.keys(IMAGES).join(', ')}`,
-      );
     await mkdir(this.registryDir, { recursive: true });
     const staging = await mkdtemp(join(this.registryDir, `.building-${tag}-`));
     try {
       const rootfs = join(staging, 'rootfs');
       await mkdir(rootfs);
       await extractCommit(this.repoDir, commit, rootfs);
-      if (!existsSync(join(rootfs, image.requires))) {
-        throw new BuildError(
-          `commit ${commit.slice(0, 12)} has no ${image.requires}, which the ${this.repository} image runs; build a commit that has it`,
-        );
-      }
-      const manifest: ImageManifest = {
-        schemaVersion: 1,
-        repository: this.repository,
-        tag,
-        commit,
-        createdAt: new Date().toISOString(),
-        entrypoint: image.entrypoint,
-        cmd: image.cmd,
-        dependencies: await provideDependencies(this.repoDir, rootfs),
-      };
+      const manifest = await this.assemble(rootfs, { tag, commit });
       await writeFile(join(staging, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+      // An outdated build of the same commit is set aside (not deleted: a process may run in it).
+      if (existing) await rename(this.tagDir(tag), join(this.registryDir, `.outdated-${tag}-${Date.now()}`));
       try {
         await rename(staging, this.tagDir(tag));
       } catch (error) {
@@ -148,6 +141,46 @@ export class LocalRegistry implements ImageResolver {
       await rm(staging, { recursive: true, force: true });
       throw error;
     }
+  }
+
+  /** The commit's tree (already in `rootfs`) made into the image: dependencies, bundle step, config. */
+  private async assemble(
+    rootfs: string,
+    build: { readonly tag: string; readonly commit: string },
+  ): Promise<ImageManifest> {
+    const short = build.commit.slice(0, 12);
+    let text: string;
+    try {
+      text = await readFile(join(rootfs, DOCKERFILE), 'utf8');
+    } catch {
+      throw new BuildError(
+        `commit ${short} has no ${DOCKERFILE}, which defines the ${this.repository} image; build a commit that has one`,
+      );
+    }
+    const dockerfile = parseDockerfile(text);
+    const buildArgs = { GIT_COMMIT: build.commit };
+    const config = imageConfig(dockerfile, buildArgs);
+    const step = bundleStep(dockerfile, buildArgs);
+    const dependencies = await provideDependencies(this.repoDir, rootfs);
+    const bundled = await runBundleStep(step, rootfs);
+    const script = defaultScript(config);
+    if (
+      script !== undefined &&
+      !existsSync(join(rootfs, posix.relative(config.workingDir, posix.resolve(config.workingDir, script))))
+    )
+      throw new BuildError(
+        `commit ${short}: the image's default process runs ${script}, which the Dockerfile's bundle step (line ${step.line}) did not write; make the bundle step write it, or change CMD`,
+      );
+    return {
+      schemaVersion: 2,
+      repository: this.repository,
+      tag: build.tag,
+      commit: build.commit,
+      createdAt: new Date().toISOString(),
+      config,
+      bundle: { line: step.line, args: bundled.args, seconds: Math.round(bundled.seconds * 1000) / 1000 },
+      dependencies,
+    };
   }
 
   /** Maps an image reference to its build. Throws InvalidImageNameError or ImagePullError. */
@@ -174,17 +207,20 @@ export class LocalRegistry implements ImageResolver {
         `image "${image}": tag "${ref.tag}" has no local build in ${this.registryDir}; build it: quickship build --tag ${ref.tag}`,
       );
     }
+    if (!isCurrent(manifest)) {
+      throw new OutdatedBuildError(image, ref.tag, manifest.commit);
+    }
     return { image, manifest, rootfs: join(this.tagDir(ref.tag), 'rootfs') };
   }
 
-  /** Every build, oldest first. */
+  /** Every build in today's layout, oldest first. */
   async list(): Promise<ImageManifest[]> {
     const entries = await readdir(this.registryDir, { withFileTypes: true }).catch(() => []);
     const manifests: ImageManifest[] = [];
     for (const entry of entries) {
       if (!entry.isDirectory() || entry.name.startsWith('.')) continue;
       const manifest = await this.read(entry.name);
-      if (manifest) manifests.push(manifest);
+      if (manifest && isCurrent(manifest)) manifests.push(manifest);
     }
     return manifests.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
   }
@@ -193,17 +229,21 @@ export class LocalRegistry implements ImageResolver {
     return join(this.registryDir, tag);
   }
 
-  private async read(tag: string): Promise<ImageManifest | undefined> {
+  private async read(tag: string): Promise<StoredManifest | undefined> {
     try {
-      return JSON.parse(await readFile(join(this.tagDir(tag), 'manifest.json'), 'utf8')) as ImageManifest;
+      return JSON.parse(await readFile(join(this.tagDir(tag), 'manifest.json'), 'utf8')) as StoredManifest;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw error;
     }
   }
 
-  private reuse(existing: ImageManifest, commit: string, uncommittedChanges: boolean): BuildResult {
+  private reuse(existing: StoredManifest, commit: string, uncommittedChanges: boolean): BuildResult {
     if (existing.commit !== commit) throw new TagImmutableError(existing.tag, existing.commit, commit);
+    if (!isCurrent(existing))
+      throw new BuildError(
+        `tag "${existing.tag}" changed while it was rebuilt; run quickship build --tag ${existing.tag} again`,
+      );
     const stale =
       existing.dependencies.mode === 'linked' &&
       existing.dependencies.lockfileSha256 !== sha256File(join(this.repoDir, 'package-lock.json'));
@@ -218,4 +258,11 @@ export class LocalRegistry implements ImageResolver {
         : {}),
     };
   }
+}
+
+/** The script the default process runs when the entrypoint is node (`CMD ["server.mjs"]`), to check it was built. */
+function defaultScript(config: ImageConfig): string | undefined {
+  const [file, ...rest] = [...config.entrypoint, ...config.cmd];
+  if (file === undefined || posix.basename(file) !== 'node') return undefined;
+  return rest.find((arg) => !arg.startsWith('-'));
 }

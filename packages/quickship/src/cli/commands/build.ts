@@ -29,7 +29,7 @@ export function register(program: Command): void {
       const where = relative(process.cwd(), registry.registryDir) || registry.registryDir;
       console.log(
         result.created
-          ? `built payments:${manifest.tag} from ${manifest.commit.slice(0, 12)} into ${where}/${manifest.tag} (dependencies ${manifest.dependencies.mode})`
+          ? `built payments:${manifest.tag} from ${manifest.commit.slice(0, 12)} into ${where}/${manifest.tag} (dependencies ${manifest.dependencies.mode}, Dockerfile bundle step ${manifest.bundle.seconds.toFixed(1)} s; runs ${[...manifest.config.entrypoint, ...manifest.config.cmd].join(' ')})`
           : `payments:${manifest.tag} is already built from ${manifest.commit.slice(0, 12)}`,
       );
       if (result.uncommittedChanges)

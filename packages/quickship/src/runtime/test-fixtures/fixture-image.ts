@@ -10,20 +10,21 @@ import type { ImageResolver, ResolvedImage } from '../registry.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
-/** Resolves any image to `node server.mjs` in this folder, like a registry that has every tag. */
+/** Resolves any image to `node server.mjs` in this folder (its /app), like a registry that has every tag. */
 export const fixtureImages: ImageResolver = {
   resolve(image: string): Promise<ResolvedImage> {
     return Promise.resolve({
       image,
       rootfs: here,
       manifest: {
-        schemaVersion: 1,
+        schemaVersion: 2,
         repository: 'fixture',
         tag: 'test',
         commit: '0000000000000000000000000000000000000000',
         createdAt: new Date(0).toISOString(),
-        entrypoint: [],
-        cmd: ['node', 'server.mjs'],
+        // As a distroless Node image: node is the ENTRYPOINT, the script the CMD; WORKDIR is this folder.
+        config: { entrypoint: ['/nodejs/bin/node'], cmd: ['server.mjs'], workingDir: '/app', env: {} },
+        bundle: { line: 0, args: [], seconds: 0 },
         dependencies: { mode: 'linked', lockfileSha256: '' },
       },
     });
