@@ -4,7 +4,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ContainerSpec } from '../model.ts';
-import { containerCommand } from '../runtime/command.ts';
+import { containerArgv } from '../runtime/command.ts';
 import { spawnProcess } from '../runtime/process.ts';
 import type { ImageResolver } from '../runtime/registry.ts';
 import type { JobLauncher, RunningProcess } from './job-controller.ts';
@@ -13,13 +13,14 @@ export function imageJobLauncher(images: ImageResolver, logDir: string): JobLaun
   return {
     async start(container: ContainerSpec, env: Record<string, string>, logName: string): Promise<RunningProcess> {
       const image = await images.resolve(container.image);
-      const { file, args } = containerCommand(image.manifest, container);
+      // Kubernetes' command/args over the image's ENTRYPOINT/CMD, `node` mapped to this Node (runtime/command.ts).
+      const run = containerArgv(image.manifest.config, { ...container, env }, { rootfs: image.rootfs });
       mkdirSync(logDir, { recursive: true });
       const handle = await spawnProcess({
-        file,
-        args,
-        cwd: image.rootfs,
-        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', GIT_COMMIT: image.manifest.commit, ...env },
+        file: run.file,
+        args: run.args,
+        cwd: run.cwd,
+        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...run.env },
         logFile: join(logDir, `${logName}.log`),
       });
       return { pid: handle.pid, exited: handle.exited, kill: () => handle.kill() };
