@@ -172,9 +172,10 @@ describe('GitOps: Git is the only source of truth', () => {
   });
 
   it('keeps running the last good objects when a commit does not parse (ComparisonError)', async () => {
-    const version = engine.liveStore().get(ROLLOUT_REF)?.metadata.resourceVersion;
+    const generation = engine.liveStore().get(ROLLOUT_REF)?.metadata.generation; // status writes go on; the spec must not move
     commitRollout('broken', (t) => `${t}\n  : this is not YAML: [\n`);
     await until('ComparisonError', () => payments()?.conditions?.some((c) => c.type === 'ComparisonError'));
-    expect(engine.liveStore().get(ROLLOUT_REF)?.metadata.resourceVersion).toBe(version);
+    expect(engine.liveStore().get(ROLLOUT_REF)?.metadata.generation).toBe(generation);
+    expect(payments().sync.status).toBe('Unknown');
   });
 });
