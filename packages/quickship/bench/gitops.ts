@@ -86,7 +86,7 @@ async function main(): Promise<void> {
     const load = runLoad({
       targets: active,
       connections: 4,
-      durationMs: 1_200_000,
+      durationMs: 590_000,
       workload: { kind: 'payments', apiKey: API_KEY },
       signal: stop.signal,
     });

@@ -23,6 +23,8 @@ import {
 } from './helpers/engine.ts';
 import { Engine as EngineClass } from '../src/engine/engine.ts';
 import { argoHealth } from '../src/gitops/health-assessor.ts';
+import { startApiServer } from '../src/api/server.ts';
+import { runMain } from './helpers/run-main.ts';
 
 const ROLLOUT = 'deploy/apps/payments/rollout.yaml';
 const ROLLOUT_REF = { group: 'argoproj.io', kind: 'Rollout', namespace: 'payments', name: 'payments' } as const;
@@ -169,6 +171,29 @@ describe('GitOps: Git is the only source of truth', () => {
       60_000,
     );
     expect(status(entry).currentPodHash).toBe(hashBefore);
+  });
+
+  it('answers the app commands over the API, as argocd app does', async () => {
+    const api = await startApiServer({ engine, port: 0 });
+    try {
+      const list = await runMain('--api', api.url, 'app', 'list');
+      expect(list.code).toBe(0);
+      expect(list.out).toMatch(/payments\s+payments\s+Synced\s+Healthy/);
+      expect(list.out).toMatch(/root\s+default\s+Synced/);
+      const get = await runMain('--api', api.url, 'app', 'get', 'payments');
+      expect(get.out).toMatch(/Sync Policy:\s+Automated \(Prune\) \(SelfHeal\)/);
+      expect(get.out).toMatch(/PreSync\s+Job\s+payments-migrate\s+Succeeded/);
+      expect(get.out).toMatch(/cluster only: ApplicationSet\/argo-rollouts generates nothing locally/);
+      expect((await runMain('--api', api.url, 'app', 'diff', 'payments')).code).toBe(0);
+      const refused = await runMain('--api', api.url, 'app', 'rollback', 'payments', '0');
+      expect(refused.code).toBe(1);
+      expect(refused.err).toMatch(/auto-sync is enabled/);
+      const bad = await runMain('--api', api.url, 'scale', 'payments', '--replicas', 'many');
+      expect(bad.code).not.toBe(0);
+      expect(bad.err).toMatch(/"many" is not a replica count/);
+    } finally {
+      await api.close();
+    }
   });
 
   it('keeps running the last good objects when a commit does not parse (ComparisonError)', async () => {

@@ -60,7 +60,7 @@ export function register(program: Command): void {
 
 /** Under selfHeal an imperative change is reverted: say so, and name the GitOps way. */
 export async function warnSelfHeal(c: GitOpsClient): Promise<void> {
-  const apps = await c.applications().catch(() => []);
+  const apps = await c.applications().catch(() => []); // --dir mode has no Applications: nothing to say
   const healing = apps.filter(
     (a) =>
       (a.spec as { syncPolicy?: { automated?: { selfHeal?: boolean } } }).syncPolicy?.automated?.selfHeal &&
