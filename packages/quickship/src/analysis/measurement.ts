@@ -1,27 +1,45 @@
 // A measurement from a provider's result, as every upstream provider builds it: the value kept as
-// text, the phase from successCondition/failureCondition (evaluate.EvaluateResult), an error as a
+// the text upstream stores, the phase from successCondition/failureCondition (evaluate.EvaluateResult), an error as a
 // measurement in phase Error with the message.
 import { rfc3339 } from '../core/time.ts';
 import { evaluateResult } from './expr/index.ts';
 import type { Measurement, Metric } from './types.ts';
 
-/** The value as upstream's providers store it: floats as Go prints them, vectors as "[a b]" → here JSON. */
-export function valueText(value: unknown): string {
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number') return Number.isNaN(value) ? 'NaN' : String(value);
-  return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v));
+/** strconv.FormatFloat(f, 'f', -1, 64), as model.SampleValue prints: no exponent, "NaN", "+Inf". */
+export function goFloat(f: number): string {
+  if (Number.isNaN(f)) return 'NaN';
+  if (f === Infinity) return '+Inf';
+  if (f === -Infinity) return '-Inf';
+  const text = String(f);
+  if (!text.includes('e')) return text;
+  const [mantissa = '', exp = '0'] = text.split('e');
+  const negative = mantissa.startsWith('-');
+  const digits = mantissa.replace('-', '').replace('.', '');
+  const point =
+    (mantissa.replace('-', '').indexOf('.') < 0
+      ? mantissa.replace('-', '').length
+      : mantissa.replace('-', '').indexOf('.')) + Number(exp);
+  const body =
+    point <= 0
+      ? `0.${'0'.repeat(-point)}${digits}`
+      : point >= digits.length
+        ? digits + '0'.repeat(point - digits.length)
+        : `${digits.slice(0, point)}.${digits.slice(point)}`;
+  return negative ? `-${body}` : body;
 }
 
+/** A measurement from a provider's result: `value` is the text upstream stores, the phase from the conditions. */
 export function measurementFromResult(
   metric: Metric,
   result: unknown,
+  value: string,
   startedAt: number,
   finishedAt: number,
 ): Measurement {
   const verdict = evaluateResult(result, metric);
   return {
     phase: verdict.phase,
-    value: valueText(result),
+    value,
     startedAt: rfc3339(new Date(startedAt)),
     finishedAt: rfc3339(new Date(finishedAt)),
     ...(verdict.message !== undefined ? { message: verdict.message } : {}),
