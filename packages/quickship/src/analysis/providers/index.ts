@@ -60,3 +60,4 @@ export { JobProvider, type JobProviderOptions } from './job.ts';
 export { containerLauncher, type JobContainer, type LaunchContainer } from './launch.ts';
 export { measurePrometheus, type PrometheusProviderOptions } from './prometheus.ts';
 export { measureWeb, type WebProviderOptions } from './web.ts';
+export { serviceAddressMapper } from './addresses.ts';
