@@ -60,11 +60,9 @@ describe('AnalysisTemplates', () => {
     }
   });
 
-  it('fail above the threshold and call "no data" inconclusive rather than success', () => {
+  it('fail above the threshold; an empty answer is inconclusive, never success', () => {
     for (const { metric } of prometheusMetrics) {
-      expect(metric.successCondition).toMatch(
-        /^len\(result\) == 1 && !isNaN\(result\[0\]\) && result\[0\] <= [0-9.]+$/,
-      );
+      expect(metric.successCondition).toMatch(/^len\(result\) == 1 && result\[0\] <= [0-9.]+$/);
       expect(metric.failureCondition).toMatch(/^len\(result\) == 1 && result\[0\] > [0-9.]+$/);
       expect(metric.failureLimit).toBe(0);
     }

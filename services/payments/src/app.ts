@@ -22,7 +22,16 @@ import { newId } from './domain/ids.ts';
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 
 export interface AppDeps {
-  readonly config: Pick<Config, 'apiKeys' | 'appVersion' | 'gitCommit' | 'faultErrorRate' | 'faultLatencyMs'>;
+  readonly config: Pick<
+    Config,
+    | 'apiKeys'
+    | 'appVersion'
+    | 'gitCommit'
+    | 'faultErrorRate'
+    | 'faultLatencyMs'
+    | 'faultConcurrencyLimit'
+    | 'faultConcurrencyLatencyMs'
+  >;
   /** The API's pool (owned by the caller, who ends it after app.close()). */
   readonly pool: pg.Pool;
   /** Readiness checks' pool; defaults to `pool`. */
@@ -83,6 +92,12 @@ export function buildApp(deps: AppDeps): PaymentsApp {
     faults: createFaultInjector({
       errorRate: deps.config.faultErrorRate,
       latencyMs: deps.config.faultLatencyMs,
+      ...(deps.config.faultConcurrencyLimit !== undefined
+        ? { concurrencyLimit: deps.config.faultConcurrencyLimit }
+        : {}),
+      ...(deps.config.faultConcurrencyLatencyMs !== undefined
+        ? { concurrencyLatencyMs: deps.config.faultConcurrencyLatencyMs }
+        : {}),
       random: deps.random,
     }),
     hooks: deps.hooks ?? {},

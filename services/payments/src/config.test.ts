@@ -46,6 +46,8 @@ describe('loadConfig', () => {
       SHUTDOWN_TIMEOUT_MS: '5000',
       FAULT_ERROR_RATE: '0.25',
       FAULT_LATENCY_MS: '150',
+      FAULT_CONCURRENCY_LIMIT: '16',
+      FAULT_CONCURRENCY_LATENCY_MS: '400',
     });
     expect(config).toMatchObject({
       port: 8080,
@@ -58,6 +60,8 @@ describe('loadConfig', () => {
       shutdownTimeoutMs: 5000,
       faultErrorRate: 0.25,
       faultLatencyMs: 150,
+      faultConcurrencyLimit: 16,
+      faultConcurrencyLatencyMs: 400,
     });
     expect(config.apiKeys).toEqual([
       { merchant: 'acme', key: 'sk_test_0123456789abcdef' },

@@ -30,6 +30,10 @@ export interface Config {
   readonly faultErrorRate: number;
   /** Extra latency added to every /v1 request, for analysis demos. */
   readonly faultLatencyMs: number;
+  /** A /v1 request that finds more than this many /v1 requests in flight (itself included) is slowed; 0 = off. */
+  readonly faultConcurrencyLimit?: number;
+  /** How much slower such a request is: a release that is slow only under real concurrency. */
+  readonly faultConcurrencyLatencyMs?: number;
 }
 
 export const DEFAULTS = {
@@ -119,6 +123,8 @@ export function loadConfig(env: Env = process.env): Config {
     shutdownTimeoutMs,
     faultErrorRate,
     faultLatencyMs: integer('FAULT_LATENCY_MS', 0, 0, 60_000),
+    faultConcurrencyLimit: integer('FAULT_CONCURRENCY_LIMIT', 0, 0, 100_000),
+    faultConcurrencyLatencyMs: integer('FAULT_CONCURRENCY_LATENCY_MS', 0, 0, 60_000),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

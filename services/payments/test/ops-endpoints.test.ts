@@ -168,6 +168,33 @@ describe('fault injection', () => {
       expect((await app.inject(url)).statusCode).toBe(200);
   });
 
+  it('FAULT_CONCURRENCY_*: a request is slowed only while more than the limit are in flight', async () => {
+    const { app } = await appOn(databaseUrl, {
+      config: {
+        apiKeys: [],
+        appVersion: 't',
+        gitCommit: 't',
+        faultErrorRate: 0,
+        faultLatencyMs: 0,
+        faultConcurrencyLimit: 2,
+        faultConcurrencyLatencyMs: 800,
+      },
+    });
+    const timed = async () => {
+      const started = performance.now();
+      const response = await app.inject({ method: 'GET', url: '/v1/payments', headers: authHeaders() });
+      expect(response.statusCode).toBe(200);
+      return performance.now() - started;
+    };
+    // One at a time (a smoke test): never above the limit, never slowed.
+    for (let n = 0; n < 3; n++) expect(await timed()).toBeLessThan(800);
+    // Four at once: the third and fourth find more than two in flight and wait.
+    const together = await Promise.all([timed(), timed(), timed(), timed()]);
+    expect(together.filter((ms) => ms >= 795)).toHaveLength(2);
+    // Once they are done, the count is back to zero.
+    expect(await timed()).toBeLessThan(800);
+  });
+
   it('FAULT_LATENCY_MS slows /v1 requests only', async () => {
     const { app } = await appOn(databaseUrl, {
       config: { apiKeys: [], appVersion: 't', gitCommit: 't', faultErrorRate: 0, faultLatencyMs: 1000 },

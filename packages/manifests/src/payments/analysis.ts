@@ -21,7 +21,7 @@ import {
   SMOKE_POD,
 } from './names.ts';
 import { entrypointJobSpec, secretEnv, valueEnv } from './pod.ts';
-import { API_ROUTES, errorRatio, latencyQuantile } from './promql.ts';
+import { API_ROUTES, revisionErrorRatio, revisionLatencyQuantile } from './promql.ts';
 
 type Metric = IAnalysisTemplate['spec']['metrics'][number];
 
@@ -76,9 +76,10 @@ export function smokeTemplate(env: EnvironmentConfig, image: ImageReference): Ku
 }
 
 /**
- * A Prometheus metric that fails above `max`. No data (no series, or NaN from 0/0) is neither
- * success nor failure: Argo marks it Inconclusive and the rollout pauses for a person, instead of
- * promoting a revision nobody measured (utils/evaluate/evaluate.go: EvaluateResult).
+ * A Prometheus metric that fails above `max`. The queries (promql.ts revisionErrorRatio,
+ * revisionLatencyQuantile) always answer one sample — 0 for a healthy or idle revision — so the
+ * conditions can pass; `len(result) == 1` still guards against an empty answer, which would then be
+ * Inconclusive (Argo's EvaluateResult: neither condition true), never Successful.
  */
 function thresholdMetric(
   env: EnvironmentConfig,
@@ -93,14 +94,14 @@ function thresholdMetric(
     interval: env.analysis.interval,
     count: env.analysis.count,
     failureLimit: 0,
-    successCondition: `len(result) == 1 && !isNaN(result[0]) && result[0] <= ${max}`,
+    successCondition: `len(result) == 1 && result[0] <= ${max}`,
     failureCondition: `len(result) == 1 && result[0] > ${max}`,
     provider: { prometheus: { address: monitoring.prometheusUrl, query } },
   };
 }
 
 export function errorRateTemplate(env: EnvironmentConfig, monitoring: MonitoringConfig): KubeObject {
-  const query = errorRatio(REVISION_UNDER_ANALYSIS, env.analysis.window);
+  const query = revisionErrorRatio(REVISION_UNDER_ANALYSIS, env.analysis.window);
   return template(env, NAMES.analysis.errorRate, {
     args: [{ name: POD_TEMPLATE_HASH_ARG }],
     metrics: [thresholdMetric(env, monitoring, 'error-rate', query, env.analysis.maxErrorRatio)],
@@ -108,7 +109,7 @@ export function errorRateTemplate(env: EnvironmentConfig, monitoring: Monitoring
 }
 
 export function latencyP99Template(env: EnvironmentConfig, monitoring: MonitoringConfig): KubeObject {
-  const query = latencyQuantile(0.99, REVISION_UNDER_ANALYSIS, env.analysis.window);
+  const query = revisionLatencyQuantile(0.99, REVISION_UNDER_ANALYSIS, env.analysis.window);
   return template(env, NAMES.analysis.latencyP99, {
     args: [{ name: POD_TEMPLATE_HASH_ARG }],
     metrics: [thresholdMetric(env, monitoring, 'latency-p99', query, env.analysis.maxP99Seconds)],

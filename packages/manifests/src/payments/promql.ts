@@ -87,3 +87,22 @@ export function gaugeMax(metric: string, matchers: Matchers, groupBy: readonly s
 export function gaugeSum(metric: string, matchers: Matchers, groupBy: readonly string[] = []): string {
   return `sum${by(groupBy)}(${metric}${selector(matchers)})`;
 }
+
+/**
+ * The 5xx share of one revision for analysis, defined for every revision: prom-client creates the
+ * 5xx series only at the first 5xx (an empty numerator means no errors: 0), and a revision with no
+ * traffic yet would divide 0 by 0 (a denominator of 0 becomes 1: 0 errors of nothing). So the
+ * answer is always one sample — 0 when healthy or idle, the share when failing — never NaN or empty.
+ */
+export function revisionErrorRatio(matchers: Matchers, window: string): string {
+  return `(${requestRate({ ...matchers, ...SERVER_ERRORS }, window)} or vector(0))\n/\n(${requestRate(matchers, window)} > 0 or vector(1))`;
+}
+
+/**
+ * A latency quantile of one revision for analysis, defined for every revision: no observations
+ * (no series, or NaN from zero rates) is 0 seconds — nothing was slow — so an idle or just-started
+ * revision passes and a slow one fails.
+ */
+export function revisionLatencyQuantile(quantile: number, matchers: Matchers, window: string): string {
+  return `(${latencyQuantile(quantile, matchers, window)} >= 0) or vector(0)`;
+}

@@ -3,6 +3,7 @@ import type pg from 'pg';
 import type { GroupCommit } from '../idempotency/group-commit.ts';
 import type { Metrics } from './metrics.ts';
 import type { Authenticate } from './auth.ts';
+import type { FaultInjector } from './faults.ts';
 
 /** Test seams into the request path; production leaves them unset. */
 export interface AppHooks {
@@ -19,7 +20,7 @@ export interface ApiServices {
   readonly clock: () => Date;
   readonly metrics: Metrics;
   readonly authenticate: Authenticate;
-  readonly faults: (() => Promise<void>) | undefined;
+  readonly faults: FaultInjector | undefined;
   readonly hooks: AppHooks;
   /** Loaded from the database when the app becomes ready. */
   readonly secrets: { fingerprintKey?: Buffer };

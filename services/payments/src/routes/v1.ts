@@ -15,8 +15,9 @@ declare module 'fastify' {
 export function v1Api(services: ApiServices) {
   return async (app: FastifyInstance): Promise<void> => {
     app.decorateRequest('merchantId', '');
-    app.addHook('onRequest', async (request) => {
-      if (services.faults) await services.faults();
+    app.addHook('onRequest', async (request, reply) => {
+      // 'close' fires once whether the response finished or the client went away.
+      if (services.faults) await services.faults({ onDone: (listener) => reply.raw.once('close', listener) });
       request.merchantId = await services.authenticate(request);
     });
     // A POST without a body (curl -X POST) means "no parameters", as with Stripe.
