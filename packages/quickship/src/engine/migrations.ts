@@ -2,9 +2,13 @@
 // the local stand-in for the Argo CD PreSync hook Job (the image's `migrate` entry point with
 // DATABASE_URL). Migrations are expand-only and idempotent (services/payments/migrations), so
 // running them once per build while the old revision keeps serving is safe.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import type { ImageResolver, ResolvedImage } from '../runtime/registry.ts';
+
+/** The stable build of the PreSync in progress (set by MigratingImageResolver, read by runMigrations). */
+const stableBuild = new AsyncLocalStorage<ResolvedImage | undefined>();
 
 export class MigrationFailedError extends Error {
   readonly fix = 'fix the migration under services/payments/migrations, commit, and `quickship build` again';
@@ -20,7 +24,16 @@ export class MigrationFailedError extends Error {
 export const MIGRATE_ENTRY = join('services', 'payments', 'src', 'migrate-cli.ts');
 
 /** `node --import tsx services/payments/src/migrate-cli.ts` in the build's tree, as the image would run it. */
-export function runMigrations(image: ResolvedImage, databaseUrl: string, timeoutMs = 120_000): Promise<string> {
+export async function runMigrations(image: ResolvedImage, databaseUrl: string, timeoutMs = 120_000): Promise<string> {
+  // Old code × new schema first (src/migrations/compatibility); the lead re-wires this into the sync hook.
+  const stable = stableBuild.getStore();
+  if (stable)
+    await (await import('../migrations/compatibility/presync.ts')).checkBeforeMigrating(stable, image, databaseUrl);
+  return runMigrationsOnly(image, databaseUrl, timeoutMs);
+}
+
+/** The migrate entry point of a build against a database, nothing else (also used on the scratch copy). */
+export function runMigrationsOnly(image: ResolvedImage, databaseUrl: string, timeoutMs = 120_000): Promise<string> {
   return new Promise((resolve, reject) => {
     execFile(
       process.execPath,
@@ -49,6 +62,8 @@ export function runMigrations(image: ResolvedImage, databaseUrl: string, timeout
  */
 export class MigratingImageResolver implements ImageResolver {
   private readonly done = new Map<string, Promise<void>>();
+  /** The last build migrated here: the one serving when the next build's migrations run (the stable). */
+  private stable: ResolvedImage | undefined;
 
   constructor(
     private readonly inner: ImageResolver,
@@ -65,9 +80,12 @@ export class MigratingImageResolver implements ImageResolver {
     const commit = resolved.manifest.commit;
     let run = this.done.get(commit);
     if (!run) {
-      run = this.migrate(resolved);
+      run = stableBuild.run(this.stable, () => this.migrate(resolved));
       this.done.set(commit, run);
-      run.catch(() => this.done.delete(commit));
+      run.then(
+        () => (this.stable = resolved),
+        () => this.done.delete(commit),
+      );
     }
     return run;
   }
