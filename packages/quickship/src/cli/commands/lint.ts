@@ -1,6 +1,6 @@
 // `quickship lint [-f file]`: `kubectl argo rollouts lint` over deploy/ (or the files given):
-// one line per error, "<file>: <field path>: <reason>", exit 1 when there is any. Then the
-// migration lint (src/migrations): every migration newer than the stable release, parsed by
+// one line per error, "<file>: <field path>: <reason>", exit 1 when there is any. Then (not with
+// -f) the migration lint (src/migrations): every migration newer than the stable release, parsed by
 // PostgreSQL's parser, against the expand/contract rules; exit 1 on any unsafe step.
 import { relative, resolve } from 'node:path';
 import { readFileSync } from 'node:fs';
@@ -52,7 +52,8 @@ export function register(program: Command): void {
       console.log(
         `${where}: ${result.rollouts.length} Rollout${result.rollouts.length === 1 ? '' : 's'} (${result.rollouts.join(', ') || 'none'}), no errors`,
       );
-      if (options.migrations) await lintMigrationFiles(options);
+      // `-f` is `kubectl argo rollouts lint -f`: those files only; the repository's migrations go with its deploy/.
+      if (options.migrations && !options.file) await lintMigrationFiles(options);
     });
 }
 
