@@ -2,9 +2,13 @@
 // the local stand-in for the Argo CD PreSync hook Job (the image's `migrate` entry point with
 // DATABASE_URL). Migrations are expand-only and idempotent (services/payments/migrations), so
 // running them once per build while the old revision keeps serving is safe.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { execFile } from 'node:child_process';
 import { containerArgv } from '../runtime/command.ts';
 import type { ImageResolver, ResolvedImage } from '../runtime/registry.ts';
+
+/** The stable build of the PreSync in progress (set by MigratingImageResolver, read by runMigrations). */
+const stableBuild = new AsyncLocalStorage<ResolvedImage | undefined>();
 
 export class MigrationFailedError extends Error {
   readonly fix = 'fix the migration under services/payments/migrations, commit, and `quickship build` again';
@@ -20,8 +24,17 @@ export class MigrationFailedError extends Error {
 /** The migrate Job's container args (deploy/apps/payments/migrate-job.yaml): the image's ENTRYPOINT runs them. */
 export const MIGRATE_ARGS: readonly string[] = ['services/payments/dist/migrate.mjs'];
 
-/** The migrate Job's process in the build (`node services/payments/dist/migrate.mjs`), by Kubernetes' command/args rules. */
-export function runMigrations(image: ResolvedImage, databaseUrl: string, timeoutMs = 120_000): Promise<string> {
+/** The migrate Job's process in the build (`node services/payments/dist/migrate.mjs`), after the compatibility check. */
+export async function runMigrations(image: ResolvedImage, databaseUrl: string, timeoutMs = 120_000): Promise<string> {
+  // Old code × new schema first (src/migrations/compatibility); the lead re-wires this into the sync hook.
+  const stable = stableBuild.getStore();
+  if (stable)
+    await (await import('../migrations/compatibility/presync.ts')).checkBeforeMigrating(stable, image, databaseUrl);
+  return runMigrationsOnly(image, databaseUrl, timeoutMs);
+}
+
+/** The migrate entry point of a build against a database, nothing else (also used on the scratch copy). */
+export function runMigrationsOnly(image: ResolvedImage, databaseUrl: string, timeoutMs = 120_000): Promise<string> {
   const job = containerArgv(
     image.manifest.config,
     { args: MIGRATE_ARGS, env: { DATABASE_URL: databaseUrl } },
@@ -55,6 +68,8 @@ export function runMigrations(image: ResolvedImage, databaseUrl: string, timeout
  */
 export class MigratingImageResolver implements ImageResolver {
   private readonly done = new Map<string, Promise<void>>();
+  /** The last build migrated here: the one serving when the next build's migrations run (the stable). */
+  private stable: ResolvedImage | undefined;
 
   constructor(
     private readonly inner: ImageResolver,
@@ -71,9 +86,12 @@ export class MigratingImageResolver implements ImageResolver {
     const commit = resolved.manifest.commit;
     let run = this.done.get(commit);
     if (!run) {
-      run = this.migrate(resolved);
+      run = stableBuild.run(this.stable, () => this.migrate(resolved));
       this.done.set(commit, run);
-      run.catch(() => this.done.delete(commit));
+      run.then(
+        () => (this.stable = resolved),
+        () => this.done.delete(commit),
+      );
     }
     return run;
   }

@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { IMAGES_FILE, readImagesFile, type ImagesFile } from '@quickship/manifests';
+import { assertSafeMigrations } from '../migrations/check.ts';
 import { DirtyReleaseFilesError, ReleaseValidationError } from './errors.ts';
 import { applyChanges, diffTree, type FileChange } from './files.ts';
 import { ReleaseGit } from './git.ts';
@@ -60,6 +61,10 @@ export async function runRelease(request: ReleaseRequest, manifests: ManifestsPo
   const owned = [IMAGES_FILE, ...manifests.outputDirs];
   const dirty = await git.changedPaths(owned);
   if (dirty.length > 0) throw new DirtyReleaseFilesError(dirty);
+
+  // Every migration newer than this environment's last release must be safe while the stable
+  // revision keeps serving from the same database (src/migrations): refuse before any write.
+  await assertSafeMigrations({ repoDir, environment: request.environment });
 
   const rendered = await manifests.render(plan.images);
   const problems = await manifests.validate(rendered);

@@ -3,7 +3,7 @@
 // ENTRYPOINT/CMD, spawn in the image's tree with the host's basic env plus the container's.
 // Kept to this one function so the image layout can change in one place.
 import { join } from 'node:path';
-import { containerCommand } from '../../runtime/command.ts';
+import { containerArgv } from '../../runtime/command.ts';
 import { spawnProcess, type ProcessHandle } from '../../runtime/process.ts';
 import type { ImageResolver } from '../../runtime/registry.ts';
 
@@ -23,7 +23,12 @@ export type LaunchContainer = (
 export function containerLauncher(images: ImageResolver, logDir: string): LaunchContainer {
   return async (container, env, podName) => {
     const image = await images.resolve(container.image);
-    const { file, args } = containerCommand(image.manifest, container);
+    const {
+      file,
+      args,
+      cwd,
+      env: imageEnv,
+    } = containerArgv(image.manifest.config, { ...container, env }, { rootfs: image.rootfs });
     const host: Record<string, string> = {};
     for (const key of ['PATH', 'HOME', 'TMPDIR', 'LANG', 'TZ']) {
       const value = process.env[key];
@@ -32,8 +37,8 @@ export function containerLauncher(images: ImageResolver, logDir: string): Launch
     return spawnProcess({
       file,
       args,
-      cwd: image.rootfs,
-      env: { ...host, ...env, HOSTNAME: podName },
+      cwd,
+      env: { ...host, ...imageEnv, HOSTNAME: podName },
       logFile: join(logDir, `${podName}.log`),
     });
   };

@@ -1,0 +1,54 @@
+// The shell of the migration lint: read the working tree's migrations and the stable release's
+// (Git), parse them with PostgreSQL's parser, lint. Used by `quickship lint` and `quickship release`.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { formatViolation, lintMigrations, type MigrationLintResult } from './lint.ts';
+import { parseMigration } from './parse.ts';
+import { MIGRATIONS_PATH, readReleasedMigrations } from './released.ts';
+
+export interface MigrationCheckOptions {
+  readonly repoDir: string;
+  /** The images.json environment whose release commits define "released" (default eks). */
+  readonly environment?: string;
+  /** A commit to compare with instead of the newest release commit. */
+  readonly since?: string;
+}
+
+export interface MigrationCheck extends MigrationLintResult {
+  readonly releasedLabel: string;
+}
+
+/** The migration lint refused: one formatted violation per line group. */
+export class UnsafeMigrationError extends Error {
+  readonly fix =
+    'make each step safe for the revision that keeps serving (the `instead:` lines; services/payments/migrations/README.md), then lint again';
+  constructor(readonly check: MigrationCheck) {
+    const n = check.violations.length;
+    super(
+      `${n} unsafe migration step${n === 1 ? '' : 's'} (compared with ${check.releasedLabel}):\n` +
+        check.violations.map(formatViolation).join('\n'),
+    );
+    this.name = 'UnsafeMigrationError';
+  }
+}
+
+export async function checkMigrations(options: MigrationCheckOptions): Promise<MigrationCheck> {
+  const dir = join(options.repoDir, MIGRATIONS_PATH);
+  const released = await readReleasedMigrations(options.repoDir, {
+    environment: options.environment ?? 'eks',
+    since: options.since,
+  });
+  if (!existsSync(dir)) return { checked: [], violations: [], releasedLabel: released.label };
+  const names = readdirSync(dir)
+    .filter((name) => name.endsWith('.sql'))
+    .sort();
+  const files = await Promise.all(names.map((name) => parseMigration(name, readFileSync(join(dir, name), 'utf8'))));
+  return { ...lintMigrations(files, released), releasedLabel: released.label };
+}
+
+/** Throws UnsafeMigrationError when a new migration breaks a rule. */
+export async function assertSafeMigrations(options: MigrationCheckOptions): Promise<MigrationCheck> {
+  const result = await checkMigrations(options);
+  if (result.violations.length > 0) throw new UnsafeMigrationError(result);
+  return result;
+}
