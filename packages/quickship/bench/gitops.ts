@@ -52,7 +52,7 @@ async function main(): Promise<void> {
       git(repoDir, 'commit', '-q', '-am', message);
       return git(repoDir, 'rev-parse', 'HEAD');
     };
-    edit('bench: one replica', (t) => t.replace(/^  replicas: 3$/m, '  replicas: 1'));
+    edit('bench: one replica', (t) => t.replace(/^ {2}replicas: 3$/m, '  replicas: 1'));
     const stateDir = join(work, 'state');
     step('building the image and starting PostgreSQL');
     await new LocalRegistry({ repoDir, registryDir: join(stateDir, 'registry') }).build({ tag: '0.1.0' });

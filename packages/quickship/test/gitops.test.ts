@@ -63,7 +63,7 @@ beforeAll(async () => {
   repo = await buildTestRepo('0.1.0');
   git(repo.repoDir, 'branch', '-M', 'main'); // the Applications' targetRevision
   // One instance per revision keeps the test light; spec.replicas is the HPA's field in the cluster.
-  commitRollout('test: one replica', (t) => t.replace(/^  replicas: 3$/m, '  replicas: 1'));
+  commitRollout('test: one replica', (t) => t.replace(/^ {2}replicas: 3$/m, '  replicas: 1'));
   engine = await EngineClass.start({
     repoDir: repo.repoDir,
     stateDir: repo.stateDir,

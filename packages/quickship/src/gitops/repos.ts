@@ -44,8 +44,9 @@ export function parseRepoMap(entries: readonly string[]): Map<string, string> {
   for (const entry of entries) {
     const eq = entry.lastIndexOf('=');
     if (eq <= 0 || eq === entry.length - 1)
-      throw new Error(
-        `--repo-map "${entry}" is not URL=PATH (e.g. --repo-map https://github.com/example/quickship.git=../quickship-remote)`,
+      throw new UserError(
+        `--repo-map "${entry}" is not URL=PATH`,
+        'e.g. --repo-map https://github.com/example/quickship.git=../quickship-remote',
       );
     map.set(normalizeUrl(entry.slice(0, eq)), entry.slice(eq + 1));
   }
