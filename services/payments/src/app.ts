@@ -6,6 +6,7 @@ import type { Config } from './config.ts';
 import { createAuthenticator } from './http/auth.ts';
 import { installErrorHandling } from './http/error-handler.ts';
 import { acceptJsonOnly } from './http/json-body.ts';
+import { installLingeringClose } from './http/lingering-close.ts';
 import { createFaultInjector } from './http/faults.ts';
 import { createLifecycle, type Lifecycle } from './http/lifecycle.ts';
 import { createMetrics, recordRequest, type Metrics } from './http/metrics.ts';
@@ -89,6 +90,8 @@ export function buildApp(deps: AppDeps): PaymentsApp {
     secrets: {},
   };
 
+  // An early answer (413, 401) with the body still coming reaches the client: nginx's lingering close.
+  installLingeringClose(app.server);
   app.decorate('metrics', metrics);
   app.decorate('lifecycle', lifecycle);
   installErrorHandling(app);

@@ -22,6 +22,7 @@ import { createServer as createHttpServer, type Server as HttpServer } from 'nod
 import { createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net';
 import { ClientConnection, type ClientConnectionHost } from './client-connection.ts';
 import type { Endpoint, EndpointTable } from './endpoints.ts';
+import { installLingeringClose } from './lingering-close.ts';
 import { handleNodeRequest, type NodePathRouter } from './node-request.ts';
 import { Upstream } from './upstream.ts';
 
@@ -89,6 +90,7 @@ export class ServiceRouter implements ClientConnectionHost, NodePathRouter {
       { keepAliveTimeout: CLIENT_IDLE_MS, headersTimeout: 65_000, requestTimeout: 0 },
       (req, res) => handleNodeRequest(this, req, res),
     );
+    installLingeringClose(this.http);
     // An endpoint that leaves service keeps its in-flight requests but loses its idle connections.
     this.stopListening = this.table.onChange((endpoint, removed) => {
       const upstream = this.upstreams.get(endpoint.name);
