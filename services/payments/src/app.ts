@@ -4,8 +4,10 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import type pg from 'pg';
 import type { Config } from './config.ts';
 import { createAuthenticator } from './http/auth.ts';
+import { handleClientError } from './http/client-error.ts';
 import { installErrorHandling } from './http/error-handler.ts';
 import { acceptJsonOnly } from './http/json-body.ts';
+import { installLingeringClose } from './http/lingering-close.ts';
 import { createFaultInjector } from './http/faults.ts';
 import { createLifecycle, type Lifecycle } from './http/lifecycle.ts';
 import { createMetrics, recordRequest, type Metrics } from './http/metrics.ts';
@@ -71,6 +73,8 @@ export function buildApp(deps: AppDeps): PaymentsApp {
     // While draining, requests on open keep-alive connections are served (with Connection:
     // close), not refused with Fastify's bare 503: the router stops sending them, we finish them.
     return503OnClosing: false,
+    // Requests the HTTP parser rejects get the API's error envelope too.
+    clientErrorHandler: handleClientError,
     forceCloseConnections: 'idle',
     keepAliveTimeout: deps.http?.keepAliveTimeoutMs ?? 5_000,
     requestTimeout: deps.http?.requestTimeoutMs ?? 0,
@@ -104,6 +108,8 @@ export function buildApp(deps: AppDeps): PaymentsApp {
     secrets: {},
   };
 
+  // An early answer (413, 401) with the body still coming reaches the client: nginx's lingering close.
+  installLingeringClose(app.server);
   app.decorate('metrics', metrics);
   app.decorate('lifecycle', lifecycle);
   installErrorHandling(app);

@@ -204,12 +204,16 @@ describe('misuse', () => {
     expect(elsewhere.json().error.message).toContain('POST /v1/payments');
   });
 
-  it('a key must be 1-255 characters', async () => {
+  it('a key must be 1-255 characters: a malformed key is invalid_request_error on the Idempotency-Key param', async () => {
     expect((await send('/v1/payments', paymentBody(), 'k'.repeat(255))).statusCode).toBe(201);
     for (const bad of ['', 'k'.repeat(256)]) {
       const response = await send('/v1/payments', paymentBody(), bad);
       expect(response.statusCode).toBe(400);
-      expect(response.json().error).toMatchObject({ type: 'idempotency_error', code: 'idempotency_key_invalid' });
+      expect(response.json().error).toMatchObject({
+        type: 'invalid_request_error',
+        code: 'idempotency_key_invalid',
+        param: 'Idempotency-Key',
+      });
     }
   });
 });

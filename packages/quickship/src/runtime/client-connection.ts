@@ -26,7 +26,12 @@ export interface ClientConnectionHost extends ForwardingRouter {
 /** Pause reading while this much waits behind the request in progress (pipelining). */
 const MAX_WAITING_BYTES = 64 * 1024;
 
-const REASONS: Record<number, string> = { 400: 'Bad Request', 502: 'Bad Gateway', 503: 'Service Unavailable' };
+const REASONS: Record<number, string> = {
+  400: 'Bad Request',
+  408: 'Request Timeout',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+};
 
 export class ClientConnection implements ForwardedRequest, RelayClient {
   // The request in progress (one at a time).
@@ -39,6 +44,8 @@ export class ClientConnection implements ForwardedRequest, RelayClient {
   relay: Relay | undefined = undefined;
   /** Last time a request ended (or the connection opened), for the idle sweep. */
   idleSince = Date.now();
+  /** When the first byte of the request not yet whole arrived (0: none): the router's deadline runs from it. */
+  pendingSince = 0;
 
   /** Bytes received and not yet taken (the front of the next request). */
   private buffered: Buffer | undefined = undefined;
@@ -119,6 +126,28 @@ export class ClientConnection implements ForwardedRequest, RelayClient {
     this.socket.destroy();
   }
 
+  /** The request did not arrive whole in time (slowloris): 408, then the connection closes. */
+  requestTimedOut(timeoutMs: number): void {
+    this.pendingSince = 0;
+    this.buffered = undefined;
+    this.waiting = undefined;
+    this.head = undefined;
+    if (this.busy || this.closed) return void this.socket.destroy();
+    const body = JSON.stringify({
+      error: {
+        type: 'invalid_request_error',
+        code: 'request_timeout',
+        message: `The request did not arrive whole within ${timeoutMs} ms; send it again at once.`,
+      },
+    });
+    this.socket.removeListener('data', this.onData);
+    this.socket.end(
+      `HTTP/1.1 408 Request Timeout\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`,
+    );
+    this.socket.resume();
+    setTimeout(() => this.socket.destroy(), 1_000).unref();
+  }
+
   // RelayClient
 
   write(data: string | Buffer): boolean {
@@ -143,12 +172,16 @@ export class ClientConnection implements ForwardedRequest, RelayClient {
       this.paused = false;
       this.socket.resume();
     }
-    if (this.buffered) this.take();
+    if (this.buffered) {
+      this.pendingSince = Date.now(); // a pipelined request: its deadline runs from now
+      this.take();
+    }
   }
 
   // Reading
 
   private data(chunk: Buffer): void {
+    if (!this.busy && this.pendingSince === 0) this.pendingSince = Date.now();
     if (this.waiting) {
       // A body still arriving: keep its pieces, join them once when it is whole.
       this.waiting.push(chunk);
@@ -195,6 +228,7 @@ export class ClientConnection implements ForwardedRequest, RelayClient {
       buf.copy(payload, head.upstreamHead.length, head.headLength, end);
       this.payload = payload;
     }
+    this.pendingSince = 0;
     this.method = head.method;
     this.headRequest = head.method === 'HEAD';
     this.idempotencyKey = head.idempotencyKey;

@@ -49,6 +49,16 @@ const LOOKED_AT_LENGTHS = new Set(
 );
 
 /**
+ * A head still arriving that is already not plain: a byte no plain head has (NUL, another
+ * control), a bare LF (a line ending Node's parser rejects with 400 — waiting for CRLF CRLF would
+ * never end), or a CR not followed by LF. Node's http server then answers at once.
+ */
+const NOT_PLAIN = /[^\t\r\n\x20-\x7e\x80-\xff]|\r(?!\n|$)|(?<!\r)\n/;
+function cannotBePlain(buf: Buffer): boolean {
+  return NOT_PLAIN.test(buf.toString('latin1', 0, Math.min(buf.length, MAX_HEAD_BYTES)));
+}
+
+/**
  * Parses the head at the start of `buf`. `forwardedFor` is the client's address (appended as
  * X-Forwarded-For). Returns INCOMPLETE, UNUSUAL, or the head.
  */
@@ -57,7 +67,7 @@ export function parseRequestHead(
   forwardedFor: string | undefined,
 ): RequestHead | typeof INCOMPLETE | typeof UNUSUAL {
   const end = buf.indexOf('\r\n\r\n');
-  if (end === -1) return buf.length >= MAX_HEAD_BYTES ? UNUSUAL : INCOMPLETE;
+  if (end === -1) return buf.length >= MAX_HEAD_BYTES || cannotBePlain(buf) ? UNUSUAL : INCOMPLETE;
   if (end + 4 > MAX_HEAD_BYTES) return UNUSUAL;
   const head = buf.toString('latin1', 0, end);
   if (!HEAD.test(head)) return UNUSUAL;

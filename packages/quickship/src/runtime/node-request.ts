@@ -4,7 +4,7 @@
 // through and are never retried), headers are rewritten by http-headers.ts, attempts go through
 // the endpoint's undici pool (Upstream.send).
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { Forwarding, type ForwardedRequest, type ForwardingRouter } from './forwarding.ts';
 import { upstreamRequestHeaders } from './http-headers.ts';
 import type { Attempt, AttemptSink, Upstream } from './upstream.ts';
@@ -36,8 +36,7 @@ export function handleNodeRequest(router: NodePathRouter, req: IncomingMessage, 
       // Too large to keep for a replay: stream the rest, no retries.
       req.off('data', onData);
       req.off('end', onEnd);
-      req.pause();
-      request.start(Readable.from(prefixed(chunks, req)));
+      request.start(streamedBody(chunks, req));
     }
   };
   const onEnd = () => {
@@ -108,9 +107,17 @@ class NodeRequest implements ForwardedRequest {
   }
 }
 
-async function* prefixed(head: readonly Buffer[], rest: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
-  yield* head;
-  yield* rest;
+/**
+ * The body read so far, then the rest as it comes. Piped, not iterated: when the endpoint stops
+ * reading (it answered early, e.g. 413), the client's request is left unread — not destroyed with
+ * its connection — so the early answer still reaches the client, which then lingers
+ * (lingering-close.ts).
+ */
+function streamedBody(head: readonly Buffer[], req: IncomingMessage): Readable {
+  const body = new PassThrough();
+  for (const chunk of head) body.write(chunk);
+  req.pipe(body);
+  return body;
 }
 
 function contentLength(value: string | undefined): number | undefined {

@@ -22,6 +22,7 @@ import { createServer as createHttpServer, type Server as HttpServer } from 'nod
 import { createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net';
 import { ClientConnection, type ClientConnectionHost } from './client-connection.ts';
 import type { Endpoint, EndpointTable } from './endpoints.ts';
+import { installLingeringClose } from './lingering-close.ts';
 import { handleNodeRequest, type NodePathRouter } from './node-request.ts';
 import { Upstream } from './upstream.ts';
 
@@ -37,12 +38,20 @@ export interface ServiceRouterOptions {
   readonly maxBufferedBodyBytes?: number; // default 1 MiB
   readonly maxAttempts?: number; // default 3
   readonly revisionHeaders?: boolean; // default true
+  /** A request must arrive whole within this (fast path: head and body; Node path: head). Default 10 s. */
+  readonly requestHeadTimeoutMs?: number;
+  /** Concurrent client connections on this Service port; beyond it, 503 too_many_connections. Default 4096. */
+  readonly maxConnections?: number;
 }
 
 export interface RouterStats {
   readonly requests: number;
   readonly inFlight: number;
   readonly retries: number;
+  /** Connections refused with 503 too_many_connections (over `maxConnections`). */
+  readonly refusedConnections: number;
+  /** Requests answered 408: not whole within `requestHeadTimeoutMs`. */
+  readonly requestTimeouts: number;
   /** 503 no_ready_endpoints answers. */
   readonly noEndpoints: number;
   /** 502 answers: every attempt failed, or a request that could not be retried failed. */
@@ -53,6 +62,27 @@ export interface RouterStats {
 const ONE_MIB = 1024 * 1024;
 /** Client keep-alive: an idle connection closes after this long (as Node's keepAliveTimeout). */
 const CLIENT_IDLE_MS = 60_000;
+/**
+ * A request's head (fast path: head and body, which it buffers) must arrive within this
+ * (HAProxy `timeout http-request`, no default, 10 s in its examples; nginx `client_header_timeout`,
+ * 60 s; Node's headersTimeout, 60 s). Then 408 and close: a slowloris client holds a connection
+ * for 10 s at most.
+ */
+export const REQUEST_HEAD_TIMEOUT_MS = 10_000;
+/**
+ * Client connections per Service port (HAProxy `maxconn`, nginx `worker_connections`, 512 by
+ * default). Each may hold an upstream socket too: keep it under half of `ulimit -n`.
+ */
+export const MAX_CLIENT_CONNECTIONS = 4096;
+/** How often connections are checked against the deadline and the keep-alive timeout. */
+const SWEEP_MS = 500;
+const TOO_MANY_CONNECTIONS = JSON.stringify({
+  error: {
+    type: 'api_error',
+    code: 'too_many_connections',
+    message: 'The Service has too many open connections; retry shortly, reusing a kept-alive connection.',
+  },
+});
 
 export class ServiceRouter implements ClientConnectionHost, NodePathRouter {
   readonly name: string;
@@ -72,8 +102,18 @@ export class ServiceRouter implements ClientConnectionHost, NodePathRouter {
   };
   private next = 0;
   private stopListening: () => void;
-  private readonly counters = { requests: 0, inFlight: 0, retries: 0, noEndpoints: 0, upstreamErrors: 0 };
+  private readonly counters = {
+    requests: 0,
+    inFlight: 0,
+    retries: 0,
+    noEndpoints: 0,
+    upstreamErrors: 0,
+    refusedConnections: 0,
+    requestTimeouts: 0,
+  };
   readonly emptyWaitMs: number;
+  readonly requestHeadTimeoutMs: number;
+  readonly maxConnections: number;
   readonly maxBufferedBodyBytes: number;
   readonly maxAttempts: number;
   closing = false;
@@ -85,10 +125,19 @@ export class ServiceRouter implements ClientConnectionHost, NodePathRouter {
     this.emptyWaitMs = options.emptyWaitMs ?? 2000;
     this.maxBufferedBodyBytes = options.maxBufferedBodyBytes ?? ONE_MIB;
     this.maxAttempts = options.maxAttempts ?? 3;
+    this.requestHeadTimeoutMs = options.requestHeadTimeoutMs ?? REQUEST_HEAD_TIMEOUT_MS;
+    this.maxConnections = options.maxConnections ?? MAX_CLIENT_CONNECTIONS;
     this.http = createHttpServer(
-      { keepAliveTimeout: CLIENT_IDLE_MS, headersTimeout: 65_000, requestTimeout: 0 },
+      {
+        keepAliveTimeout: CLIENT_IDLE_MS,
+        // The same deadline for a head on the Node path (Node answers 408); checked every SWEEP_MS.
+        headersTimeout: this.requestHeadTimeoutMs,
+        requestTimeout: 0,
+        connectionsCheckingInterval: SWEEP_MS,
+      },
       (req, res) => handleNodeRequest(this, req, res),
     );
+    installLingeringClose(this.http);
     // An endpoint that leaves service keeps its in-flight requests but loses its idle connections.
     this.stopListening = this.table.onChange((endpoint, removed) => {
       const upstream = this.upstreams.get(endpoint.name);
@@ -106,6 +155,7 @@ export class ServiceRouter implements ClientConnectionHost, NodePathRouter {
   async listen(): Promise<{ readonly host: string; readonly port: number }> {
     const server = createNetServer({ allowHalfOpen: true, noDelay: true }, (socket) => {
       if (this.closing) return void socket.destroy();
+      if (this.connections.size + this.handedOver.size >= this.maxConnections) return this.refuse(socket);
       this.connections.add(new ClientConnection(this, socket));
     });
     this.server = server;
@@ -119,7 +169,7 @@ export class ServiceRouter implements ClientConnectionHost, NodePathRouter {
         resolve();
       });
     });
-    this.sweep = setInterval(() => this.closeIdle(CLIENT_IDLE_MS), 5_000).unref();
+    this.sweep = setInterval(() => this.check(), SWEEP_MS).unref();
     const address = server.address();
     return { host, port: typeof address === 'object' && address ? address.port : this.options.port };
   }
@@ -191,6 +241,31 @@ export class ServiceRouter implements ClientConnectionHost, NodePathRouter {
 
   forget(connection: ClientConnection): void {
     this.connections.delete(connection);
+  }
+
+  /** Over `maxConnections`: a 503 saying so, then the connection closes (what the client sends is dropped). */
+  private refuse(socket: Socket): void {
+    this.counters.refusedConnections++;
+    socket.on('error', () => undefined);
+    socket.resume();
+    socket.end(
+      `HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nContent-Length: ${TOO_MANY_CONNECTIONS.length}\r\nRetry-After: 1\r\nConnection: close\r\n\r\n${TOO_MANY_CONNECTIONS}`,
+    );
+    // Dropped bytes then the client's FIN close it cleanly; a client that never stops is cut after 1 s.
+    setTimeout(() => socket.destroy(), 1_000).unref();
+  }
+
+  /** The periodic sweep: requests past their deadline get 408; keep-alive connections idle too long close. */
+  private check(): void {
+    const now = Date.now();
+    const idleBefore = now - CLIENT_IDLE_MS;
+    const startedBefore = now - this.requestHeadTimeoutMs;
+    for (const connection of this.connections) {
+      if (connection.pendingSince !== 0 && connection.pendingSince <= startedBefore) {
+        this.counters.requestTimeouts++;
+        connection.requestTimedOut(this.requestHeadTimeoutMs);
+      } else if (connection.idleSince <= idleBefore) connection.closeIfIdle();
+    }
   }
 
   /** Closes fast-path client connections idle for at least `ms`. */

@@ -146,7 +146,10 @@ class Exchange implements Attempt {
     this.resume = resume;
     const { res } = this;
     res.sendDate = false;
-    res.writeHead(statusCode, statusText, clientResponseHeaders(rawHeaders, this.upstream.revisionHeaders));
+    const headers = clientResponseHeaders(rawHeaders, this.upstream.revisionHeaders);
+    // An early answer (the request's body is still coming): the connection closes after it, lingering.
+    if (!res.req.complete) headers.push('connection', 'close');
+    res.writeHead(statusCode, statusText, headers);
     return true;
   }
 

@@ -1,7 +1,7 @@
 // The common tail of every POST handler: check the Idempotency-Key header, run the operation
 // through the idempotency executor, and send its exact bytes (marking replays).
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { IdempotencyError, ServiceError } from '../domain/errors.ts';
+import { InvalidRequestError, ServiceError } from '../domain/errors.ts';
 import {
   executeIdempotently,
   executeOnce,
@@ -15,16 +15,20 @@ import type { ApiServices } from './services.ts';
 
 export const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
 
-/** The header's value, or undefined when absent; 400 idempotency_error when it is not 1-255 characters. */
+/**
+ * The header's value, or undefined when absent. A malformed key (not 1-255 characters) is a bad
+ * parameter like any other: 400 invalid_request_error with `param: "Idempotency-Key"`. Stripe
+ * keeps idempotency_error for a valid key reused with other parameters (docs/idempotency.md).
+ */
 export function idempotencyKeyOf(request: FastifyRequest): string | undefined {
   const value = request.headers['idempotency-key'];
   if (value === undefined) return undefined;
   const key = Array.isArray(value) ? value.join(', ') : value;
   if (key.length < 1 || key.length > MAX_IDEMPOTENCY_KEY_LENGTH) {
-    throw new IdempotencyError(
-      400,
+    throw new InvalidRequestError(
       'idempotency_key_invalid',
-      `The Idempotency-Key header must be 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} characters long (got ${key.length}).`,
+      `The Idempotency-Key header must be 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} characters long (got ${key.length}); send a shorter key, such as a UUID.`,
+      'Idempotency-Key',
     );
   }
   return key;

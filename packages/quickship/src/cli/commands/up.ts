@@ -1,6 +1,8 @@
 // `quickship up` (what `npm start` runs): private PostgreSQL, migrations, the Rollout, the
 // Service routers and the API, in the foreground. Ctrl-C drains and stops everything; a second
-// Ctrl-C kills what is left.
+// Ctrl-C kills what is left. SIGTERM, SIGHUP (the terminal closed) and a closed stdout (EPIPE:
+// `npm start | head`) stop it the same way: `up` never detaches on purpose — a stack nobody can
+// see or stop would hold its ports and PostgreSQL until the next `up` adopts it.
 import { relative } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { DEFAULT_API_PORT } from '../../api/protocol.ts';
@@ -52,6 +54,8 @@ export function register(program: Command): void {
       [] as string[],
     )
     .action(async (options: UpOptions) => {
+      // Listening from the start: a stop asked for while starting happens once the stack is up.
+      const stopAsked = whenStopAsked();
       const repo = repoRoot(options.repo);
       const stack = await startLocalStack({
         repoDir: repo,
@@ -93,30 +97,62 @@ export function register(program: Command): void {
         `  try      curl -s ${urls.active}/v1/payments -H 'Authorization: Bearer ${key}' -H "Idempotency-Key: $(date +%s%N)" -H 'content-type: application/json' -d '{"amount":1000,"currency":"usd","card":{"number":"4242424242424242","exp_month":12,"exp_year":2030,"cvc":"123"}}'`,
       );
       console.log('Ctrl-C drains and stops everything.');
-      await untilSignal(stack);
+      await untilStopped(stack, stopAsked);
     });
 }
 
-async function untilSignal(stack: { stop(): Promise<void>; kill(): Promise<void> }): Promise<void> {
-  await new Promise<void>((resolve) => {
-    let signals = 0;
-    const onSignal = (signal: NodeJS.Signals): void => {
-      signals++;
-      if (signals === 1) {
-        console.log(`\n${signal}: draining (instances finish their requests, then stop); Ctrl-C again to kill now`);
-        stack.stop().then(resolve, (error: unknown) => {
-          console.error(`stop failed: ${(error as Error).message}`);
-          void stack.kill().finally(resolve);
-        });
-      } else {
-        console.log(`${signal}: killing every instance now`);
-        void stack.kill().finally(resolve);
-      }
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
+/** Why `up` stops: a signal's name, or `stdout closed`. */
+type StopReason = NodeJS.Signals | 'stdout closed';
+
+interface StopRequests {
+  /** The first stop request. */
+  readonly first: Promise<StopReason>;
+  /** Called on every later one. */
+  onRepeat(listener: (reason: StopReason) => void): void;
+}
+
+/** Ctrl-C, SIGTERM, SIGHUP (terminal closed) and a closed stdout (EPIPE, `| head`) all ask `up` to stop. */
+function whenStopAsked(): StopRequests {
+  let count = 0;
+  let repeat: ((reason: StopReason) => void) | undefined;
+  let resolveFirst: (reason: StopReason) => void = () => undefined;
+  const first = new Promise<StopReason>((resolve) => (resolveFirst = resolve));
+  const ask = (reason: StopReason): void => {
+    count++;
+    if (count === 1) resolveFirst(reason);
+    else if (repeat) repeat(reason);
+    else process.exit(130); // a second Ctrl-C while still starting: leave now
+  };
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, ask);
+  let stdoutClosed = false;
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    // Nobody reads our output any more; later writes fail quietly (this listener keeps them from crashing `up`).
+    if (stdoutClosed || (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED')) return;
+    stdoutClosed = true;
+    ask('stdout closed');
   });
-  console.log('stopped: no instance, router, API or PostgreSQL left running');
+  return { first, onRepeat: (listener) => (repeat = listener) };
+}
+
+async function untilStopped(
+  stack: { stop(): Promise<void>; kill(): Promise<void> },
+  stopAsked: StopRequests,
+): Promise<void> {
+  const reason = await stopAsked.first;
+  await new Promise<void>((resolve) => {
+    stopAsked.onRepeat((again) => {
+      if (again === 'stdout closed') return;
+      console.log(`${again}: killing every instance now`);
+      void stack.kill().finally(resolve);
+    });
+    // stderr too: with stdout closed, it is the only place left to say why `up` stops.
+    console.error(`\n${reason}: draining (instances finish their requests, then stop); Ctrl-C again to kill now`);
+    stack.stop().then(resolve, (error: unknown) => {
+      console.error(`stop failed: ${(error as Error).message}`);
+      void stack.kill().finally(resolve);
+    });
+  });
+  console.error('stopped: no instance, router, API or PostgreSQL left running');
   // Everything we started is stopped; a stray handle (a library's keep-alive socket) must not keep `up` alive.
   setTimeout(() => process.exit(), 2000).unref();
 }
