@@ -1,18 +1,8 @@
 // `quickship lint [-f file]`: `kubectl argo rollouts lint` over deploy/ (or the files given):
 // one line per error, "<file>: <field path>: <reason>", exit 1 when there is any.
-import { relative, resolve } from 'node:path';
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { lintManifests, splitManifests, type ManifestDocument } from '../../core/index.ts';
-import { readDeployDir } from '../../engine/deploy-source.ts';
-import { UserError } from '../errors.ts';
-import { DEFAULT_DEPLOY_DIR, repoRoot } from '../repo.ts';
-
-interface LintOptions {
-  readonly file?: string[];
-  readonly dir?: string;
-  readonly repo?: string;
-}
+import type { LintOptions } from '../run/lint.ts';
+import { DEFAULT_DEPLOY_DIR } from '../repo.ts';
 
 export function register(program: Command): void {
   program
@@ -25,43 +15,8 @@ export function register(program: Command): void {
     )
     .option('--dir <folder>', `folder to lint (default ${DEFAULT_DEPLOY_DIR} in the repository)`)
     .option('--repo <folder>', 'repository root (default: the Git top level here)')
-    .action((options: LintOptions) => {
-      const docs = options.file
-        ? readFiles(options.file)
-        : readFolder(resolve(repoRoot(options.repo), options.dir ?? DEFAULT_DEPLOY_DIR));
-      // A single file is checked against the Services it holds, as upstream does; deploy/ must hold both blue/green Services.
-      const result = lintManifests(docs, { requireBlueGreenServices: !options.file });
-      for (const error of result.errors) console.error(`${error.file}: ${error.message}`);
-      if (result.errors.length > 0) {
-        const n = result.errors.length;
-        throw new UserError(
-          `${n} lint error${n === 1 ? '' : 's'} in ${result.rollouts.length} Rollout${result.rollouts.length === 1 ? '' : 's'}`,
-          'fix the fields named above and run `quickship lint` again',
-        );
-      }
-      const where = options.file ? options.file.join(', ') : (options.dir ?? DEFAULT_DEPLOY_DIR);
-      console.log(
-        `${where}: ${result.rollouts.length} Rollout${result.rollouts.length === 1 ? '' : 's'} (${result.rollouts.join(', ') || 'none'}), no errors`,
-      );
+    .action(async (options: LintOptions) => {
+      const { runLint } = await import('../run/lint.ts');
+      runLint(options);
     });
-}
-
-function readFiles(files: readonly string[]): ManifestDocument[] {
-  return files.flatMap((file) => {
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (error) {
-      throw new UserError(
-        `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
-        'pass an existing manifest file to -f',
-      );
-    }
-    return splitManifests(text, file);
-  });
-}
-
-function readFolder(dir: string): ManifestDocument[] {
-  const shown = relative(process.cwd(), dir) || '.';
-  return readDeployDir(dir).flatMap((f) => splitManifests(f.text, `${shown}/${f.file}`));
 }
