@@ -2,12 +2,14 @@
 // the local stand-in for the Argo CD PreSync hook Job (the image's `migrate` entry point with
 // DATABASE_URL). Migrations are expand-only and idempotent (services/payments/migrations), so
 // running them once per build while the old revision keeps serving is safe.
+import { UserError } from '../errors.ts';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import type { ImageResolver, ResolvedImage } from '../runtime/registry.ts';
 
-export class MigrationFailedError extends Error {
-  readonly fix = 'fix the migration under services/payments/migrations, commit, and `quickship build` again';
+export class MigrationFailedError extends UserError {
+  override readonly code = 'Conflict';
+  override readonly fix = 'fix the migration under services/payments/migrations, commit, and `quickship build` again';
   constructor(
     readonly image: string,
     readonly output: string,

@@ -1,6 +1,8 @@
 // `quickship up`: what it does once its options are parsed (loaded on demand by commands/up.ts).
 import { relative } from 'node:path';
-import { startLocalStack } from '../../engine/stack.ts';
+import { PostgresNotInstalledError } from '@quickship/pglocal';
+import { UserError } from '../../errors.ts';
+import { startLocalStack } from '../../stack.ts';
 import { firstApiKey } from '../../engine/secrets.ts';
 import { repoRoot } from '../repo.ts';
 
@@ -27,6 +29,11 @@ export async function runUp(options: UpOptions): Promise<void> {
     ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
     build: options.build,
     log: (line) => console.log(`[engine] ${line}`),
+  }).catch((error: unknown) => {
+    // pglocal sits beside quickship, below its errors: its refusal becomes a UserError here.
+    if (error instanceof PostgresNotInstalledError)
+      throw new UserError(error.message, 'apt-get install -y postgresql, or pass --database-url <url>');
+    throw error;
   });
   const urls = stack.engine.serviceUrls();
   const key = firstApiKey(stack.apiKeys.value);

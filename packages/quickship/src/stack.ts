@@ -6,16 +6,16 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { freePort, startPostgres, type PostgresCluster } from '@quickship/pglocal';
-import { PortInUseError } from '../api/errors.ts';
-import { startApiServer, type ApiServer } from '../api/server.ts';
-import { DEFAULT_API_PORT } from '../api/protocol.ts';
-import { LocalRegistry } from '../runtime/registry.ts';
-import { parseImageReference } from '../core/image-ref.ts';
-import type { BackoffPolicy } from '../runtime/backoff.ts';
-import { ImagePullError } from '../runtime/errors.ts';
-import { loadDeploy } from './deploy.ts';
-import { Engine } from './engine.ts';
-import { apiKeys, type ApiKeys } from './secrets.ts';
+import { PortInUseError } from './errors.ts';
+import { startApiServer, type ApiServer } from './api/server.ts';
+import { DEFAULT_API_PORT } from './api/protocol.ts';
+import { LocalRegistry } from './runtime/registry.ts';
+import { parseImageReference } from './core/image-ref.ts';
+import type { BackoffPolicy } from './runtime/backoff.ts';
+import { ImagePullError } from './runtime/errors.ts';
+import { loadDeploy } from './engine/deploy.ts';
+import { Engine } from './engine/engine.ts';
+import { apiKeys, type ApiKeys } from './engine/secrets.ts';
 
 export interface StackOptions {
   readonly repoDir: string;
