@@ -30,4 +30,19 @@ export default tseslint.config(
       'no-console': 'off',
     },
   },
+  {
+    // Layering of packages/quickship: the API depends on the engine, never the reverse; the pure
+    // core imports neither (shared types and errors live in src/model.ts and src/errors.ts).
+    files: ['packages/quickship/src/engine/**/*.ts', 'packages/quickship/src/core/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/api/*', '**/cli/*'], message: 'engine/ and core/ must not import from api/ or cli/' },
+          ],
+        },
+      ],
+    },
+  },
 );

@@ -265,13 +265,8 @@ export interface RolloutView {
   readonly notes: readonly string[];
 }
 
-/** The error a verb raises when it does not apply (e.g. promote on a Healthy rollout). */
-export class VerbNotApplicableError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'VerbNotApplicableError';
-  }
-}
+/** The error a verb raises when it does not apply (e.g. promote on a Healthy rollout); a UserError. */
+export { VerbNotApplicableError } from './errors.ts';
 
 /**
  * Where the CLI's verbs act: the local engine (over its loopback API) or a Kubernetes cluster
@@ -285,4 +280,30 @@ export interface RolloutTarget {
   retry(name: string): Promise<string>;
   undo(name: string, options: { readonly toRevision?: number }): Promise<string>;
   restart(name: string): Promise<string>;
+}
+
+/** A rollout as a target serves it: the Rollout object in Argo's shape and the tree `status` draws. */
+export interface RolloutEntry {
+  readonly rollout: RolloutObject | Record<string, unknown>;
+  readonly view: RolloutView;
+}
+
+/** What a running local engine says about itself. */
+export interface EngineInfo {
+  readonly pid: number;
+  readonly startedAt: string;
+  readonly deployDir: string;
+  readonly stateDir: string;
+  /** Router URL per Service name, e.g. { "payments-active": "http://127.0.0.1:8080" }. */
+  readonly services: Readonly<Record<string, string>>;
+  /** Objects found in deploy/ that only mean something in a cluster. */
+  readonly clusterOnly: readonly string[];
+}
+
+/** What the local engine offers the API server (api/server.ts) and the console. */
+export interface EngineApi extends RolloutTarget {
+  list(): Promise<readonly RolloutEntry[]>;
+  info(): EngineInfo;
+  /** Calls `listener` with the rollout's entry after each change; returns the unsubscribe function. */
+  subscribe(listener: (entry: RolloutEntry) => void): () => void;
 }

@@ -1,7 +1,8 @@
 // Errors of AnalysisTemplates and AnalysisRuns. Messages name the object, the field and the fix.
+import { UserError } from '../errors.ts';
 
 /** A duration (interval, initialDelay) Go's time.ParseDuration would refuse. */
-export class InvalidDurationError extends Error {
+export class InvalidDurationError extends UserError {
   constructor(
     readonly field: string,
     readonly value: string,
@@ -12,7 +13,7 @@ export class InvalidDurationError extends Error {
 }
 
 /** An AnalysisTemplate or ClusterAnalysisTemplate that does not have Argo's shape. */
-export class InvalidAnalysisTemplateError extends Error {
+export class InvalidAnalysisTemplateError extends UserError {
   constructor(
     readonly template: string,
     readonly path: string,
@@ -24,7 +25,7 @@ export class InvalidAnalysisTemplateError extends Error {
 }
 
 /** A Rollout refers to a template that is not there. */
-export class AnalysisTemplateNotFoundError extends Error {
+export class AnalysisTemplateNotFoundError extends UserError {
   constructor(
     readonly kind: string,
     readonly templateName: string,
@@ -35,7 +36,7 @@ export class AnalysisTemplateNotFoundError extends Error {
 }
 
 /** Args or templates that cannot be combined into one run (upstream's NewAnalysisRunFromTemplates errors). */
-export class AnalysisRunBuildError extends Error {
+export class AnalysisRunBuildError extends UserError {
   constructor(message: string) {
     super(message);
     this.name = 'AnalysisRunBuildError';

@@ -10,7 +10,7 @@ import {
   type Verb,
 } from './protocol.ts';
 import { readServerSentEvents } from './sse.ts';
-import { EngineApiError, EngineNotRunningError, RolloutNotFoundError } from './errors.ts';
+import { EngineApiError, EngineInternalError, EngineNotRunningError, RolloutNotFoundError } from './errors.ts';
 
 export const DEFAULT_API_URL = `http://${DEFAULT_API_HOST}:${DEFAULT_API_PORT}`;
 
@@ -102,6 +102,7 @@ export class LocalEngineClient implements RolloutTarget {
     }
     const message = body.error?.message ?? `engine API answered ${res.status} ${res.statusText}`;
     const code = body.error?.code ?? 'Internal';
+    if (code === 'Internal') return new EngineInternalError(message);
     if (code === 'VerbNotApplicable') return new VerbNotApplicableError(message);
     if (code === 'NotFound') return new RolloutNotFoundError(message, body.error?.fix);
     return new EngineApiError(code, message, body.error?.fix);

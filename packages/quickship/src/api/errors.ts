@@ -1,41 +1,37 @@
-// Errors of the engine API, shared by the engine (which raises RolloutNotFoundError) and the client.
+// Errors of the engine API's client. The errors the engine raises (RolloutNotFoundError,
+// PortInUseError) live in src/errors.ts, below the engine, and are re-exported here.
+import { UserError, type ApiErrorCode, type UserErrorCode } from '../errors.ts';
 
-export class EngineNotRunningError extends Error {
-  readonly fix = 'start it with `npx quickship up` (or `npm start`), or pass --api <url>';
+export { PortInUseError, RolloutNotFoundError } from '../errors.ts';
+
+export class EngineNotRunningError extends UserError {
+  override readonly code = 'ServiceUnavailable';
   constructor(readonly url: string) {
-    super(`no quickship engine answers at ${url}`);
+    super(
+      `no quickship engine answers at ${url}`,
+      'start it with `npx quickship up` (or `npm start`), or pass --api <url>',
+    );
     this.name = 'EngineNotRunningError';
   }
 }
 
-/** A loopback port the engine needs (a Service's or the API's) is taken, usually by another engine. */
-export class PortInUseError extends Error {
-  readonly fix: string;
-  constructor(what: string, flag: string) {
-    super(`${what} is already in use (another \`quickship up\`?)`);
-    this.name = 'PortInUseError';
-    this.fix = `stop the other engine, or pass ${flag} <port>`;
-  }
-}
-
-export class RolloutNotFoundError extends Error {
-  constructor(
-    message: string,
-    readonly fix?: string,
-  ) {
-    super(message);
-    this.name = 'RolloutNotFoundError';
-  }
-}
-
 /** An error the engine reported, with its API code. */
-export class EngineApiError extends Error {
+export class EngineApiError extends UserError {
   constructor(
-    readonly code: string,
+    override readonly code: UserErrorCode,
     message: string,
-    readonly fix?: string,
+    fix?: string,
   ) {
-    super(message);
-    this.name = code === 'Internal' ? 'EngineInternalError' : 'EngineApiError';
+    super(message, fix);
+    this.name = 'EngineApiError';
+  }
+}
+
+/** The engine answered 500: a bug in the engine (its log holds the stack). Not a UserError. */
+export class EngineInternalError extends Error {
+  readonly code: ApiErrorCode = 'Internal';
+  constructor(message: string) {
+    super(`the engine failed: ${message} (a bug in quickship; its log has the stack)`);
+    this.name = 'EngineInternalError';
   }
 }

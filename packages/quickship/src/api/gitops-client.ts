@@ -3,7 +3,7 @@
 import type { KubeObject } from '../store/object.ts';
 import type { HistoryEntry } from '../gitops/app-status.ts';
 import { DEFAULT_API_URL } from './client.ts';
-import { EngineApiError, EngineNotRunningError } from './errors.ts';
+import { EngineApiError, EngineInternalError, EngineNotRunningError } from './errors.ts';
 import { API_PREFIX, type ApiErrorBody } from './protocol.ts';
 
 export interface ObjectAddress {
@@ -81,11 +81,10 @@ export class GitOpsClient {
     } catch {
       // not JSON
     }
-    throw new EngineApiError(
-      parsed.error?.code ?? 'Internal',
-      parsed.error?.message ?? `engine API answered ${res.status}`,
-      parsed.error?.fix,
-    );
+    const code = parsed.error?.code ?? 'Internal';
+    const message = parsed.error?.message ?? `engine API answered ${res.status}`;
+    if (code === 'Internal') throw new EngineInternalError(message);
+    throw new EngineApiError(code, message, parsed.error?.fix);
   }
 }
 

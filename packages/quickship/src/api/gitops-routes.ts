@@ -14,6 +14,7 @@
 //   PATCH  same, Content-Type application/merge-patch+json → object
 //   DELETE same                                           → { deleted: object }
 //   GET    /api/v1/watch                                 → text/event-stream, `event: ADDED|MODIFIED|DELETED`, data { object, manager }
+import { UserError } from '../errors.ts';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AppController } from '../gitops/app-controller.ts';
 import type { ObjectStore, ObjectRef } from '../store/object-store.ts';
@@ -26,11 +27,11 @@ export interface GitOpsApi {
 /** The manager name imperative API changes are recorded under (kubectl's default for patch). */
 export const API_PATCH_MANAGER = 'quickship-api';
 
-export class GitOpsRouteError extends Error {
+export class GitOpsRouteError extends UserError {
   constructor(
-    readonly code: 'BadRequest' | 'NotFound' | 'MethodNotAllowed' | 'UnsupportedMediaType',
+    override readonly code: 'BadRequest' | 'NotFound' | 'MethodNotAllowed' | 'UnsupportedMediaType',
     message: string,
-    readonly fix?: string,
+    override readonly fix?: string,
   ) {
     super(message);
     this.name = 'GitOpsRouteError';

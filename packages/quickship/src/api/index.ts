@@ -10,5 +10,5 @@ export {
   type StartApiServerOptions,
 } from './server.ts';
 export { LocalEngineClient, DEFAULT_API_URL } from './client.ts';
-export { EngineApiError, EngineNotRunningError, RolloutNotFoundError } from './errors.ts';
+export { EngineApiError, EngineInternalError, EngineNotRunningError, RolloutNotFoundError } from './errors.ts';
 export { readServerSentEvents, type ServerSentEvent } from './sse.ts';

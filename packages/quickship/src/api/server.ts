@@ -2,37 +2,31 @@
 // request, calls the engine, and maps named errors to JSON error bodies.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { VerbNotApplicableError, type RolloutTarget } from '../model.ts';
+import type { EngineApi } from '../model.ts';
+import { UserError, type UserErrorCode } from '../errors.ts';
 import { PortInUseError } from './errors.ts';
 import { GitOpsRouteError, handleGitOps, type GitOpsApi } from './gitops-routes.ts';
-import { UserError } from '../store/user-error.ts';
 import {
   API_PREFIX,
   DEFAULT_API_HOST,
   STATUS_OF,
   VERBS,
   type ApiErrorBody,
-  type ApiErrorCode,
-  type EngineInfo,
   type RolloutEntry,
   type Verb,
 } from './protocol.ts';
 
 /** What the API needs from the engine: the verbs of any target, plus listing and change events. */
-export interface EngineApi extends RolloutTarget {
-  list(): Promise<readonly RolloutEntry[]>;
-  info(): EngineInfo;
-  /** Calls `listener` with the rollout's entry after each change; returns the unsubscribe function. */
-  subscribe(listener: (entry: RolloutEntry) => void): () => void;
-}
+export type { EngineApi } from '../model.ts';
 
-export class ApiRequestError extends Error {
+/** A malformed request: a UserError whose code the route picks (BadRequest, NotFound, Forbidden…). */
+export class ApiRequestError extends UserError {
   constructor(
-    readonly code: ApiErrorCode,
+    override readonly code: UserErrorCode,
     message: string,
-    readonly fix?: string,
+    fix?: string,
   ) {
-    super(message);
+    super(message, fix);
     this.name = 'ApiRequestError';
   }
 }
@@ -248,21 +242,11 @@ function sendError(res: ServerResponse, error: unknown): void {
   sendJson(res, STATUS_OF[body.error.code], body);
 }
 
-/** Maps the engine's named errors to API error codes; anything unknown is a 500 with its message. */
+/** A UserError answers with its own code, message and fix; anything else is a bug: 500 Internal, stack logged. */
 export function toErrorBody(error: unknown): ApiErrorBody {
   if (error instanceof UserError || error instanceof GitOpsRouteError)
     return { error: { code: error.code, message: error.message, ...(error.fix ? { fix: error.fix } : {}) } };
-  if (error instanceof ApiRequestError)
-    return { error: { code: error.code, message: error.message, ...(error.fix ? { fix: error.fix } : {}) } };
   const e = error instanceof Error ? error : new Error(String(error));
-  const fixField = (e as Error & { fix?: unknown }).fix;
-  const fix = typeof fixField === 'string' ? fixField : undefined;
-  const code: ApiErrorCode =
-    e instanceof VerbNotApplicableError || e.name === 'VerbNotApplicableError'
-      ? 'VerbNotApplicable'
-      : e.name === 'RolloutNotFoundError'
-        ? 'NotFound'
-        : 'Internal';
-  if (code === 'Internal') console.error(e.stack ?? e.message);
-  return { error: { code, message: e.message, ...(fix ? { fix } : {}) } };
+  console.error(e.stack ?? e.message);
+  return { error: { code: 'Internal', message: e.message } };
 }

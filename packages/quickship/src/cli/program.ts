@@ -1,6 +1,8 @@
-// Builds the `quickship` command: global options, then one small module per verb.
+// Builds the `quickship` command: global options, then one small module per verb. Each verb's
+// module only declares its arguments and options; what it does (and the heavy modules that needs)
+// is imported when it runs, from cli/run/, so `--help` and a usage error load almost nothing.
 import { Command } from 'commander';
-import { DEFAULT_API_URL } from '../api/client.ts';
+import { DEFAULT_API_HOST, DEFAULT_API_PORT } from '../api/protocol.ts';
 import * as abort from './commands/abort.ts';
 import * as app from './commands/app.ts';
 import * as del from './commands/delete.ts';
@@ -20,7 +22,10 @@ import * as up from './commands/up.ts';
 export function buildProgram(): Command {
   const program = new Command('quickship')
     .description('Run the Git-declared Argo Rollout locally (blue/green, zero downtime) or act on it in a cluster')
-    .option('--api <url>', `local engine API (default ${DEFAULT_API_URL}, or $QUICKSHIP_API)`)
+    .option(
+      '--api <url>',
+      `local engine API (default http://${DEFAULT_API_HOST}:${DEFAULT_API_PORT}, or $QUICKSHIP_API)`,
+    )
     .option('--context <name>', 'act on a Kubernetes cluster: kubeconfig context')
     .option('--kubeconfig <path>', 'act on a Kubernetes cluster: kubeconfig file')
     .option('-n, --namespace <ns>', 'Kubernetes namespace of the Rollout (with --context/--kubeconfig)')

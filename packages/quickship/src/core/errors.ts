@@ -1,8 +1,10 @@
 // Named errors of the pure core. Each names the offending value (with its field path) and the fix,
 // so the CLI can print `error.message` as is. Verb refusals use VerbNotApplicableError (model.ts).
+import { UserError } from '../errors.ts';
 
 /** A manifest file that is not valid YAML/JSON. */
-export class ManifestParseError extends Error {
+export class ManifestParseError extends UserError {
+  override readonly code = 'Invalid';
   constructor(
     readonly file: string,
     readonly index: number,
@@ -17,10 +19,11 @@ export class ManifestParseError extends Error {
 }
 
 /** A field that must be present is missing. */
-export class MissingFieldError extends Error {
+export class MissingFieldError extends UserError {
+  override readonly code = 'Invalid';
   constructor(
     readonly path: string,
-    readonly fix: string,
+    override readonly fix: string,
   ) {
     super(`${path}: Required value: ${fix}`);
     this.name = 'MissingFieldError';
@@ -28,11 +31,12 @@ export class MissingFieldError extends Error {
 }
 
 /** A field has a value of the wrong type or out of range. */
-export class InvalidFieldError extends Error {
+export class InvalidFieldError extends UserError {
+  override readonly code = 'Invalid';
   constructor(
     readonly path: string,
     readonly value: unknown,
-    readonly fix: string,
+    override readonly fix: string,
   ) {
     super(`${path}: Invalid value: ${JSON.stringify(value) ?? 'undefined'}: ${fix}`);
     this.name = 'InvalidFieldError';
@@ -40,7 +44,8 @@ export class InvalidFieldError extends Error {
 }
 
 /** The Rollout uses a strategy the local engine does not run (only blueGreen is). */
-export class UnsupportedStrategyError extends Error {
+export class UnsupportedStrategyError extends UserError {
+  override readonly code = 'Invalid';
   constructor(
     readonly path: string,
     readonly strategy: string,
@@ -54,10 +59,11 @@ export class UnsupportedStrategyError extends Error {
 }
 
 /** A field the local engine cannot run at all (it would change what runs), e.g. spec.workloadRef. */
-export class UnsupportedFieldError extends Error {
+export class UnsupportedFieldError extends UserError {
+  override readonly code = 'Invalid';
   constructor(
     readonly path: string,
-    readonly fix: string,
+    override readonly fix: string,
   ) {
     super(`${path}: not supported by the local engine: ${fix}`);
     this.name = 'UnsupportedFieldError';
@@ -65,7 +71,8 @@ export class UnsupportedFieldError extends Error {
 }
 
 /** A probe or hook port names a container port that does not exist. */
-export class NamedPortNotFoundError extends Error {
+export class NamedPortNotFoundError extends UserError {
+  override readonly code = 'Invalid';
   constructor(
     readonly path: string,
     readonly portName: string,
@@ -81,7 +88,8 @@ export class NamedPortNotFoundError extends Error {
 }
 
 /** A container image reference that the Docker reference grammar rejects (kubelet: InvalidImageName). */
-export class InvalidImageNameError extends Error {
+export class InvalidImageNameError extends UserError {
+  override readonly code = 'Invalid';
   constructor(
     readonly reference: string,
     readonly reason: string,
@@ -95,7 +103,8 @@ export class InvalidImageNameError extends Error {
 }
 
 /** Any of the errors above, located in its file: which object of which document failed to parse. */
-export class ManifestObjectError extends Error {
+export class ManifestObjectError extends UserError {
+  override readonly code = 'Invalid';
   constructor(
     readonly file: string,
     readonly index: number,

@@ -1,77 +1,94 @@
-// The kubectl Argo Rollouts plugin's verbs as pure transforms of spec/status, with the patches of
-// pkg/kubectl-argo-rollouts/cmd/{promote,abort,retry,undo,restart}:
-//   promote        {"spec":{"paused":false}} and/or {"status":{"pauseConditions":null}}
-//   promote --full {"spec":{"paused":false}} and/or {"status":{"promoteFull":true}}
-//   abort          {"status":{"abort":true}}
-//   retry          {"status":{"abort":false}}
-//   undo [--to-revision N]  replace spec.template with the template of revision N (default: previous)
-//   restart        {"spec":{"restartAt":"<now, RFC 3339>"}}
-// Where upstream sends a patch that changes nothing (promote of a rollout that is not paused,
-// abort of a fully promoted one...), we refuse with VerbNotApplicableError and the reason, so the
-// CLI exits non-zero; the message of every result is the plugin's one-line output.
-import { VerbNotApplicableError, type ControllerStatus, type ReplicaSetState, type RolloutSpec } from '../model.ts';
+// The kubectl Argo Rollouts plugin's verbs on the local engine's Rollout. promote, abort, retry
+// and restart take their rules and patches from core/verb-rules.ts — the same ones the Kubernetes
+// target sends — and apply them here as the API server would: a JSON merge patch, the status patch
+// first, then the spec patch, on the Rollout's fields in Argo's shape (spec.paused,
+// spec.restartAt, status.pauseConditions/abort/promoteFull), mapped back to RolloutSpec and
+// ControllerStatus. undo replaces spec.template with the template of revision N (default: the
+// previous one), as undo.go's JSON patch does. A refusal is a VerbNotApplicableError with the
+// reason; the message of every result is the plugin's one-line output.
+import type { ControllerStatus, PauseCondition, ReplicaSetState, RolloutSpec } from '../model.ts';
+import { VerbNotApplicableError } from '../errors.ts';
+import { isRecord } from './fields.ts';
 import { canonicalJson } from './hash.ts';
+import { applyMergePatch } from './merge-patch.ts';
 import { parsePodTemplate } from './pod-template.ts';
-import { rfc3339 } from './time.ts';
+import {
+  abortPatches,
+  promotePatches,
+  restartPatches,
+  retryPatches,
+  verbStateOf,
+  type VerbPatches,
+} from './verb-rules.ts';
 
 export interface VerbResult {
   readonly spec: RolloutSpec;
   readonly status: ControllerStatus;
   /** The plugin's output line, e.g. "rollout 'payments' promoted". */
   readonly message: string;
+  /** The patches applied: the very ones the Kubernetes target sends in the same state. */
+  readonly patches?: VerbPatches;
 }
 
-function fullyPromoted(status: ControllerStatus): boolean {
-  return status.stableRS !== undefined && status.stableRS === status.currentPodHash;
-}
-
-export function promote(spec: RolloutSpec, status: ControllerStatus, options: { readonly full: boolean }): VerbResult {
-  if (options.full) {
-    // On an aborted rollout too: the controller clears the abort when it sees promoteFull.
-    if (!spec.paused && fullyPromoted(status)) {
-      throw new VerbNotApplicableError(
-        `rollout '${spec.name}' is already fully promoted (revision ${status.stableRS ?? '?'} is stable)`,
-      );
-    }
-    return {
-      spec: spec.paused ? { ...spec, paused: false } : spec,
-      status: fullyPromoted(status) ? status : { ...status, promoteFull: true },
-      message: `rollout '${spec.name}' fully promoted`,
-    };
-  }
-  if (status.abort) {
-    throw new VerbNotApplicableError(
-      `rollout '${spec.name}' is aborted: run \`retry\` to resume the update, \`promote --full\` to force it, or \`undo\` to go back`,
-    );
-  }
-  if (!spec.paused && status.pauseConditions.length === 0) {
-    const why = fullyPromoted(status)
-      ? 'it is fully promoted'
-      : 'the update has not reached its pause yet (use --full to skip it)';
-    throw new VerbNotApplicableError(`rollout '${spec.name}' is not paused: ${why}`);
-  }
-  // controllerPause stays true: that is how the controller tells a human resume from "not paused yet".
+/** The Rollout's verb-facing fields, in Argo's shape. */
+function rolloutOf(spec: RolloutSpec, status: ControllerStatus) {
   return {
-    spec: spec.paused ? { ...spec, paused: false } : spec,
-    status: status.pauseConditions.length > 0 ? { ...status, pauseConditions: [] } : status,
-    message: `rollout '${spec.name}' promoted`,
+    metadata: { name: spec.name },
+    spec: { replicas: spec.replicas, paused: spec.paused, ...(spec.restartAt ? { restartAt: spec.restartAt } : {}) },
+    status: {
+      pauseConditions: status.pauseConditions,
+      abort: status.abort,
+      promoteFull: status.promoteFull,
+      ...(status.currentPodHash ? { currentPodHash: status.currentPodHash } : {}),
+      ...(status.stableRS ? { stableRS: status.stableRS } : {}),
+    },
   };
 }
 
+/** Applies the patches as the API server would (status subresource, then the resource) and maps back. */
+function applyPatches(
+  spec: RolloutSpec,
+  status: ControllerStatus,
+  patches: VerbPatches,
+): { spec: RolloutSpec; status: ControllerStatus } {
+  let rollout: unknown = rolloutOf(spec, status);
+  for (const patch of [patches.statusPatch, patches.specPatch]) if (patch) rollout = applyMergePatch(rollout, patch);
+  const next = isRecord(rollout) ? rollout : {};
+  const nextSpec = isRecord(next.spec) ? next.spec : {};
+  const nextStatus = isRecord(next.status) ? next.status : {};
+  const restartAt = typeof nextSpec.restartAt === 'string' ? nextSpec.restartAt : undefined;
+  const { restartAt: _restartAt, ...specRest } = spec;
+  const abort = nextStatus.abort === true;
+  // abortedAt is the local controller's record of when the abort began; it goes with the abort.
+  const { abortedAt: _abortedAt, ...statusRest } = status;
+  return {
+    spec: { ...specRest, paused: nextSpec.paused === true, ...(restartAt ? { restartAt } : {}) },
+    status: {
+      ...(abort ? status : statusRest),
+      pauseConditions: Array.isArray(nextStatus.pauseConditions)
+        ? (nextStatus.pauseConditions as PauseCondition[])
+        : [],
+      abort,
+      promoteFull: nextStatus.promoteFull === true,
+    },
+  };
+}
+
+function run(spec: RolloutSpec, status: ControllerStatus, patches: VerbPatches, message: string): VerbResult {
+  return { ...applyPatches(spec, status, patches), message, patches };
+}
+
+export function promote(spec: RolloutSpec, status: ControllerStatus, options: { readonly full: boolean }): VerbResult {
+  const patches = promotePatches(verbStateOf(rolloutOf(spec, status)), options);
+  return run(spec, status, patches, `rollout '${spec.name}' ${options.full ? 'fully promoted' : 'promoted'}`);
+}
+
 export function abort(spec: RolloutSpec, status: ControllerStatus): VerbResult {
-  if (status.abort) throw new VerbNotApplicableError(`rollout '${spec.name}' is already aborted`);
-  if (fullyPromoted(status)) {
-    throw new VerbNotApplicableError(
-      `rollout '${spec.name}' has no update in progress to abort (revision ${status.stableRS ?? '?'} is stable)`,
-    );
-  }
-  return { spec, status: { ...status, abort: true }, message: `rollout '${spec.name}' aborted` };
+  return run(spec, status, abortPatches(verbStateOf(rolloutOf(spec, status))), `rollout '${spec.name}' aborted`);
 }
 
 export function retry(spec: RolloutSpec, status: ControllerStatus): VerbResult {
-  if (!status.abort) throw new VerbNotApplicableError(`rollout '${spec.name}' is not aborted: nothing to retry`);
-  const { abortedAt: _abortedAt, ...rest } = status;
-  return { spec, status: { ...rest, abort: false }, message: `rollout '${spec.name}' retried` };
+  return run(spec, status, retryPatches(verbStateOf(rolloutOf(spec, status))), `rollout '${spec.name}' retried`);
 }
 
 export interface UndoResult extends VerbResult {
@@ -128,8 +145,7 @@ export function undo(
 }
 
 export function restart(spec: RolloutSpec, status: ControllerStatus, now: Date, inSeconds = 0): VerbResult {
-  if (spec.replicas === 0)
-    throw new VerbNotApplicableError(`rollout '${spec.name}' has 0 replicas: nothing to restart`);
-  const restartAt = rfc3339(new Date(now.getTime() + inSeconds * 1000));
-  return { spec: { ...spec, restartAt }, status, message: `rollout '${spec.name}' restarts in ${inSeconds}s` };
+  const at = new Date(now.getTime() + inSeconds * 1000);
+  const patches = restartPatches(verbStateOf(rolloutOf(spec, status)), at);
+  return run(spec, status, patches, `rollout '${spec.name}' restarts in ${inSeconds}s`);
 }

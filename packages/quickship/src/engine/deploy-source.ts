@@ -1,5 +1,6 @@
 // Reads the declared objects from deploy/ (the working tree for now; a later step makes Git
 // commits the only source) and reports changes, debounced, so an editor's save burst is one reload.
+import { UserError } from '../errors.ts';
 import { existsSync, readdirSync, readFileSync, statSync, watch, type FSWatcher } from 'node:fs';
 import { join, relative } from 'node:path';
 
@@ -9,8 +10,9 @@ export interface DeployFile {
   readonly text: string;
 }
 
-export class DeployDirNotFoundError extends Error {
-  readonly fix: string;
+export class DeployDirNotFoundError extends UserError {
+  override readonly code = 'NotFound';
+  override readonly fix: string;
   constructor(readonly dir: string) {
     super(`deploy folder ${dir} does not exist`);
     this.name = 'DeployDirNotFoundError';

@@ -1,6 +1,7 @@
 // What the engine runs, read from deploy/: the Rollout (one per engine: the active and preview
 // ports are the machine's), its Services, the ConfigMaps its env refers to, and the rest listed
 // as cluster only. Parsing is core's; this file only reads the folder and picks.
+import { UserError } from '../errors.ts';
 import { readDeployObjects, splitManifests, objectIdentity, type ManifestDocument } from '../core/index.ts';
 import type { OtherObject, RolloutSpec, ServiceSpec } from '../model.ts';
 import { readDeployDir } from './deploy-source.ts';
@@ -22,8 +23,9 @@ export interface DeployState {
   readonly others: readonly OtherObject[];
 }
 
-export class NoRolloutError extends Error {
-  readonly fix =
+export class NoRolloutError extends UserError {
+  override readonly code = 'NotFound';
+  override readonly fix =
     'write a Rollout (kind: Rollout, apiVersion: argoproj.io/v1alpha1) to rollout.yaml there, or pass --dir <folder>';
   constructor(readonly dir: string) {
     super(`no Rollout found in ${dir}`);
@@ -31,8 +33,9 @@ export class NoRolloutError extends Error {
   }
 }
 
-export class SeveralRolloutsError extends Error {
-  readonly fix =
+export class SeveralRolloutsError extends UserError {
+  override readonly code = 'Invalid';
+  override readonly fix =
     'keep one Rollout per deploy folder and run one engine per folder (with other --active-port/--preview-port/--api-port)';
   constructor(
     readonly dir: string,

@@ -9,9 +9,8 @@
 //   --dir (development and the older tests): deploy/ read from the working tree, re-read on
 //     change; a change that does not parse keeps the last good spec running.
 import { join, resolve } from 'node:path';
-import type { EngineApi } from '../api/server.ts';
-import type { EngineInfo, RolloutEntry } from '../api/protocol.ts';
-import { PortInUseError, RolloutNotFoundError } from '../api/errors.ts';
+import type { EngineApi, EngineInfo, RolloutEntry } from '../model.ts';
+import { PortInUseError, RolloutNotFoundError } from '../errors.ts';
 import { EndpointTable } from '../runtime/endpoints.ts';
 import { adoptOrReplace, StateStore } from '../runtime/state-store.ts';
 import { ServiceRouter } from '../runtime/router.ts';

@@ -1,7 +1,6 @@
 // The local blue/green engine: the controller loop over core's pure reconcile, applied through
-// the runtime; `startLocalStack` is everything `quickship up` starts.
+// the runtime. What `quickship up` starts around it (PostgreSQL, the API) is src/stack.ts.
 export { Engine, type EngineOptions } from './engine.ts';
-export { startLocalStack, type LocalStack, type StackOptions } from './stack.ts';
 export { RolloutController, type RolloutEvent } from './rollout-controller.ts';
 export { loadDeploy, NoRolloutError, SeveralRolloutsError, type DeployState } from './deploy.ts';
 export { readDeployDir, watchDeployDir, DeployDirNotFoundError, type DeployFile } from './deploy-source.ts';

@@ -3,6 +3,7 @@
 // DATABASE_URL). Migrations are expand-only and idempotent (services/payments/migrations), so
 // running them once per build while the old revision keeps serving is safe.
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { UserError } from '../errors.ts';
 import { execFile } from 'node:child_process';
 import { containerArgv } from '../runtime/command.ts';
 import type { ImageResolver, ResolvedImage } from '../runtime/registry.ts';
@@ -10,8 +11,9 @@ import type { ImageResolver, ResolvedImage } from '../runtime/registry.ts';
 /** The stable build of the PreSync in progress (set by MigratingImageResolver, read by runMigrations). */
 const stableBuild = new AsyncLocalStorage<ResolvedImage | undefined>();
 
-export class MigrationFailedError extends Error {
-  readonly fix = 'fix the migration under services/payments/migrations, commit, and `quickship build` again';
+export class MigrationFailedError extends UserError {
+  override readonly code = 'Conflict';
+  override readonly fix = 'fix the migration under services/payments/migrations, commit, and `quickship build` again';
   constructor(
     readonly image: string,
     readonly output: string,

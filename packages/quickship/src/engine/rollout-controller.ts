@@ -22,9 +22,9 @@ import type {
   OtherObject,
   ReplicaSetObservation,
   ReplicaSetState,
+  RolloutEntry,
   RolloutSpec,
 } from '../model.ts';
-import type { RolloutEntry } from '../api/protocol.ts';
 import type { BackoffPolicy } from '../runtime/backoff.ts';
 import type { EndpointTable } from '../runtime/endpoints.ts';
 import type { PersistedInstance } from '../runtime/instance.ts';

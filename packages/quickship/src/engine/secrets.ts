@@ -3,12 +3,14 @@
 // - DATABASE_URL → the engine's private PostgreSQL;
 // - PAYMENTS_API_KEYS → passed through from the environment, else a dev key generated once
 //   and kept in the state folder so it survives restarts (printed by `quickship up`).
+import { UserError } from '../errors.ts';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { KeyValues } from './env.ts';
 
-export class InvalidSecretsFileError extends Error {
+export class InvalidSecretsFileError extends UserError {
+  override readonly code = 'Invalid';
   constructor(
     readonly file: string,
     reason: string,
@@ -16,7 +18,7 @@ export class InvalidSecretsFileError extends Error {
     super(`${file}: ${reason}`);
     this.name = 'InvalidSecretsFileError';
   }
-  readonly fix = 'write it as {"<secret name>": {"<key>": "<string value>"}}';
+  override readonly fix = 'write it as {"<secret name>": {"<key>": "<string value>"}}';
 }
 
 export function readSecretsFile(file: string): Map<string, KeyValues> {

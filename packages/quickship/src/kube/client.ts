@@ -84,7 +84,8 @@ export function createRolloutsApi(options: KubeTargetOptions): RolloutsApi {
       return await request();
     } catch (error) {
       if (error instanceof ApiException) {
-        if (error.code === 404 && rolloutName !== undefined) throw new RolloutNotFoundError(rolloutName, namespace);
+        if (error.code === 404 && rolloutName !== undefined)
+          throw RolloutNotFoundError.inNamespace(rolloutName, namespace);
         throw new KubeApiError(error.code, what, reasonOf(error));
       }
       throw new KubeTargetUnavailableError(

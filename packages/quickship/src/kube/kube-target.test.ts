@@ -224,19 +224,26 @@ describe.skipIf(!existsSync(corpus))(
       expect(server!.patches()).toEqual([]);
     });
 
-    it('abort and retry: set status.abort on the status subresource', async () => {
+    it('abort and retry: read the Rollout (core/verb-rules.ts decides), then set status.abort on the status subresource', async () => {
+      const sent = (): unknown[] =>
+        server!.requests.map(({ method, path, contentType, body }) => ({ method, path, contentType, body }));
+      const read = { method: 'GET', path: ROLLOUT_PATH, contentType: undefined, body: undefined };
       const kube = await target();
       expect(await kube.abort('bluegreen-demo')).toBe("rollout 'bluegreen-demo' aborted");
-      expect(await kube.retry('bluegreen-demo')).toBe("rollout 'bluegreen-demo' retried");
-      expect(
-        server!.requests.map(({ method, path, contentType, body }) => ({ method, path, contentType, body })),
-      ).toEqual([
+      expect(sent()).toEqual([
+        read,
         {
           method: 'PATCH',
           path: `${ROLLOUT_PATH}/status`,
           contentType: 'application/merge-patch+json',
           body: { status: { abort: true } },
         },
+      ]);
+      await server!.close();
+      const aborted = await target({}, withStatus({ abort: true }));
+      expect(await aborted.retry('bluegreen-demo')).toBe("rollout 'bluegreen-demo' retried");
+      expect(sent()).toEqual([
+        read,
         {
           method: 'PATCH',
           path: `${ROLLOUT_PATH}/status`,
@@ -244,6 +251,18 @@ describe.skipIf(!existsSync(corpus))(
           body: { status: { abort: false } },
         },
       ]);
+    });
+
+    it('abort of an aborted rollout, retry of one that is not: refused as locally, nothing sent', async () => {
+      const kube = await target();
+      await expect(kube.retry('bluegreen-demo')).rejects.toThrow(
+        "rollout 'bluegreen-demo' is not aborted: nothing to retry",
+      );
+      expect(server!.patches()).toEqual([]);
+      await server!.close();
+      const aborted = await target({}, withStatus({ abort: true }));
+      await expect(aborted.abort('bluegreen-demo')).rejects.toThrow("rollout 'bluegreen-demo' is already aborted");
+      expect(server!.patches()).toEqual([]);
     });
 
     it('abort: without a status subresource, sends the same patch to the resource', async () => {

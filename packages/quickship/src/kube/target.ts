@@ -5,7 +5,8 @@ import type { RolloutTarget, RolloutView } from '../model.ts';
 import type { RolloutsApi } from './client.ts';
 import { KubeApiError } from './errors.ts';
 import { isControlledBy, meta, labelSelectorOf, type KubeObject } from './objects.ts';
-import { ABORT_PATCH, JSON_PATCH, MERGE_PATCH, restartPatch, RETRY_ROLLOUT_PATCH, undoPatch } from './patches.ts';
+import { JSON_PATCH, MERGE_PATCH, undoPatch } from './patches.ts';
+import { abortPatches, restartPatches, retryPatches, verbStateOf, type VerbPatches } from '../core/verb-rules.ts';
 import { promotePatches, undoDecision } from './verbs.ts';
 
 /** Builds the status tree from the objects read: core/view-from-kube.ts, as the plugin's info package. */
@@ -40,25 +41,23 @@ export class KubeTarget implements RolloutTarget {
 
   /** promote/promote.go PromoteRollout: read, then the status patch, then the spec patch. */
   async promote(name: string, options: { readonly full: boolean }): Promise<string> {
-    const rollout = await this.api.getRollout(name);
-    const { specPatch, statusPatch, unifiedPatch } = promotePatches(rollout, options.full);
-    let spec = specPatch;
-    if (statusPatch) {
-      if (!(await this.patchStatus(name, statusPatch))) spec = unifiedPatch;
-    }
-    if (spec) await this.api.patchRollout(name, spec, { contentType: MERGE_PATCH });
+    await this.send(name, promotePatches(await this.api.getRollout(name), options.full));
     return options.full ? `rollout '${name}' fully promoted` : `rollout '${name}' promoted`;
   }
 
-  /** abort/abort.go AbortRollout: status subresource first, the resource itself on 404. */
+  /**
+   * abort/abort.go AbortRollout: status subresource first, the resource itself on 404. Upstream
+   * patches blind; we read the Rollout first so core's rules can refuse a patch that would change
+   * nothing, exactly as the local engine does (core/verb-rules.ts).
+   */
   async abort(name: string): Promise<string> {
-    await this.patchStatusOrResource(name, ABORT_PATCH);
+    await this.send(name, abortPatches(verbStateOf(await this.api.getRollout(name))));
     return `rollout '${name}' aborted`;
   }
 
-  /** retry/retry.go RetryRollout: status subresource first, the resource itself on 404. */
+  /** retry/retry.go RetryRollout: as abort, with retryRolloutPatch. */
   async retry(name: string): Promise<string> {
-    await this.patchStatusOrResource(name, RETRY_ROLLOUT_PATCH);
+    await this.send(name, retryPatches(verbStateOf(await this.api.getRollout(name))));
     return `rollout '${name}' retried`;
   }
 
@@ -72,14 +71,20 @@ export class KubeTarget implements RolloutTarget {
     return `rollout '${name}' undo (to revision ${decision.revision})`;
   }
 
-  /** restart/restart.go RestartRollout: spec.restartAt = now. */
+  /** restart/restart.go RestartRollout: spec.restartAt = now (refused, as locally, with 0 replicas). */
   async restart(name: string): Promise<string> {
-    await this.api.patchRollout(name, restartPatch(this.now()), { contentType: MERGE_PATCH });
+    await this.send(name, restartPatches(verbStateOf(await this.api.getRollout(name)), this.now()));
     return `rollout '${name}' restarts in 0s`;
   }
 
-  private async patchStatusOrResource(name: string, patch: object): Promise<void> {
-    if (!(await this.patchStatus(name, patch))) await this.api.patchRollout(name, patch, { contentType: MERGE_PATCH });
+  /**
+   * PromoteRollout's order for every verb: the status patch to the status subresource; on 404 (no
+   * subresource, Rollouts v0.9) the unified patch replaces the spec patch; then the spec patch.
+   */
+  private async send(name: string, patches: VerbPatches): Promise<void> {
+    let spec = patches.specPatch;
+    if (patches.statusPatch && !(await this.patchStatus(name, patches.statusPatch))) spec = patches.unifiedPatch;
+    if (spec) await this.api.patchRollout(name, spec, { contentType: MERGE_PATCH });
   }
 
   /** false when the cluster has no status subresource for Rollouts (a 404), as upstream checks. */

@@ -1,53 +1,21 @@
 // What each verb sends, decided from the objects read (pure). Mirrors the plugin's own decisions
 // (argoproj/argo-rollouts pkg/kubectl-argo-rollouts/cmd/*) so that a verb here changes a cluster
 // exactly as `kubectl argo rollouts <verb>` would.
-import { VerbNotApplicableError } from '../model.ts';
+import { VerbNotApplicableError } from '../errors.ts';
 import { isRecord } from '../core/fields.ts';
 import { POD_TEMPLATE_HASH_LABEL } from '../core/hash.ts';
+import { promotePatches as promoteRule, verbStateOf, type VerbPatches } from '../core/verb-rules.ts';
 import { isControlledBy, meta, record, revisionOf, type KubeObject } from './objects.ts';
-import {
-  CLEAR_PAUSE_CONDITIONS_PATCH,
-  PROMOTE_FULL_PATCH,
-  UNPAUSE_AND_CLEAR_PAUSE_CONDITIONS_PATCH,
-  UNPAUSE_AND_PROMOTE_FULL_PATCH,
-  UNPAUSE_PATCH,
-} from './patches.ts';
 
-/** promote/promote.go `getPatches`: a spec patch, a status patch, and the unified fallback for clusters without the status subresource. */
-export interface PromotePatches {
-  readonly specPatch?: object;
-  readonly statusPatch?: object;
-  readonly unifiedPatch: object;
-}
-
-export function promotePatches(rollout: KubeObject, full: boolean): PromotePatches {
+/** promote/promote.go `getPatches`, by core's rules (core/verb-rules.ts), for blue/green Rollouts. */
+export function promotePatches(rollout: KubeObject, full: boolean): VerbPatches {
   const name = meta(rollout).name ?? '?';
-  const spec = record(rollout.spec);
-  const status = record(rollout.status);
-  if (!isRecord(record(spec.strategy).blueGreen)) {
+  if (!isRecord(record(record(rollout.spec).strategy).blueGreen)) {
     throw new VerbNotApplicableError(
       `rollout '${name}' is not a blue/green rollout; quickship promotes blue/green only (use \`kubectl argo rollouts promote ${name}\` for canary steps)`,
     );
   }
-  const paused = spec.paused === true;
-  if (full) {
-    const statusPatch = status.currentPodHash !== status.stableRS ? PROMOTE_FULL_PATCH : undefined;
-    const specPatch = paused ? UNPAUSE_PATCH : undefined;
-    // Upstream sends nothing here and still prints "promoted"; we say why nothing happened.
-    if (!statusPatch && !specPatch)
-      throw new VerbNotApplicableError(
-        `rollout '${name}' is already fully promoted (currentPodHash ${String(status.currentPodHash)} is the stable ReplicaSet); nothing to promote`,
-      );
-    return { specPatch, statusPatch, unifiedPatch: UNPAUSE_AND_PROMOTE_FULL_PATCH };
-  }
-  const pauseConditions = Array.isArray(status.pauseConditions) ? status.pauseConditions : [];
-  const statusPatch = pauseConditions.length > 0 ? CLEAR_PAUSE_CONDITIONS_PATCH : undefined;
-  const specPatch = paused ? UNPAUSE_PATCH : undefined;
-  if (!statusPatch && !specPatch)
-    throw new VerbNotApplicableError(
-      `rollout '${name}' is not paused (no pauseConditions, spec.paused is not true); nothing to promote — use \`promote --full\` to skip analysis`,
-    );
-  return { specPatch, statusPatch, unifiedPatch: UNPAUSE_AND_CLEAR_PAUSE_CONDITIONS_PATCH };
+  return promoteRule(verbStateOf(rollout), { full });
 }
 
 export type UndoDecision =

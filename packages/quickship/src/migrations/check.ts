@@ -1,5 +1,6 @@
 // The shell of the migration lint: read the working tree's migrations and the stable release's
 // (Git), parse them with PostgreSQL's parser, lint. Used by `quickship lint` and `quickship release`.
+import { UserError } from '../errors.ts';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatViolation, lintMigrations, type MigrationLintResult } from './lint.ts';
@@ -19,8 +20,8 @@ export interface MigrationCheck extends MigrationLintResult {
 }
 
 /** The migration lint refused: one formatted violation per line group. */
-export class UnsafeMigrationError extends Error {
-  readonly fix =
+export class UnsafeMigrationError extends UserError {
+  override readonly fix =
     'make each step safe for the revision that keeps serving (the `instead:` lines; services/payments/migrations/README.md), then lint again';
   constructor(readonly check: MigrationCheck) {
     const n = check.violations.length;

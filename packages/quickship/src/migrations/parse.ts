@@ -1,6 +1,7 @@
 // PostgreSQL's own parser (libpg_query, PostgreSQL 15 grammar, compiled to WebAssembly: the
 // `libpg-query@15` npm package, no native binary to download) turning a migration file into its
 // statements, each with the line it starts on and its text. No regular expression reads SQL here.
+import { UserError } from '../errors.ts';
 import { parse } from 'libpg-query';
 
 /** One statement of a migration file: its parse node, where it starts, and its text. */
@@ -22,8 +23,8 @@ export interface MigrationFile {
 }
 
 /** The file is not valid PostgreSQL 15 SQL: the message names the file, line and the parser's reason. */
-export class MigrationSyntaxError extends Error {
-  readonly fix = 'correct the SQL (it must parse with PostgreSQL 15) and lint again';
+export class MigrationSyntaxError extends UserError {
+  override readonly fix = 'correct the SQL (it must parse with PostgreSQL 15) and lint again';
   constructor(
     readonly fileName: string,
     readonly line: number,

@@ -4,6 +4,7 @@
 // commit changes only images.json and deploy/ on top of the commit CI built the image from, so its
 // migrations are exactly those of the image deploy/ references: the one the shared database has
 // run and the stable revision serves. No release commit yet: nothing is released, every file is new.
+import { UserError } from '../errors.ts';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { ReleasedMigrations } from './lint.ts';
@@ -12,8 +13,9 @@ const execFileAsync = promisify(execFile);
 
 export const MIGRATIONS_PATH = 'services/payments/migrations';
 
-export class MigrationGitError extends Error {
-  readonly fix = 'run inside the repository (or pass --repo), with its history (`git fetch --unshallow` in CI)';
+export class MigrationGitError extends UserError {
+  override readonly fix =
+    'run inside the repository (or pass --repo), with its history (`git fetch --unshallow` in CI)';
   constructor(args: readonly string[], detail: string) {
     super(`git ${args.join(' ')}: ${detail}`);
     this.name = 'MigrationGitError';

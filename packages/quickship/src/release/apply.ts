@@ -4,9 +4,9 @@
 import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { IMAGES_FILE, readImagesFile, type ImagesFile } from '@quickship/manifests';
+import { IMAGES_FILE, ImageReferenceError, readImagesFile, type ImagesFile } from '@quickship/manifests';
 import { assertSafeMigrations } from '../migrations/check.ts';
-import { DirtyReleaseFilesError, ReleaseValidationError } from './errors.ts';
+import { DirtyReleaseFilesError, ImagesFileError, ReleaseValidationError } from './errors.ts';
 import { applyChanges, diffTree, type FileChange } from './files.ts';
 import { ReleaseGit } from './git.ts';
 import { formatImagesFile, LOCAL_ENVIRONMENT, planRelease, type ReleasePlan } from './plan.ts';
@@ -46,7 +46,7 @@ export interface ReleaseOutcome {
 export async function runRelease(request: ReleaseRequest, manifests: ManifestsPort): Promise<ReleaseOutcome> {
   const git = await ReleaseGit.open(request.dir ?? process.cwd());
   const repoDir = git.repoDir;
-  const images = readImagesFile(repoDir);
+  const images = readImages(repoDir);
   const localBuildTags = request.environment === LOCAL_ENVIRONMENT ? await localBuilds(repoDir) : undefined;
   const plan = planRelease({
     reference: request.reference,
@@ -100,4 +100,14 @@ async function localBuilds(repoDir: string): Promise<Set<string>> {
       .filter((entry) => entry.isDirectory() && existsSync(join(root, entry.name, 'manifest.json')))
       .map((entry) => entry.name),
   );
+}
+
+/** images.json as the manifests package reads it; its refusal becomes the release's UserError. */
+function readImages(repoDir: string): ImagesFile {
+  try {
+    return readImagesFile(repoDir);
+  } catch (error) {
+    if (error instanceof ImageReferenceError) throw new ImagesFileError(error.message);
+    throw error;
+  }
 }

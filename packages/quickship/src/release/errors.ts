@@ -1,8 +1,10 @@
 // Why `quickship release` refuses. Each names the value and carries the fix the CLI prints.
+import { UserError } from '../errors.ts';
 
 /** The reference still holds a variable or template, or lacks a registry, tag or digest. */
-export class UnexpandedImageReferenceError extends Error {
-  readonly fix =
+export class UnexpandedImageReferenceError extends UserError {
+  override readonly code = 'Invalid';
+  override readonly fix =
     'pass the resolved reference, e.g. 123456789012.dkr.ecr.eu-west-1.amazonaws.com/quickship/payments:v1.4.2@sha256:<64 hex> (in CI: the build step output)';
   constructor(
     readonly reference: string,
@@ -14,11 +16,12 @@ export class UnexpandedImageReferenceError extends Error {
 }
 
 /** The image is not a payments image, or breaks the environment's repository rule. */
-export class WrongImageRepositoryError extends Error {
+export class WrongImageRepositoryError extends UserError {
+  override readonly code = 'Invalid';
   constructor(
     readonly reference: string,
     reason: string,
-    readonly fix: string,
+    override readonly fix: string,
   ) {
     super(`refusing to release "${reference}": ${reason}`);
     this.name = 'WrongImageRepositoryError';
@@ -26,8 +29,9 @@ export class WrongImageRepositoryError extends Error {
 }
 
 /** images.json has no such environment. */
-export class UnknownEnvironmentError extends Error {
-  readonly fix: string;
+export class UnknownEnvironmentError extends UserError {
+  override readonly code = 'NotFound';
+  override readonly fix: string;
   constructor(
     readonly environment: string,
     known: readonly string[],
@@ -41,8 +45,9 @@ export class UnknownEnvironmentError extends Error {
 }
 
 /** env local: the tag has no build in the local registry (.quickship/registry/<tag>/). */
-export class LocalImageNotBuiltError extends Error {
-  readonly fix: string;
+export class LocalImageNotBuiltError extends UserError {
+  override readonly code = 'NotFound';
+  override readonly fix: string;
   constructor(
     readonly reference: string,
     readonly tag: string,
@@ -54,8 +59,9 @@ export class LocalImageNotBuiltError extends Error {
 }
 
 /** The files a release rewrites have uncommitted changes, which its commit would sweep in. */
-export class DirtyReleaseFilesError extends Error {
-  readonly fix = 'commit or stash these changes, then run the release again';
+export class DirtyReleaseFilesError extends UserError {
+  override readonly code = 'Conflict';
+  override readonly fix = 'commit or stash these changes, then run the release again';
   constructor(readonly files: readonly string[]) {
     super(`refusing to release: files the release rewrites have uncommitted changes: ${files.join(', ')}`);
     this.name = 'DirtyReleaseFilesError';
@@ -63,10 +69,20 @@ export class DirtyReleaseFilesError extends Error {
 }
 
 /** The rendered tree failed validation; nothing was written. */
-export class ReleaseValidationError extends Error {
-  readonly fix = 'fix the manifests code or the reference; nothing was written or committed';
+export class ReleaseValidationError extends UserError {
+  override readonly code = 'Invalid';
+  override readonly fix = 'fix the manifests code or the reference; nothing was written or committed';
   constructor(readonly problems: readonly string[]) {
     super(`refusing to release: the rendered deploy/ tree does not validate:\n  ${problems.join('\n  ')}`);
     this.name = 'ReleaseValidationError';
+  }
+}
+
+/** packages/manifests/images.json is missing or unreadable (the manifests package's ImageReferenceError). */
+export class ImagesFileError extends UserError {
+  override readonly code = 'Invalid';
+  constructor(message: string) {
+    super(message, 'restore packages/manifests/images.json (git checkout -- packages/manifests/images.json)');
+    this.name = 'ImagesFileError';
   }
 }

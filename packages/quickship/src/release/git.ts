@@ -2,11 +2,12 @@
 // staged or committed, so whatever else is staged or modified in the checkout stays as it was.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { UserError } from '../errors.ts';
 
 const execFileAsync = promisify(execFile);
 
-export class ReleaseGitError extends Error {
-  readonly fix = 'see the git message above; nothing was committed';
+export class ReleaseGitError extends UserError {
+  override readonly fix = 'see the git message above; nothing was committed';
   constructor(args: readonly string[], detail: string) {
     super(`git ${args.join(' ')}: ${detail}`);
     this.name = 'ReleaseGitError';

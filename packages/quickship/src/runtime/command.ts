@@ -12,6 +12,7 @@
 // `/nodejs/bin/node`, or any other path) runs as the engine's Node binary, so every revision uses
 // one runtime; the env is the image's ENV overridden by the container's.
 // Pure (no fs/child_process): the caller spawns.
+import { UserError } from '../errors.ts';
 import { posix, join } from 'node:path';
 import type { ImageConfig } from '../core/image-config.ts';
 
@@ -35,8 +36,8 @@ export interface ContainerProcessSpec {
 }
 
 /** A path the container needs lies outside the image's WORKDIR, which is all a local build holds. */
-export class ContainerPathError extends Error {
-  readonly fix: string;
+export class ContainerPathError extends UserError {
+  override readonly fix: string;
   constructor(
     readonly path: string,
     readonly workingDir: string,
@@ -51,8 +52,8 @@ export class ContainerPathError extends Error {
 }
 
 /** A container whose image has no ENTRYPOINT/CMD and whose spec sets neither command nor args. */
-export class NoContainerCommandError extends Error {
-  readonly fix = "set the container's command (or args), or an ENTRYPOINT/CMD in the Dockerfile";
+export class NoContainerCommandError extends UserError {
+  override readonly fix = "set the container's command (or args), or an ENTRYPOINT/CMD in the Dockerfile";
   constructor() {
     super('the container has no command: the image has no ENTRYPOINT/CMD and the spec sets neither command nor args');
     this.name = 'NoContainerCommandError';

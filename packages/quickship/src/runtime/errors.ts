@@ -1,8 +1,10 @@
 // The runtime's named errors. Each message names the bad value and the command that fixes it.
 // `reason` mirrors the container waiting reason Kubernetes shows for the same failure.
+import { UserError } from '../errors.ts';
 
 /** The image's tag has no local build (Kubernetes: ErrImagePull). */
-export class ImagePullError extends Error {
+export class ImagePullError extends UserError {
+  override readonly code = 'NotFound';
   readonly reason = 'ErrImagePull';
   constructor(message: string) {
     super(message);
@@ -12,7 +14,7 @@ export class ImagePullError extends Error {
 
 /** The tag's build was made by an older quickship (no image config): ErrImagePull until rebuilt. */
 export class OutdatedBuildError extends ImagePullError {
-  readonly fix: string;
+  override readonly fix: string;
   constructor(
     readonly image: string,
     readonly tag: string,
@@ -31,7 +33,8 @@ export class OutdatedBuildError extends ImagePullError {
 export { InvalidImageNameError } from '../core/errors.ts';
 
 /** A tag already holds a build of another commit: tags are immutable, as in an ECR repository with tag immutability. */
-export class TagImmutableError extends Error {
+export class TagImmutableError extends UserError {
+  override readonly code = 'Conflict';
   constructor(
     readonly tag: string,
     readonly existingCommit: string,
@@ -45,7 +48,7 @@ export class TagImmutableError extends Error {
 }
 
 /** A build could not be produced (bad tag, unknown commit, missing entrypoint, failed install). */
-export class BuildError extends Error {
+export class BuildError extends UserError {
   constructor(message: string) {
     super(message);
     this.name = 'BuildError';

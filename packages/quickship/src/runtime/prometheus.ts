@@ -2,6 +2,7 @@
 // and rule files under a state dir, listening on a loopback port, reloaded through its lifecycle
 // API when rules change, stopped (SIGTERM, then SIGKILL) on exit. What it scrapes and which rules
 // it loads come from prometheus-config.ts; this file only runs it.
+import { UserError } from '../errors.ts';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, openSync } from 'node:fs';
 import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
@@ -12,7 +13,7 @@ import { prometheusConfig, ruleFile, type TargetGroup } from './prometheus-confi
 export const PROMETHEUS_BINARY = '/usr/bin/prometheus';
 
 /** The binary is not installed: the message says how to install it (or run without analysis). */
-export class PrometheusNotInstalledError extends Error {
+export class PrometheusNotInstalledError extends UserError {
   constructor(readonly binary: string) {
     super(
       `Prometheus is not installed (${binary} not found): install it with \`sudo apt-get install -y prometheus\` ` +
@@ -22,7 +23,7 @@ export class PrometheusNotInstalledError extends Error {
   }
 }
 
-export class PrometheusStartError extends Error {
+export class PrometheusStartError extends UserError {
   constructor(message: string) {
     super(message);
     this.name = 'PrometheusStartError';

@@ -3,6 +3,7 @@
 // ReplicaSets, and each instance's pid/port/pod-template-hash. Never the phase: it is computed.
 // Writes are atomic (write a temporary file, fsync, rename over the old one) and serialised, so
 // a crash leaves either the previous state or the new one, never half a file.
+import { UserError } from '../errors.ts';
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -22,7 +23,8 @@ export interface EngineState {
   readonly instances: readonly PersistedInstance[];
 }
 
-export class StateFileError extends Error {
+export class StateFileError extends UserError {
+  override readonly code = 'Invalid';
   constructor(
     readonly file: string,
     why: string,

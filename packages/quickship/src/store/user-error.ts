@@ -1,15 +1,16 @@
-// The base of every error a user can act on: what went wrong, the command or change that fixes
-// it, and the API error code it maps to. (The CLI prints message and fix and exits 1; the API
-// answers { error: { code, message, fix } } with the code's status.)
-export type UserErrorCode = 'BadRequest' | 'NotFound' | 'Conflict' | 'VerbNotApplicable' | 'Forbidden';
+// The GitOps layer's errors name their API code at the throw site (new UserError(message, fix,
+// 'NotFound')); this is the one UserError of src/errors.ts with that constructor, so the CLI and
+// the API sort them with the same instanceof as every other user error.
+import { UserError as BaseUserError, type UserErrorCode } from '../errors.ts';
 
-export class UserError extends Error {
-  constructor(
-    message: string,
-    readonly fix: string,
-    readonly code: UserErrorCode = 'BadRequest',
-  ) {
-    super(message);
+export type { UserErrorCode };
+
+export class UserError extends BaseUserError {
+  override readonly code: UserErrorCode;
+
+  constructor(message: string, fix: string, code: UserErrorCode = 'BadRequest') {
+    super(message, fix);
+    this.code = code;
     this.name = new.target.name;
   }
 }

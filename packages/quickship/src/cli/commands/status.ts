@@ -1,17 +1,7 @@
 // `quickship status [name] [--watch] [--json]`: the tree `kubectl argo rollouts get rollout`
 // draws, or the Rollout object with its status in Argo's shape.
 import type { Command } from 'commander';
-import { renderRolloutTree } from '../../core/index.ts';
-import { LocalEngineClient } from '../../api/client.ts';
-import type { RolloutView } from '../../model.ts';
-import { resolveRolloutName, resolveTarget, type ListingTarget, type TargetOptions } from '../target.ts';
-
-interface StatusOptions {
-  readonly watch: boolean;
-  readonly json: boolean;
-}
-
-type Entry = { readonly rollout: unknown; readonly view: RolloutView };
+import type { StatusOptions } from '../run/status.ts';
 
 export function register(program: Command): void {
   program
@@ -22,42 +12,7 @@ export function register(program: Command): void {
     .option('-w, --watch', 'redraw on every change until Ctrl-C', false)
     .option('--json', 'print the Rollout object with its status (one JSON document per change with --watch)', false)
     .action(async (name: string | undefined, options: StatusOptions, command: Command) => {
-      const target = await resolveTarget(command.optsWithGlobals<TargetOptions>());
-      const rollout = await resolveRolloutName(target, name);
-      const print = (entry: Entry): void =>
-        console.log(
-          options.json
-            ? JSON.stringify(entry.rollout, null, options.watch ? undefined : 2)
-            : renderRolloutTree(entry.view, { now: new Date() }),
-        );
-      if (!options.watch) return print(await target.get(rollout));
-      await watch(target, rollout, (entry) => {
-        if (!options.json && process.stdout.isTTY) process.stdout.write('\x1b[2J\x1b[H');
-        print(entry);
-      });
+      const { runStatus } = await import('../run/status.ts');
+      await runStatus(name, options, command);
     });
-}
-
-/** Until SIGINT/SIGTERM: server-sent events from the local engine, polling for a cluster. */
-async function watch(target: ListingTarget, name: string, show: (entry: Entry) => void): Promise<void> {
-  const stop = new AbortController();
-  const onSignal = (): void => stop.abort();
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  try {
-    if (target instanceof LocalEngineClient) {
-      for await (const entry of target.watch(name, stop.signal)) show(entry);
-      return;
-    }
-    while (!stop.signal.aborted) {
-      show(await target.get(name));
-      await new Promise((resolve) => {
-        const timer = setTimeout(resolve, 2000);
-        stop.signal.addEventListener('abort', () => (clearTimeout(timer), resolve(undefined)), { once: true });
-      });
-    }
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  }
 }

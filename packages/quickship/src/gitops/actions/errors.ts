@@ -1,8 +1,9 @@
 // Named errors of Argo CD's resource actions. Each names the value and the fix, so a CLI or API can
 // show error.message as is.
+import { UserError } from '../../errors.ts';
 
 /** No action of that name exists for the kind (Argo CD: "action not found"). */
-export class UnknownActionError extends Error {
+export class UnknownActionError extends UserError {
   constructor(
     readonly kind: string,
     readonly action: string,
@@ -21,7 +22,7 @@ export class UnknownActionError extends Error {
  * The object lacks a field the action's script reads, so Argo CD's Lua script would fail with a
  * runtime error and change nothing (e.g. abort on a Rollout that has no status yet).
  */
-export class ActionNotApplicableError extends Error {
+export class ActionNotApplicableError extends UserError {
   constructor(
     readonly kind: string,
     readonly objectName: string,

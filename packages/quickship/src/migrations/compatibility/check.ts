@@ -4,6 +4,7 @@
 // candidate's migrations (and so the candidate) with the failing check; the scratch database is
 // always dropped. What none of squawk, strong_migrations, Flyway or Argo does: it runs the code
 // that will actually be serving while the new schema is live.
+import { UserError } from '../../errors.ts';
 import { findPgBinDir } from '@quickship/pglocal';
 import type { ResolvedImage } from '../../runtime/registry.ts';
 import { createScratchCopy } from './scratch-database.ts';
@@ -33,8 +34,8 @@ export interface SchemaCompatibilityReport {
 }
 
 /** The stable build fails on the candidate's schema: names the failing check and the fix. */
-export class SchemaIncompatibleError extends Error {
-  readonly fix =
+export class SchemaIncompatibleError extends UserError {
+  override readonly fix =
     'make the migration expand-only (the stable revision must keep working): see services/payments/migrations/README.md';
   constructor(
     readonly stable: string,

@@ -9,6 +9,7 @@
 //   3. the post-data section (indexes, constraints, foreign keys, triggers)
 // The role needs CREATEDB. In the cluster (distroless image, no pg_dump) the same check runs as a
 // PreSync Job against a temporary database on the same RDS instance: see ../README.md.
+import { UserError } from '../../errors.ts';
 import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
@@ -24,8 +25,8 @@ export interface ScratchDatabase {
   drop(): Promise<void>;
 }
 
-export class ScratchCopyError extends Error {
-  readonly fix = 'the role needs CREATEDB and pg_dump/psql of the server major version (PG_BIN_DIR)';
+export class ScratchCopyError extends UserError {
+  override readonly fix = 'the role needs CREATEDB and pg_dump/psql of the server major version (PG_BIN_DIR)';
   constructor(message: string) {
     super(message);
     this.name = 'ScratchCopyError';

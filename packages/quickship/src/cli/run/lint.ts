@@ -1,0 +1,79 @@
+// `quickship lint`: what it does once its options are parsed (loaded on demand by commands/lint.ts):
+// the Rollout lint, then (not with -f) the migration lint (src/migrations): every migration newer
+// than the stable release, parsed by PostgreSQL's parser, against the expand/contract rules.
+import { relative, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { lintManifests, splitManifests, type ManifestDocument } from '../../core/index.ts';
+import { readDeployDir } from '../../engine/deploy-source.ts';
+import { checkMigrations, formatViolation } from '../../migrations/index.ts';
+import { UserError } from '../errors.ts';
+import { DEFAULT_DEPLOY_DIR, repoRoot } from '../repo.ts';
+
+export interface LintOptions {
+  readonly file?: string[];
+  readonly dir?: string;
+  readonly repo?: string;
+  readonly env: string;
+  readonly since?: string;
+  readonly migrations: boolean;
+}
+
+function readFiles(files: readonly string[]): ManifestDocument[] {
+  return files.flatMap((file) => {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (error) {
+      throw new UserError(
+        `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+        'pass an existing manifest file to -f',
+      );
+    }
+    return splitManifests(text, file);
+  });
+}
+
+function readFolder(dir: string): ManifestDocument[] {
+  const shown = relative(process.cwd(), dir) || '.';
+  return readDeployDir(dir).flatMap((f) => splitManifests(f.text, `${shown}/${f.file}`));
+}
+
+async function lintMigrationFiles(options: LintOptions): Promise<void> {
+  const check = await checkMigrations({
+    repoDir: repoRoot(options.repo),
+    environment: options.env,
+    since: options.since,
+  });
+  for (const violation of check.violations) console.error(formatViolation(violation));
+  const n = check.violations.length;
+  if (n > 0)
+    throw new UserError(
+      `${n} unsafe migration step${n === 1 ? '' : 's'} in ${check.checked.join(', ')} (compared with ${check.releasedLabel})`,
+      'follow the `instead:` lines (services/payments/migrations/README.md) and run `quickship lint` again',
+    );
+  console.log(
+    `migrations: ${check.checked.length === 0 ? 'none newer than' : `${check.checked.join(', ')} checked against`} ${check.releasedLabel}, no unsafe step`,
+  );
+}
+
+export async function runLint(options: LintOptions): Promise<void> {
+  const docs = options.file
+    ? readFiles(options.file)
+    : readFolder(resolve(repoRoot(options.repo), options.dir ?? DEFAULT_DEPLOY_DIR));
+  // A single file is checked against the Services it holds, as upstream does; deploy/ must hold both blue/green Services.
+  const result = lintManifests(docs, { requireBlueGreenServices: !options.file });
+  for (const error of result.errors) console.error(`${error.file}: ${error.message}`);
+  if (result.errors.length > 0) {
+    const n = result.errors.length;
+    throw new UserError(
+      `${n} lint error${n === 1 ? '' : 's'} in ${result.rollouts.length} Rollout${result.rollouts.length === 1 ? '' : 's'}`,
+      'fix the fields named above and run `quickship lint` again',
+    );
+  }
+  const where = options.file ? options.file.join(', ') : (options.dir ?? DEFAULT_DEPLOY_DIR);
+  console.log(
+    `${where}: ${result.rollouts.length} Rollout${result.rollouts.length === 1 ? '' : 's'} (${result.rollouts.join(', ') || 'none'}), no errors`,
+  );
+  // `-f` is `kubectl argo rollouts lint -f`: those files only; the repository's migrations go with its deploy/.
+  if (options.migrations && !options.file) await lintMigrationFiles(options);
+}
