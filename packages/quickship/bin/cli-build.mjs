@@ -100,9 +100,17 @@ export async function build() {
 
 /**
  * Left as imports: the Kubernetes client (only with --context/--kubeconfig; it loads its own
- * files dynamically), the typed models the renderer uses (only `release`), and pg.
+ * files dynamically), the typed models the renderer uses (only `release`), pg, and libpg-query
+ * (PostgreSQL's parser as WebAssembly: it finds its .wasm beside its own file via __dirname).
  */
-const EXTERNAL = ['@kubernetes/client-node', '@kubernetes-models/*', 'kubernetes-models', 'kubernetes-models/*', 'pg'];
+const EXTERNAL = [
+  '@kubernetes/client-node',
+  '@kubernetes-models/*',
+  'kubernetes-models',
+  'kubernetes-models/*',
+  'pg',
+  'libpg-query',
+];
 
 /**
  * `import.meta.url` in our TypeScript keeps meaning "this source file" once bundled: pglocal finds

@@ -183,7 +183,9 @@ describe('GitOps: Git is the only source of truth', () => {
       const get = await runMain('--api', api.url, 'app', 'get', 'payments');
       expect(get.out).toMatch(/Sync Policy:\s+Automated \(Prune\) \(SelfHeal\)/);
       expect(get.out).toMatch(/PreSync\s+Job\s+payments-migrate\s+Succeeded/);
-      expect(get.out).toMatch(/cluster only: ApplicationSet\/argo-rollouts generates nothing locally/);
+      expect(get.out).toMatch(/ServiceMonitor\s+payments\s+payments\s+Synced\s+Unknown\s+no local controller/);
+      const root = await runMain('--api', api.url, 'app', 'get', 'root');
+      expect(root.out).toMatch(/cluster only: ApplicationSet\/argo-rollouts generates nothing locally/);
       expect((await runMain('--api', api.url, 'app', 'diff', 'payments')).code).toBe(0);
       const refused = await runMain('--api', api.url, 'app', 'rollback', 'payments', '0');
       expect(refused.code).toBe(1);
