@@ -9,6 +9,9 @@
 import type { HealthStatus, KubeObject } from '../store/object.ts';
 import { objectKey } from '../store/object.ts';
 import type { ObjectStore, WatchEvent } from '../store/object-store.ts';
+import type { ManagedResource } from './health/aggregate.ts';
+
+export type { ManagedResource };
 import { UserError } from '../store/user-error.ts';
 import { getPath, setPath, decodePath } from '../store/fields.ts';
 import {
@@ -46,16 +49,6 @@ export interface HealthAssessor {
   resource(object: KubeObject): HealthStatus | undefined;
   /** The app's health from its resources (Argo CD's controller/health.go: worst counted resource wins). */
   aggregate(resources: readonly ManagedResource[], app: KubeObject): HealthStatus;
-}
-
-/** One resource an Application manages: desired (target), live, or both. */
-export interface ManagedResource {
-  readonly group: string;
-  readonly kind: string;
-  readonly namespace?: string;
-  readonly name: string;
-  readonly target?: KubeObject;
-  readonly live?: KubeObject;
 }
 
 export interface AppControllerDeps {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { apply, fieldSet, fromFieldsV1, ownedBy, toFieldsV1, update } from './fields.ts';
-import { mergePatch } from './merge-patch.ts';
+import { applyMergePatch as mergePatch } from '../core/merge-patch.ts';
 import type { KubeObject } from './object.ts';
 
 const T = '2026-12-02T00:00:00Z';

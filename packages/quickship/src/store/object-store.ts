@@ -6,7 +6,7 @@
 // stream would. Persistence is a callback: the store itself does no I/O.
 import { randomUUID } from 'node:crypto';
 import { apply, update } from './fields.ts';
-import { mergePatch } from './merge-patch.ts';
+import { applyMergePatch as mergePatch } from '../core/merge-patch.ts';
 import { objectKey, type KubeObject } from './object.ts';
 import { UserError } from './user-error.ts';
 
