@@ -62,7 +62,9 @@ export interface PaymentsApp extends FastifyInstance {
 
 export function buildApp(deps: AppDeps): PaymentsApp {
   const lifecycle = deps.lifecycle ?? createLifecycle();
-  const app = Fastify({
+  // Annotated, not cast: the instance widens to FastifyInstance (dropping its PromiseLike side);
+  // the decorate calls below are what make it a PaymentsApp.
+  const app: FastifyInstance = Fastify({
     ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
     // One access line per request, written in onResponse below.
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'request_id' }),
@@ -81,7 +83,7 @@ export function buildApp(deps: AppDeps): PaymentsApp {
     connectionTimeout: deps.http?.connectionTimeoutMs ?? 0,
     // Strict JSON: no type coercion and unknown fields are errors, not silently dropped.
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: false, allErrors: false } },
-  }) as unknown as FastifyInstance;
+  });
 
   const metrics = createMetrics(deps.pool, { version: deps.config.appVersion, commit: deps.config.gitCommit });
   const services: ApiServices & { secrets: { fingerprintKey?: Buffer } } = {

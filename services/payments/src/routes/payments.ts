@@ -1,11 +1,12 @@
 // /v1/payments: create, retrieve, list, capture, cancel. Handlers validate what the schema
 // cannot (currency list, card number characters) and hand over to one operation.
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
-import { CARD_NUMBER_FORMAT, type CardInput } from '../domain/card.ts';
+import type { Static } from 'typebox';
+import { CARD_NUMBER_FORMAT } from '../domain/card.ts';
 import { normalizeCurrency } from '../domain/currency.ts';
 import { InvalidRequestError } from '../domain/errors.ts';
 import { ID_PATTERN } from '../domain/ids.ts';
-import type { CaptureMethod } from '../domain/payment.ts';
 import { executeAndSend } from '../http/respond.ts';
 import {
   captureBody,
@@ -24,21 +25,8 @@ import { planPayment } from '../operations/create-payment.ts';
 import { noSuchPayment } from '../operations/locked-payment.ts';
 import { findPayment, listPayments } from '../store/payments.ts';
 
-interface CreateBody {
-  amount: number;
-  currency: string;
-  card: CardInput;
-  capture_method?: CaptureMethod;
-  description?: string;
-  metadata?: Record<string, string>;
-}
-export interface ListQuery {
-  limit?: string;
-  starting_after?: string;
-}
-interface IdParams {
-  id: string;
-}
+export type ListQuery = Static<typeof listQuery>;
+type IdParams = Static<typeof idParams>;
 
 /** An id that cannot exist is a 404 before any query. */
 export function paymentIdOf(params: IdParams): string {
@@ -50,8 +38,10 @@ export function pageOf(query: ListQuery): { limit: number; startingAfter?: strin
   return { limit: query.limit === undefined ? 10 : Number(query.limit), startingAfter: query.starting_after };
 }
 
-export async function paymentRoutes(app: FastifyInstance, services: ApiServices): Promise<void> {
-  app.post<{ Body: CreateBody }>(
+export async function paymentRoutes(fastify: FastifyInstance, services: ApiServices): Promise<void> {
+  // Request and reply types are inferred from the route schemas (http/schemas.ts).
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  app.post(
     '/payments',
     { schema: { body: createPaymentBody, response: { 201: paymentSchema, ...errorResponses } } },
     async (request, reply) => {
@@ -75,27 +65,23 @@ export async function paymentRoutes(app: FastifyInstance, services: ApiServices)
     },
   );
 
-  app.get<{ Querystring: ListQuery }>(
+  app.get(
     '/payments',
     { schema: { querystring: listQuery, response: { 200: paymentsList, ...errorResponses } } },
     async (request) => {
       const page = await listPayments(services.pool, request.merchantId, pageOf(request.query));
-      return { object: 'list', url: '/v1/payments', ...page };
+      return { object: 'list' as const, url: '/v1/payments', ...page };
     },
   );
 
-  app.get<{ Params: IdParams }>(
-    '/payments/:id',
-    { schema: { params: idParams, response: paymentResponses } },
-    async (request) => {
-      const id = paymentIdOf(request.params);
-      const payment = await findPayment(services.pool, request.merchantId, id);
-      if (!payment) throw noSuchPayment(id);
-      return payment;
-    },
-  );
+  app.get('/payments/:id', { schema: { params: idParams, response: paymentResponses } }, async (request) => {
+    const id = paymentIdOf(request.params);
+    const payment = await findPayment(services.pool, request.merchantId, id);
+    if (!payment) throw noSuchPayment(id);
+    return payment;
+  });
 
-  app.post<{ Params: IdParams; Body: { amount_to_capture?: number } }>(
+  app.post(
     '/payments/:id/capture',
     { schema: { params: idParams, body: captureBody, response: paymentResponses } },
     async (request, reply) => {
@@ -106,7 +92,7 @@ export async function paymentRoutes(app: FastifyInstance, services: ApiServices)
     },
   );
 
-  app.post<{ Params: IdParams }>(
+  app.post(
     '/payments/:id/cancel',
     { schema: { params: idParams, body: emptyBody, response: paymentResponses } },
     async (request, reply) => {
