@@ -39,7 +39,7 @@ import { ARGOCD_MANAGER, diffResource, ignoredFor, renderDiff, type ResourceDiff
 import type { RepoResolver } from './repos.ts';
 import { desiredResources, sourcePermitted, TRACKING_ANNOTATION, type DesiredResource } from './resources.ts';
 import { retryDelayMs, selfHealDelayMs } from './self-heal.ts';
-import { nextStep, planSync, taskId, type SyncPlan, type SyncTask } from './sync-plan.ts';
+import { nextStep, planSync, type SyncPlan, type SyncTask } from './sync-plan.ts';
 import { clusterOnlyNote } from './cluster-only.ts';
 
 export const APP_CONTROLLER_MANAGER = 'argocd-application-controller';
@@ -787,5 +787,3 @@ export function kindKey(object: Pick<KubeObject, 'apiVersion' | 'kind'>): string
   const slash = object.apiVersion.indexOf('/');
   return `${slash < 0 ? '' : object.apiVersion.slice(0, slash)}/${object.kind}`;
 }
-
-export { taskId };

@@ -4,7 +4,7 @@
 // sets has another value live, or when a field Argo CD applied before is gone from Git. Fields
 // only another manager sets (the plugin's spec.restartAt, a controller's status) are not drift.
 // ignoreDifferences paths are removed from both sides first. Pure.
-import { apply, decodePath, getPath, ownedBy, setPath, SERVER_METADATA } from '../store/fields.ts';
+import { apply, decodePath, ownedBy, setPath, SERVER_METADATA } from '../store/fields.ts';
 import { groupOf, type KubeObject } from '../store/object.ts';
 import type { IgnoreDifference } from './application.ts';
 
@@ -96,5 +96,3 @@ export function renderDiff(object: { kind: string; name: string; namespace?: str
     '\n',
   );
 }
-
-export { getPath };
