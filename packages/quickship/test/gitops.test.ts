@@ -174,6 +174,14 @@ describe('GitOps: Git is the only source of truth', () => {
   });
 
   it('answers the app commands over the API, as argocd app does', async () => {
+    // The undo's heal may still be settling: wait for the app to be at rest before reading it.
+    await until(
+      'payments Synced and Healthy, no operation running',
+      () =>
+        payments()?.sync.status === 'Synced' &&
+        payments().health.status === 'Healthy' &&
+        payments().operationState?.phase !== 'Running',
+    );
     const api = await startApiServer({ engine, port: 0 });
     try {
       const list = await runMain('--api', api.url, 'app', 'list');
