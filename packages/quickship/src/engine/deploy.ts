@@ -65,7 +65,7 @@ export function deployFromStore(store: ObjectStore, label: string): DeployState 
   const docs: ManifestDocument[] = store
     .list({ namespace })
     .filter((o) => o.metadata.annotations?.[TRACKING_ANNOTATION] !== undefined)
-    .map((o) => ({ file: `${o.kind}/${o.metadata.name} (live)`, index: 0, line: 1, object: asManifest(o) }));
+    .map((o) => ({ file: 'live store', index: 0, line: 1, object: asManifest(o) }));
   return deployFromDocs(label, docs);
 }
 

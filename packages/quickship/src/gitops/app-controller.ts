@@ -471,7 +471,7 @@ export class AppController {
       retryCount: 0,
     };
     this.log(
-      `${name}: ${why} of ${comparison.commit.slice(0, 7)} (${comparison.subject}) started by ${initiatedBy.automated ? 'automated sync policy' : initiatedBy.username}`,
+      `${name}: ${why} of ${comparison.commit.slice(0, 7)} (${comparison.subject.length > 72 ? `${comparison.subject.slice(0, 71)}…` : comparison.subject}) started by ${initiatedBy.automated ? 'automated sync policy' : initiatedBy.username}`,
     );
   }
 
