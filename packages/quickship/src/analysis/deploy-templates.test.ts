@@ -70,21 +70,28 @@ beforeAll(async () => {
       },
     ]),
   );
-  // Traffic for every revision but the idle one: 40 requests each, a few at a time, spread over
-  // ~4 s (several scrapes): rate() only sees increments after a series' first sample, and
-  // prom-client creates the 5xx series at the first 5xx.
-  await Promise.all(
-    (['healthy', 'failing', 'slow'] as const).map(async (revision) => {
-      const url = `${servers.get(revision)?.url}/v1/payments?limit=1`;
-      for (let batch = 0; batch < 10; batch++) {
+  // Traffic for every revision but the idle one, a few requests at a time: rate() only sees
+  // increments after a series' first sample, and prom-client creates the 5xx series at the first
+  // 5xx, so the traffic goes on until Prometheus holds enough of the failing revision's 5xx series
+  // for its rate (its scrape timing on a loaded machine is not ours to predict), at most 40 s.
+  const batch = () =>
+    Promise.all(
+      (['healthy', 'failing', 'slow'] as const).map(async (revision) => {
+        const url = `${servers.get(revision)?.url}/v1/payments?limit=1`;
         await Promise.all(
           Array.from({ length: 4 }, () => fetch(url, { headers: authHeaders() }).then((r) => r.text())),
         );
-        await new Promise((r) => setTimeout(r, 400));
-      }
-    }),
-  );
-  // Two scrapes after the traffic, so rate() has its samples.
+      }),
+    );
+  const errorRate = parseAnalysisTemplate(read('analysistemplate-error-rate.yaml'));
+  const deadline = Date.now() + 40_000;
+  for (let round = 0; ; round++) {
+    await batch();
+    await new Promise((r) => setTimeout(r, 400));
+    if (round >= 10 && (await measure(errorRate, 'failing')).phase === 'Failed') break;
+    if (Date.now() > deadline) break; // the test's own assertions say what is missing
+  }
+  // Two scrapes after the traffic, so every revision's rate() has its samples.
   await new Promise((r) => setTimeout(r, 2500));
 }, 120_000);
 
