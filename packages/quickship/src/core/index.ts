@@ -17,6 +17,11 @@ export {
   type ExpansionCheck,
 } from './image-ref.ts';
 
+// Reading the Dockerfile: the image config and the bundle step a local build runs
+export { parseDockerfile, type Dockerfile, type DockerfileInstruction, type DockerfileStage } from './dockerfile.ts';
+export { imageConfig, bundleStep, type ImageConfig, type BundleStep } from './image-config.ts';
+export { DockerfileError } from './dockerfile-errors.ts';
+
 // Revisions
 export { computePodTemplateHash, specFingerprint, canonicalJson, POD_TEMPLATE_HASH_LABEL } from './hash.ts';
 
