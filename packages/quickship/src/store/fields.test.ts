@@ -39,6 +39,12 @@ describe('server-side apply', () => {
     expect(again.spec).toEqual({ replicas: 3, paused: false, restartAt: '2026-12-02T01:00:00Z' });
     expect([...ownedBy(again, 'kubectl-argo-rollouts')]).toEqual(['/spec/restartAt']);
   });
+  it('keeps a field the applier no longer sets while another manager still owns it', () => {
+    const first = apply(undefined, rollout({ replicas: 3, minReadySeconds: 5 }), 'argocd-controller', T);
+    const shared = apply(first, rollout({ minReadySeconds: 5 }), 'other-applier', T);
+    const second = apply(shared, rollout({ replicas: 3 }), 'argocd-controller', T);
+    expect(second.spec).toEqual({ replicas: 3, minReadySeconds: 5 });
+  });
   it('removes a field the applier set before and no longer sets', () => {
     const first = apply(undefined, rollout({ replicas: 3, minReadySeconds: 5 }), 'argocd-controller', T);
     const second = apply(first, rollout({ replicas: 3 }), 'argocd-controller', T);
