@@ -76,6 +76,8 @@ export interface RolloutSpec {
   readonly paused: boolean;
   /** `spec.restartAt` (RFC 3339), as `kubectl argo rollouts restart` sets it: instances created before it are restarted. */
   readonly restartAt?: string;
+  /** `spec.rollbackWindow.revisions`: a rollback to one of the last N revisions is fast-tracked (core/bluegreen/rollback-window.ts). */
+  readonly rollbackWindow?: { readonly revisions: number };
   /** Field paths present in the manifest that the local engine does not run, with why. */
   readonly ignored: readonly IgnoredField[];
 }

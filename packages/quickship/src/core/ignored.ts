@@ -49,7 +49,6 @@ const REASONS: Readonly<Record<string, string>> = {
   previewMetadata: 'not run locally yet: ephemeral pod metadata is not applied to local instances',
   maxUnavailable: 'not run locally: the new ReplicaSet is scaled up in one step, the old one stays up until the switch',
   minReadySeconds: 'not run locally yet: an instance is Available as soon as it is Ready (minReadySeconds 0)',
-  rollbackWindow: 'not run locally yet: every undo to a still-running ReplicaSet is a fast rollback',
   initContainers: 'not run locally yet: only containers[0] runs',
   ephemeralContainers: 'not run locally yet: only containers[0] runs',
   envFrom: 'not run locally yet: list variables under env',

@@ -57,6 +57,7 @@ export function parseRollout(object: UnknownRecord): RolloutSpec {
   }
   const template = parsePodTemplate(spec.template, 'spec.template');
   const restartAt = optionalString(spec.restartAt, 'spec.restartAt');
+  const rollbackWindow = parseRollbackWindow(spec.rollbackWindow);
   const ignored: IgnoredField[] = [...ignoredFields(object, rolloutRule, ''), ...template.ignored];
   return {
     name,
@@ -73,8 +74,17 @@ export function parseRollout(object: UnknownRecord): RolloutSpec {
     terminationGracePeriodSeconds: template.terminationGracePeriodSeconds,
     paused: optionalBool(spec.paused, 'spec.paused') ?? false,
     ...(restartAt === undefined ? {} : { restartAt }),
+    ...(rollbackWindow === undefined ? {} : { rollbackWindow }),
     ignored,
   };
+}
+
+/** spec.rollbackWindow (RollbackWindowSpec): only `revisions` exists upstream; 0 or absent turns it off. */
+function parseRollbackWindow(value: unknown): { revisions: number } | undefined {
+  if (value === undefined || value === null) return undefined;
+  const window = requiredRecord(value, 'spec.rollbackWindow', 'write spec.rollbackWindow: {revisions: 1}');
+  const revisions = optionalInt(window.revisions, 'spec.rollbackWindow.revisions', 0);
+  return revisions === undefined ? undefined : { revisions };
 }
 
 function parseStrategy(value: unknown): BlueGreenStrategy {
@@ -127,6 +137,7 @@ const rolloutRule: SupportRule = {
     progressDeadlineAbort: true,
     paused: true,
     restartAt: true,
+    rollbackWindow: { revisions: true },
     selector: { matchLabels: true },
     strategy: { blueGreen: blueGreenRule },
     template: true, // walked by pod-template.ts with the container's own rules

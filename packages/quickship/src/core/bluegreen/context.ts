@@ -14,6 +14,7 @@ import { canonicalJson, computePodTemplateHash } from '../hash.ts';
 import { rfc3339 } from '../time.ts';
 import { MESSAGE, newCondition, REASON, setCondition } from './conditions.ts';
 import { PauseContext } from './pause-context.ts';
+import { isRollbackWithinWindow } from './rollback-window.ts';
 
 export type WorkingReplicaSet = { -readonly [K in keyof ReplicaSetState]: ReplicaSetState[K] };
 
@@ -37,6 +38,11 @@ export class ReconcileContext {
   readonly otherRSs: WorkingReplicaSet[];
   /** The new ReplicaSet still had an unexpired scale-down deadline when this reconcile began. */
   readonly newRSWithinDelay: boolean;
+  /**
+   * spec.rollbackWindow: the new ReplicaSet is an older one within the window
+   * (rollback-window.ts). Fast-tracked: no pause, no pre- or post-promotion analysis.
+   */
+  readonly rollbackWithinWindow: boolean;
   readonly pause: PauseContext;
   readonly events: string[] = [];
   readonly deleted: string[] = [];
@@ -110,6 +116,7 @@ export class ReconcileContext {
     this.otherRSs = this.allRSs.filter((rs) => rs !== this.newRS && rs !== this.stableRS);
     const deadline = found.scaleDownDeadline === undefined ? Number.NaN : Date.parse(found.scaleDownDeadline);
     this.newRSWithinDelay = deadline > now.getTime();
+    this.rollbackWithinWindow = isRollbackWithinWindow(spec, this.newRS, this.stableRS, this.allRSs);
   }
 
   get spec(): RolloutSpec {
@@ -196,9 +203,9 @@ export class ReconcileContext {
     return this.newRSWithinDelay || this.prev.stableRS === this.newRS.podTemplateHash;
   }
 
-  /** isBlueGreenFastTracked: skip the pause (fast rollback, promote --full, or nothing to switch from). */
+  /** isBlueGreenFastTracked: skip the pause (fast rollback, rollback within window, promote --full, or nothing to switch from). */
   isBlueGreenFastTracked(): boolean {
-    if (this.isFastRollback()) return true;
+    if (this.isFastRollback() || this.rollbackWithinWindow) return true;
     if (this.prev.promoteFull) return true;
     if (this.services.active === undefined || this.services.active === '') return true;
     return this.services.active === this.newRS.podTemplateHash;

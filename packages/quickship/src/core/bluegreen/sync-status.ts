@@ -45,7 +45,7 @@ export function syncRolloutStatus(ctx: ReconcileContext, fingerprint: string): C
     draft.restartedAt = ctx.spec.restartAt;
     draft.promoteFull = false;
   }
-  if (prev.promoteFull) {
+  if (prev.promoteFull || ctx.rollbackWithinWindow) {
     pause.clearPauseConditions();
     pause.removeAbort();
   }
@@ -95,6 +95,7 @@ function shouldFullPromote(ctx: ReconcileContext, draft: Draft): string {
   if (draft.activeSelector === undefined || draft.activeSelector === '') return 'Initial deploy';
   if (draft.activeSelector !== draft.currentPodHash) return '';
   if (ctx.prev.promoteFull) return 'Full promotion requested';
+  if (ctx.rollbackWithinWindow) return 'Rollback within window';
   if (ctx.isFastRollback()) return 'Fast rollback';
   if (ctx.pause.isAborted()) return '';
   return 'Completed blue-green update';
