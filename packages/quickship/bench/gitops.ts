@@ -6,6 +6,9 @@
 //   2. drift: an image edited in the live Rollout → the spec restored by self-heal
 //   3. revert commit of the release (`quickship rollback`'s git revert) → the active Service serving
 //      the previous revision again (its ReplicaSet is still up: scaleDownDelaySeconds)
+//   4. the release again (a revert of the revert, promoted), then, once the previous ReplicaSet
+//      has been scaled down (scaleDownDelaySeconds), the revert again → active serving the previous
+//      revision: spec.rollbackWindow's fast-tracked rollback (instance started again, no pause)
 // Requests failed over the whole run must be 0. Prints medians and maxima; BENCH_REPS (default 10).
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -86,7 +89,7 @@ async function main(): Promise<void> {
     const load = runLoad({
       targets: active,
       connections: 4,
-      durationMs: 590_000,
+      durationMs: 1_800_000,
       workload: { kind: 'payments', apiKey: API_KEY },
       signal: stop.signal,
     });
@@ -95,6 +98,7 @@ async function main(): Promise<void> {
       commitToPreview: [] as number[],
       driftToRestored: [] as number[],
       revertToActive: [] as number[],
+      revertAfterScaleDown: [] as number[],
     };
     try {
       for (let rep = 1; rep <= REPS; rep++) {
@@ -159,8 +163,39 @@ async function main(): Promise<void> {
           60_000,
           10,
         );
+
+        // 4. Release again, let the previous ReplicaSet scale down, revert again (rollbackWindow).
+        git(repoDir, 'revert', '--no-edit', 'HEAD');
+        const again = await waitForEntry(
+          engine,
+          'the release again',
+          (e) => status(e).currentPodHash === next && (pausedForPromotion(e) || healthy(e)),
+          120_000,
+          10,
+        );
+        if (pausedForPromotion(again)) await engine.promote('payments', { full: false });
+        await waitForEntry(
+          engine,
+          'the previous ReplicaSet scaled down',
+          (e) =>
+            healthy(e) &&
+            status(e).stableRS === next &&
+            e.view.revisions.find((r) => r.podTemplateHash === previous)?.status === 'ScaledDown',
+          120_000,
+          10,
+        );
+        t0 = performance.now();
+        git(repoDir, 'revert', '--no-edit', 'HEAD');
+        figures.revertAfterScaleDown.push((await activeProbe.firstAnswerFrom(previous, t0, 60_000)) - t0);
+        await waitForEntry(
+          engine,
+          'Healthy after the second revert',
+          (e) => healthy(e) && status(e).stableRS === previous,
+          60_000,
+          10,
+        );
         step(
-          `rep ${rep}: commit→Synced ${figures.commitToSynced.at(-1)!.toFixed(0)} ms, →preview ${figures.commitToPreview.at(-1)!.toFixed(0)} ms, drift→restored ${figures.driftToRestored.at(-1)!.toFixed(0)} ms, revert→active ${figures.revertToActive.at(-1)!.toFixed(0)} ms`,
+          `rep ${rep}: commit→Synced ${figures.commitToSynced.at(-1)!.toFixed(0)} ms, →preview ${figures.commitToPreview.at(-1)!.toFixed(0)} ms, drift→restored ${figures.driftToRestored.at(-1)!.toFixed(0)} ms, revert→active ${figures.revertToActive.at(-1)!.toFixed(0)} ms, after scale-down ${figures.revertAfterScaleDown.at(-1)!.toFixed(0)} ms`,
         );
       }
     } finally {
@@ -199,6 +234,13 @@ async function main(): Promise<void> {
         'revert commit → active serving the previous revision',
         figures.revertToActive,
         'the poll, then fast rollback',
+      ),
+    );
+    console.log(
+      row(
+        'revert commit → active, previous ReplicaSet already scaled down (rollbackWindow)',
+        figures.revertAfterScaleDown,
+        'the poll, then the ReplicaSet scaled up; rollbackWindow skips pause and analysis',
       ),
     );
     console.log(`\nrequests failed: ${failed} of ${report.attempts.sent}`);
