@@ -6,9 +6,9 @@
 //   2. drift: an image edited in the live Rollout → the spec restored by self-heal
 //   3. revert commit of the release (`quickship rollback`'s git revert) → the active Service serving
 //      the previous revision again (its ReplicaSet is still up: scaleDownDelaySeconds)
-//   4. the release again (a revert of the revert, promoted), then, once the previous ReplicaSet
-//      has been scaled down (scaleDownDelaySeconds), the revert again → active serving the previous
-//      revision: spec.rollbackWindow's fast-tracked rollback (instance started again, no pause)
+//   4. two more releases C and B (promoted); once C's ReplicaSet has been scaled down
+//      (scaleDownDelaySeconds), the revert of B → active serving C: spec.rollbackWindow's
+//      fast-tracked rollback (C's instance started again, no pause)
 // Requests failed over the whole run must be 0. Prints medians and maxima; BENCH_REPS (default 10).
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -176,33 +176,46 @@ async function main(): Promise<void> {
           10,
         );
 
-        // 4. Release again, let the previous ReplicaSet scale down, revert again (rollbackWindow).
-        git(repoDir, 'revert', '--no-edit', 'HEAD');
-        const again = await waitForEntry(
-          engine,
-          'the release again',
-          (e) => status(e).currentPodHash === next && (pausedForPromotion(e) || healthy(e)),
-          120_000,
-          10,
-        );
-        if (pausedForPromotion(again)) await engine.promote('payments', { full: false });
+        // 4. rollbackWindow (revisions: 1) counts the ReplicaSets created between the target and
+        // stable, so the target must be the release just before: two fresh releases C then B, and
+        // once C has been scaled down (scaleDownDelaySeconds), the revert of B brings C back.
+        const releaseAndPromote = async (version: string): Promise<string> => {
+          const before = status(await engine.get('payments')).stableRS;
+          edit(`release ${version}`, (t) => t.replace(/(name: APP_VERSION\n\s+value: )\S+/, `$1${version}`));
+          const paused = await waitForEntry(
+            engine,
+            `${version} paused for promotion`,
+            (e) => pausedForPromotion(e) && status(e).currentPodHash !== before,
+            120_000,
+            10,
+          );
+          const hash = status(paused).currentPodHash!;
+          await engine.promote('payments', { full: false });
+          await waitForEntry(
+            engine,
+            `${version} Healthy`,
+            (e) => healthy(e) && status(e).stableRS === hash,
+            60_000,
+            10,
+          );
+          return hash;
+        };
+        const c = await releaseAndPromote(`bench-c${rep}`);
+        await releaseAndPromote(`bench-b${rep}`);
         await waitForEntry(
           engine,
-          'the previous ReplicaSet scaled down',
-          (e) =>
-            healthy(e) &&
-            status(e).stableRS === next &&
-            e.view.revisions.find((r) => r.podTemplateHash === previous)?.status === 'ScaledDown',
+          'release C scaled down',
+          (e) => e.view.revisions.find((r) => r.podTemplateHash === c)?.status === 'ScaledDown',
           120_000,
           10,
         );
         t0 = performance.now();
         git(repoDir, 'revert', '--no-edit', 'HEAD');
-        figures.revertAfterScaleDown.push((await activeProbe.firstAnswerFrom(previous, t0, 60_000)) - t0);
+        figures.revertAfterScaleDown.push((await activeProbe.firstAnswerFrom(c, t0, 60_000)) - t0);
         await waitForEntry(
           engine,
-          'Healthy after the second revert',
-          (e) => healthy(e) && status(e).stableRS === previous,
+          'Healthy after the revert of B',
+          (e) => healthy(e) && status(e).stableRS === c,
           60_000,
           10,
         );
