@@ -33,6 +33,7 @@ import { GitSource } from '../gitops/git-source.ts';
 import { deployFromStore } from './deploy.ts';
 import { JobController } from './job-controller.ts';
 import { imageJobLauncher } from './job-launcher.ts';
+import { migrationGate } from './migration-gate.ts';
 import { UserError } from '../store/user-error.ts';
 
 export interface EngineOptions {
@@ -76,6 +77,11 @@ export interface GitOpsOptions {
   readonly firstSyncTimeoutMs?: number;
   /** Argo CD's health assessment (gitops/health). */
   readonly health: HealthAssessor;
+  /**
+   * The migration gate's lint before the PreSync migration Job (default true). false leaves only
+   * the old-code × new-schema check: for the test that proves that check on its own.
+   */
+  readonly migrationLint?: boolean;
 }
 
 export class FirstSyncError extends UserError {
@@ -251,6 +257,18 @@ export class Engine implements EngineApi {
       localKinds: LOCAL_KINDS,
       log: (line) => this.log(`app ${line}`),
       onChange: () => this.changed(),
+      beforeHook: migrationGate({
+        repoDir: this.options.repoDir,
+        databaseUrl: this.options.databaseUrl,
+        images: this.registry,
+        // Before the first revision runs there is no controller, so nothing serves and nothing is gated.
+        stableImage: () =>
+          (this.controller as RolloutController | undefined)
+            ?.entry()
+            .view.revisions.find((r) => r.markers.includes('stable'))?.image,
+        lint: gitops.migrationLint,
+        log: (line) => this.log(line),
+      }),
     });
     this.apps.start(gitops.pollMs ?? 500);
     await this.firstSync(store, gitops.firstSyncTimeoutMs ?? 300_000);
