@@ -77,11 +77,6 @@ export interface GitOpsOptions {
   readonly firstSyncTimeoutMs?: number;
   /** Argo CD's health assessment (gitops/health). */
   readonly health: HealthAssessor;
-  /**
-   * The migration gate's lint before the PreSync migration Job (default true). false leaves only
-   * the old-code × new-schema check: for the test that proves that check on its own.
-   */
-  readonly migrationLint?: boolean;
 }
 
 export class FirstSyncError extends UserError {
@@ -266,7 +261,6 @@ export class Engine implements EngineApi {
           (this.controller as RolloutController | undefined)
             ?.entry()
             .view.revisions.find((r) => r.markers.includes('stable'))?.image,
-        lint: gitops.migrationLint,
         log: (line) => this.log(line),
       }),
     });

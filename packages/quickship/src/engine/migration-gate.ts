@@ -43,8 +43,6 @@ export interface MigrationGateOptions {
   readonly images: ImageResolver;
   /** The image of the Rollout's stable ReplicaSet; undefined while nothing serves yet. */
   readonly stableImage: () => string | undefined;
-  /** Run the lint (default true; false only to prove the compatibility check on its own). */
-  readonly lint?: boolean;
   readonly log: (line: string) => void;
 }
 
@@ -68,17 +66,15 @@ export function migrationGate(
       options.log(`migration gate (${at}): the stable image ${stableImage} has no local build; not checked`);
       return;
     }
-    if (options.lint !== false) {
-      const lint = await assertSafeBuild({
-        repoDir: options.repoDir,
-        candidateCommit: candidate.manifest.commit,
-        stableCommit: stable.manifest.commit,
-        stableLabel: `the stable build ${stable.image} (commit ${stable.manifest.commit.slice(0, 12)})`,
-      });
-      options.log(
-        `migration gate (${at}): lint passed: ${lint.checked.length === 0 ? 'no new migration' : lint.checked.join(', ')}`,
-      );
-    } else options.log(`migration gate (${at}): lint skipped (lint: false)`);
+    const lint = await assertSafeBuild({
+      repoDir: options.repoDir,
+      candidateCommit: candidate.manifest.commit,
+      stableCommit: stable.manifest.commit,
+      stableLabel: `the stable build ${stable.image} (commit ${stable.manifest.commit.slice(0, 12)})`,
+    });
+    options.log(
+      `migration gate (${at}): lint passed: ${lint.checked.length === 0 ? 'no new migration' : lint.checked.join(', ')}`,
+    );
     const report = await checkBeforeMigrating(stable, candidate, options.databaseUrl);
     options.log(
       report
