@@ -33,6 +33,7 @@ import { GitSource } from '../gitops/git-source.ts';
 import { deployFromStore } from './deploy.ts';
 import { JobController } from './job-controller.ts';
 import { imageJobLauncher } from './job-launcher.ts';
+import { migrationGate } from './migration-gate.ts';
 import { UserError } from '../store/user-error.ts';
 
 export interface EngineOptions {
@@ -251,6 +252,17 @@ export class Engine implements EngineApi {
       localKinds: LOCAL_KINDS,
       log: (line) => this.log(`app ${line}`),
       onChange: () => this.changed(),
+      beforeHook: migrationGate({
+        repoDir: this.options.repoDir,
+        databaseUrl: this.options.databaseUrl,
+        images: this.registry,
+        // Before the first revision runs there is no controller, so nothing serves and nothing is gated.
+        stableImage: () =>
+          (this.controller as RolloutController | undefined)
+            ?.entry()
+            .view.revisions.find((r) => r.markers.includes('stable'))?.image,
+        log: (line) => this.log(line),
+      }),
     });
     this.apps.start(gitops.pollMs ?? 500);
     await this.firstSync(store, gitops.firstSyncTimeoutMs ?? 300_000);

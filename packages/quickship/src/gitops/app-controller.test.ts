@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ObjectStore } from '../store/object-store.ts';
 import type { KubeObject } from '../store/object.ts';
 import { JobController } from '../engine/job-controller.ts';
-import { AppController } from './app-controller.ts';
+import { AppController, type AppControllerDeps, type HookContext } from './app-controller.ts';
 import type { ApplicationStatus } from './app-status.ts';
 import { argoHealth } from './health-assessor.ts';
 import { RepoResolver } from './repos.ts';
@@ -63,7 +63,10 @@ afterEach(() => {
   stop = [];
 });
 
-function start(repo: TestRepo): { store: ObjectStore; apps: AppController } {
+function start(
+  repo: TestRepo,
+  beforeHook?: AppControllerDeps['beforeHook'],
+): { store: ObjectStore; apps: AppController } {
   const store = new ObjectStore();
   const jobs = new JobController(store, hostLauncher, (namespace) => ({
     namespace,
@@ -77,6 +80,7 @@ function start(repo: TestRepo): { store: ObjectStore; apps: AppController } {
     repos: new RepoResolver(repo.dir),
     health: argoHealth,
     localKinds: new Set(['batch/Job', '/Service', '/ConfigMap']),
+    ...(beforeHook ? { beforeHook } : {}),
   });
   const root = {
     apiVersion: 'argoproj.io/v1alpha1',
@@ -242,6 +246,54 @@ describe('the application controller', () => {
       () => appStatus(store)?.operationState?.phase === 'Succeeded' && appStatus(store)?.sync.revision === fixed,
     );
     expect(configMap(store)).toBeDefined();
+  });
+
+  it('asks the beforeHook policy before creating a hook: a refusal fails the sync without retry, creates nothing', async () => {
+    const repo = createTestRepo();
+    repo.write('deploy/argocd/root.yaml', ROOT);
+    // retry is set: a hook that fails is retried, a refusal by the policy is not (a verdict on the commit).
+    repo.write('deploy/argocd/apps/demo.yaml', APP('    retry: { limit: 3, backoff: { duration: 1s } }\n'));
+    repo.write('deploy/apps/demo/configmap.yaml', CONFIGMAP('hello'));
+    repo.write('deploy/apps/demo/migrate-job.yaml', HOOK(0));
+    const first = repo.commit('first release');
+    const asked: (HookContext & { image: string })[] = [];
+    const policy = async (hook: KubeObject, context: HookContext): Promise<void> => {
+      const image = (hook.spec as { template: { spec: { containers: { image: string }[] } } }).template.spec
+        .containers[0]!.image;
+      asked.push({ ...context, image });
+      await new Promise((r) => setTimeout(r, 300)); // the hook must wait for the verdict
+      if (image.endsWith(':bad')) throw new Error(`policy refused ${image}: rule X`);
+    };
+    const { store } = start(repo, policy);
+    await until(
+      'first sync',
+      () => appStatus(store)?.operationState?.phase === 'Succeeded' && appStatus(store)?.sync.revision === first,
+    );
+    expect(asked).toEqual([{ app: 'demo', revision: first, phase: 'PreSync', image: 'demo:1' }]);
+    const job = () => store.get({ group: 'batch', kind: 'Job', namespace: 'demo', name: 'migrate' });
+    const uid = job()?.metadata.uid;
+
+    repo.write('deploy/apps/demo/migrate-job.yaml', HOOK(0).replace('demo:1', 'demo:bad'));
+    repo.write('deploy/apps/demo/configmap.yaml', CONFIGMAP('bonjour'));
+    const bad = repo.commit('a refused release');
+    const status = await until(
+      'sync refused',
+      () =>
+        appStatus(store)?.operationState?.phase === 'Failed' &&
+        appStatus(store)?.operationState?.syncResult.revision === bad &&
+        appStatus(store),
+    );
+    expect(status.operationState?.message).toMatch(/reason: Job\/migrate not run: policy refused demo:bad: rule X$/);
+    expect(status.operationState?.retryCount).toBeUndefined();
+    expect(status.operationState?.syncResult.resources.find((r) => r.hookType === 'PreSync')).toMatchObject({
+      hookPhase: 'Failed',
+      status: 'SyncFailed',
+    });
+    // The old Job was neither replaced nor taken for this sync's hook; nothing of the commit applied.
+    expect(job()?.metadata.uid).toBe(uid);
+    expect((configMap(store)?.data as Record<string, string>).greeting).toBe('hello');
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(asked.filter((a) => a.revision === bad)).toHaveLength(1);
   });
 
   it('shows uncommitted changes under the path as not deployed', async () => {

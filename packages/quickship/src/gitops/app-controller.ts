@@ -63,6 +63,20 @@ export interface AppControllerDeps {
   readonly log?: (line: string) => void;
   /** Called after every change of an Application's status (the API's event stream). */
   readonly onChange?: (app: string) => void;
+  /**
+   * A policy consulted before a hook object is created (the engine's migration gate,
+   * engine/migration-gate.ts). Resolves: the hook is created; rejects: the hook is never created,
+   * the hook's result is Failed with the error's message and the sync fails without retry (a
+   * verdict on the revision's content, which a retry cannot change).
+   */
+  readonly beforeHook?: (hook: KubeObject, context: HookContext) => Promise<void>;
+}
+
+export interface HookContext {
+  readonly app: string;
+  /** The commit being synced. */
+  readonly revision: string;
+  readonly phase: SyncTask['phase'];
 }
 
 export class OperationInProgressError extends UserError {
@@ -112,6 +126,11 @@ interface RunningOperation {
   readonly done: Set<string>;
   readonly started: Set<string>;
   readonly results: Map<string, ResourceResult>;
+  /** Hooks whose beforeHook policy is running, and those it let through. */
+  readonly gating: Set<string>;
+  readonly gated: Set<string>;
+  /** A beforeHook refusal: the sync fails without retry. */
+  refused?: boolean;
   phase: OperationPhase;
   message: string;
   retryCount: number;
@@ -466,6 +485,8 @@ export class AppController {
       done: new Set(),
       started: new Set(),
       results: new Map(),
+      gating: new Set(),
+      gated: new Set(),
       phase: 'Running',
       message: `${why} of ${comparison.commit.slice(0, 7)} running`,
       retryCount: 0,
@@ -488,6 +509,8 @@ export class AppController {
       op.done.clear();
       op.started.clear();
       op.results.clear();
+      op.gating.clear();
+      op.gated.clear();
       op.failing = undefined;
       op.message = `retrying attempt #${op.retryCount}`;
     }
@@ -533,6 +556,7 @@ export class AppController {
         return;
       }
       if (task.action === 'hook') {
+        if (this.deps.beforeHook && !op.gated.has(task.id)) return this.gate(app, op, task);
         const existing = store.get(refOf(task.object));
         if (existing && task.deletePolicies.includes('BeforeHookCreation'))
           store.delete(refOf(task.object), ARGOCD_MANAGER);
@@ -568,6 +592,40 @@ export class AppController {
     }
   }
 
+  /** Runs the beforeHook policy; the hook is started on a later pass once it resolves. */
+  private gate(app: AppSpec, op: RunningOperation, task: SyncTask): void {
+    const ref = { ...resourceRef(task.object), namespace: task.object.metadata.namespace ?? '', syncPhase: task.phase };
+    const what = `${task.object.kind}/${task.object.metadata.name}`;
+    op.gating.add(task.id);
+    op.results.set(task.id, {
+      ...ref,
+      status: 'Synced',
+      hookType: task.phase,
+      hookPhase: 'Running',
+      message: `checks before ${what} runs`,
+    });
+    this.deps.beforeHook!(task.object, { app: app.name, revision: op.revision, phase: task.phase }).then(
+      () => {
+        if (!op.gating.delete(task.id)) return; // the operation moved on (retry, terminate)
+        op.gated.add(task.id);
+        op.started.delete(task.id);
+        void this.reconcile(app.name, false);
+      },
+      (error: Error) => {
+        if (!op.gating.delete(task.id)) return;
+        op.refused = true;
+        op.results.set(task.id, {
+          ...ref,
+          status: 'SyncFailed',
+          hookType: task.phase,
+          hookPhase: 'Failed',
+          message: `${what} not run: ${error.message}`,
+        });
+        void this.reconcile(app.name, false);
+      },
+    );
+  }
+
   /** RespectIgnoreDifferences: ignored fields keep their live values (the HPA's spec.replicas). */
   private respectIgnored(app: AppSpec, desired: KubeObject): KubeObject {
     if (!app.syncOptions.has('RespectIgnoreDifferences=true')) return desired;
@@ -583,7 +641,7 @@ export class AppController {
 
   private taskOutcome(op: RunningOperation, task: SyncTask): 'running' | 'succeeded' | 'failed' {
     const result = op.results.get(task.id);
-    if (!result) return 'running';
+    if (!result || op.gating.has(task.id)) return 'running';
     if (result.status === 'SyncFailed') return 'failed';
     if (task.action !== 'hook' || result.hookPhase === 'Succeeded') return 'succeeded';
     const live = this.deps.store.get(refOf(task.object));
@@ -622,7 +680,7 @@ export class AppController {
       for (const task of op.plan.syncFail) if (app) this.startTask(app, op, task);
     }
     const retry = app?.retry;
-    if (retry && (retry.limit < 0 || op.retryCount < retry.limit)) {
+    if (retry && !op.refused && (retry.limit < 0 || op.retryCount < retry.limit)) {
       op.retryCount++;
       const delay = retryDelayMs(op.retryCount, retry.backoff);
       op.nextRetryAt = this.now().getTime() + delay;

@@ -5,7 +5,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatViolation, lintMigrations, type MigrationLintResult } from './lint.ts';
 import { parseMigration } from './parse.ts';
-import { MIGRATIONS_PATH, readReleasedMigrations } from './released.ts';
+import { MIGRATIONS_PATH, migrationsAt, readReleasedMigrations } from './released.ts';
 
 export interface MigrationCheckOptions {
   readonly repoDir: string;
@@ -55,6 +55,30 @@ export async function checkMigrations(options: MigrationCheckOptions): Promise<M
 /** Throws UnsafeMigrationError when a new migration breaks a rule. */
 export async function assertSafeMigrations(options: MigrationCheckOptions): Promise<MigrationCheck> {
   const result = await checkMigrations(options);
+  if (result.violations.length > 0) throw new UnsafeMigrationError(result);
+  return result;
+}
+
+/**
+ * The sync's lint: the candidate build's migrations (Git, at the commit it was built from) against
+ * the stable build's (at its commit) — in the sync, "released" is what the stable revision runs,
+ * which is the newest release commit's migrations whenever releases go through `quickship release`.
+ */
+export async function assertSafeBuild(options: {
+  readonly repoDir: string;
+  readonly candidateCommit: string;
+  readonly stableCommit: string;
+  readonly stableLabel: string;
+}): Promise<MigrationCheck> {
+  const [candidate, stable] = await Promise.all([
+    migrationsAt(options.repoDir, options.candidateCommit),
+    migrationsAt(options.repoDir, options.stableCommit),
+  ]);
+  const files = await Promise.all(
+    [...candidate.keys()].sort().map((name) => parseMigration(name, candidate.get(name)!)),
+  );
+  const released = { label: options.stableLabel, files: stable };
+  const result = { ...lintMigrations(files, released), releasedLabel: released.label };
   if (result.violations.length > 0) throw new UnsafeMigrationError(result);
   return result;
 }

@@ -2,5 +2,11 @@ export { parseMigration, MigrationSyntaxError, type MigrationFile, type Statemen
 export { lintMigrations, formatViolation, type MigrationViolation, type ReleasedMigrations } from './lint.ts';
 export { RULES, type Rule } from './rules.ts';
 export { readMarkers, type MigrationMarkers } from './markers.ts';
-export { checkMigrations, assertSafeMigrations, UnsafeMigrationError, type MigrationCheck } from './check.ts';
+export {
+  checkMigrations,
+  assertSafeMigrations,
+  assertSafeBuild,
+  UnsafeMigrationError,
+  type MigrationCheck,
+} from './check.ts';
 export { readReleasedMigrations, findReleaseCommit, MIGRATIONS_PATH } from './released.ts';

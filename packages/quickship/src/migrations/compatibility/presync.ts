@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { runMigrationsOnly } from '../../engine/migrations.ts';
 import type { ResolvedImage } from '../../runtime/registry.ts';
 import { MIGRATIONS_PATH } from '../released.ts';
-import { checkSchemaCompatibility } from './check.ts';
+import { checkSchemaCompatibility, type SchemaCompatibilityReport } from './check.ts';
 
 function migrationFiles(image: ResolvedImage): Map<string, string> {
   const dir = join(image.rootfs, MIGRATIONS_PATH);
@@ -27,7 +27,8 @@ export async function checkBeforeMigrating(
   stable: ResolvedImage,
   candidate: ResolvedImage,
   databaseUrl: string,
-): Promise<void> {
-  if (stable.manifest.commit === candidate.manifest.commit || newMigrations(stable, candidate).length === 0) return;
-  await checkSchemaCompatibility({ stable, candidate, databaseUrl, migrate: runMigrationsOnly });
+): Promise<SchemaCompatibilityReport | undefined> {
+  if (stable.manifest.commit === candidate.manifest.commit || newMigrations(stable, candidate).length === 0)
+    return undefined;
+  return checkSchemaCompatibility({ stable, candidate, databaseUrl, migrate: runMigrationsOnly });
 }
