@@ -285,7 +285,7 @@ describe('Ctrl-C', () => {
     expect(processesUnder(repo.stateDir).length).toBeGreaterThan(instances); // instances + PostgreSQL
     expect(await up.stop()).toBe(0);
     expect(upOut()).toMatch(/SIGINT: draining/);
-    expect(upOut()).toMatch(/stopped: no instance, router, API or PostgreSQL left running/);
+    expect(upOut()).toMatch(/stopped: no instance, router, API, Prometheus or PostgreSQL left running/);
     expect(processesUnder(repo.stateDir)).toEqual([]);
     await expect(fetch(`${api}/api/v1/rollouts`)).rejects.toThrow();
   }, 120_000);
