@@ -286,7 +286,8 @@ export class Engine implements EngineApi {
       store,
       repos: new RepoResolver(this.options.repoDir, gitops.repoMap),
       health: gitops.health,
-      localKinds: LOCAL_KINDS,
+      // With Prometheus running, ServiceMonitors and PrometheusRules are run, not just stored.
+      localKinds: this.options.prometheus ? new Set([...LOCAL_KINDS, ...MONITORING_KINDS]) : LOCAL_KINDS,
       log: (line) => this.log(`app ${line}`),
       onChange: () => this.changed(),
     });
@@ -685,6 +686,9 @@ async function listenOrExplain(router: ServiceRouter, flag: string): Promise<{ h
 
 /** Kinds a local controller runs: their health counts for waves and the app (others: "no local controller"). */
 export const LOCAL_KINDS: ReadonlySet<string> = new Set(['argoproj.io/Rollout', 'batch/Job', '/Service', '/ConfigMap']);
+
+/** The prometheus-operator kinds the engine's Prometheus runs (as "group/Kind"). */
+const MONITORING_KINDS = [...monitoringKinds].map((kind) => `monitoring.coreos.com/${kind}`);
 
 async function readRootApplication(repoDir: string, file: string): Promise<KubeObject> {
   const git = new GitSource(repoDir);

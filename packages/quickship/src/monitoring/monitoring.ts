@@ -18,7 +18,7 @@ export interface MonitoringOptions {
   /** The running instances as pods (labels include rollouts-pod-template-hash). */
   readonly pods: () => readonly MonitoredPod[];
   readonly log: (line: string) => void;
-  /** The notes changed (a rule file loaded or refused). */
+  /** The notes changed (the number of targets, a rule file loaded or refused). */
   readonly onChange?: () => void;
 }
 
@@ -70,7 +70,10 @@ export class Monitoring {
       if (text !== this.lastTargets) {
         await this.options.prometheus.setTargets(targets);
         this.lastTargets = text;
-        this.targetCount = targets.length;
+        if (this.targetCount !== targets.length) {
+          this.targetCount = targets.length;
+          this.options.onChange?.();
+        }
       }
       const files = prometheusRuleFiles(objects);
       const rulesText = JSON.stringify([...files]);
