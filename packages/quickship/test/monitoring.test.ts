@@ -127,6 +127,17 @@ describe.skipIf(!installed)("the engine's Prometheus", () => {
     };
     expect(info).toMatchObject({ analysis: 'enabled', prometheus: prometheus.url });
     expect(info.clusterOnly.filter((o) => /^(ServiceMonitor|PrometheusRule)\//.test(o))).toEqual([]);
+    // Argo CD's resource tree: run locally now, not "no local controller: stored and diffed, not run".
+    const app = engine
+      .liveStore()
+      .get({ group: 'argoproj.io', kind: 'Application', namespace: 'argocd', name: 'payments' })?.status as {
+      resources: { kind: string; health?: { message?: string } }[];
+    };
+    for (const kind of ['ServiceMonitor', 'PrometheusRule']) {
+      const resource = app.resources.find((r) => r.kind === kind);
+      expect(resource).toBeDefined();
+      expect(resource?.health?.message ?? '').not.toMatch(/no local controller/);
+    }
   }, 90_000);
 
   it("loads deploy/'s PrometheusRule from the live store and says so in status", async () => {
