@@ -282,7 +282,13 @@ describe('Ctrl-C', () => {
   it('drains and stops everything: no instance or PostgreSQL process survives', async () => {
     const instances = (await client.get('payments')).view.revisions.flatMap((r) => r.pods).length;
     expect(instances).toBeGreaterThan(0);
-    expect(processesUnder(repo.stateDir).length).toBeGreaterThan(instances); // instances + PostgreSQL
+    expect(processesUnder(repo.stateDir).length).toBeGreaterThan(instances + 1); // instances + PostgreSQL + Prometheus
+    // `up` printed its Prometheus, which answers and scrapes the instances (their file_sd targets).
+    expect(up.prometheus).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect((await fetch(`${up.prometheus}/-/ready`)).ok).toBe(true);
+    expect(
+      processesUnder(repo.stateDir).some((p) => p.includes('prometheus') && p.includes('--web.enable-lifecycle')),
+    ).toBe(true);
     expect(await up.stop()).toBe(0);
     expect(upOut()).toMatch(/SIGINT: draining/);
     expect(upOut()).toMatch(/stopped: no instance, router, API, Prometheus or PostgreSQL left running/);
