@@ -300,6 +300,31 @@ export interface EngineInfo {
   readonly services: Readonly<Record<string, string>>;
   /** Objects found in deploy/ that only mean something in a cluster. */
   readonly clusterOnly: readonly string[];
+  /** 'skipped' when started with --no-analysis (no Prometheus): every analysis shows as Skipped. */
+  readonly analysis?: 'enabled' | 'skipped';
+  /** The local Prometheus (absent when analysis is skipped). */
+  readonly prometheus?: string;
+}
+
+/** One active alert of the local Prometheus (GET /api/v1/alerts, `quickship alerts`). */
+export interface AlertRow {
+  /** The `alertname` label. */
+  readonly name: string;
+  /** pending while the rule's `for:` runs, then firing. */
+  readonly state: 'pending' | 'firing';
+  /** Every label but alertname (the rule's labels and the series' labels). */
+  readonly labels: Readonly<Record<string, string>>;
+  readonly activeAt?: string;
+  /** The expression's value when last evaluated, as Prometheus formats it. */
+  readonly value?: string;
+  /** The `summary` annotation, templated by Prometheus. */
+  readonly summary?: string;
+}
+
+export interface AlertsResponse {
+  /** The Prometheus they come from. */
+  readonly prometheus: string;
+  readonly alerts: readonly AlertRow[];
 }
 
 /** What the local engine offers the API server (api/server.ts) and the console. */
@@ -308,4 +333,6 @@ export interface EngineApi extends RolloutTarget {
   info(): EngineInfo;
   /** Calls `listener` with the rollout's entry after each change; returns the unsubscribe function. */
   subscribe(listener: (entry: RolloutEntry) => void): () => void;
+  /** The local Prometheus' pending and firing alerts (rejects when it does not run). */
+  alerts?(): Promise<AlertsResponse>;
 }

@@ -117,6 +117,12 @@ async function handle(
     return method === 'GET'
       ? streamEvents(engine, url.searchParams.get('rollout'), res, streams, heartbeatMs)
       : notAllowed('GET');
+  if (parts[0] === 'alerts' && parts.length === 1) {
+    if (method !== 'GET') return notAllowed('GET');
+    if (!engine.alerts)
+      throw new ApiRequestError('ServiceUnavailable', 'this engine runs no Prometheus', 'start it with `quickship up`');
+    return sendJson(res, 200, await engine.alerts());
+  }
   if (parts[0] === 'rollouts' && parts.length === 1)
     return method === 'GET' ? sendJson(res, 200, { items: await engine.list() }) : notAllowed('GET');
   if (parts[0] === 'rollouts' && parts.length === 2)
