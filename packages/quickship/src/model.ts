@@ -54,6 +54,13 @@ export interface BlueGreenStrategy {
   readonly scaleDownDelayRevisionLimit?: number;
   readonly abortScaleDownDelaySeconds: number; // default 30
   readonly previewReplicaCount?: number;
+  /**
+   * `prePromotionAnalysis` / `postPromotionAnalysis` (RolloutAnalysis: templates, args, dryRun,
+   * measurementRetention, analysisRunMetadata) exactly as written; the pure core only needs to know
+   * they are present, the engine builds the AnalysisRun from them (analysis/new-run.ts).
+   */
+  readonly prePromotionAnalysis?: Readonly<Record<string, unknown>>;
+  readonly postPromotionAnalysis?: Readonly<Record<string, unknown>>;
 }
 
 /** A parsed Rollout: the subset the local engine runs, plus what it ignores (never silently). */
@@ -105,8 +112,27 @@ export interface OtherObject {
 export type RolloutPhase = 'Healthy' | 'Progressing' | 'Paused' | 'Degraded';
 
 export interface PauseCondition {
-  readonly reason: 'BlueGreenPause' | 'PausedByUser';
+  readonly reason: 'BlueGreenPause' | 'PausedByUser' | 'InconclusiveAnalysis';
   readonly startTime: string; // RFC 3339
+}
+
+/** Argo's RolloutAnalysisRunStatus: which run is current for a type, its phase and message. */
+export interface RolloutAnalysisRunStatus {
+  readonly name: string;
+  /** The run's status.phase ('' until the AnalysisRun controller first reconciled it). */
+  readonly status: string;
+  readonly message?: string;
+}
+
+/** What the blue/green core needs to know of one AnalysisRun the Rollout owns. */
+export interface AnalysisRunSummary {
+  readonly name: string;
+  readonly type: 'pre' | 'post';
+  readonly podTemplateHash: string;
+  readonly phase: string;
+  readonly message?: string;
+  /** spec.terminate is set (cancelled). */
+  readonly terminate: boolean;
 }
 
 export interface RolloutCondition {
@@ -129,6 +155,9 @@ export interface ControllerStatus {
     readonly activeSelector?: string;
     readonly previewSelector?: string;
     readonly scaleUpPreviewCheckPoint?: boolean;
+    /** RolloutAnalysisRunStatus of the current pre-promotion AnalysisRun (name, phase, message). */
+    readonly prePromotionAnalysisRunStatus?: RolloutAnalysisRunStatus;
+    readonly postPromotionAnalysisRunStatus?: RolloutAnalysisRunStatus;
   };
   readonly pauseConditions: readonly PauseCondition[];
   readonly controllerPause: boolean;

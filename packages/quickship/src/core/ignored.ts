@@ -41,10 +41,7 @@ const REASONS: Readonly<Record<string, string>> = {
   hostname: CLUSTER_NETWORK,
   subdomain: CLUSTER_NETWORK,
   hostPort: CLUSTER_NETWORK,
-  analysis: 'not run locally yet: AnalysisRuns are not executed by the local engine',
-  prePromotionAnalysis: 'not run locally yet: AnalysisRuns are not executed; promotion waits only for the pause',
-  postPromotionAnalysis:
-    'not run locally yet: AnalysisRuns are not executed; the new ReplicaSet becomes stable at the switch',
+  analysis: 'not run locally yet: AnalysisRun history limits are not applied; every run is kept',
   activeMetadata: 'not run locally yet: ephemeral pod metadata is not applied to local instances',
   previewMetadata: 'not run locally yet: ephemeral pod metadata is not applied to local instances',
   maxUnavailable: 'not run locally: the new ReplicaSet is scaled up in one step, the old one stays up until the switch',

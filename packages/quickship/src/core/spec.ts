@@ -9,6 +9,7 @@ import {
   child,
   optionalBool,
   optionalInt,
+  optionalRecord,
   optionalString,
   requiredRecord,
   requiredString,
@@ -99,6 +100,8 @@ function parseStrategy(value: unknown): BlueGreenStrategy {
   const autoPromotionSeconds = int('autoPromotionSeconds');
   const scaleDownDelayRevisionLimit = int('scaleDownDelayRevisionLimit');
   const previewReplicaCount = int('previewReplicaCount');
+  const prePromotionAnalysis = optionalRecord(bg.prePromotionAnalysis, child(path, 'prePromotionAnalysis'));
+  const postPromotionAnalysis = optionalRecord(bg.postPromotionAnalysis, child(path, 'postPromotionAnalysis'));
   return {
     activeService: requiredString(
       bg.activeService,
@@ -112,6 +115,8 @@ function parseStrategy(value: unknown): BlueGreenStrategy {
     ...(scaleDownDelayRevisionLimit === undefined ? {} : { scaleDownDelayRevisionLimit }),
     abortScaleDownDelaySeconds: int('abortScaleDownDelaySeconds') ?? 30,
     ...(previewReplicaCount === undefined ? {} : { previewReplicaCount }),
+    ...(prePromotionAnalysis === undefined ? {} : { prePromotionAnalysis }),
+    ...(postPromotionAnalysis === undefined ? {} : { postPromotionAnalysis }),
   };
 }
 
@@ -124,6 +129,9 @@ const blueGreenRule: SupportRule = {
   scaleDownDelayRevisionLimit: true,
   abortScaleDownDelaySeconds: true,
   previewReplicaCount: true,
+  // Run by the engine's analysis controller (engine/analysis-controller.ts).
+  prePromotionAnalysis: true,
+  postPromotionAnalysis: true,
 };
 
 const rolloutRule: SupportRule = {

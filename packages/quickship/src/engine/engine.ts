@@ -43,6 +43,7 @@ import type { AlertsResponse } from '../monitoring/alerts.ts';
 import { PrometheusNotRunningError } from '../monitoring/errors.ts';
 import { readDeployDir } from './deploy-source.ts';
 import { splitManifests } from '../core/manifests.ts';
+import { AnalysisController } from './analysis-controller.ts';
 
 export interface EngineOptions {
   /** The Git repository whose commits are built into images (the local registry's source). */
@@ -77,7 +78,11 @@ export interface EngineOptions {
    * instance and ServiceMonitor, its rule files the PrometheusRules (monitoring/).
    */
   readonly prometheus?: LocalPrometheus;
-  /** That Prometheus' URL, for the analysis controller's prometheus provider. */
+  /**
+   * That Prometheus' URL, which AnalysisRuns' prometheus metrics query. Absent (`--no-analysis`):
+   * every AnalysisRun is written as skipped (Inconclusive, never Successful) and a release needs
+   * `promote --full` (engine/analysis-controller.ts).
+   */
   readonly prometheusUrl?: string;
   /**
    * 'skipped' (`up --no-analysis`): no Prometheus runs; every analysis shows as Skipped, never
@@ -139,6 +144,7 @@ export class Engine implements EngineApi {
   private monitoring: Monitoring | undefined;
   /** --dir mode: the deploy/ objects monitoring reads (GitOps mode reads the live store). */
   private dirObjects: readonly KubeObject[] = [];
+  private analysis: AnalysisController | undefined;
 
   private constructor(private readonly options: EngineOptions) {
     this.deployDir = resolve(options.deployDir ?? join(options.repoDir, 'deploy', 'apps', 'payments'));
@@ -201,9 +207,32 @@ export class Engine implements EngineApi {
       [this.active.name]: `http://${activeAddress.host}:${activeAddress.port}`,
       [this.preview.name]: `http://${previewAddress.host}:${previewAddress.port}`,
     };
+    const secretsFile = join(this.stateDir, 'secrets.json');
+    this.analysis = new AnalysisController({
+      ...(this.store ? { store: this.store } : {}),
+      templates: () => this.deploy.analysisTemplates,
+      ...(this.prometheusUrl === undefined ? {} : { prometheusUrl: this.prometheusUrl }),
+      images: this.registry,
+      logDir: join(this.stateDir, 'logs'),
+      servicePorts: () => this.servicePorts(),
+      secrets: (name, key) => readSecretsFile(secretsFile).get(name)?.[key],
+      onChange: () => {
+        this.controller?.requestReconcile();
+        this.changed();
+      },
+      log: (line) => this.log(line),
+    });
+    const analysis = this.analysis;
     try {
       this.controller = new RolloutController(
         {
+          analysis: {
+            summaries: (rollout) => analysis.summaries(rollout),
+            cancel: (name) => analysis.cancel(name),
+            // The owner reference names the live object's uid (GitOps mode: the store's Rollout).
+            create: (request) =>
+              analysis.create({ ...request, rolloutObject: this.liveRolloutObject(request.rolloutObject) }),
+          },
           images: this.images,
           endpoints: this.endpoints,
           logDir: join(this.stateDir, 'logs'),
@@ -363,6 +392,30 @@ export class Engine implements EngineApi {
     if (kind !== 'Rollout' && kind !== 'ConfigMap' && kind !== 'Service') return;
     if (this.writingVerb) return; // our own verb's patch: the controller already runs that spec
     this.reload();
+  }
+
+  /** "<service>.<namespace>" → the loopback port of the active and preview Services. */
+  private servicePorts(): Map<string, number> {
+    const namespace = this.deploy.rollout.namespace;
+    const ports = new Map<string, number>();
+    for (const router of [this.active, this.preview]) {
+      const port = Number(new URL(this.urls[router.name] ?? 'http://x:0').port);
+      if (port > 0) ports.set(`${router.name}.${namespace}`, port);
+    }
+    return ports;
+  }
+
+  /** The Rollout object with the store's metadata (uid) when there is a store. */
+  private liveRolloutObject(rollout: unknown): unknown {
+    const spec = this.deploy.rollout;
+    const live = this.store?.get({ group: 'argoproj.io', kind: 'Rollout', namespace: spec.namespace, name: spec.name });
+    if (!live) return rollout;
+    return { ...(rollout as Record<string, unknown>), metadata: live.metadata };
+  }
+
+  /** The engine's AnalysisRuns (API, CLI, tests). */
+  analysisRuns(): AnalysisController | undefined {
+    return this.analysis;
   }
 
   /** Writes the Rollout's status (Argo's shape) into the store: what Argo CD's health reads. */
@@ -603,6 +656,7 @@ export class Engine implements EngineApi {
       this.watcher?.close();
       clearTimeout(this.emitTimer);
       this.controller.halt();
+      await this.analysis?.close();
       await Promise.all([this.active.close(), this.preview.close()]);
       await this.controller.shutdown();
       await this.persistNow();
@@ -618,6 +672,7 @@ export class Engine implements EngineApi {
       this.watcher?.close();
       clearTimeout(this.emitTimer);
       this.controller.halt();
+      await this.analysis?.close();
       await this.persistNow();
       await Promise.all([this.active.close(2000), this.preview.close(2000)]);
     })();

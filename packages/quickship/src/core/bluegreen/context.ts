@@ -3,10 +3,12 @@
 // revision), the stable one, the others, and the predicates the steps share. Nothing here does
 // I/O: ReplicaSets are plain objects the steps edit, and the result is returned as data.
 import type {
+  AnalysisRunSummary,
   ControllerStatus,
   InstanceStatus,
   ReplicaSetObservation,
   ReplicaSetState,
+  RolloutAnalysisRunStatus,
   RolloutSpec,
 } from '../../model.ts';
 import { observationFor } from '../counts.ts';
@@ -25,6 +27,14 @@ export interface ReconcileInput {
   readonly observed: readonly ReplicaSetObservation[];
   /** Instances, for `restart` (spec.restartAt); without them restarts are not planned. */
   readonly instances?: readonly InstanceStatus[];
+  /** The AnalysisRuns this Rollout owns (as the store holds them); without them none is current. */
+  readonly analysisRuns?: readonly AnalysisRunSummary[];
+  /**
+   * HOOK for spec.rollbackWindow (core/bluegreen/rollback-window.ts, another change): true when
+   * this update is a rollback to a ReplicaSet within the window, i.e. upstream's
+   * isRollbackWithinWindow. It cancels every AnalysisRun and skips analysis (shouldCancelAllAnalysisRuns).
+   */
+  readonly skipAnalysisRollbackWithinWindow?: boolean;
   readonly now: Date;
 }
 
@@ -47,6 +57,11 @@ export class ReconcileContext {
   readonly events: string[] = [];
   readonly deleted: string[] = [];
   readonly restartInstances: string[] = [];
+  /** AnalysisRuns to create (the engine builds them from the Rollout's templates) and to terminate. */
+  readonly analysisCreate: { readonly type: 'pre' | 'post'; readonly name: string }[] = [];
+  readonly analysisCancel: string[] = [];
+  /** The current AnalysisRun per type, as this reconcile leaves it (SetCurrentAnalysisRuns). */
+  currentAnalysis: { pre?: RolloutAnalysisRunStatus; post?: RolloutAnalysisRunStatus } = {};
   readonly collisionCount: number | undefined;
   /** Service selectors (rollouts-pod-template-hash) as this reconcile leaves them. */
   services: { active?: string; preview?: string };
