@@ -17,6 +17,8 @@ export interface UpOptions {
   readonly activePort: number;
   readonly previewPort: number;
   readonly apiPort: number;
+  readonly consolePort: number;
+  readonly prometheusUrl?: string;
   readonly databaseUrl?: string;
   readonly build: boolean;
   readonly repoMap: string[];
@@ -33,6 +35,8 @@ export async function runUp(options: UpOptions): Promise<void> {
     activePort: options.activePort,
     previewPort: options.previewPort,
     apiPort: options.apiPort,
+    consolePort: options.consolePort,
+    ...(options.prometheusUrl ? { prometheusUrl: options.prometheusUrl } : {}),
     ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
     build: options.build,
     ...(options.repoMap.length > 0 ? { repoMap: parseRepoMap(options.repoMap) } : {}),
@@ -64,6 +68,8 @@ export async function runUp(options: UpOptions): Promise<void> {
   console.log(
     `  API      ${stack.api.url}/api/v1/rollouts   (quickship status / promote / abort / retry / undo / restart)`,
   );
+  if (stack.console)
+    console.log(`  console  ${stack.console.url}   (the token in this URL allows the console's actions)`);
   console.log(
     `  API key  ${key}${stack.apiKeys.source === 'generated' ? '   (generated dev key; set PAYMENTS_API_KEYS=merchant:key to use yours)' : '   (from PAYMENTS_API_KEYS)'}`,
   );
