@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { freePort, startPostgres, type PostgresCluster } from '@quickship/pglocal';
 import { PortInUseError } from './errors.ts';
 import { startApiServer, type ApiServer } from './api/server.ts';
+import type { ConsoleServer } from './console/server.ts';
 import { DEFAULT_API_PORT } from './api/protocol.ts';
 import { LocalRegistry } from './runtime/registry.ts';
 import { parseImageReference } from './core/image-ref.ts';
@@ -63,6 +64,10 @@ export interface StackOptions {
   readonly evaluationIntervalSeconds?: number;
   /** Default $QUICKSHIP_PROMETHEUS or /usr/bin/prometheus. */
   readonly prometheusBinary?: string;
+  /** Serve the web console on this port (0: a free one); undefined: no console (tests). */
+  readonly consolePort?: number;
+  /** A Prometheus the console queries when the stack runs none of its own (--no-analysis). */
+  readonly prometheusUrl?: string;
 }
 
 /** The image of the Rollout under deploy/apps/payments at HEAD (undefined when there is none). */
@@ -80,6 +85,8 @@ async function rolloutImageAtHead(repoDir: string): Promise<string | undefined> 
 export interface LocalStack {
   readonly engine: Engine;
   readonly api: ApiServer;
+  /** The web console, when consolePort was given. */
+  readonly console?: ConsoleServer;
   readonly apiKeys: ApiKeys;
   readonly databaseUrl: string;
   /** What was built at start, if anything. */
@@ -111,6 +118,7 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
     ['--preview-port', options.previewPort ?? 8081],
     ['--api-port', options.apiPort ?? DEFAULT_API_PORT],
     ['--prometheus-port', analysis === 'enabled' ? (options.prometheusPort ?? 0) : 0],
+    ['--console-port', options.consolePort ?? 0],
   ] as const) {
     if (port !== 0 && !(await portIsFree(port))) {
       throw new PortInUseError(`127.0.0.1:${port}`, flag);
@@ -132,6 +140,8 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
   let prometheus: LocalPrometheus | undefined;
   let engine: Engine | undefined;
   let api: ApiServer | undefined;
+  let consoleServer: ConsoleServer | undefined;
+  const prometheusUrl = (): string | undefined => prometheus?.url ?? options.prometheusUrl;
   try {
     if (analysis === 'enabled') {
       prometheus = await startPrometheus({
@@ -174,13 +184,18 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
     });
     if (deployDir) await engine.migrateCurrent();
     api = await startApiServer({ engine, port: options.apiPort ?? DEFAULT_API_PORT });
+    if (options.consolePort !== undefined) {
+      const { startConsole } = await import('./console/index.ts');
+      consoleServer = await startConsole({ apiUrl: api.url, port: options.consolePort, prometheusUrl });
+    }
   } catch (error) {
+    await api?.close();
     await engine?.stop();
     await prometheus?.stop();
     await pg?.stop();
     throw error;
   }
-  const running = { engine, api };
+  const running = { engine, api, ...(consoleServer ? { console: consoleServer } : {}) };
   let stopping: Promise<void> | undefined;
   return {
     ...running,
@@ -191,6 +206,7 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
     analysis,
     stop: () =>
       (stopping ??= (async () => {
+        await running.console?.close();
         await running.api.close();
         await running.engine.stop();
         await prometheus?.stop();

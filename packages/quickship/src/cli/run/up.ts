@@ -17,6 +17,8 @@ export interface UpOptions {
   readonly activePort: number;
   readonly previewPort: number;
   readonly apiPort: number;
+  readonly consolePort: number;
+  readonly prometheusUrl?: string;
   readonly databaseUrl?: string;
   readonly build: boolean;
   readonly repoMap: string[];
@@ -36,6 +38,8 @@ export async function runUp(options: UpOptions): Promise<void> {
     activePort: options.activePort,
     previewPort: options.previewPort,
     apiPort: options.apiPort,
+    consolePort: options.consolePort,
+    ...(options.prometheusUrl ? { prometheusUrl: options.prometheusUrl } : {}),
     ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
     build: options.build,
     analysis: options.analysis ? 'enabled' : 'skipped',
@@ -69,6 +73,8 @@ export async function runUp(options: UpOptions): Promise<void> {
   console.log(
     `  API      ${stack.api.url}/api/v1/rollouts   (quickship status / promote / abort / retry / undo / restart)`,
   );
+  if (stack.console)
+    console.log(`  console  ${stack.console.url}   (the token in this URL allows the console's actions)`);
   console.log(
     stack.prometheusUrl
       ? `  Prometheus ${stack.prometheusUrl}   (targets: /targets, alerts: quickship alerts)`
