@@ -198,11 +198,32 @@ describe('blue/green analysis (Argo Rollouts semantics)', () => {
     expect(c.status.blueGreen.prePromotionAnalysisRunStatus?.name).toBe(`payments-${v3}-3-pre`);
   });
 
-  it('the rollbackWindow hook skips analysis', () => {
-    const c = cluster();
-    c.skipAnalysisRollbackWithinWindow = true;
-    release(c, 'payments:v2');
-    c.advance(1000);
-    expect(c.analysisRuns).toEqual([]);
+  it('a rollback within spec.rollbackWindow runs no analysis and switches active back', () => {
+    const windowed = (image: string): ReturnType<typeof specOf> =>
+      specOf(
+        rolloutYaml({ image, extra: `      autoPromotionEnabled: false\n${ANALYSIS}` }).replace(
+          'spec:\n  replicas',
+          'spec:\n  rollbackWindow: {revisions: 1}\n  replicas',
+        ),
+      );
+    const c = new FakeCluster(windowed('payments:v1'));
+    c.settle().advance(1000);
+    const v1 = c.rs('payments:v1').podTemplateHash;
+    c.spec = windowed('payments:v2');
+    c.settle().advance(1000);
+    const v2 = c.rs('payments:v2').podTemplateHash;
+    c.finishRun(`payments-${v2}-2-pre`, 'Successful');
+    c.status = promote(c.spec, c.status, { full: false }).status;
+    c.settle().advance(1000);
+    c.finishRun(`payments-${v2}-2-post`, 'Successful');
+    expect(c.status.stableRS).toBe(v2);
+    c.advance(31_000).advance(1000); // past scaleDownDelaySeconds: v1 is scaled down, not a fast rollback
+    const before = c.analysisRuns.length;
+    c.spec = windowed('payments:v1');
+    c.settle().advance(1000).advance(1000);
+    expect(c.analysisRuns.slice(before).filter((r) => !r.terminate)).toEqual([]);
+    expect(c.analysisRuns.some((r) => r.name.startsWith(`payments-${v1}-`))).toBe(false);
+    expect(c.last?.services.active).toBe(v1);
+    expect(c.status.stableRS).toBe(v1);
   });
 });

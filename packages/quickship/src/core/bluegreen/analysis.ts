@@ -6,7 +6,7 @@
 // Upstream rules kept here, in upstream order:
 // - everything is cancelled while aborted, on promote --full, when the new ReplicaSet is one
 //   still inside its scale-down delay (a fast rollback), on the first deploy (no stable yet) and
-//   when rolling back within spec.rollbackWindow (hook: input.skipAnalysisRollbackWithinWindow);
+//   when rolling back within spec.rollbackWindow (ctx.rollbackWithinWindow, rollback-window.ts);
 // - pre-promotion runs once the new ReplicaSet is saturated behind preview and active is
 //   elsewhere (skipPrePromotionAnalysisRun), post-promotion once active is on it and it is not
 //   stable yet (skipPostPromotionAnalysisRun);
@@ -87,7 +87,7 @@ function shouldCancelAll(ctx: ReconcileContext): boolean {
     ctx.newRSWithinDelay ||
     ctx.prev.stableRS === undefined ||
     ctx.prev.stableRS === '' ||
-    ctx.input.skipAnalysisRollbackWithinWindow === true
+    ctx.rollbackWithinWindow
   );
 }
 

@@ -29,12 +29,6 @@ export interface ReconcileInput {
   readonly instances?: readonly InstanceStatus[];
   /** The AnalysisRuns this Rollout owns (as the store holds them); without them none is current. */
   readonly analysisRuns?: readonly AnalysisRunSummary[];
-  /**
-   * HOOK for spec.rollbackWindow (core/bluegreen/rollback-window.ts, another change): true when
-   * this update is a rollback to a ReplicaSet within the window, i.e. upstream's
-   * isRollbackWithinWindow. It cancels every AnalysisRun and skips analysis (shouldCancelAllAnalysisRuns).
-   */
-  readonly skipAnalysisRollbackWithinWindow?: boolean;
   readonly now: Date;
 }
 

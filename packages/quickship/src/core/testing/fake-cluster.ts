@@ -61,8 +61,6 @@ export class FakeCluster {
   last: ReconcileResult | undefined;
   /** AnalysisRuns as the engine would hold them: created Running, terminated on request. */
   analysisRuns: AnalysisRunSummary[] = [];
-  /** Hook for spec.rollbackWindow (input.skipAnalysisRollbackWithinWindow). */
-  skipAnalysisRollbackWithinWindow = false;
   /** Called after every reconcile pass with what the pass saw and decided (for invariants). */
   onPass: ((result: ReconcileResult, observedBefore: ReplicaSetObservation[]) => void) | undefined;
   private seq = 0;
@@ -93,7 +91,6 @@ export class FakeCluster {
         observed,
         instances: this.instanceStatuses(),
         analysisRuns: this.analysisRuns,
-        ...(this.skipAnalysisRollbackWithinWindow ? { skipAnalysisRollbackWithinWindow: true } : {}),
         now: new Date(this.now),
       });
       for (const { name, type } of result.analysisRuns.create) {
