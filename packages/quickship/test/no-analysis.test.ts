@@ -1,24 +1,16 @@
 // Without Prometheus: `quickship up` refuses to start and says how to install it, unless told
 // `--no-analysis`; an engine run that way says analysis is skipped in its status notes, its
-// /engine info, and answers `quickship alerts` with a clear error (503 JSON, never a 500).
+// /engine info and `up`'s own output, and answers `quickship alerts` with a clear error (503 JSON,
+// never a 500).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Engine } from '../src/engine/engine.ts';
-import { startApiServer, type ApiServer } from '../src/api/server.ts';
-import {
-  buildTestRepo,
-  createDatabase,
-  healthy,
-  removeTestRepo,
-  startEngine,
-  waitForEntry,
-  type TestRepo,
-} from './helpers/engine.ts';
-import { CHECKOUT } from './helpers/repo.ts';
-import { BIN } from './helpers/up-process.ts';
+import { LocalEngineClient } from '../src/api/client.ts';
+import { buildTestRepo, healthy, removeTestRepo, waitForEntry, type TestRepo } from './helpers/engine.ts';
+import { CHECKOUT, writeFixtureDeploy } from './helpers/repo.ts';
+import { BIN, startUp, type UpProcess } from './helpers/up-process.ts';
 import { runMain } from './helpers/run-main.ts';
 
 describe('quickship up without the prometheus binary', () => {
@@ -61,35 +53,34 @@ describe('quickship up without the prometheus binary', () => {
   }, 60_000);
 });
 
-describe('an engine started with --no-analysis', () => {
+describe('quickship up --no-analysis without the binary', () => {
   let repo: TestRepo;
-  let db: { url: string; drop(): Promise<void> };
-  let engine: Engine;
-  let api: ApiServer;
+  let up: UpProcess;
 
   beforeAll(async () => {
-    db = await createDatabase('noanalysis');
     repo = await buildTestRepo('prebuilt');
-    ({ engine } = await startEngine(repo, db.url, { analysis: 'skipped' }));
-    api = await startApiServer({ engine, port: 0 });
-    await waitForEntry(engine, 'Healthy', healthy, 120_000);
+    const deployDir = writeFixtureDeploy(join(repo.stateDir, 'deploy'), repo.tag);
+    up = await startUp(['--repo', repo.repoDir, '--dir', deployDir, '--state-dir', repo.stateDir, '--no-analysis'], {
+      env: { QUICKSHIP_PROMETHEUS: join(repo.stateDir, 'no-such-prometheus'), PAYMENTS_API_KEYS: '' },
+    });
+    await waitForEntry(new LocalEngineClient(up.api), 'Healthy', healthy, 120_000);
   }, 200_000);
 
   afterAll(async () => {
-    await api?.close();
-    await engine?.stop();
+    if (up && up.child.exitCode === null) await up.stop();
     removeTestRepo(repo);
-    await db?.drop();
   }, 60_000);
 
-  it('says every analysis is skipped in status and the API, and alerts answer 503 with the fix', async () => {
-    const notes = (await engine.get('payments')).view.notes;
+  it('runs, and says every analysis is skipped in its output, status and API; alerts answer 503 with the fix', async () => {
+    expect(up.prometheus).toBeUndefined();
+    expect(up.output()).toContain('Prometheus not running (--no-analysis): every analysis shows as Skipped');
+    const notes = (await new LocalEngineClient(up.api).get('payments')).view.notes;
     expect(notes.some((n) => n.startsWith('local: analysis skipped (started with --no-analysis)'))).toBe(true);
-    const info = (await (await fetch(`${api.url}/api/v1/engine`)).json()) as Record<string, unknown>;
+    const info = (await (await fetch(`${up.api}/api/v1/engine`)).json()) as Record<string, unknown>;
     expect(info['analysis']).toBe('skipped');
     expect(info).not.toHaveProperty('prometheus');
 
-    const res = await fetch(`${api.url}/api/v1/alerts`);
+    const res = await fetch(`${up.api}/api/v1/alerts`);
     expect(res.status).toBe(503);
     expect(await res.json()).toMatchObject({
       error: {
@@ -97,13 +88,16 @@ describe('an engine started with --no-analysis', () => {
         message: 'Prometheus is not running: the engine was started with --no-analysis',
       },
     });
-    const cli = await runMain('--api', api.url, 'alerts');
+    const cli = await runMain('--api', up.api, 'alerts');
     expect(cli.code).toBe(1);
     expect(cli.err).toContain('Prometheus is not running: the engine was started with --no-analysis');
     expect(cli.err).toContain('without --no-analysis');
 
-    const status = await runMain('--api', api.url, 'status', 'payments');
+    const status = await runMain('--api', up.api, 'status', 'payments');
     expect(status.code).toBe(0);
     expect(status.out).toContain('analysis skipped (started with --no-analysis)');
-  });
+
+    expect(await up.stop()).toBe(0);
+    expect(up.output()).toContain('stopped: no instance, router, API, Prometheus or PostgreSQL left running');
+  }, 120_000);
 });
