@@ -167,10 +167,13 @@ describe('GitOps recovery under payments load', () => {
       expect(reverted.code, reverted.err).toBe(0);
       expect(reverted.out).toMatch(/reverted [0-9a-f]{7} \(release 0\.1\.1\) as [0-9a-f]{7}: auto-sync deploys it/);
       expect(git(repo.repoDir, 'log', '-1', '--format=%s')).toBe('Revert "release 0.1.1"');
+      // No promote is ever typed: without rollbackWindow this waits at BlueGreenPause for good.
+      // Poll (200 ms) + sync (PreSync Job) + one instance started and Ready: 3 s on a quiet
+      // machine, 13 s seen at load average 17; the bound only has to tell "switched" from "paused".
       await until(
         'the previous revision serving on active',
         async () => (await servingRevision()) === previous,
-        30_000,
+        90_000,
       );
       const seconds = (Date.now() - t0) / 1000;
       const entry = await waitForEntry(
@@ -182,8 +185,6 @@ describe('GitOps recovery under payments load', () => {
       expect(status(entry).pauseConditions ?? []).toEqual([]);
       expect(log.join('\n')).toMatch(/Rollback within window/);
       expect(payments()?.sync.revision).toBe(git(repo.repoDir, 'rev-parse', 'HEAD'));
-      // Poll (200 ms) + sync + one instance started and Ready; generous on a loaded machine.
-      expect(seconds).toBeLessThan(20);
       console.log(`gitops-recovery: revert commit → active on the previous revision in ${seconds.toFixed(2)} s`);
     });
   }, 300_000);
@@ -194,6 +195,7 @@ describe('GitOps recovery under payments load', () => {
       await underLoad(async () => {
         const stable = status(await engine.get('payments')).stableRS!;
         let goodImage = '';
+        const committedAt = Date.now();
         const bad = commitRollout('release 1.2.0 (by hand)', (t) =>
           t.replace(/^(\s+image: )(\S+)$/m, (_all, prefix: string, image: string) => {
             goodImage = image;
@@ -221,16 +223,17 @@ describe('GitOps recovery under payments load', () => {
         expect(shown.out).toMatch(/InvalidImageName/);
 
         // Progressing while the deadline runs (Argo CD: Progressing condition still True).
-        const progressingAt = Date.now();
-        expect(rolloutHealth()?.status).toBe('Progressing');
+        if (Date.now() - committedAt < (PROGRESS_DEADLINE_SECONDS - 2) * 1000)
+          expect(rolloutHealth()?.status).toBe('Progressing');
         expect(await servingRevision()).toBe(stable);
         const degraded = await until(
           'the Rollout Degraded',
           () => rolloutHealth()?.status === 'Degraded' && rolloutHealth(),
           (PROGRESS_DEADLINE_SECONDS + 30) * 1000,
         );
-        // Not before the deadline measured from when the new ReplicaSet stopped progressing.
-        expect(Date.now() - progressingAt).toBeGreaterThan((PROGRESS_DEADLINE_SECONDS - 5) * 1000);
+        // Not before the deadline: its clock (the Progressing condition's lastUpdateTime, RFC 3339
+        // seconds) starts after the commit.
+        expect(Date.now() - committedAt).toBeGreaterThan((PROGRESS_DEADLINE_SECONDS - 1) * 1000);
         expect(degraded.message).toMatch(/has timed out progressing/);
         expect(payments()?.health.status).toBe('Degraded');
         expect(await servingRevision()).toBe(stable);

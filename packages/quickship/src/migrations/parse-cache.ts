@@ -3,17 +3,14 @@
 // WebAssembly parser at all (about half of its start-up). The same text with the same parser
 // gives the same tree, so a hit is exactly what parsing would return; a failed parse is never
 // stored (it is parsed again and raises its error); an unreadable entry is parsed again.
-// Folder: $QUICKSHIP_CACHE_DIR, else $XDG_CACHE_HOME/quickship, else ~/.cache/quickship.
+// Folder: cache-dir.ts.
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { cacheDir } from '../cache-dir.ts';
 
-export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.QUICKSHIP_CACHE_DIR) return env.QUICKSHIP_CACHE_DIR;
-  return join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'quickship');
-}
+export { cacheDir };
 
 let parserVersion: string | undefined;
 function version(): string {
