@@ -2,8 +2,8 @@
 // bounded by, under load on the active port (failed requests counted; the goal is 0).
 // The stack of test/analysis.test.ts: a real Prometheus (scrape interval 1 s) scraping every
 // payments instance, the engine (--dir mode) with deploy/'s pre-/post-promotion analysis and its
-// error-rate and latency-p99 templates at scaled-down timing (initialDelay 2 s, interval 2 s,
-// count 3, failureLimit 0 as deploy/ says). Each repetition releases two new pod-template hashes
+// error-rate and latency-p99 templates at scaled-down timing (initialDelay 5 s, interval 2 s,
+// count 5, failureLimit 0 as deploy/ says). Each repetition releases two new pod-template hashes
 // (APP_VERSION bench-bad-N, bench-slow-N), so no query sees an earlier run's samples:
 //   bad:  FAULT_ERROR_RATE=0.5 + one-at-a-time preview traffic → pre-promotion analysis aborts.
 //         Figure: pre-promotion AnalysisRun created → Rollout aborted. Floor: initialDelay (the
@@ -45,7 +45,7 @@ async function main(): Promise<void> {
   const pg = await startPostgres({ dataDir: join(work, 'pg'), ephemeral: true, settings: { max_connections: '200' } });
   const databaseUrl = await pg.createDatabase('bench');
   const stack = await startAnalysisStack(repo, databaseUrl);
-  const load = traffic(() => stack.engine.serviceUrls().active, 8);
+  let load: ReturnType<typeof traffic> | undefined;
   const figures = {
     badStartup: [] as number[],
     badAnalysis: [] as number[],
@@ -54,9 +54,11 @@ async function main(): Promise<void> {
   };
   try {
     await waitForEntry(stack.engine, 'first revision Healthy', healthy, 180_000);
+    load = traffic(() => stack.engine.serviceUrls().active, 8);
     const stable = statusOf(await stack.engine.get('payments')).stableRS ?? '';
     for (let rep = 1; rep <= REPS; rep++) {
       // bad release → aborted by pre-promotion analysis
+      const previous = statusOf(await stack.engine.get('payments')).currentPodHash;
       const t0 = performance.now();
       stack.release(`bench-bad-${rep}`, { FAULT_ERROR_RATE: '0.5' });
       const smoke = traffic(() => stack.engine.serviceUrls().preview, 1);
@@ -66,9 +68,10 @@ async function main(): Promise<void> {
         'bad release aborted',
         (e) => {
           const s = statusOf(e);
-          if (created === 0 && s.currentPodHash !== stable && bg(s).prePromotionAnalysisRunStatus)
-            created = performance.now();
-          return s.abort && s.currentPodHash !== stable;
+          // The previous release stays aborted until the engine reads the edit: wait for the new hash.
+          const fresh = s.currentPodHash !== stable && s.currentPodHash !== previous;
+          if (created === 0 && fresh && bg(s).prePromotionAnalysisRunStatus) created = performance.now();
+          return fresh && s.abort;
         },
         120_000,
         20,
@@ -84,12 +87,15 @@ async function main(): Promise<void> {
       );
 
       // slow release → passes preview, promoted, post-promotion aborts, switched back
+      const badHash = statusOf(aborted).currentPodHash;
       stack.release(`bench-slow-${rep}`, { FAULT_CONCURRENCY_LIMIT: '2', FAULT_CONCURRENCY_LATENCY_MS: '800' });
       const preview = traffic(() => stack.engine.serviceUrls().preview, 1);
       const passed = await waitForEntry(
         stack.engine,
         'slow release passes pre-promotion',
-        (e) => bg(statusOf(e)).prePromotionAnalysisRunStatus?.status === 'Successful',
+        (e) =>
+          statusOf(e).currentPodHash !== badHash &&
+          bg(statusOf(e)).prePromotionAnalysisRunStatus?.status === 'Successful',
         120_000,
         20,
       );
@@ -115,7 +121,8 @@ async function main(): Promise<void> {
       step(`rep ${rep} slow ${slow}: ${bg(statusOf(back)).postPromotionAnalysisRunStatus?.message}`);
     }
   } finally {
-    await load.stop();
+    if (process.env.BENCH_LOG) console.log(stack.log.filter((l) => !/Readiness|startup|probe/i.test(l)).join('\n'));
+    await load?.stop();
     await stack.stop();
     await pg.stop();
     removeTestRepo(repo);
@@ -140,9 +147,9 @@ async function main(): Promise<void> {
   console.log(
     `max above floor+scrape: bad ${over(figures.badAnalysis).toFixed(2)} s, slow ${over(figures.slowSwitchBack).toFixed(2)} s (goal ≤ 2 s)`,
   );
-  console.log(
-    `requests on the active port: ${load.ok} ok, ${load.failed} failed${load.failed ? ` (${load.failures.join(', ')})` : ''}`,
-  );
+  if (!load) return;
+  console.log(`requests on the active port: ${load.ok} ok, ${load.failed} failed`);
+  for (const failure of load.failures) console.log(`  failed: ${failure}`);
   if (load.failed > 0) process.exitCode = 1;
 }
 

@@ -10,6 +10,8 @@
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROMETHEUS_BINARY } from '../src/runtime/prometheus.ts';
+import { startApiServer } from '../src/api/server.ts';
+import { runMain } from './helpers/run-main.ts';
 import {
   buildTestRepo,
   createDatabase,
@@ -78,6 +80,32 @@ describe.skipIf(!installed)('AnalysisRuns stop bad releases under load (real Pro
       expect(failed?.phase).toBe('Failed');
       expect(failed?.measurements?.at(-1)?.phase).toBe('Failed');
       expect(Number(JSON.parse(failed?.measurements?.at(-1)?.value ?? '[0]')[0])).toBeGreaterThan(0.1);
+
+      // The surfaces: `quickship status` (α node), `quickship analysis get`, the API.
+      const name = s.blueGreen.prePromotionAnalysisRunStatus?.name ?? '';
+      const api = await startApiServer({ engine: stack.engine, port: 0 });
+      try {
+        const tree = await runMain('--api', api.url, 'status');
+        expect(tree.code).toBe(0);
+        expect(tree.out).toMatch(
+          new RegExp(`α ${name.replace('.', '\\.')}\\s+AnalysisRun\\s+✖ Failed\\s+\\S+\\s+(✔ \\d+,)?✖ 1`),
+        );
+        const get = await runMain('--api', api.url, 'analysis', 'get', name);
+        expect(get.code).toBe(0);
+        expect(get.out).toMatch(/^Phase:\s+Failed$/m);
+        expect(get.out).toMatch(/^Message:\s+Metric "error-rate" assessed Failed/m);
+        expect(get.out).toMatch(/^Metric error-rate: Failed/m);
+        expect(get.out).toMatch(/- Failed\s+value=\[0\.\d+\]\s+startedAt=\S+Z\s+finishedAt=\S+Z/);
+        const missing = await runMain('--api', api.url, 'analysis', 'get', 'payments-nope-1-pre');
+        expect(missing.code).not.toBe(0);
+        expect(missing.err).toMatch(/AnalysisRun "payments-nope-1-pre" not found/);
+        const listed = (await (await fetch(`${api.url}/api/v1/analysisruns`)).json()) as {
+          items: { metadata: { name: string } }[];
+        };
+        expect(listed.items.map((r) => r.metadata.name)).toContain(name);
+      } finally {
+        await api.close();
+      }
     } finally {
       await smoke.stop();
     }

@@ -17,7 +17,7 @@ import { API_KEY, editRollout, startEngine, type TestRepo } from './engine.ts';
 import { CHECKOUT, writeFixtureDeploy } from './repo.ts';
 
 /** Scaled-down analysis timing (deploy/ says initialDelay 30s, interval 30s, count 4). */
-export const ANALYSIS_TIMING = { initialDelaySeconds: 2, intervalSeconds: 2, count: 3, scrapeIntervalSeconds: 1 };
+export const ANALYSIS_TIMING = { initialDelaySeconds: 5, intervalSeconds: 2, count: 5, scrapeIntervalSeconds: 1 };
 
 const DEPLOY = join(CHECKOUT, 'deploy', 'apps', 'payments');
 const readDeploy = (file: string): KubeObject =>
@@ -110,7 +110,7 @@ export async function startAnalysisStack(repo: TestRepo, databaseUrl: string): P
           .map(([name, value]) => `\n            - name: ${name}\n              value: "${value}"`)
           .join('');
         return text
-          .replace(/\n            - name: FAULT_[A-Z_]+\n              value: "[^"]*"/g, '')
+          .replace(/\n {12}- name: FAULT_[A-Z_]+\n {14}value: "[^"]*"/g, '')
           .replace(/(name: APP_VERSION\n\s+value: )"[^"]*"/, `$1"${version}"${extra}`);
       });
     },
@@ -140,10 +140,11 @@ export function traffic(url: () => string, workers: number): Traffic {
         const response = await fetch(`${url()}/v1/payments?limit=1`, {
           headers: { authorization: `Bearer ${API_KEY}` },
         });
-        await response.text();
+        const body = await response.text();
         if (response.status >= 400) {
           state.failed++;
-          if (state.failures.length < 20) state.failures.push(`${response.status}`);
+          if (state.failures.length < 20)
+            state.failures.push(`${new Date().toISOString()} ${response.status} ${body.slice(0, 160)}`);
         } else state.ok++;
       } catch (error) {
         state.failed++;
