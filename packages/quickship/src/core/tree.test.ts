@@ -161,8 +161,8 @@ describe('AnalysisRuns in the tree (PrintRevision: ReplicaSet, then α nodes as 
     const tree = renderRolloutTree(withRuns, { now });
     const lines = tree.split('\n');
     const at = lines.findIndex((l) => l.includes('payments-bbb '));
-    expect(lines[at]).toMatch(/^│  ├──⧉ payments-bbb\s+ReplicaSet/);
-    expect(lines[at + 1]).toMatch(/^│  ├──α payments-bbb-2-pre\s+AnalysisRun\s+✖ Failed\s+1m\s+✔ 2,✖ 1,⚠ 1$/);
-    expect(lines[at + 2]).toMatch(/^│  └──α payments-bbb-2-pre\.1\s+AnalysisRun\s+◌ Running\s+5s\s+✔ 1,\? 1$/);
+    expect(lines[at]).toMatch(/^│ {2}├──⧉ payments-bbb\s+ReplicaSet/);
+    expect(lines[at + 1]).toMatch(/^│ {2}├──α payments-bbb-2-pre\s+AnalysisRun\s+✖ Failed\s+1m\s+✔ 2,✖ 1,⚠ 1$/);
+    expect(lines[at + 2]).toMatch(/^│ {2}└──α payments-bbb-2-pre\.1\s+AnalysisRun\s+◌ Running\s+5s\s+✔ 1,\? 1$/);
   });
 });
