@@ -116,6 +116,17 @@ export interface PauseCondition {
   readonly startTime: string; // RFC 3339
 }
 
+/** One `α` node of the tree: info.AnalysisRunInfo (status, age, measurement counts). */
+export interface AnalysisRunView {
+  readonly name: string;
+  readonly status: string;
+  readonly age?: string;
+  readonly successful: number;
+  readonly failed: number;
+  readonly inconclusive: number;
+  readonly error: number;
+}
+
 /** Argo's RolloutAnalysisRunStatus: which run is current for a type, its phase and message. */
 export interface RolloutAnalysisRunStatus {
   readonly name: string;
@@ -291,6 +302,8 @@ export interface RolloutView {
       readonly endpoint?: string;
       readonly message?: string;
     }[];
+    /** AnalysisRuns of this revision (annotation rollout.argoproj.io/revision), as the plugin lists them. */
+    readonly analysisRuns?: readonly AnalysisRunView[];
   }[];
   /** Local-only notes (ports instead of pod IPs, ignored fields, cluster-only objects). */
   readonly notes: readonly string[];

@@ -5,6 +5,7 @@ import { Command } from 'commander';
 import { DEFAULT_API_HOST, DEFAULT_API_PORT } from '../api/protocol.ts';
 import * as abort from './commands/abort.ts';
 import * as alerts from './commands/alerts.ts';
+import * as analysis from './commands/analysis.ts';
 import * as app from './commands/app.ts';
 import * as del from './commands/delete.ts';
 import * as rollback from './commands/rollback.ts';
@@ -45,6 +46,7 @@ export function buildProgram(): Command {
     release,
     app,
     alerts,
+    analysis,
     set,
     scale,
     del,

@@ -8,7 +8,7 @@ const ANALYSIS = `      prePromotionAnalysis:
         templates: [{templateName: smoke}]
       postPromotionAnalysis:
         templates: [{templateName: error-rate}]`;
-const FAILED = 'metric "error-rate" assessed Failed due to failed (1) > failureLimit (0)';
+const FAILED = 'Metric "error-rate" assessed Failed due to failed (1) > failureLimit (0)';
 
 function cluster(extra = `      autoPromotionEnabled: false\n${ANALYSIS}`): FakeCluster {
   const c = new FakeCluster(specOf(rolloutYaml({ image: 'payments:v1', extra })));
@@ -94,7 +94,7 @@ describe('blue/green analysis (Argo Rollouts semantics)', () => {
     c.advance(1000).finishRun(
       `payments-${v2}-2-pre`,
       'Error',
-      'metric "smoke" assessed Error due to consecutiveErrors (5) > consecutiveErrorLimit (4)',
+      'Metric "smoke" assessed Error due to consecutiveErrors (5) > consecutiveErrorLimit (4)',
     );
     expect(c.status.abort).toBe(true);
   });

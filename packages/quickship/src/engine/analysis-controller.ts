@@ -97,18 +97,23 @@ export class AnalysisController {
     }
   }
 
+  /** The run objects one Rollout owns. */
+  objects(rollout: string): AnalysisRun[] {
+    return [...this.runs.values()].filter((run) =>
+      run.metadata.ownerReferences?.some((o) => o.kind === 'Rollout' && o.name === rollout),
+    );
+  }
+
   /** The runs of one Rollout, as the core reads them. */
   summaries(rollout: string): AnalysisRunSummary[] {
-    return [...this.runs.values()]
-      .filter((run) => run.metadata.ownerReferences?.some((o) => o.kind === 'Rollout' && o.name === rollout))
-      .map((run) => ({
-        name: run.metadata.name,
-        type: run.metadata.labels?.['rollout-type'] === 'PostPromotion' ? 'post' : 'pre',
-        podTemplateHash: run.metadata.labels?.['rollouts-pod-template-hash'] ?? '',
-        phase: run.status?.phase ?? '',
-        ...(run.status?.message ? { message: run.status.message } : {}),
-        terminate: run.spec.terminate === true,
-      }));
+    return this.objects(rollout).map((run) => ({
+      name: run.metadata.name,
+      type: run.metadata.labels?.['rollout-type'] === 'PostPromotion' ? 'post' : 'pre',
+      podTemplateHash: run.metadata.labels?.['rollouts-pod-template-hash'] ?? '',
+      phase: run.status?.phase ?? '',
+      ...(run.status?.message ? { message: run.status.message } : {}),
+      terminate: run.spec.terminate === true,
+    }));
   }
 
   list(): AnalysisRun[] {

@@ -44,6 +44,7 @@ import { PrometheusNotRunningError } from '../monitoring/errors.ts';
 import { readDeployDir } from './deploy-source.ts';
 import { splitManifests } from '../core/manifests.ts';
 import { AnalysisController } from './analysis-controller.ts';
+import type { AnalysisRun } from '../analysis/index.ts';
 
 export interface EngineOptions {
   /** The Git repository whose commits are built into images (the local registry's source). */
@@ -228,6 +229,7 @@ export class Engine implements EngineApi {
         {
           analysis: {
             summaries: (rollout) => analysis.summaries(rollout),
+            objects: (rollout) => analysis.objects(rollout),
             cancel: (name) => analysis.cancel(name),
             // The owner reference names the live object's uid (GitOps mode: the store's Rollout).
             create: (request) =>
@@ -416,6 +418,11 @@ export class Engine implements EngineApi {
   /** The engine's AnalysisRuns (API, CLI, tests). */
   analysisRuns(): AnalysisController | undefined {
     return this.analysis;
+  }
+
+  /** Every AnalysisRun of this engine, in both modes (GET /api/v1/analysisruns). */
+  listAnalysisRuns(): readonly AnalysisRun[] {
+    return this.analysis?.list() ?? [];
   }
 
   /** Writes the Rollout's status (Argo's shape) into the store: what Argo CD's health reads. */

@@ -26,6 +26,7 @@ import type {
   RolloutEntry,
   RolloutSpec,
 } from '../model.ts';
+import type { AnalysisRunLike } from '../core/status.ts';
 import type { BackoffPolicy } from '../runtime/backoff.ts';
 import type { EndpointTable } from '../runtime/endpoints.ts';
 import type { PersistedInstance } from '../runtime/instance.ts';
@@ -55,6 +56,8 @@ export interface ControllerDeps {
 /** The engine's AnalysisRuns as the Rollout controller uses them. */
 export interface AnalysisRuns {
   summaries(rollout: string): AnalysisRunSummary[];
+  /** The run objects of one Rollout (for the tree's α nodes). */
+  objects(rollout: string): readonly AnalysisRunLike[];
   create(request: {
     readonly type: 'pre' | 'post';
     readonly name: string;
@@ -229,6 +232,7 @@ export class RolloutController {
       createdAt: this.createdAt,
       others: this.others,
       notes: this.notes,
+      ...(this.deps.analysis ? { analysisRuns: this.deps.analysis.objects(this.spec.name) } : {}),
     });
     return { rollout, view, events: [...this.events] };
   }

@@ -15,7 +15,7 @@
 //   is lifted); its name is `<rollout>-<podHash>-<revision>-<pre|post>`, with `.1`, `.2`… when
 //   that name exists (analysisutil.CreateWithCollisionCounter);
 // - Inconclusive adds the InconclusiveAnalysis pause condition; Failed and Error abort with the
-//   run's message ("metric \"x\" assessed Failed due to failed (n) > failureLimit (m)").
+//   run's message ("Metric \"x\" assessed Failed due to failed (n) > failureLimit (m)").
 // Difference: upstream's newest refactor reads the pause/abort from the previous run even in the
 // reconcile that creates a new one; like the long-standing reconcilePrePromotionAnalysisRun, a
 // freshly requested run here does not re-apply its predecessor's verdict (else retry re-aborts).
