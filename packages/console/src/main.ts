@@ -359,10 +359,10 @@ async function alerts(): Promise<void> {
 
 async function start(): Promise<void> {
   layout();
-  await load();
-  state.config = await getJson<Config>('/console/v1/config').catch(() => undefined);
   live('/api/v1/watch');
   live('/api/v1/events');
+  await load();
+  state.config = await getJson<Config>('/console/v1/config').catch(() => undefined);
   const poll = async (): Promise<void> => {
     await Promise.all([signals(), alerts()]);
     render();
