@@ -83,7 +83,9 @@ export function drawChart(el: HTMLElement, spec: ChartSpec): uPlot {
             ctx.lineTo(left + w, y);
             ctx.stroke();
             ctx.fillStyle = ctx.strokeStyle;
-            ctx.fillText(t.label, left + w - ctx.measureText(t.label).width - 4, y - 4);
+            // Success labels above the line, failure labels below: equal limits stay readable.
+            const below = t.kind === 'failure' ? 14 * devicePixelRatio : -4;
+            ctx.fillText(t.label, left + w - ctx.measureText(t.label).width - 4, y + below);
           }
           for (const m of spec.marks ?? []) {
             const x = u.valToPos(m.at, 'x', true);

@@ -280,6 +280,7 @@ function confirmDialog(title: string, text: string): Promise<boolean> {
 
 // Golden signals: each dashboard panel's queries as Prometheus range queries over the last 15 minutes.
 async function signals(): Promise<void> {
+  state.config ??= await getJson<Config>('/console/v1/config').catch(() => undefined);
   const config = state.config;
   if (!config) return;
   const body: HTMLElement[] = [];
