@@ -157,13 +157,17 @@ function noteSwitch(): void {
 
 async function load(): Promise<void> {
   try {
-    const [rollouts, apps, runs, replicaSets] = await Promise.all([
-      getJson<{ items: RolloutEntry[] }>('/api/v1/rollouts'),
+    // All reads start at once; the Rollout renders as soon as it arrives (first meaningful render).
+    const others = Promise.all([
       getJson<{ items: Obj[] }>('/api/v1/applications').catch(() => ({ items: [] as Obj[] })),
       getJson<{ items: Obj[] }>('/api/v1/objects?kind=AnalysisRun').catch(() => ({ items: [] as Obj[] })),
       getJson<{ items: Obj[] }>('/api/v1/objects?kind=ReplicaSet').catch(() => ({ items: [] as Obj[] })),
     ]);
+    others.catch(() => undefined);
+    const rollouts = await getJson<{ items: RolloutEntry[] }>('/api/v1/rollouts');
     state.entry = rollouts.items[0];
+    if (!firstRender) render();
+    const [apps, runs, replicaSets] = await others;
     const name = state.entry?.view.name ?? 'payments';
     state.app =
       apps.items.find((a) =>
@@ -173,11 +177,12 @@ async function load(): Promise<void> {
       ) ?? apps.items.find((a) => a.metadata?.name === name);
     state.diff =
       state.app && (state.app.status?.sync as { status?: string } | undefined)?.status === 'OutOfSync'
-        ? (
-            await getJson<{ diff: string }>(
-              `/api/v1/applications/${encodeURIComponent(state.app.metadata!.name!)}/diff`,
-            )
-          ).diff
+        ? await getJson<{ diff: string }>(
+            `/api/v1/applications/${encodeURIComponent(state.app.metadata!.name!)}/diff`,
+          ).then(
+            (d) => d.diff,
+            (error: Error) => `(the diff could not be read: ${error.message})`,
+          )
         : undefined;
     state.runs = runsOf(name, runs.items);
     state.replicaSets = replicaSets.items.filter((rs) => rs.metadata?.name?.startsWith(`${name}-`));

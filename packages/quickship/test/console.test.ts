@@ -405,6 +405,19 @@ describe.skipIf(!installed)('web console in headless Chromium', () => {
         { timeout: 30_000 },
       )
       .toBe(false);
+    // The payments app's controller reads its new spec on its next reconcile (at the new commit):
+    // the drift comes after that one, or the old self-heal would still revert it.
+    const head = git(repo.repoDir, 'rev-parse', 'HEAD');
+    await expect
+      .poll(
+        () => {
+          const st = store.get(appRef)?.status as { sync?: { revision?: string } } | undefined;
+          return st?.sync?.revision === head;
+        },
+        { timeout: 60_000 },
+      )
+      .toBe(true);
+    await page.waitForTimeout(1000);
     const ref = { group: 'argoproj.io', kind: 'Rollout', namespace: 'payments', name: 'payments' } as const;
     store.patch(ref, { spec: { revisionHistoryLimit: 7 } }, 'kubectl-edit');
     await expect.poll(() => page.locator('#application').textContent(), { timeout: 60_000 }).toMatch(/OutOfSync/);
