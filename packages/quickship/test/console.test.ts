@@ -419,8 +419,16 @@ describe.skipIf(!installed)('web console in headless Chromium', () => {
       .toBe(true);
     await page.waitForTimeout(1000);
     const ref = { group: 'argoproj.io', kind: 'Rollout', namespace: 'payments', name: 'payments' } as const;
-    store.patch(ref, { spec: { revisionHistoryLimit: 7 } }, 'kubectl-edit');
-    await expect.poll(() => page.locator('#application').textContent(), { timeout: 60_000 }).toMatch(/OutOfSync/);
+    // An auto-sync of the new commit may still be on its way and re-apply Git over the drift:
+    // drift again until the drift stays (self-heal is off, so nothing heals it any more).
+    const outOfSync = () =>
+      (store.get(appRef)?.status as { sync?: { status?: string } } | undefined)?.sync?.status === 'OutOfSync';
+    for (let attempt = 0; attempt < 8 && !outOfSync(); attempt++) {
+      store.patch(ref, { spec: { revisionHistoryLimit: 7 } }, 'kubectl-edit');
+      const until = Date.now() + 5_000;
+      while (Date.now() < until && !outOfSync()) await new Promise((r) => setTimeout(r, 200));
+    }
+    await expect.poll(() => page.locator('#application').textContent(), { timeout: 30_000 }).toMatch(/OutOfSync/);
     await expect
       .poll(() => page.locator('#application').textContent(), { timeout: 60_000 })
       .toMatch(/revisionHistoryLimit/);
