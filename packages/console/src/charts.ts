@@ -8,7 +8,8 @@ export interface ChartSeries {
   readonly label: string;
   /** [unix seconds, value] */
   readonly points: readonly (readonly [number, number | null])[];
-  readonly points_only?: boolean;
+  /** Draw each point (an analysis measurement), not only the line. */
+  readonly markers?: boolean;
 }
 
 export interface ChartSpec {
@@ -61,7 +62,7 @@ export function drawChart(el: HTMLElement, spec: ChartSpec): uPlot {
         stroke: PALETTE[i % PALETTE.length],
         width: 2,
         value: (_u: uPlot, v: number | null) => formatValue(v, spec.unit),
-        ...(s.points_only ? { points: { show: true, size: 7 }, paths: () => null } : { points: { show: false } }),
+        points: { show: s.markers === true, size: 7 },
       })),
     ],
     hooks: {
@@ -82,7 +83,9 @@ export function drawChart(el: HTMLElement, spec: ChartSpec): uPlot {
             ctx.lineTo(left + w, y);
             ctx.stroke();
             ctx.fillStyle = ctx.strokeStyle;
-            ctx.fillText(t.label, left + 4, y - 4);
+            // Success labels above the line, failure labels below: equal limits stay readable.
+            const below = t.kind === 'failure' ? 14 * devicePixelRatio : -4;
+            ctx.fillText(t.label, left + w - ctx.measureText(t.label).width - 4, y + below);
           }
           for (const m of spec.marks ?? []) {
             const x = u.valToPos(m.at, 'x', true);

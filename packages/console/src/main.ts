@@ -157,13 +157,17 @@ function noteSwitch(): void {
 
 async function load(): Promise<void> {
   try {
-    const [rollouts, apps, runs, replicaSets] = await Promise.all([
-      getJson<{ items: RolloutEntry[] }>('/api/v1/rollouts'),
+    // All reads start at once; the Rollout renders as soon as it arrives (first meaningful render).
+    const others = Promise.all([
       getJson<{ items: Obj[] }>('/api/v1/applications').catch(() => ({ items: [] as Obj[] })),
       getJson<{ items: Obj[] }>('/api/v1/objects?kind=AnalysisRun').catch(() => ({ items: [] as Obj[] })),
       getJson<{ items: Obj[] }>('/api/v1/objects?kind=ReplicaSet').catch(() => ({ items: [] as Obj[] })),
     ]);
+    others.catch(() => undefined);
+    const rollouts = await getJson<{ items: RolloutEntry[] }>('/api/v1/rollouts');
     state.entry = rollouts.items[0];
+    if (!firstRender) render();
+    const [apps, runs, replicaSets] = await others;
     const name = state.entry?.view.name ?? 'payments';
     state.app =
       apps.items.find((a) =>
@@ -173,11 +177,12 @@ async function load(): Promise<void> {
       ) ?? apps.items.find((a) => a.metadata?.name === name);
     state.diff =
       state.app && (state.app.status?.sync as { status?: string } | undefined)?.status === 'OutOfSync'
-        ? (
-            await getJson<{ diff: string }>(
-              `/api/v1/applications/${encodeURIComponent(state.app.metadata!.name!)}/diff`,
-            )
-          ).diff
+        ? await getJson<{ diff: string }>(
+            `/api/v1/applications/${encodeURIComponent(state.app.metadata!.name!)}/diff`,
+          ).then(
+            (d) => d.diff,
+            (error: Error) => `(the diff could not be read: ${error.message})`,
+          )
         : undefined;
     state.runs = runsOf(name, runs.items);
     state.replicaSets = replicaSets.items.filter((rs) => rs.metadata?.name?.startsWith(`${name}-`));
@@ -280,6 +285,7 @@ function confirmDialog(title: string, text: string): Promise<boolean> {
 
 // Golden signals: each dashboard panel's queries as Prometheus range queries over the last 15 minutes.
 async function signals(): Promise<void> {
+  state.config ??= await getJson<Config>('/console/v1/config').catch(() => undefined);
   const config = state.config;
   if (!config) return;
   const body: HTMLElement[] = [];
@@ -359,10 +365,10 @@ async function alerts(): Promise<void> {
 
 async function start(): Promise<void> {
   layout();
-  await load();
-  state.config = await getJson<Config>('/console/v1/config').catch(() => undefined);
   live('/api/v1/watch');
   live('/api/v1/events');
+  await load();
+  state.config = await getJson<Config>('/console/v1/config').catch(() => undefined);
   const poll = async (): Promise<void> => {
     await Promise.all([signals(), alerts()]);
     render();

@@ -95,23 +95,21 @@ export function applicationSection(
           h(
             'pre',
             { 'aria-label': 'diff of the OutOfSync resources' },
-            ...diff
-              .split('\n')
-              .map((line) =>
-                h(
-                  'span',
-                  {
-                    class: line.startsWith('+')
-                      ? 'add'
-                      : line.startsWith('-')
-                        ? 'del'
-                        : line.startsWith('@@') || line.startsWith('===')
-                          ? 'hunk'
-                          : '',
-                  },
-                  line + '\n',
-                ),
+            ...diff.split('\n').map((line) =>
+              h(
+                'span',
+                {
+                  class: line.startsWith('+')
+                    ? 'add'
+                    : line.startsWith('-')
+                      ? 'del'
+                      : line.startsWith('@@') || line.startsWith('===')
+                        ? 'hunk'
+                        : '',
+                },
+                line + '\n',
               ),
+            ),
           ),
         )
       : null,
@@ -315,7 +313,7 @@ export function analysisSection(runs: readonly Obj[], hashRoles: ReadonlyMap<str
           series: [
             {
               label: result.name,
-              points_only: false,
+              markers: true,
               points: result.measurements.map(
                 (m, i) => [Date.parse(m.finishedAt ?? m.startedAt ?? '') / 1000, values[i] ?? null] as const,
               ),

@@ -4,6 +4,7 @@
 // (Rollout + Service routers; migrations run before the first instance of a build; Prometheus'
 // targets and rules), and the loopback API. Tests and the benchmark start the same stack.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { freePort, startPostgres, type PostgresCluster } from '@quickship/pglocal';
@@ -186,7 +187,9 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
     api = await startApiServer({ engine, port: options.apiPort ?? DEFAULT_API_PORT });
     if (options.consolePort !== undefined) {
       const { startConsole } = await import('./console/index.ts');
-      consoleServer = await startConsole({ apiUrl: api.url, port: options.consolePort, prometheusUrl });
+      // The token outlives a restart, so an open page's actions keep working after `npm start` again.
+      const token = consoleToken(join(stateDir, 'state'));
+      consoleServer = await startConsole({ apiUrl: api.url, port: options.consolePort, prometheusUrl, token });
     }
   } catch (error) {
     await api?.close();
@@ -246,6 +249,15 @@ async function buildIfMissing(
       : `built ${registry.repository}:${tag} from HEAD ${result.manifest.commit.slice(0, 12)} (the Rollout's tag had no build)${result.uncommittedChanges ? '; uncommitted changes are not in it' : ''}`,
   );
   return { tag, commit: result.manifest.commit };
+}
+
+function consoleToken(dir: string): string {
+  const file = join(dir, 'console-token');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const token = randomBytes(24).toString('hex');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(file, `${token}\n`, { mode: 0o600 });
+  return token;
 }
 
 function portIsFree(port: number): Promise<boolean> {

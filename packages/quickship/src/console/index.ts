@@ -41,7 +41,9 @@ export interface StartConsoleOptions {
 
 export async function startConsole(options: StartConsoleOptions): Promise<ConsoleServer> {
   const assetsDir = await ensureConsoleBuilt();
-  let panels: Promise<Awaited<ReturnType<typeof consolePanels>>> | undefined;
+  // Loaded now, in the background: the typed manifests take a while to import on a busy machine.
+  const panels = consolePanels();
+  panels.catch(() => undefined);
   return startConsoleServer({
     apiUrl: options.apiUrl,
     port: options.port,
@@ -49,6 +51,6 @@ export async function startConsole(options: StartConsoleOptions): Promise<Consol
     ...(options.token ? { token: options.token } : {}),
     ...(options.prometheusUrl ? { prometheusUrl: options.prometheusUrl } : {}),
     ...(options.scrapeIntervalSeconds ? { scrapeIntervalSeconds: options.scrapeIntervalSeconds } : {}),
-    panels: () => (panels ??= consolePanels()),
+    panels: () => panels,
   });
 }
