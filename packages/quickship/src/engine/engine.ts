@@ -216,7 +216,9 @@ export class Engine implements EngineApi {
       images: this.registry,
       logDir: join(this.stateDir, 'logs'),
       servicePorts: () => this.servicePorts(),
-      secrets: (name, key) => readSecretsFile(secretsFile).get(name)?.[key],
+      // The same local secret store and built-ins as instances and Jobs get (engine/env.ts), so
+      // the smoke Job's secretKeyRef PAYMENTS_API_KEYS resolves as the Rollout's pods' does.
+      secrets: (name, key) => readSecretsFile(secretsFile).get(name)?.[key] ?? this.builtInSecrets()[key],
       onChange: () => {
         this.controller?.requestReconcile();
         this.changed();
@@ -242,7 +244,7 @@ export class Engine implements EngineApi {
             namespace: this.deploy.rollout.namespace,
             configMaps: this.deploy.configMaps,
             secrets: readSecretsFile(join(this.stateDir, 'secrets.json')),
-            builtIns: { DATABASE_URL: this.options.databaseUrl, PAYMENTS_API_KEYS: this.options.apiKeys },
+            builtIns: this.builtInSecrets(),
           }),
           setSelectors: (services) => {
             this.active.setSelector(services.active);
@@ -309,7 +311,7 @@ export class Engine implements EngineApi {
         namespace,
         configMaps: configMapsOf(store, namespace),
         secrets: readSecretsFile(join(this.stateDir, 'secrets.json')),
-        builtIns: { DATABASE_URL: this.options.databaseUrl, PAYMENTS_API_KEYS: this.options.apiKeys },
+        builtIns: this.builtInSecrets(),
       }),
       (line) => this.log(line),
     );
@@ -416,6 +418,11 @@ export class Engine implements EngineApi {
   }
 
   /** The engine's AnalysisRuns (API, CLI, tests). */
+  /** Values the engine itself provides by secret key (engine/env.ts `builtIns`). */
+  private builtInSecrets(): Record<string, string> {
+    return { DATABASE_URL: this.options.databaseUrl, PAYMENTS_API_KEYS: this.options.apiKeys };
+  }
+
   analysisRuns(): AnalysisController | undefined {
     return this.analysis;
   }
