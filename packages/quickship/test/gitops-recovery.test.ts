@@ -151,7 +151,9 @@ describe('GitOps recovery under payments load', () => {
         90_000,
       );
       const released = status(paused).currentPodHash!;
-      await engine.promote('payments', { full: false });
+      // No Prometheus here: analysis is skipped (never Successful), so only a full promote
+      // releases it, as upstream's `promote --full` skips analysis (engine/analysis-controller.ts).
+      await engine.promote('payments', { full: true });
       await waitForEntry(engine, 'release Healthy', (e) => healthy(e) && status(e).stableRS === released, 60_000);
       // Past scaleDownDelaySeconds (30 s): without rollbackWindow the revert would be a normal
       // update and stop at the manual pause (autoPromotionEnabled: false).
