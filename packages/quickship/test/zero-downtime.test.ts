@@ -91,7 +91,7 @@ describe('zero downtime across release commits, promote, abort, retry and a roll
           (e) => pausedForPromotion(e) && status(e).currentPodHash !== before,
         );
         const a = status(paused).currentPodHash!;
-        expect(status(paused).blueGreen).toEqual({ activeSelector: before, previewSelector: a });
+        expect(status(paused).blueGreen).toMatchObject({ activeSelector: before, previewSelector: a });
         expect(await servingRevision()).toBe(before);
         // No Prometheus in this test: analysis is skipped (never Successful), so the release needs a
         // full promote, which skips analysis as upstream's `promote --full` does.
