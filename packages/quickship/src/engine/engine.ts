@@ -417,12 +417,12 @@ export class Engine implements EngineApi {
     return { ...(rollout as Record<string, unknown>), metadata: live.metadata };
   }
 
-  /** The engine's AnalysisRuns (API, CLI, tests). */
   /** Values the engine itself provides by secret key (engine/env.ts `builtIns`). */
   private builtInSecrets(): Record<string, string> {
     return { DATABASE_URL: this.options.databaseUrl, PAYMENTS_API_KEYS: this.options.apiKeys };
   }
 
+  /** The engine's AnalysisRuns (API, CLI, tests). */
   analysisRuns(): AnalysisController | undefined {
     return this.analysis;
   }
