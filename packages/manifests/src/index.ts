@@ -10,6 +10,7 @@ export {
   type DeployDifference,
 } from './deploy-fs.ts';
 export { environmentObjects, renderEnvironment, renderManifests } from './render.ts';
+export { dashboardPanels, RATE_INTERVAL } from './payments/dashboard.ts';
 export { environments, eks, local } from './environments/index.ts';
 export { defineEnvironment, type Overrides } from './environments/define.ts';
 export type { EnvironmentConfig } from './environments/types.ts';

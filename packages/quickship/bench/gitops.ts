@@ -6,6 +6,9 @@
 //   2. drift: an image edited in the live Rollout → the spec restored by self-heal
 //   3. revert commit of the release (`quickship rollback`'s git revert) → the active Service serving
 //      the previous revision again (its ReplicaSet is still up: scaleDownDelaySeconds)
+//   4. two more releases C and B (promoted); once C's ReplicaSet has been scaled down
+//      (scaleDownDelaySeconds), the revert of B → active serving C: spec.rollbackWindow's
+//      fast-tracked rollback (C's instance started again, no pause)
 // Requests failed over the whole run must be 0. Prints medians and maxima; BENCH_REPS (default 10).
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -82,22 +85,35 @@ async function main(): Promise<void> {
     const { active, preview } = engine.serviceUrls();
     const activeProbe = startRevisionProbe(active, 2);
     const previewProbe = startRevisionProbe(preview, 2);
-    const stop = new AbortController();
-    const load = runLoad({
-      targets: active,
-      connections: 4,
-      durationMs: 590_000,
-      workload: { kind: 'payments', apiKey: API_KEY },
-      signal: stop.signal,
-    });
+    // One load run per repetition (a run lasts at most 600 s); the totals add up.
+    const totals = { sent: 0, ok: 0 };
+    let stop = new AbortController();
+    let load: ReturnType<typeof runLoad> | undefined;
+    const endLoad = async (): Promise<void> => {
+      stop.abort();
+      if (load === undefined) return;
+      const { report } = await load;
+      load = undefined;
+      totals.sent += report.attempts.sent;
+      totals.ok += report.attempts.ok;
+    };
     const figures = {
       commitToSynced: [] as number[],
       commitToPreview: [] as number[],
       driftToRestored: [] as number[],
       revertToActive: [] as number[],
+      revertAfterScaleDown: [] as number[],
     };
     try {
       for (let rep = 1; rep <= REPS; rep++) {
+        stop = new AbortController();
+        load = runLoad({
+          targets: active,
+          connections: 4,
+          durationMs: 590_000,
+          workload: { kind: 'payments', apiKey: API_KEY },
+          signal: stop.signal,
+        });
         const previous = status(await engine.get('payments')).currentPodHash!;
         let t0 = performance.now();
         const commit = edit(`release r${rep}`, (t) =>
@@ -159,21 +175,65 @@ async function main(): Promise<void> {
           60_000,
           10,
         );
-        step(
-          `rep ${rep}: commit→Synced ${figures.commitToSynced.at(-1)!.toFixed(0)} ms, →preview ${figures.commitToPreview.at(-1)!.toFixed(0)} ms, drift→restored ${figures.driftToRestored.at(-1)!.toFixed(0)} ms, revert→active ${figures.revertToActive.at(-1)!.toFixed(0)} ms`,
+
+        // 4. rollbackWindow (revisions: 1) counts the ReplicaSets created between the target and
+        // stable, so the target must be the release just before: two fresh releases C then B, and
+        // once C has been scaled down (scaleDownDelaySeconds), the revert of B brings C back.
+        const releaseAndPromote = async (version: string): Promise<string> => {
+          const before = status(await engine.get('payments')).stableRS;
+          edit(`release ${version}`, (t) => t.replace(/(name: APP_VERSION\n\s+value: )\S+/, `$1${version}`));
+          const paused = await waitForEntry(
+            engine,
+            `${version} paused for promotion`,
+            (e) => pausedForPromotion(e) && status(e).currentPodHash !== before,
+            120_000,
+            10,
+          );
+          const hash = status(paused).currentPodHash!;
+          await engine.promote('payments', { full: false });
+          await waitForEntry(
+            engine,
+            `${version} Healthy`,
+            (e) => healthy(e) && status(e).stableRS === hash,
+            60_000,
+            10,
+          );
+          return hash;
+        };
+        const c = await releaseAndPromote(`bench-c${rep}`);
+        await releaseAndPromote(`bench-b${rep}`);
+        await waitForEntry(
+          engine,
+          'release C scaled down',
+          (e) => e.view.revisions.find((r) => r.podTemplateHash === c)?.status === 'ScaledDown',
+          120_000,
+          10,
         );
+        t0 = performance.now();
+        git(repoDir, 'revert', '--no-edit', 'HEAD');
+        figures.revertAfterScaleDown.push((await activeProbe.firstAnswerFrom(c, t0, 60_000)) - t0);
+        await waitForEntry(
+          engine,
+          'Healthy after the revert of B',
+          (e) => healthy(e) && status(e).stableRS === c,
+          60_000,
+          10,
+        );
+        step(
+          `rep ${rep}: commit→Synced ${figures.commitToSynced.at(-1)!.toFixed(0)} ms, →preview ${figures.commitToPreview.at(-1)!.toFixed(0)} ms, drift→restored ${figures.driftToRestored.at(-1)!.toFixed(0)} ms, revert→active ${figures.revertToActive.at(-1)!.toFixed(0)} ms, after scale-down ${figures.revertAfterScaleDown.at(-1)!.toFixed(0)} ms`,
+        );
+        await endLoad();
       }
     } finally {
-      stop.abort();
+      await endLoad();
       await activeProbe.stop();
       await previewProbe.stop();
     }
-    const { report } = await load;
-    const failed = report.attempts.sent - report.attempts.ok;
+    const failed = totals.sent - totals.ok;
     const row = (name: string, values: number[], argo: string): string =>
       `| ${name} | ${(median(values) / 1000).toFixed(2)} s | ${(Math.max(...values) / 1000).toFixed(2)} s | ${argo} |`;
     console.log(
-      `\nGitOps loop, ${REPS} repetitions under payments load (${report.attempts.sent} requests, ${failed} failed; load average ${(await import('node:os')).loadavg()[0]!.toFixed(1)})\n`,
+      `\nGitOps loop, ${REPS} repetitions under payments load (${totals.sent} requests, ${failed} failed; load average ${(await import('node:os')).loadavg()[0]!.toFixed(1)})\n`,
     );
     console.log('| step | median | max | Argo CD default for the same step |');
     console.log('|---|---|---|---|');
@@ -201,7 +261,14 @@ async function main(): Promise<void> {
         'the poll, then fast rollback',
       ),
     );
-    console.log(`\nrequests failed: ${failed} of ${report.attempts.sent}`);
+    console.log(
+      row(
+        'revert commit → active, previous ReplicaSet already scaled down (rollbackWindow)',
+        figures.revertAfterScaleDown,
+        'the poll, then the ReplicaSet scaled up; rollbackWindow skips pause and analysis',
+      ),
+    );
+    console.log(`\nrequests failed: ${failed} of ${totals.sent}`);
     if (failed > 0) process.exitCode = 1;
   } finally {
     for (const cleanup of cleanups)

@@ -54,6 +54,13 @@ export interface BlueGreenStrategy {
   readonly scaleDownDelayRevisionLimit?: number;
   readonly abortScaleDownDelaySeconds: number; // default 30
   readonly previewReplicaCount?: number;
+  /**
+   * `prePromotionAnalysis` / `postPromotionAnalysis` (RolloutAnalysis: templates, args, dryRun,
+   * measurementRetention, analysisRunMetadata) exactly as written; the pure core only needs to know
+   * they are present, the engine builds the AnalysisRun from them (analysis/new-run.ts).
+   */
+  readonly prePromotionAnalysis?: Readonly<Record<string, unknown>>;
+  readonly postPromotionAnalysis?: Readonly<Record<string, unknown>>;
 }
 
 /** A parsed Rollout: the subset the local engine runs, plus what it ignores (never silently). */
@@ -76,6 +83,8 @@ export interface RolloutSpec {
   readonly paused: boolean;
   /** `spec.restartAt` (RFC 3339), as `kubectl argo rollouts restart` sets it: instances created before it are restarted. */
   readonly restartAt?: string;
+  /** `spec.rollbackWindow.revisions`: a rollback to one of the last N revisions is fast-tracked (core/bluegreen/rollback-window.ts). */
+  readonly rollbackWindow?: { readonly revisions: number };
   /** Field paths present in the manifest that the local engine does not run, with why. */
   readonly ignored: readonly IgnoredField[];
 }
@@ -103,8 +112,38 @@ export interface OtherObject {
 export type RolloutPhase = 'Healthy' | 'Progressing' | 'Paused' | 'Degraded';
 
 export interface PauseCondition {
-  readonly reason: 'BlueGreenPause' | 'PausedByUser';
+  readonly reason: 'BlueGreenPause' | 'PausedByUser' | 'InconclusiveAnalysis';
   readonly startTime: string; // RFC 3339
+}
+
+/** One `α` node of the tree: info.AnalysisRunInfo (status, age, measurement counts). */
+export interface AnalysisRunView {
+  readonly name: string;
+  readonly status: string;
+  readonly age?: string;
+  readonly successful: number;
+  readonly failed: number;
+  readonly inconclusive: number;
+  readonly error: number;
+}
+
+/** Argo's RolloutAnalysisRunStatus: which run is current for a type, its phase and message. */
+export interface RolloutAnalysisRunStatus {
+  readonly name: string;
+  /** The run's status.phase ('' until the AnalysisRun controller first reconciled it). */
+  readonly status: string;
+  readonly message?: string;
+}
+
+/** What the blue/green core needs to know of one AnalysisRun the Rollout owns. */
+export interface AnalysisRunSummary {
+  readonly name: string;
+  readonly type: 'pre' | 'post';
+  readonly podTemplateHash: string;
+  readonly phase: string;
+  readonly message?: string;
+  /** spec.terminate is set (cancelled). */
+  readonly terminate: boolean;
 }
 
 export interface RolloutCondition {
@@ -127,6 +166,9 @@ export interface ControllerStatus {
     readonly activeSelector?: string;
     readonly previewSelector?: string;
     readonly scaleUpPreviewCheckPoint?: boolean;
+    /** RolloutAnalysisRunStatus of the current pre-promotion AnalysisRun (name, phase, message). */
+    readonly prePromotionAnalysisRunStatus?: RolloutAnalysisRunStatus;
+    readonly postPromotionAnalysisRunStatus?: RolloutAnalysisRunStatus;
   };
   readonly pauseConditions: readonly PauseCondition[];
   readonly controllerPause: boolean;
@@ -260,6 +302,8 @@ export interface RolloutView {
       readonly endpoint?: string;
       readonly message?: string;
     }[];
+    /** AnalysisRuns of this revision (annotation rollout.argoproj.io/revision), as the plugin lists them. */
+    readonly analysisRuns?: readonly AnalysisRunView[];
   }[];
   /** Local-only notes (ports instead of pod IPs, ignored fields, cluster-only objects). */
   readonly notes: readonly string[];
@@ -298,6 +342,31 @@ export interface EngineInfo {
   readonly services: Readonly<Record<string, string>>;
   /** Objects found in deploy/ that only mean something in a cluster. */
   readonly clusterOnly: readonly string[];
+  /** 'skipped' when started with --no-analysis (no Prometheus): every analysis shows as Skipped. */
+  readonly analysis?: 'enabled' | 'skipped';
+  /** The local Prometheus (absent when analysis is skipped). */
+  readonly prometheus?: string;
+}
+
+/** One active alert of the local Prometheus (GET /api/v1/alerts, `quickship alerts`). */
+export interface AlertRow {
+  /** The `alertname` label. */
+  readonly name: string;
+  /** pending while the rule's `for:` runs, then firing. */
+  readonly state: 'pending' | 'firing';
+  /** Every label but alertname (the rule's labels and the series' labels). */
+  readonly labels: Readonly<Record<string, string>>;
+  readonly activeAt?: string;
+  /** The expression's value when last evaluated, as Prometheus formats it. */
+  readonly value?: string;
+  /** The `summary` annotation, templated by Prometheus. */
+  readonly summary?: string;
+}
+
+export interface AlertsResponse {
+  /** The Prometheus they come from. */
+  readonly prometheus: string;
+  readonly alerts: readonly AlertRow[];
 }
 
 /** What the local engine offers the API server (api/server.ts) and the console. */
@@ -306,4 +375,6 @@ export interface EngineApi extends RolloutTarget {
   info(): EngineInfo;
   /** Calls `listener` with the rollout's entry after each change; returns the unsubscribe function. */
   subscribe(listener: (entry: RolloutEntry) => void): () => void;
+  /** The local Prometheus' pending and firing alerts (rejects when it does not run). */
+  alerts?(): Promise<AlertsResponse>;
 }

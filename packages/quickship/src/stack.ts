@@ -1,13 +1,15 @@
 // Everything `quickship up` starts, in order, and stops in reverse: the private PostgreSQL
 // (.quickship/pg), the dev API key, a build of the current commit when the Rollout's tag has
-// none, the engine (Rollout + Service routers; migrations run before the first instance of a
-// build), and the loopback API. Tests and the benchmark start the same stack.
+// none, the local Prometheus (.quickship/prometheus; unless analysis is skipped), the engine
+// (Rollout + Service routers; migrations run before the first instance of a build; Prometheus'
+// targets and rules), and the loopback API. Tests and the benchmark start the same stack.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { freePort, startPostgres, type PostgresCluster } from '@quickship/pglocal';
 import { PortInUseError } from './errors.ts';
 import { startApiServer, type ApiServer } from './api/server.ts';
+import type { ConsoleServer } from './console/server.ts';
 import { DEFAULT_API_PORT } from './api/protocol.ts';
 import { LocalRegistry } from './runtime/registry.ts';
 import { parseImageReference } from './core/image-ref.ts';
@@ -21,6 +23,13 @@ import type { HealthAssessor } from './gitops/app-controller.ts';
 import { argoHealth } from './gitops/health-assessor.ts';
 import { splitManifests } from './core/manifests.ts';
 import { isRollout, parseRollout } from './core/spec.ts';
+import {
+  PROMETHEUS_BINARY,
+  PrometheusNotInstalledError,
+  startPrometheus,
+  type LocalPrometheus,
+} from './runtime/prometheus.ts';
+import type { AnalysisMode } from './monitoring/mode.ts';
 
 export interface StackOptions {
   readonly repoDir: string;
@@ -43,6 +52,22 @@ export interface StackOptions {
   readonly repoMap?: ReadonlyMap<string, string>;
   readonly pollMs?: number;
   readonly health?: HealthAssessor;
+  /**
+   * 'skipped' (`--no-analysis`): no Prometheus is started; every analysis shows as Skipped.
+   * Default 'enabled': a missing Prometheus binary stops the start with how to install it.
+   */
+  readonly analysis?: AnalysisMode;
+  /** Prometheus' loopback port (`--prometheus-port`; default 0: a free one). */
+  readonly prometheusPort?: number;
+  /** Scrape every target at this interval instead of its ServiceMonitor's (tests, benches). */
+  readonly scrapeIntervalSeconds?: number;
+  readonly evaluationIntervalSeconds?: number;
+  /** Default $QUICKSHIP_PROMETHEUS or /usr/bin/prometheus. */
+  readonly prometheusBinary?: string;
+  /** Serve the web console on this port (0: a free one); undefined: no console (tests). */
+  readonly consolePort?: number;
+  /** A Prometheus the console queries when the stack runs none of its own (--no-analysis). */
+  readonly prometheusUrl?: string;
 }
 
 /** The image of the Rollout under deploy/apps/payments at HEAD (undefined when there is none). */
@@ -60,11 +85,17 @@ async function rolloutImageAtHead(repoDir: string): Promise<string | undefined> 
 export interface LocalStack {
   readonly engine: Engine;
   readonly api: ApiServer;
+  /** The web console, when consolePort was given. */
+  readonly console?: ConsoleServer;
   readonly apiKeys: ApiKeys;
   readonly databaseUrl: string;
   /** What was built at start, if anything. */
   readonly built?: { readonly tag: string; readonly commit: string };
-  /** Drains and stops everything (instances, routers, API, PostgreSQL). */
+  /** The local Prometheus (its URL also went to the engine as `prometheusUrl`); absent when skipped. */
+  readonly prometheus?: LocalPrometheus;
+  readonly prometheusUrl?: string;
+  readonly analysis: AnalysisMode;
+  /** Drains and stops everything (instances, routers, API, Prometheus, PostgreSQL). */
   stop(): Promise<void>;
   /** Second Ctrl-C: SIGKILL every instance and stop PostgreSQL at once. */
   kill(): Promise<void>;
@@ -78,10 +109,16 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
   // Fail on a bad deploy/ or a taken port before starting anything. GitOps mode reads the
   // Rollout's image from HEAD only to know which tag `npm start` builds when it has no build.
   const image = deployDir ? loadDeploy(deployDir).rollout.container.image : await rolloutImageAtHead(repoDir);
+  const analysis = options.analysis ?? 'enabled';
+  const prometheusBinary =
+    options.prometheusBinary ?? (options.env ?? process.env).QUICKSHIP_PROMETHEUS ?? PROMETHEUS_BINARY;
+  if (analysis === 'enabled' && !existsSync(prometheusBinary)) throw new PrometheusNotInstalledError(prometheusBinary);
   for (const [flag, port] of [
     ['--active-port', options.activePort ?? 8080],
     ['--preview-port', options.previewPort ?? 8081],
     ['--api-port', options.apiPort ?? DEFAULT_API_PORT],
+    ['--prometheus-port', analysis === 'enabled' ? (options.prometheusPort ?? 0) : 0],
+    ['--console-port', options.consolePort ?? 0],
   ] as const) {
     if (port !== 0 && !(await portIsFree(port))) {
       throw new PortInUseError(`127.0.0.1:${port}`, flag);
@@ -100,9 +137,26 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
     log(`PostgreSQL ${pg.dataDir} on 127.0.0.1:${pg.port}`);
   }
 
+  let prometheus: LocalPrometheus | undefined;
   let engine: Engine | undefined;
   let api: ApiServer | undefined;
+  let consoleServer: ConsoleServer | undefined;
+  const prometheusUrl = (): string | undefined => prometheus?.url ?? options.prometheusUrl;
   try {
+    if (analysis === 'enabled') {
+      prometheus = await startPrometheus({
+        dir: join(stateDir, 'prometheus'),
+        binary: prometheusBinary,
+        ...(options.prometheusPort ? { port: options.prometheusPort } : {}),
+        ...(options.scrapeIntervalSeconds === undefined
+          ? {}
+          : { scrapeIntervalSeconds: options.scrapeIntervalSeconds }),
+        ...(options.evaluationIntervalSeconds === undefined
+          ? {}
+          : { evaluationIntervalSeconds: options.evaluationIntervalSeconds }),
+      });
+      log(`Prometheus ${join(stateDir, 'prometheus')} on ${prometheus.url}`);
+    } else log('Prometheus not started (--no-analysis): every analysis shows as Skipped');
     engine = await Engine.start({
       repoDir,
       ...(deployDir
@@ -124,30 +178,43 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
       ...(options.minimumGracePeriodSeconds === undefined
         ? {}
         : { minimumGracePeriodSeconds: options.minimumGracePeriodSeconds }),
+      ...(prometheus ? { prometheus, prometheusUrl: prometheus.url } : {}),
+      analysis,
       log,
     });
     if (deployDir) await engine.migrateCurrent();
     api = await startApiServer({ engine, port: options.apiPort ?? DEFAULT_API_PORT });
+    if (options.consolePort !== undefined) {
+      const { startConsole } = await import('./console/index.ts');
+      consoleServer = await startConsole({ apiUrl: api.url, port: options.consolePort, prometheusUrl });
+    }
   } catch (error) {
+    await api?.close();
     await engine?.stop();
+    await prometheus?.stop();
     await pg?.stop();
     throw error;
   }
-  const running = { engine, api };
+  const running = { engine, api, ...(consoleServer ? { console: consoleServer } : {}) };
   let stopping: Promise<void> | undefined;
   return {
     ...running,
     apiKeys: keys,
     databaseUrl,
     ...(built ? { built } : {}),
+    ...(prometheus ? { prometheus, prometheusUrl: prometheus.url } : {}),
+    analysis,
     stop: () =>
       (stopping ??= (async () => {
+        await running.console?.close();
         await running.api.close();
         await running.engine.stop();
+        await prometheus?.stop();
         await pg?.stop();
       })()),
     kill: async () => {
       running.engine.killAll();
+      prometheus?.kill();
       await pg?.halt('immediate');
     },
   };

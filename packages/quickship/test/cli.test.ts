@@ -282,10 +282,16 @@ describe('Ctrl-C', () => {
   it('drains and stops everything: no instance or PostgreSQL process survives', async () => {
     const instances = (await client.get('payments')).view.revisions.flatMap((r) => r.pods).length;
     expect(instances).toBeGreaterThan(0);
-    expect(processesUnder(repo.stateDir).length).toBeGreaterThan(instances); // instances + PostgreSQL
+    expect(processesUnder(repo.stateDir).length).toBeGreaterThan(instances + 1); // instances + PostgreSQL + Prometheus
+    // `up` printed its Prometheus, which answers and scrapes the instances (their file_sd targets).
+    expect(up.prometheus).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect((await fetch(`${up.prometheus}/-/ready`)).ok).toBe(true);
+    expect(
+      processesUnder(repo.stateDir).some((p) => p.includes('prometheus') && p.includes('--web.enable-lifecycle')),
+    ).toBe(true);
     expect(await up.stop()).toBe(0);
     expect(upOut()).toMatch(/SIGINT: draining/);
-    expect(upOut()).toMatch(/stopped: no instance, router, API or PostgreSQL left running/);
+    expect(upOut()).toMatch(/stopped: no instance, router, API, Prometheus or PostgreSQL left running/);
     expect(processesUnder(repo.stateDir)).toEqual([]);
     await expect(fetch(`${api}/api/v1/rollouts`)).rejects.toThrow();
   }, 120_000);

@@ -118,11 +118,24 @@ describe('GitOps: Git is the only source of truth', () => {
     const entry = await waitForEntry(engine, 'paused for promotion', pausedForPromotion, 90_000);
     expect(status(entry).currentPodHash).not.toBe(before);
     expect(status(entry).blueGreen.activeSelector).toBe(before);
+    // This engine has no Prometheus: the pre-promotion AnalysisRun is written, skipped, never Successful.
+    const hash = status(entry).currentPodHash;
+    await until('pre-promotion analysis recorded as skipped', () =>
+      engine
+        .liveStore()
+        .list({ kind: 'AnalysisRun', namespace: 'payments' })
+        .some(
+          (r) =>
+            r.metadata.name.startsWith(`payments-${hash}-`) &&
+            (r.status as { phase?: string })?.phase === 'Inconclusive',
+        ),
+    );
   });
 
   it('heals drift on a field Git sets, and leaves spec.replicas (ignored) alone', async () => {
     const store = engine.liveStore();
-    await engine.promote('payments', { full: false });
+    // Analysis is skipped without Prometheus, so only a full promotion (which skips it) releases.
+    await engine.promote('payments', { full: true });
     await waitForEntry(engine, 'Healthy after promote', healthy, 90_000);
     const image = () =>
       (store.get(ROLLOUT_REF)?.spec as { template: { spec: { containers: { image: string }[] } } }).template.spec

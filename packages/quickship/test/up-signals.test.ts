@@ -62,7 +62,7 @@ it('SIGHUP (terminal closed) drains and stops everything, as Ctrl-C does', async
   up.child.kill('SIGHUP');
   expect(await up.exited).toBe(0);
   expect(up.output()).toMatch(/SIGHUP: draining/);
-  expect(up.output()).toMatch(/stopped: no instance, router, API or PostgreSQL left running/);
+  expect(up.output()).toMatch(/stopped: no instance, router, API, Prometheus or PostgreSQL left running/);
   expect(processesUnder(repo.stateDir)).toEqual([]);
 }, 240_000);
 

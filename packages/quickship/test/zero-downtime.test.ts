@@ -1,7 +1,9 @@
 // Proof: steady POST /v1/payments load with Idempotency-Keys through the active Service while the
-// Rollout goes through promote, abort, retry and undo, twice. Real payments processes built from a
-// real commit, real PostgreSQL, the real router on loopback. Every attempt must be answered 2xx;
-// afterwards the database must hold exactly one payment per acknowledged key and nothing else.
+// Rollout goes through release commits, promote, abort, retry and a rollback commit (`quickship
+// rollback`), twice. The engine runs in GitOps mode from a real Git repository (branch main, the
+// Applications' targetRevision): every new revision is a commit. Real payments processes built
+// from a real commit, real PostgreSQL, the real router on loopback. Every attempt must be answered
+// 2xx; afterwards the database must hold exactly one payment per acknowledged key and nothing else.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   runLoad,
@@ -18,27 +20,29 @@ import {
   createDatabase,
   healthy,
   pausedForPromotion,
-  setAppVersion,
-  startEngine,
   status,
   storedPayments,
   waitForEntry,
   removeTestRepo,
   type TestRepo,
 } from './helpers/engine.ts';
+import { commitAppVersion, startGitOpsEngine } from './helpers/gitops.ts';
+import { git } from './helpers/repo.ts';
+import { runMain } from './helpers/run-main.ts';
+import type { ApplicationStatus } from '../src/gitops/app-status.ts';
 
 let repo: TestRepo;
 let db: { url: string; drop(): Promise<void> };
 let engine: Engine;
-let deployDir: string;
 let log: string[];
+let app: () => ApplicationStatus | undefined;
 
 beforeAll(async () => {
   db = await createDatabase('zero_downtime');
-  repo = await buildTestRepo();
-  ({ engine, deployDir, log } = await startEngine(repo, db.url));
-  await waitForEntry(engine, 'first revision Healthy', healthy, 90_000);
-}, 150_000);
+  repo = await buildTestRepo('0.1.0'); // the tag deploy/apps/payments runs
+  ({ engine, log, app } = await startGitOpsEngine(repo, db.url));
+  await waitForEntry(engine, 'first revision Healthy', healthy, 120_000);
+}, 240_000);
 
 afterAll(async () => {
   await engine?.stop();
@@ -53,7 +57,15 @@ async function servingRevision(): Promise<string | null> {
   return res.headers.get('x-quickship-revision');
 }
 
-describe('zero downtime across promote, abort, retry and undo', () => {
+async function until(what: string, probe: () => Promise<boolean> | boolean, ms = 60_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await probe())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${log.slice(-20).join('\n')}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe('zero downtime across release commits, promote, abort, retry and a rollback commit', () => {
   it('answers every payment 2xx and stores each exactly once, over two cycles', async () => {
     const failures: AttemptEvent[] = [];
     const stop = new AbortController();
@@ -72,7 +84,7 @@ describe('zero downtime across promote, abort, retry and undo', () => {
       for (let cycle = 1; cycle <= 2; cycle++) {
         // 1. A new revision goes to preview and pauses; promote switches the active Service to it.
         const before = status(await engine.get('payments')).stableRS;
-        setAppVersion(deployDir, `v${cycle}a`);
+        commitAppVersion(repo.repoDir, `v${cycle}a`);
         const paused = await waitForEntry(
           engine,
           `v${cycle}a paused for promotion`,
@@ -88,7 +100,7 @@ describe('zero downtime across promote, abort, retry and undo', () => {
         steps.push(`promoted ${a}`);
 
         // 2. Another revision; abort keeps the active Service on stable; retry resumes; promote.
-        setAppVersion(deployDir, `v${cycle}b`);
+        commitAppVersion(repo.repoDir, `v${cycle}b`);
         const pausedB = await waitForEntry(
           engine,
           `v${cycle}b paused`,
@@ -111,11 +123,14 @@ describe('zero downtime across promote, abort, retry and undo', () => {
         await waitForEntry(engine, `v${cycle}b Healthy`, (e) => healthy(e) && status(e).stableRS === b);
         steps.push(`aborted, retried, promoted ${b}`);
 
-        // 3. Undo: revision a is still up (scaleDownDelaySeconds), so the switch back is immediate.
-        expect(await engine.undo('payments', {})).toBe("rollout 'payments' undo");
-        expect(await servingRevision()).toBe(a);
-        await waitForEntry(engine, 'undo Healthy', (e) => healthy(e) && status(e).stableRS === a);
-        steps.push(`undone to ${a}`);
+        // 3. The GitOps rollback: a revert commit of release b. Revision a is still up
+        // (scaleDownDelaySeconds) and within rollbackWindow: no pause, the switch follows the sync.
+        const reverted = await runMain('rollback', '--repo', repo.repoDir);
+        expect(reverted.code, reverted.err).toBe(0);
+        await until('the revert synced', () => app()?.sync.revision === git(repo.repoDir, 'rev-parse', 'HEAD'));
+        await until('revision a back on active', async () => (await servingRevision()) === a, 30_000);
+        await waitForEntry(engine, 'rollback Healthy', (e) => healthy(e) && status(e).stableRS === a);
+        steps.push(`rolled back to ${a}`);
       }
     } finally {
       stop.abort();

@@ -12,6 +12,7 @@ export const base: EnvironmentConfig = {
     progressDeadlineSeconds: 600,
     scaleDownDelaySeconds: 30,
     abortScaleDownDelaySeconds: 30,
+    rollbackWindowRevisions: 1,
     zoneSpread: true,
     imagePullPolicy: 'IfNotPresent',
   },

@@ -71,6 +71,11 @@ describe('defineEnvironment', () => {
       /'rollout\.replicas' \(20\) must be within autoscaling 3\.\.12/,
     ],
     [
+      'a rollback window reaching past the kept ReplicaSets',
+      { rollout: { rollbackWindowRevisions: 4 } },
+      /'rollout\.rollbackWindowRevisions' \(4\) must be ≤ 'rollout\.revisionHistoryLimit' \(3\)/,
+    ],
+    [
       'requests above limits',
       { resources: { requests: { memory: '1Gi' } } },
       /'resources\.requests\.memory' \(1Gi\) must not exceed 'resources\.limits\.memory' \(512Mi\)/,

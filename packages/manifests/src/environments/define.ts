@@ -80,6 +80,13 @@ function checkInvariants(env: EnvironmentConfig): void {
   integer('rollout.scaleDownDelaySeconds', rollout.scaleDownDelaySeconds, 0);
   integer('rollout.abortScaleDownDelaySeconds', rollout.abortScaleDownDelaySeconds, 0);
   integer('rollout.progressDeadlineSeconds', rollout.progressDeadlineSeconds, 1);
+  integer('rollout.rollbackWindowRevisions', rollout.rollbackWindowRevisions, 0);
+  if (rollout.rollbackWindowRevisions > rollout.revisionHistoryLimit) {
+    // A rollback can only be fast-tracked to a ReplicaSet that still exists.
+    fail(
+      `'rollout.rollbackWindowRevisions' (${rollout.rollbackWindowRevisions}) must be ≤ 'rollout.revisionHistoryLimit' (${rollout.revisionHistoryLimit}): older ReplicaSets are deleted`,
+    );
+  }
 
   integer('shutdown.preStopSleepSeconds', shutdown.preStopSleepSeconds, 1);
   integer('shutdown.shutdownDelayMs', shutdown.shutdownDelayMs, 0);

@@ -48,6 +48,12 @@ export interface RolloutConfig {
   readonly scaleDownDelaySeconds: number;
   /** Preview ReplicaSet kept this long after an abort; default 30 (Argo's default). */
   readonly abortScaleDownDelaySeconds: number;
+  /**
+   * spec.rollbackWindow.revisions: a rollback to one of the last N releases (a `quickship
+   * rollback` revert commit) skips the pause and analysis. Default 1; 0 renders no window (Argo's
+   * default: every rollback is a normal update).
+   */
+  readonly rollbackWindowRevisions: number;
   /** Spread replicas over zones (topology.kubernetes.io/zone, DoNotSchedule). Default true. */
   readonly zoneSpread: boolean;
   /** imagePullPolicy of the payments containers. Default "IfNotPresent" (tags are immutable in ECR). */

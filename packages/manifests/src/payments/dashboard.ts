@@ -20,7 +20,7 @@ import {
 export const RATE_INTERVAL = '$__rate_interval';
 export const DASHBOARD_UID = 'quickship-payments';
 
-interface Panel {
+export interface Panel {
   readonly title: string;
   readonly unit: string;
   readonly targets: readonly { readonly expr: string; readonly legend: string }[];

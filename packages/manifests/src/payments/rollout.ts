@@ -53,6 +53,11 @@ export function rollout(env: EnvironmentConfig, image: ImageReference): KubeObje
         replicas: env.rollout.replicas,
         revisionHistoryLimit: env.rollout.revisionHistoryLimit,
         progressDeadlineSeconds: env.rollout.progressDeadlineSeconds,
+        // Argo Rollouts ≥ 1.5: a rollback to one of the last N ReplicaSets is fast-tracked
+        // (no pause, no analysis), so a `quickship rollback` revert commit switches back at once.
+        ...(env.rollout.rollbackWindowRevisions > 0
+          ? { rollbackWindow: { revisions: env.rollout.rollbackWindowRevisions } }
+          : {}),
         selector: { matchLabels: { ...SELECTOR } },
         strategy: { blueGreen },
         template: template as IRollout['spec']['template'],

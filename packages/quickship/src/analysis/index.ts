@@ -1,15 +1,10 @@
 // AnalysisTemplates and AnalysisRuns as Argo Rollouts runs them (README.md beside this file).
-// How the engine uses it:
-//
-//   const prometheus = await startPrometheus({ dir: '.quickship/prometheus' });      // runtime/prometheus.ts
-//   await prometheus.setTargets(scrapeTargets(serviceMonitor.spec, services));       // on every instance change
-//   await prometheus.setRules(new Map([[rule.metadata.name, rule.spec]]));          // PrometheusRule objects
-//   const jobs = new JobProvider({ launch: containerLauncher(registry, logDir), mapAddress, secrets, onUpdate: () => runner.poke() });
-//   const runner = new AnalysisRunner({ measure: providerMeasure({ prometheus: { localUrl: prometheus.url }, web: { mapUrl }, job: jobs }),
-//                                       secrets, onChange: (run) => store.apply(run) });
-//   runner.start(newAnalysisRunForRollout({ rollout, rolloutObject, analysis: spec.strategy.blueGreen.prePromotionAnalysis,
-//                                           type: 'pre', latestPodHash, stablePodHash, templates: templatesFor(refs, lookup) }));
-//   runner.get(name)?.status?.phase;   runner.terminate(name);   await runner.close(); await jobs.stopAll(); await prometheus.stop();
+// Wired into the engine by engine/analysis-controller.ts: the blue/green core decides which run
+// to create or terminate (core/bluegreen/analysis.ts), the controller builds it here
+// (newAnalysisRunForRollout), runs it with AnalysisRunner over providerMeasure({ prometheus:
+// { localUrl: EngineOptions.prometheusUrl }, web: { mapUrl }, job: JobProvider }) and writes each
+// version to the live store. Prometheus itself (runtime/prometheus.ts: startPrometheus,
+// setTargets from the ServiceMonitor, setRules from PrometheusRules) is started by `quickship up`.
 export { evalCondition, evaluateResult } from './expr/index.ts';
 export {
   buildRolloutAnalysisArgs,

@@ -1,5 +1,5 @@
 // The CLI's (and tests') client of the engine API: a RolloutTarget over loopback HTTP.
-import { VerbNotApplicableError, type RolloutTarget } from '../model.ts';
+import { VerbNotApplicableError, type AlertsResponse, type RolloutTarget } from '../model.ts';
 import {
   API_PREFIX,
   DEFAULT_API_HOST,
@@ -22,6 +22,11 @@ export class LocalEngineClient implements RolloutTarget {
 
   info(): Promise<EngineInfo> {
     return this.request<EngineInfo>('GET', '/engine');
+  }
+
+  /** The local Prometheus' pending and firing alerts. */
+  alerts(): Promise<AlertsResponse> {
+    return this.request<AlertsResponse>('GET', '/alerts');
   }
 
   async list(): Promise<readonly RolloutEntry[]> {

@@ -41,6 +41,15 @@ export class GitOpsClient {
       await this.request<{ message: string }>('POST', `/applications/${encodeURIComponent(name)}/rollback`, { id })
     ).message;
   }
+  /** GET /analysisruns (both engine modes). */
+  async analysisRuns(): Promise<KubeObject[]> {
+    return (await this.request<{ items: KubeObject[] }>('GET', '/analysisruns')).items;
+  }
+
+  analysisRun(name: string): Promise<KubeObject> {
+    return this.request<KubeObject>('GET', `/analysisruns/${encodeURIComponent(name)}`);
+  }
+
   async objects(filter: { readonly kind?: string; readonly namespace?: string } = {}): Promise<KubeObject[]> {
     const query = new URLSearchParams(Object.entries(filter).filter(([, v]) => v !== undefined) as [string, string][]);
     return (await this.request<{ items: KubeObject[] }>('GET', `/objects${query.size ? `?${query}` : ''}`)).items;

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import type { EngineApi } from '../model.ts';
 import { UserError, type UserErrorCode } from '../errors.ts';
 import { PortInUseError } from './errors.ts';
+import type { AnalysisRun } from '../analysis/types.ts';
 import { GitOpsRouteError, handleGitOps, type GitOpsApi } from './gitops-routes.ts';
 import {
   API_PREFIX,
@@ -117,6 +118,12 @@ async function handle(
     return method === 'GET'
       ? streamEvents(engine, url.searchParams.get('rollout'), res, streams, heartbeatMs)
       : notAllowed('GET');
+  if (parts[0] === 'alerts' && parts.length === 1) {
+    if (method !== 'GET') return notAllowed('GET');
+    if (!engine.alerts)
+      throw new ApiRequestError('ServiceUnavailable', 'this engine runs no Prometheus', 'start it with `quickship up`');
+    return sendJson(res, 200, await engine.alerts());
+  }
   if (parts[0] === 'rollouts' && parts.length === 1)
     return method === 'GET' ? sendJson(res, 200, { items: await engine.list() }) : notAllowed('GET');
   if (parts[0] === 'rollouts' && parts.length === 2)
@@ -126,6 +133,20 @@ async function handle(
     const body = await readJsonBody(req);
     const message = await runVerb(engine, parts[1]!, parts[2] as Verb, body);
     return sendJson(res, 200, { message });
+  }
+  // AnalysisRuns in both modes (--dir has no object store): GET /analysisruns[/:name].
+  if (parts[0] === 'analysisruns' && parts.length <= 2 && hasAnalysisRuns(engine)) {
+    if (method !== 'GET') return notAllowed('GET');
+    const runs = engine.listAnalysisRuns();
+    if (parts.length === 1) return sendJson(res, 200, { items: runs });
+    const run = runs.find((r) => r.metadata.name === parts[1]);
+    if (!run)
+      throw new ApiRequestError(
+        'NotFound',
+        `AnalysisRun "${parts[1]}" not found`,
+        `list them with \`quickship analysis list\` (${runs.length} now)`,
+      );
+    return sendJson(res, 200, run);
   }
   if (isGitOpsApi(engine) && ['applications', 'objects', 'watch'].includes(parts[0] ?? '')) {
     const handled = await handleGitOps(engine, parts, method, url, req, res, {
@@ -137,6 +158,10 @@ async function handle(
     if (handled) return;
   }
   throw new ApiRequestError('NotFound', `no route ${method} ${url.pathname}`, `see ${API_PREFIX}/rollouts`);
+}
+
+function hasAnalysisRuns(engine: EngineApi): engine is EngineApi & { listAnalysisRuns(): readonly AnalysisRun[] } {
+  return typeof (engine as { listAnalysisRuns?: unknown }).listAnalysisRuns === 'function';
 }
 
 function isGitOpsApi(engine: EngineApi): engine is EngineApi & GitOpsApi {

@@ -4,6 +4,8 @@
 import { Command } from 'commander';
 import { DEFAULT_API_HOST, DEFAULT_API_PORT } from '../api/protocol.ts';
 import * as abort from './commands/abort.ts';
+import * as alerts from './commands/alerts.ts';
+import * as analysis from './commands/analysis.ts';
 import * as app from './commands/app.ts';
 import * as del from './commands/delete.ts';
 import * as rollback from './commands/rollback.ts';
@@ -43,6 +45,8 @@ export function buildProgram(): Command {
     restart,
     release,
     app,
+    alerts,
+    analysis,
     set,
     scale,
     del,

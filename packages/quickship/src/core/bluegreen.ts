@@ -1,7 +1,7 @@
 // The blue/green reconcile as a pure function: Argo's rolloutBlueGreen (rollout/bluegreen.go),
 // one small step per concern, in upstream order:
 //   checkPausedConditions → new/stable/other ReplicaSets → preview Service → (template changed:
-//   status only) → pod restarts → ReplicaSets → pause → active Service → status.
+//   status only) → pod restarts → ReplicaSets → pause → active Service → AnalysisRuns → status.
 // Input is the spec, the stored status, the ReplicaSets and what the runtime observes; output is
 // the next status, the desired ReplicaSets, the Service selectors, and events. The engine applies
 // the output and calls again (immediately after a change, else at nextReconcileAt or on a tick).
@@ -11,6 +11,7 @@ import { reconcileBlueGreenPause } from './bluegreen/pause.ts';
 import { checkPausedConditions } from './bluegreen/paused-conditions.ts';
 import { reconcileBlueGreenReplicaSets } from './bluegreen/replicasets.ts';
 import { reconcileActiveService, reconcilePreviewService } from './bluegreen/services.ts';
+import { reconcileAnalysisRuns } from './bluegreen/analysis.ts';
 import { syncRolloutStatus } from './bluegreen/sync-status.ts';
 import { nextReconcileAt } from './bluegreen/requeue.ts';
 import { ReconcileContext, type ReconcileInput } from './bluegreen/context.ts';
@@ -31,6 +32,11 @@ export interface ReconcileResult {
   readonly restartInstances: readonly string[];
   /** Kubernetes-style events, "Reason: message", in the order they happened. */
   readonly events: readonly string[];
+  /** AnalysisRuns to create (name and type; the engine builds them from the templates) and to terminate. */
+  readonly analysisRuns: {
+    readonly create: readonly { readonly type: 'pre' | 'post'; readonly name: string }[];
+    readonly cancel: readonly string[];
+  };
   /** When the next time-based transition is due (RFC 3339), if any. */
   readonly nextReconcileAt?: string;
   /** Something changed: reconcile again right away (Argo requeues on every status change). */
@@ -50,11 +56,14 @@ export function reconcileBlueGreen(input: ReconcileInput): ReconcileResult {
     reconcileBlueGreenReplicaSets(ctx);
     reconcileBlueGreenPause(ctx);
     reconcileActiveService(ctx);
+    reconcileAnalysisRuns(ctx);
   }
   const status = syncRolloutStatus(ctx, fingerprint);
   const replicaSets = ctx.allRSs.filter((rs) => !ctx.deleted.includes(rs.podTemplateHash)).map((rs) => ({ ...rs }));
   const changed =
     ctx.events.length > 0 ||
+    ctx.analysisCreate.length > 0 ||
+    ctx.analysisCancel.length > 0 ||
     canonicalJson(status) !== canonicalJson(input.status) ||
     canonicalJson(replicaSets) !== canonicalJson(input.replicaSets);
   const next = nextReconcileAt(input, status, replicaSets);
@@ -65,6 +74,7 @@ export function reconcileBlueGreen(input: ReconcileInput): ReconcileResult {
     services: { ...ctx.services },
     restartInstances: [...ctx.restartInstances],
     events: [...ctx.events],
+    analysisRuns: { create: [...ctx.analysisCreate], cancel: [...ctx.analysisCancel] },
     ...(next === undefined ? {} : { nextReconcileAt: next }),
     changed,
   };

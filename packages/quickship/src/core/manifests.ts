@@ -17,22 +17,48 @@ export interface ManifestDocument {
 }
 
 export function splitManifests(text: string, file: string): ManifestDocument[] {
-  const out: ManifestDocument[] = [];
+  return manifestsFromYaml(parseYamlDocuments(text), file);
+}
+
+/**
+ * What the YAML parser makes of a file, document by document, up to and including the first
+ * document with a syntax error (nothing after it is read). Plain data: a caller may keep it
+ * (cli/run/manifest-cache.ts) and turn it into manifests later with manifestsFromYaml.
+ */
+export interface YamlDocument {
+  /** 1-based line where the document starts. */
+  readonly line: number;
+  /** The document's value (toJS); absent for an empty document or one with an error. */
+  readonly value?: unknown;
+  /** The first syntax error: its line and the parser's first message line. */
+  readonly error?: { readonly line: number; readonly message: string };
+}
+
+export function parseYamlDocuments(text: string): YamlDocument[] {
   const docs = parseAllDocuments(text, { version: '1.1', uniqueKeys: true, prettyErrors: false });
-  const list = Array.isArray(docs) ? docs : [];
-  list.forEach((doc, index) => {
+  const out: YamlDocument[] = [];
+  for (const doc of Array.isArray(docs) ? docs : []) {
     const line = lineOf(text, doc.range[0]);
     const [error] = doc.errors;
     if (error !== undefined) {
-      throw new ManifestParseError(
-        file,
-        index,
-        lineOf(text, error.pos[0]),
-        error.message.split('\n')[0] ?? error.message,
-      );
+      out.push({
+        line,
+        error: { line: lineOf(text, error.pos[0]), message: error.message.split('\n')[0] ?? error.message },
+      });
+      break;
     }
     const value: unknown = doc.toJS({ maxAliasCount: 100 });
-    if (value === null || value === undefined) return;
+    out.push(value === null || value === undefined ? { line } : { line, value });
+  }
+  return out;
+}
+
+/** The objects of parsed documents with their provenance; throws ManifestParseError on the first bad one. */
+export function manifestsFromYaml(docs: readonly YamlDocument[], file: string): ManifestDocument[] {
+  const out: ManifestDocument[] = [];
+  docs.forEach(({ line, value, error }, index) => {
+    if (error !== undefined) throw new ManifestParseError(file, index, error.line, error.message);
+    if (value === undefined) return;
     if (!isRecord(value)) {
       throw new ManifestParseError(
         file,

@@ -268,8 +268,6 @@ describe('parseRollout: what is not run locally is named, never dropped', () => 
       'spec.minReadySeconds',
       'spec.analysis',
       'spec.strategy.blueGreen.maxUnavailable',
-      'spec.strategy.blueGreen.prePromotionAnalysis',
-      'spec.strategy.blueGreen.postPromotionAnalysis',
       'spec.strategy.blueGreen.antiAffinity',
       'spec.strategy.blueGreen.previewMetadata',
       'spec.template.spec.affinity',
@@ -289,7 +287,8 @@ describe('parseRollout: what is not run locally is named, never dropped', () => 
     ]);
     const reason = (path: string): string | undefined => spec.ignored.find((f) => f.path === path)?.reason;
     expect(reason(`${c}[0].resources`)).toMatch(/^cluster only/);
-    expect(reason('spec.strategy.blueGreen.prePromotionAnalysis')).toMatch(/^not run locally yet: AnalysisRuns/);
+    // Pre-/post-promotion analysis runs locally (engine/analysis-controller.ts).
+    expect(spec.strategy.blueGreen.prePromotionAnalysis).toEqual({ templates: [{ templateName: 'smoke' }] });
     expect(reason(`${c}[1]`)).toBe('not run locally yet: only containers[0] runs');
     expect(reason(`${c}[0].readinessProbe`)).toMatch(/only httpGet probes run/);
     expect(spec.container.readinessProbe).toBeUndefined();

@@ -9,6 +9,7 @@ import {
   child,
   optionalBool,
   optionalInt,
+  optionalRecord,
   optionalString,
   requiredRecord,
   requiredString,
@@ -57,6 +58,7 @@ export function parseRollout(object: UnknownRecord): RolloutSpec {
   }
   const template = parsePodTemplate(spec.template, 'spec.template');
   const restartAt = optionalString(spec.restartAt, 'spec.restartAt');
+  const rollbackWindow = parseRollbackWindow(spec.rollbackWindow);
   const ignored: IgnoredField[] = [...ignoredFields(object, rolloutRule, ''), ...template.ignored];
   return {
     name,
@@ -73,8 +75,17 @@ export function parseRollout(object: UnknownRecord): RolloutSpec {
     terminationGracePeriodSeconds: template.terminationGracePeriodSeconds,
     paused: optionalBool(spec.paused, 'spec.paused') ?? false,
     ...(restartAt === undefined ? {} : { restartAt }),
+    ...(rollbackWindow === undefined ? {} : { rollbackWindow }),
     ignored,
   };
+}
+
+/** spec.rollbackWindow (RollbackWindowSpec): only `revisions` exists upstream; 0 or absent turns it off. */
+function parseRollbackWindow(value: unknown): { revisions: number } | undefined {
+  if (value === undefined || value === null) return undefined;
+  const window = requiredRecord(value, 'spec.rollbackWindow', 'write spec.rollbackWindow: {revisions: 1}');
+  const revisions = optionalInt(window.revisions, 'spec.rollbackWindow.revisions', 0);
+  return revisions === undefined ? undefined : { revisions };
 }
 
 function parseStrategy(value: unknown): BlueGreenStrategy {
@@ -89,6 +100,8 @@ function parseStrategy(value: unknown): BlueGreenStrategy {
   const autoPromotionSeconds = int('autoPromotionSeconds');
   const scaleDownDelayRevisionLimit = int('scaleDownDelayRevisionLimit');
   const previewReplicaCount = int('previewReplicaCount');
+  const prePromotionAnalysis = optionalRecord(bg.prePromotionAnalysis, child(path, 'prePromotionAnalysis'));
+  const postPromotionAnalysis = optionalRecord(bg.postPromotionAnalysis, child(path, 'postPromotionAnalysis'));
   return {
     activeService: requiredString(
       bg.activeService,
@@ -102,6 +115,8 @@ function parseStrategy(value: unknown): BlueGreenStrategy {
     ...(scaleDownDelayRevisionLimit === undefined ? {} : { scaleDownDelayRevisionLimit }),
     abortScaleDownDelaySeconds: int('abortScaleDownDelaySeconds') ?? 30,
     ...(previewReplicaCount === undefined ? {} : { previewReplicaCount }),
+    ...(prePromotionAnalysis === undefined ? {} : { prePromotionAnalysis }),
+    ...(postPromotionAnalysis === undefined ? {} : { postPromotionAnalysis }),
   };
 }
 
@@ -114,6 +129,9 @@ const blueGreenRule: SupportRule = {
   scaleDownDelayRevisionLimit: true,
   abortScaleDownDelaySeconds: true,
   previewReplicaCount: true,
+  // Run by the engine's analysis controller (engine/analysis-controller.ts).
+  prePromotionAnalysis: true,
+  postPromotionAnalysis: true,
 };
 
 const rolloutRule: SupportRule = {
@@ -127,6 +145,7 @@ const rolloutRule: SupportRule = {
     progressDeadlineAbort: true,
     paused: true,
     restartAt: true,
+    rollbackWindow: { revisions: true },
     selector: { matchLabels: true },
     strategy: { blueGreen: blueGreenRule },
     template: true, // walked by pod-template.ts with the container's own rules

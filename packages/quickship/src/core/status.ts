@@ -2,6 +2,7 @@
 // (`status --json`) and the RolloutView the tree renderer draws, both derived from spec + stored
 // status + ReplicaSets + what the runtime observes. The phase is computed here, never stored.
 import type {
+  AnalysisRunView,
   ControllerStatus,
   InstanceStatus,
   OtherObject,
@@ -84,6 +85,48 @@ export interface ViewInput extends RolloutState {
   readonly others?: readonly OtherObject[];
   /** Local notes from the engine (ports, image mapping, ...), shown first. */
   readonly notes?: readonly string[];
+  /** The Rollout's AnalysisRuns (store objects). */
+  readonly analysisRuns?: readonly AnalysisRunLike[];
+}
+
+/** What the tree reads of an AnalysisRun object. */
+export interface AnalysisRunLike {
+  readonly metadata: {
+    readonly name: string;
+    readonly creationTimestamp?: string;
+    readonly annotations?: Readonly<Record<string, string>>;
+  };
+  readonly status?: {
+    readonly phase?: string;
+    readonly startedAt?: string;
+    readonly metricResults?: readonly {
+      readonly successful?: number;
+      readonly failed?: number;
+      readonly inconclusive?: number;
+      readonly error?: number;
+    }[];
+  };
+}
+
+/** info.getAnalysisRunInfo: the counts summed over metric results, newest first. */
+function analysisRunViews(runs: readonly AnalysisRunLike[], revision: number, now: Date): AnalysisRunView[] {
+  const sum = (run: AnalysisRunLike, key: 'successful' | 'failed' | 'inconclusive' | 'error'): number =>
+    (run.status?.metricResults ?? []).reduce((n, m) => n + (m[key] ?? 0), 0);
+  return runs
+    .filter((run) => run.metadata.annotations?.['rollout.argoproj.io/revision'] === String(revision))
+    .map((run) => {
+      const created = run.metadata.creationTimestamp ?? run.status?.startedAt;
+      return {
+        name: run.metadata.name,
+        status: run.status?.phase || 'Pending',
+        ...(created === undefined ? {} : { age: humanDuration(now.getTime() - Date.parse(created)) }),
+        successful: sum(run, 'successful'),
+        failed: sum(run, 'failed'),
+        inconclusive: sum(run, 'inconclusive'),
+        error: sum(run, 'error'),
+      };
+    })
+    .sort((a, b) => (a.name < b.name ? -1 : 1));
 }
 
 function markersOf(status: ControllerStatus, hash: string): Marker[] {
@@ -116,6 +159,10 @@ export function buildRolloutView(input: ViewInput): RolloutView {
   );
   const { phase, message } = getRolloutPhase(spec, status, counts);
   const age = (iso: string): string => humanDuration(now.getTime() - Date.parse(iso));
+  const runsOf = (revision: number): { analysisRuns?: AnalysisRunView[] } => {
+    const runs = analysisRunViews(input.analysisRuns ?? [], revision, now);
+    return runs.length === 0 ? {} : { analysisRuns: runs };
+  };
   const revisions: Revision[] = [...input.replicaSets]
     .sort((a, b) => b.revision - a.revision)
     .map((rs) => {
@@ -142,6 +189,7 @@ export function buildRolloutView(input: ViewInput): RolloutView {
         status: replicaSetHealth(rs, observationFor(input.observed, rs.podTemplateHash), instances),
         ...(rs.scaleDownDeadline === undefined ? {} : { scaleDownDeadline: rs.scaleDownDeadline }),
         pods,
+        ...runsOf(rs.revision),
       };
     });
   const running = revisions.filter((r) => observationFor(input.observed, r.podTemplateHash).replicas > 0);

@@ -123,3 +123,46 @@ describe('icons and delays', () => {
     expect(scaleDownDelay('2026-01-07T23:00:00Z', now)).toBe('passed');
   });
 });
+
+describe('AnalysisRuns in the tree (PrintRevision: ReplicaSet, then α nodes as siblings)', () => {
+  it('draws each run with its status icon and the ✔/✖/?/⚠ measurement counts', () => {
+    const [rev2, ...rest] = view.revisions;
+    const withRuns: RolloutView = {
+      ...view,
+      notes: [],
+      revisions: [
+        {
+          ...rev2!,
+          pods: [],
+          analysisRuns: [
+            {
+              name: 'payments-bbb-2-pre',
+              status: 'Failed',
+              age: '1m',
+              successful: 2,
+              failed: 1,
+              inconclusive: 0,
+              error: 1,
+            },
+            {
+              name: 'payments-bbb-2-pre.1',
+              status: 'Running',
+              age: '5s',
+              successful: 1,
+              failed: 0,
+              inconclusive: 1,
+              error: 0,
+            },
+          ],
+        },
+        ...rest.map((r) => ({ ...r, pods: [] })),
+      ],
+    };
+    const tree = renderRolloutTree(withRuns, { now });
+    const lines = tree.split('\n');
+    const at = lines.findIndex((l) => l.includes('payments-bbb '));
+    expect(lines[at]).toMatch(/^│ {2}├──⧉ payments-bbb\s+ReplicaSet/);
+    expect(lines[at + 1]).toMatch(/^│ {2}├──α payments-bbb-2-pre\s+AnalysisRun\s+✖ Failed\s+1m\s+✔ 2,✖ 1,⚠ 1$/);
+    expect(lines[at + 2]).toMatch(/^│ {2}└──α payments-bbb-2-pre\.1\s+AnalysisRun\s+◌ Running\s+5s\s+✔ 1,\? 1$/);
+  });
+});

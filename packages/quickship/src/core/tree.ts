@@ -18,7 +18,27 @@ export const ICON = {
   bad: '✖',
   paused: '॥',
   neutral: '•',
+  analysis: 'α',
 } as const;
+
+/** info.analysisIcon. */
+export function analysisIcon(phase: string): string {
+  switch (phase) {
+    case 'Successful':
+      return ICON.ok;
+    case 'Inconclusive':
+      return ICON.unknown;
+    case 'Failed':
+      return ICON.bad;
+    case 'Error':
+      return ICON.warning;
+    case 'Running':
+      return ICON.progressing;
+    case 'Pending':
+      return ICON.waiting;
+  }
+  return ' ';
+}
 
 export function rolloutIcon(phase: string): string {
   switch (phase) {
@@ -137,7 +157,9 @@ export function renderRolloutTree(view: RolloutView, options: TreeOptions): stri
   view.revisions.forEach((rev, i) => {
     const [prefix, subpfx] = prefixes(i === view.revisions.length - 1, '');
     rows.push([`${prefix}${ICON.revision} revision:${rev.revision}`, '', ' ', '', '']);
-    const [rsPrefix, rsSubpfx] = prefixes(true, subpfx);
+    const runs = rev.analysisRuns ?? [];
+    // PrintRevision: the ReplicaSet, then the revision's AnalysisRuns, as siblings.
+    const [rsPrefix, rsSubpfx] = prefixes(runs.length === 0, subpfx);
     const info: string[] = [...rev.markers];
     if (rev.scaleDownDeadline !== undefined) info.push(`delay:${scaleDownDelay(rev.scaleDownDeadline, options.now)}`);
     rows.push([
@@ -159,6 +181,21 @@ export function renderRolloutTree(view: RolloutView, options: TreeOptions): stri
         `${podIcon(pod.state)} ${pod.state}`,
         pod.age,
         podInfo.join(',') + message,
+      ]);
+    });
+    runs.forEach((run, k) => {
+      const [runPrefix] = prefixes(k === runs.length - 1, subpfx);
+      const counts: string[] = [];
+      if (run.successful > 0) counts.push(`${ICON.ok} ${run.successful}`);
+      if (run.failed > 0) counts.push(`${ICON.bad} ${run.failed}`);
+      if (run.inconclusive > 0) counts.push(`${ICON.unknown} ${run.inconclusive}`);
+      if (run.error > 0) counts.push(`${ICON.warning} ${run.error}`);
+      rows.push([
+        `${runPrefix}${ICON.analysis} ${run.name}`,
+        'AnalysisRun',
+        `${analysisIcon(run.status)} ${run.status}`,
+        run.age ?? '',
+        counts.join(','),
       ]);
     });
   });

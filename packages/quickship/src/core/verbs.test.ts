@@ -51,13 +51,13 @@ describe('promote', () => {
 });
 
 describe('abort / retry', () => {
-  it('abort sets status.abort; retry clears it and abortedAt', () => {
+  it('abort sets status.abort; retry clears it and leaves abortedAt for the controller (as the plugin patch does)', () => {
     const aborted = abort(spec, paused);
     expect(aborted.status.abort).toBe(true);
     expect(aborted.message).toBe("rollout 'payments' aborted");
     const retried = retry(spec, { ...aborted.status, abortedAt: '2026-01-01T00:00:10Z' });
     expect(retried.status.abort).toBe(false);
-    expect(retried.status.abortedAt).toBeUndefined();
+    expect(retried.status.abortedAt).toBe('2026-01-01T00:00:10Z');
     expect(retried.message).toBe("rollout 'payments' retried");
   });
   it('refuses to abort twice, or a rollout with no update in progress', () => {

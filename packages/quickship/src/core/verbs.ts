@@ -59,12 +59,12 @@ function applyPatches(
   const restartAt = typeof nextSpec.restartAt === 'string' ? nextSpec.restartAt : undefined;
   const { restartAt: _restartAt, ...specRest } = spec;
   const abort = nextStatus.abort === true;
-  // abortedAt is the local controller's record of when the abort began; it goes with the abort.
-  const { abortedAt: _abortedAt, ...statusRest } = status;
+  // The plugin's patches never touch status.abortedAt: retry leaves it for the controller, which
+  // reads "abort lifted, abortedAt still set" as a retry (needsNewAnalysisRun) and then drops it.
   return {
     spec: { ...specRest, paused: nextSpec.paused === true, ...(restartAt ? { restartAt } : {}) },
     status: {
-      ...(abort ? status : statusRest),
+      ...status,
       pauseConditions: Array.isArray(nextStatus.pauseConditions)
         ? (nextStatus.pauseConditions as PauseCondition[])
         : [],

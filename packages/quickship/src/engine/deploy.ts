@@ -2,6 +2,7 @@
 // ports are the machine's), its Services, the ConfigMaps its env refers to, and the rest listed
 // as cluster only. Parsing is core's; this file only reads the folder and picks.
 import { UserError } from '../errors.ts';
+import { isAnalysisTemplate, parseAnalysisTemplate, type AnalysisTemplate } from '../analysis/index.ts';
 import { readDeployObjects, splitManifests, objectIdentity, type ManifestDocument } from '../core/index.ts';
 import type { OtherObject, RolloutSpec, ServiceSpec } from '../model.ts';
 import { readDeployDir } from './deploy-source.ts';
@@ -21,6 +22,8 @@ export interface DeployState {
   readonly configMaps: ReadonlyMap<string, KeyValues>;
   /** Objects the local engine does not run (cluster only, or not yet run locally like AnalysisTemplates). */
   readonly others: readonly OtherObject[];
+  /** AnalysisTemplates and ClusterAnalysisTemplates (run by engine/analysis-controller.ts). */
+  readonly analysisTemplates: readonly AnalysisTemplate[];
 }
 
 export class NoRolloutError extends UserError {
@@ -91,9 +94,33 @@ function deployFromDocs(dir: string, docs: readonly ManifestDocument[]): DeployS
     manifest: rollout!.source.object,
     services: objects.services.map((s) => s.spec),
     configMaps: configMaps(docs),
-    // ConfigMaps feed configMapKeyRef locally, so they are not "cluster only".
-    others: objects.others.filter((o) => !(o.kind === 'ConfigMap' && o.apiVersion === 'v1')),
+    // ConfigMaps feed configMapKeyRef locally and AnalysisTemplates run locally: not "cluster only".
+    others: objects.others.filter(
+      (o) =>
+        !(o.kind === 'ConfigMap' && o.apiVersion === 'v1') &&
+        !(
+          o.apiVersion.startsWith('argoproj.io/') &&
+          (o.kind === 'AnalysisTemplate' || o.kind === 'ClusterAnalysisTemplate')
+        ),
+    ),
+    analysisTemplates: analysisTemplates(docs),
   };
+}
+
+/** The AnalysisTemplates of deploy/; one that does not parse is left out (its runs then say "not found"). */
+function analysisTemplates(docs: readonly ManifestDocument[]): AnalysisTemplate[] {
+  const out: AnalysisTemplate[] = [];
+  for (const doc of docs) {
+    const object = doc.object as unknown as KubeObject;
+    if (typeof object.kind !== 'string' || typeof object.apiVersion !== 'string' || !isAnalysisTemplate(object))
+      continue;
+    try {
+      out.push(parseAnalysisTemplate(object));
+    } catch {
+      // `quickship lint` reports it; the run that needs it is an Error run naming the template.
+    }
+  }
+  return out;
 }
 
 /** ConfigMap data (and binaryData, which env cannot use, is skipped), by name. */

@@ -35,6 +35,16 @@ import { JobController } from './job-controller.ts';
 import { imageJobLauncher } from './job-launcher.ts';
 import { migrationGate } from './migration-gate.ts';
 import { UserError } from '../store/user-error.ts';
+import type { LocalPrometheus } from '../runtime/prometheus.ts';
+import type { MonitoredPod } from '../runtime/prometheus-config.ts';
+import { Monitoring } from '../monitoring/monitoring.ts';
+import { monitoringKinds, type AnalysisMode } from '../monitoring/mode.ts';
+import type { AlertsResponse } from '../monitoring/alerts.ts';
+import { PrometheusNotRunningError } from '../monitoring/errors.ts';
+import { readDeployDir } from './deploy-source.ts';
+import { splitManifests } from '../core/manifests.ts';
+import { AnalysisController } from './analysis-controller.ts';
+import type { AnalysisRun } from '../analysis/index.ts';
 
 export interface EngineOptions {
   /** The Git repository whose commits are built into images (the local registry's source). */
@@ -64,6 +74,22 @@ export interface EngineOptions {
   readonly log?: (line: string) => void;
   /** GitOps mode settings (used when deployDir is not given). */
   readonly gitops?: GitOpsOptions;
+  /**
+   * The local Prometheus (the stack starts and stops it): its file_sd targets follow every
+   * instance and ServiceMonitor, its rule files the PrometheusRules (monitoring/).
+   */
+  readonly prometheus?: LocalPrometheus;
+  /**
+   * That Prometheus' URL, which AnalysisRuns' prometheus metrics query. Absent (`--no-analysis`):
+   * every AnalysisRun is written as skipped (Inconclusive, never Successful) and a release needs
+   * `promote --full` (engine/analysis-controller.ts).
+   */
+  readonly prometheusUrl?: string;
+  /**
+   * 'skipped' (`up --no-analysis`): no Prometheus runs; every analysis shows as Skipped, never
+   * Successful. Default 'enabled'.
+   */
+  readonly analysis?: AnalysisMode;
 }
 
 export interface GitOpsOptions {
@@ -115,6 +141,11 @@ export class Engine implements EngineApi {
   private unwatchStore: (() => void) | undefined;
   private statusTimer: NodeJS.Immediate | undefined;
   private writingVerb = false;
+  /** The local Prometheus' targets and rules (when the stack started one). */
+  private monitoring: Monitoring | undefined;
+  /** --dir mode: the deploy/ objects monitoring reads (GitOps mode reads the live store). */
+  private dirObjects: readonly KubeObject[] = [];
+  private analysis: AnalysisController | undefined;
 
   private constructor(private readonly options: EngineOptions) {
     this.deployDir = resolve(options.deployDir ?? join(options.repoDir, 'deploy', 'apps', 'payments'));
@@ -177,9 +208,33 @@ export class Engine implements EngineApi {
       [this.active.name]: `http://${activeAddress.host}:${activeAddress.port}`,
       [this.preview.name]: `http://${previewAddress.host}:${previewAddress.port}`,
     };
+    const secretsFile = join(this.stateDir, 'secrets.json');
+    this.analysis = new AnalysisController({
+      ...(this.store ? { store: this.store } : {}),
+      templates: () => this.deploy.analysisTemplates,
+      ...(this.prometheusUrl === undefined ? {} : { prometheusUrl: this.prometheusUrl }),
+      images: this.registry,
+      logDir: join(this.stateDir, 'logs'),
+      servicePorts: () => this.servicePorts(),
+      secrets: (name, key) => readSecretsFile(secretsFile).get(name)?.[key],
+      onChange: () => {
+        this.controller?.requestReconcile();
+        this.changed();
+      },
+      log: (line) => this.log(line),
+    });
+    const analysis = this.analysis;
     try {
       this.controller = new RolloutController(
         {
+          analysis: {
+            summaries: (rollout) => analysis.summaries(rollout),
+            objects: (rollout) => analysis.objects(rollout),
+            cancel: (name) => analysis.cancel(name),
+            // The owner reference names the live object's uid (GitOps mode: the store's Rollout).
+            create: (request) =>
+              analysis.create({ ...request, rolloutObject: this.liveRolloutObject(request.rolloutObject) }),
+          },
           images: this.images,
           endpoints: this.endpoints,
           logDir: join(this.stateDir, 'logs'),
@@ -207,6 +262,20 @@ export class Engine implements EngineApi {
     } catch (error) {
       await Promise.all([this.active.close(0), this.preview.close(0)]);
       throw error;
+    }
+    if (this.options.prometheus) {
+      if (!this.store) this.dirObjects = readDirObjects(this.deployDir);
+      this.monitoring = new Monitoring({
+        prometheus: this.options.prometheus,
+        objects: () => (this.store ? this.store.list({}) : this.dirObjects),
+        pods: () => this.pods(),
+        log: (line) => this.log(line),
+        onChange: () => {
+          this.refreshNotes();
+          this.changed();
+        },
+      });
+      this.monitoring.refresh();
     }
     this.refreshNotes();
     this.controller.start(this.options.tickMs ?? 250);
@@ -249,7 +318,8 @@ export class Engine implements EngineApi {
       store,
       repos: new RepoResolver(this.options.repoDir, gitops.repoMap),
       health: gitops.health,
-      localKinds: LOCAL_KINDS,
+      // With Prometheus running, ServiceMonitors and PrometheusRules are run, not just stored.
+      localKinds: this.options.prometheus ? new Set([...LOCAL_KINDS, ...MONITORING_KINDS]) : LOCAL_KINDS,
       log: (line) => this.log(`app ${line}`),
       onChange: () => this.changed(),
       beforeHook: migrationGate({
@@ -338,9 +408,39 @@ export class Engine implements EngineApi {
     if (this.stopping) return;
     if (event.manager === ROLLOUT_CONTROLLER_MANAGER) return;
     const kind = event.object.kind;
+    if (kind === 'Service' || monitoringKinds.has(kind)) this.monitoring?.refresh();
     if (kind !== 'Rollout' && kind !== 'ConfigMap' && kind !== 'Service') return;
     if (this.writingVerb) return; // our own verb's patch: the controller already runs that spec
     this.reload();
+  }
+
+  /** "<service>.<namespace>" → the loopback port of the active and preview Services. */
+  private servicePorts(): Map<string, number> {
+    const namespace = this.deploy.rollout.namespace;
+    const ports = new Map<string, number>();
+    for (const router of [this.active, this.preview]) {
+      const port = Number(new URL(this.urls[router.name] ?? 'http://x:0').port);
+      if (port > 0) ports.set(`${router.name}.${namespace}`, port);
+    }
+    return ports;
+  }
+
+  /** The Rollout object with the store's metadata (uid) when there is a store. */
+  private liveRolloutObject(rollout: unknown): unknown {
+    const spec = this.deploy.rollout;
+    const live = this.store?.get({ group: 'argoproj.io', kind: 'Rollout', namespace: spec.namespace, name: spec.name });
+    if (!live) return rollout;
+    return { ...(rollout as Record<string, unknown>), metadata: live.metadata };
+  }
+
+  /** The engine's AnalysisRuns (API, CLI, tests). */
+  analysisRuns(): AnalysisController | undefined {
+    return this.analysis;
+  }
+
+  /** Every AnalysisRun of this engine, in both modes (GET /api/v1/analysisruns). */
+  listAnalysisRuns(): readonly AnalysisRun[] {
+    return this.analysis?.list() ?? [];
   }
 
   /** Writes the Rollout's status (Argo's shape) into the store: what Argo CD's health reads. */
@@ -404,6 +504,10 @@ export class Engine implements EngineApi {
       }
       this.deploy = next;
       this.loadError = undefined;
+      if (!this.store && this.monitoring) {
+        this.dirObjects = readDirObjects(this.deployDir);
+        this.monitoring.refresh();
+      }
       this.refreshNotes();
       if (this.store) this.controller.setLiveSpec(next.rollout, next.manifest);
       else this.controller.setDeploySpec(next.rollout, next.manifest);
@@ -416,7 +520,10 @@ export class Engine implements EngineApi {
   }
 
   private refreshNotes(): void {
-    this.controller.others = this.deploy.others;
+    // ServiceMonitors and PrometheusRules run locally when Prometheus does: no longer "cluster only".
+    this.controller.others = this.monitoring
+      ? this.deploy.others.filter((o) => !monitoringKinds.has(o.kind))
+      : this.deploy.others;
     this.controller.notes = [
       ...(this.loadError
         ? [
@@ -426,8 +533,50 @@ export class Engine implements EngineApi {
           ]
         : []),
       ...this.appNotes(),
+      ...(this.analysisMode() === 'skipped'
+        ? [
+            'local: analysis skipped (started with --no-analysis): no Prometheus runs, every AnalysisRun shows as Skipped (never Successful), ServiceMonitors and PrometheusRules are not run, `quickship alerts` has nothing to list',
+          ]
+        : []),
+      ...(this.monitoring?.notes() ?? []),
       ...localNotes({ services: this.urls, deploy: this.deploy }),
     ];
+  }
+
+  /** 'skipped' when started with --no-analysis (no Prometheus): every analysis shows as Skipped. */
+  analysisMode(): AnalysisMode {
+    return this.options.analysis ?? 'enabled';
+  }
+
+  /** The local Prometheus' URL (undefined in skipped mode). */
+  get prometheusUrl(): string | undefined {
+    return this.options.prometheusUrl ?? this.options.prometheus?.url;
+  }
+
+  /** The running instances as Endpoints list pods: not terminating, with a port; labels as the ReplicaSet sets them. */
+  private pods(): MonitoredPod[] {
+    const spec = this.deploy.rollout;
+    return this.controller
+      .instances()
+      .filter((i) => (i.state === 'Pending' || i.state === 'Running') && i.port !== undefined)
+      .map((i) => ({
+        name: i.name,
+        namespace: spec.namespace,
+        container: spec.container.name,
+        address: `127.0.0.1:${i.port}`,
+        labels: { ...spec.templateLabels, 'rollouts-pod-template-hash': i.podTemplateHash },
+      }));
+  }
+
+  /** What Prometheus fires and has pending (GET /api/v1/alerts, `quickship alerts`). */
+  async alerts(): Promise<AlertsResponse> {
+    if (!this.monitoring)
+      throw new PrometheusNotRunningError(
+        this.analysisMode() === 'skipped'
+          ? 'Prometheus is not running: the engine was started with --no-analysis'
+          : 'Prometheus is not running in this engine',
+      );
+    return this.monitoring.alerts();
   }
 
   /** Sync status, revision and health of each Application, for `quickship status`. */
@@ -471,7 +620,9 @@ export class Engine implements EngineApi {
       deployDir: this.deployDir,
       stateDir: this.stateDir,
       services: { ...this.urls },
-      clusterOnly: this.deploy.others.map((o) => `${o.kind}/${o.name}`),
+      clusterOnly: this.controller.others.map((o) => `${o.kind}/${o.name}`),
+      analysis: this.analysisMode(),
+      ...(this.prometheusUrl ? { prometheus: this.prometheusUrl } : {}),
     };
   }
 
@@ -526,9 +677,11 @@ export class Engine implements EngineApi {
   stop(): Promise<void> {
     this.stopping ??= (async () => {
       await this.stopGitOps();
+      await this.monitoring?.stop();
       this.watcher?.close();
       clearTimeout(this.emitTimer);
       this.controller.halt();
+      await this.analysis?.close();
       await Promise.all([this.active.close(), this.preview.close()]);
       await this.controller.shutdown();
       await this.persistNow();
@@ -540,9 +693,11 @@ export class Engine implements EngineApi {
   async detach(): Promise<void> {
     this.stopping ??= (async () => {
       await this.stopGitOps();
+      await this.monitoring?.stop();
       this.watcher?.close();
       clearTimeout(this.emitTimer);
       this.controller.halt();
+      await this.analysis?.close();
       await this.persistNow();
       await Promise.all([this.active.close(2000), this.preview.close(2000)]);
     })();
@@ -584,6 +739,7 @@ export class Engine implements EngineApi {
   /** Persists soon and tells watchers, both coalesced (an instance change comes in bursts). */
   private changed(): void {
     if (this.stopping || !this.controller) return; // GitOps start: apps change before the Rollout runs
+    this.monitoring?.refresh(); // an instance started, became ready or stopped: the targets follow
     if (this.store)
       this.statusTimer ??= setImmediate(() => {
         this.statusTimer = undefined;
@@ -623,6 +779,9 @@ async function listenOrExplain(router: ServiceRouter, flag: string): Promise<{ h
 /** Kinds a local controller runs: their health counts for waves and the app (others: "no local controller"). */
 export const LOCAL_KINDS: ReadonlySet<string> = new Set(['argoproj.io/Rollout', 'batch/Job', '/Service', '/ConfigMap']);
 
+/** The prometheus-operator kinds the engine's Prometheus runs (as "group/Kind"). */
+const MONITORING_KINDS = [...monitoringKinds].map((kind) => `monitoring.coreos.com/${kind}`);
+
 async function readRootApplication(repoDir: string, file: string): Promise<KubeObject> {
   const git = new GitSource(repoDir);
   const commit = await git.resolve('HEAD');
@@ -635,11 +794,18 @@ async function readRootApplication(repoDir: string, file: string): Promise<KubeO
       'render and commit deploy/ (`npm run render`, `git commit`), or pass --root-app <file>',
       'NotFound',
     );
-  const { splitManifests } = await import('../core/manifests.ts');
   const [doc] = splitManifests(found.text, file);
   if (!doc)
     throw new UserError(`${file} holds no object`, 'render deploy/ again (`npm run render`) and commit', 'BadRequest');
   return doc.object as unknown as KubeObject;
+}
+
+/** --dir mode: the objects of the deploy folder (what monitoring reads instead of the live store). */
+function readDirObjects(dir: string): KubeObject[] {
+  return readDeployDir(dir)
+    .flatMap((f) => splitManifests(f.text, f.file))
+    .map((d) => d.object as unknown as KubeObject)
+    .filter((o) => typeof o.kind === 'string' && typeof o.metadata?.name === 'string');
 }
 
 function configMapsOf(store: ObjectStore, namespace: string): Map<string, Record<string, string>> {

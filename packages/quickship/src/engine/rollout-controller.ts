@@ -17,6 +17,7 @@ import {
   type ReconcileResult,
 } from '../core/index.ts';
 import type {
+  AnalysisRunSummary,
   ControllerStatus,
   InstanceStatus,
   OtherObject,
@@ -25,6 +26,7 @@ import type {
   RolloutEntry,
   RolloutSpec,
 } from '../model.ts';
+import type { AnalysisRunLike } from '../core/status.ts';
 import type { BackoffPolicy } from '../runtime/backoff.ts';
 import type { EndpointTable } from '../runtime/endpoints.ts';
 import type { PersistedInstance } from '../runtime/instance.ts';
@@ -47,6 +49,25 @@ export interface ControllerDeps {
   readonly backoff?: BackoffPolicy;
   readonly minimumGracePeriodSeconds?: number;
   readonly now?: () => Date;
+  /** AnalysisRuns (engine/analysis-controller.ts); without it the core sees none and creates none. */
+  readonly analysis?: AnalysisRuns;
+}
+
+/** The engine's AnalysisRuns as the Rollout controller uses them. */
+export interface AnalysisRuns {
+  summaries(rollout: string): AnalysisRunSummary[];
+  /** The run objects of one Rollout (for the tree's α nodes). */
+  objects(rollout: string): readonly AnalysisRunLike[];
+  create(request: {
+    readonly type: 'pre' | 'post';
+    readonly name: string;
+    readonly spec: RolloutSpec;
+    readonly rolloutObject: unknown;
+    readonly podTemplateHash: string;
+    readonly revision: number;
+    readonly stablePodHash?: string;
+  }): void;
+  cancel(name: string): void;
 }
 
 export interface RolloutEvent {
@@ -158,6 +179,7 @@ export class RolloutController {
         replicaSets: this.replicaSets,
         observed: this.observed(),
         instances: this.instances(),
+        ...(this.deps.analysis ? { analysisRuns: this.deps.analysis.summaries(this.spec.name) } : {}),
         now: this.now(),
       });
       this.apply(result);
@@ -210,6 +232,7 @@ export class RolloutController {
       createdAt: this.createdAt,
       others: this.others,
       notes: this.notes,
+      ...(this.deps.analysis ? { analysisRuns: this.deps.analysis.objects(this.spec.name) } : {}),
     });
     return { rollout, view, events: [...this.events] };
   }
@@ -259,8 +282,31 @@ export class RolloutController {
       this.configErrors.delete(hash);
       void rs?.shutdown();
     }
+    this.applyAnalysis(result);
     for (const name of result.restartInstances) {
       for (const rs of this.runtime.values()) if (rs.replace(name)) break;
+    }
+  }
+
+  /** The AnalysisRuns the core asked for (created before the next pass reads them) and cancelled. */
+  private applyAnalysis(result: ReconcileResult): void {
+    const analysis = this.deps.analysis;
+    if (!analysis) return;
+    for (const name of result.analysisRuns.cancel) analysis.cancel(name);
+    if (result.analysisRuns.create.length === 0) return;
+    const hash = result.status.currentPodHash ?? '';
+    const rs = result.replicaSets.find((r) => r.podTemplateHash === hash);
+    const rolloutObject = this.entry().rollout;
+    for (const { type, name } of result.analysisRuns.create) {
+      analysis.create({
+        type,
+        name,
+        spec: this.spec,
+        rolloutObject,
+        podTemplateHash: hash,
+        revision: rs?.revision ?? 0,
+        ...(result.status.stableRS ? { stablePodHash: result.status.stableRS } : {}),
+      });
     }
   }
 

@@ -35,15 +35,20 @@ export class UnsafeMigrationError extends UserError {
 
 export async function checkMigrations(options: MigrationCheckOptions): Promise<MigrationCheck> {
   const dir = join(options.repoDir, MIGRATIONS_PATH);
-  const released = await readReleasedMigrations(options.repoDir, {
+  // Git (the release commit, its migrations) and PostgreSQL's parser (WebAssembly) run side by
+  // side: at a CLI's start-up the one waits on child processes while the other computes.
+  const releasedPromise = readReleasedMigrations(options.repoDir, {
     environment: options.environment ?? 'eks',
     since: options.since,
   });
+  const names = existsSync(dir)
+    ? readdirSync(dir)
+        .filter((name) => name.endsWith('.sql'))
+        .sort()
+    : [];
+  const parsed = Promise.all(names.map((name) => parseMigration(name, readFileSync(join(dir, name), 'utf8'))));
+  const [released, files] = await Promise.all([releasedPromise, parsed]);
   if (!existsSync(dir)) return { checked: [], violations: [], releasedLabel: released.label };
-  const names = readdirSync(dir)
-    .filter((name) => name.endsWith('.sql'))
-    .sort();
-  const files = await Promise.all(names.map((name) => parseMigration(name, readFileSync(join(dir, name), 'utf8'))));
   return { ...lintMigrations(files, released), releasedLabel: released.label };
 }
 

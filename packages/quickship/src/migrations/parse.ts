@@ -2,7 +2,7 @@
 // `libpg-query@15` npm package, no native binary to download) turning a migration file into its
 // statements, each with the line it starts on and its text. No regular expression reads SQL here.
 import { UserError } from '../errors.ts';
-import { parse } from 'libpg-query';
+import { parseWithCache } from './parse-cache.ts';
 
 /** One statement of a migration file: its parse node, where it starts, and its text. */
 export interface Statement {
@@ -44,7 +44,7 @@ interface RawStmt {
 export async function parseMigration(fileName: string, sql: string): Promise<MigrationFile> {
   let tree: { stmts?: RawStmt[] };
   try {
-    tree = (await parse(sql)) as { stmts?: RawStmt[] };
+    tree = (await parseWithCache(sql)) as { stmts?: RawStmt[] };
   } catch (error) {
     const position = (error as { sqlDetails?: { cursorPosition?: number } }).sqlDetails?.cursorPosition ?? 0;
     throw new MigrationSyntaxError(fileName, lineAt(sql, position), (error as Error).message);

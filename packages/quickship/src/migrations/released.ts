@@ -54,10 +54,9 @@ export async function findReleaseCommit(
 /** The migration files (name → SQL) in the tree of a commit. */
 export async function migrationsAt(repoDir: string, commit: string): Promise<Map<string, string>> {
   const listing = await git(repoDir, ['ls-tree', '--name-only', `${commit}:${MIGRATIONS_PATH}`]).catch(() => '');
-  const files = new Map<string, string>();
-  for (const name of listing.split('\n').filter((n) => n.endsWith('.sql')))
-    files.set(name, await git(repoDir, ['show', `${commit}:${MIGRATIONS_PATH}/${name}`]));
-  return files;
+  const names = listing.split('\n').filter((n) => n.endsWith('.sql'));
+  const texts = await Promise.all(names.map((name) => git(repoDir, ['show', `${commit}:${MIGRATIONS_PATH}/${name}`])));
+  return new Map(names.map((name, i) => [name, texts[i] ?? '']));
 }
 
 /** The stable release's migrations: at `since` when given (a commit), else at the newest release commit. */

@@ -3,12 +3,12 @@
 // API when rules change, stopped (SIGTERM, then SIGKILL) on exit. What it scrapes and which rules
 // it loads come from prometheus-config.ts; this file only runs it.
 import { UserError } from '../errors.ts';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, openSync } from 'node:fs';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
 import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { freePort } from '@quickship/pglocal';
-import { prometheusConfig, ruleFile, type TargetGroup } from './prometheus-config.ts';
+import { prometheusConfig, ruleFile, withoutOwnInterval, type TargetGroup } from './prometheus-config.ts';
 
 export const PROMETHEUS_BINARY = '/usr/bin/prometheus';
 
@@ -16,8 +16,9 @@ export const PROMETHEUS_BINARY = '/usr/bin/prometheus';
 export class PrometheusNotInstalledError extends UserError {
   constructor(readonly binary: string) {
     super(
-      `Prometheus is not installed (${binary} not found): install it with \`sudo apt-get install -y prometheus\` ` +
-        `(Debian/Ubuntu), or set QUICKSHIP_PROMETHEUS to its path.`,
+      `Prometheus is not installed (${binary} not found): analysis and alerts need it`,
+      'install it with `sudo apt-get install -y prometheus` (Debian/Ubuntu; or set QUICKSHIP_PROMETHEUS to its path), ' +
+        'or start with `--no-analysis` (every analysis then shows as Skipped, never Successful)',
     );
     this.name = 'PrometheusNotInstalledError';
   }
@@ -35,7 +36,11 @@ export interface LocalPrometheusOptions {
   readonly dir: string;
   readonly port?: number;
   readonly binary?: string;
-  /** Default 15 (the ServiceMonitor's interval); tests and benches use 1. */
+  /**
+   * Every target scraped at this interval, whatever its ServiceMonitor endpoint says (tests and
+   * benches use 1). Unset: each target at its endpoint's `interval`, others at the operator's
+   * default 30s.
+   */
   readonly scrapeIntervalSeconds?: number;
   readonly evaluationIntervalSeconds?: number;
   readonly startTimeoutMs?: number;
@@ -47,11 +52,23 @@ export interface LocalPrometheus {
   readonly port: number;
   /** Replaces every scrape target (file_sd: picked up within a second through inotify). */
   setTargets(groups: readonly TargetGroup[]): Promise<void>;
-  /** Replaces every rule file (name → PrometheusRule spec) and reloads. */
+  /** Replaces every rule file (name → PrometheusRule spec) and reloads; rejects when one is refused. */
   setRules(rules: ReadonlyMap<string, { readonly groups?: readonly unknown[] }>): Promise<void>;
+  /**
+   * Replaces the rule files with the ones `promtool check rules` accepts (the others are reported,
+   * not loaded: a bad PrometheusRule never takes the good ones down) and reloads.
+   */
+  loadRules(rules: ReadonlyMap<string, { readonly groups?: readonly unknown[] }>): Promise<RuleLoad>;
   /** Firing and pending alerts, as GET /api/v1/alerts gives them. */
   alerts(): Promise<readonly PrometheusAlert[]>;
   stop(): Promise<void>;
+  /** SIGKILL now (a second Ctrl-C). */
+  kill(): void;
+}
+
+export interface RuleLoad {
+  readonly loaded: readonly string[];
+  readonly rejected: readonly { readonly name: string; readonly error: string }[];
 }
 
 export interface PrometheusAlert {
@@ -85,6 +102,42 @@ async function waitReady(url: string, child: ChildProcess, timeoutMs: number, lo
   throw new PrometheusStartError(`prometheus did not become ready within ${timeoutMs} ms; see ${log}`);
 }
 
+/** Runs `promtool check rules` on a file: undefined when valid, else what promtool said. */
+function checkRules(promtool: string, file: string): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    execFile(promtool, ['check', 'rules', file], { timeout: 30_000 }, (error, stdout, stderr) => {
+      if (!error) return resolve(undefined);
+      const said = `${stdout}\n${stderr}`
+        .split('\n')
+        .map((line) => line.trim())
+        .filter((line) => line && !line.startsWith('Checking ') && line !== 'FAILED:');
+      resolve(said.join('; ') || error.message);
+    });
+  });
+}
+
+/**
+ * A Prometheus left running by a killed `up` (SIGKILL leaves children behind) holds the TSDB lock
+ * and maybe the port: it is stopped first, when its command line names this very config file.
+ */
+async function stopLeftover(pidFile: string, configFile: string): Promise<void> {
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, 'utf8').trim());
+  const ours = (): boolean => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(`--config.file=${configFile}`);
+    } catch {
+      return false;
+    }
+  };
+  if (!Number.isInteger(pid) || pid <= 0 || !ours()) return;
+  process.kill(pid, 'SIGTERM');
+  const deadline = Date.now() + 5000;
+  while (ours() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  if (ours()) process.kill(pid, 'SIGKILL');
+  while (ours()) await new Promise((r) => setTimeout(r, 50));
+}
+
 export async function startPrometheus(options: LocalPrometheusOptions): Promise<LocalPrometheus> {
   const binary = options.binary ?? process.env.QUICKSHIP_PROMETHEUS ?? PROMETHEUS_BINARY;
   if (!existsSync(binary)) throw new PrometheusNotInstalledError(binary);
@@ -94,7 +147,11 @@ export async function startPrometheus(options: LocalPrometheusOptions): Promise<
   const targetsFile = join(dir, 'targets.json');
   await writeAtomic(targetsFile, '[]');
   const configFile = join(dir, 'prometheus.yml');
-  const scrape = options.scrapeIntervalSeconds ?? 15;
+  const pidFile = join(dir, 'prometheus.pid');
+  await stopLeftover(pidFile, configFile);
+  const promtool = join(dirname(binary), 'promtool');
+  const forced = options.scrapeIntervalSeconds;
+  const scrape = forced ?? 30;
   await writeAtomic(
     configFile,
     prometheusConfig({
@@ -126,6 +183,7 @@ export async function startPrometheus(options: LocalPrometheusOptions): Promise<
     closeSync(fd);
   }
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  if (child.pid !== undefined) await writeFile(pidFile, `${child.pid}\n`);
   try {
     await waitReady(url, child, options.startTimeoutMs ?? 15_000, log);
   } catch (error) {
@@ -133,24 +191,49 @@ export async function startPrometheus(options: LocalPrometheusOptions): Promise<
     await exited;
     throw error;
   }
-  return {
+  const prometheus: LocalPrometheus = {
     url,
     port,
-    setTargets: (groups) => writeAtomic(targetsFile, JSON.stringify(groups, null, 2)),
-    async setRules(rules) {
+    setTargets: (groups) =>
+      writeAtomic(targetsFile, JSON.stringify(forced === undefined ? groups : groups.map(withoutOwnInterval), null, 2)),
+    async loadRules(rules) {
+      const checkDir = join(dir, 'rules-check');
+      await mkdir(checkDir, { recursive: true });
       const wanted = new Set<string>();
+      const loaded: string[] = [];
+      const rejected: { name: string; error: string }[] = [];
       for (const [name, spec] of rules) {
         const file = `${name.replace(/[^a-zA-Z0-9_.-]/g, '_')}.yml`;
+        const candidate = join(checkDir, file);
+        await writeAtomic(candidate, ruleFile(spec));
+        const error = existsSync(promtool) ? await checkRules(promtool, candidate) : undefined;
+        if (error !== undefined) {
+          rejected.push({ name, error });
+          continue;
+        }
         wanted.add(file);
-        await writeAtomic(join(rulesDir, file), ruleFile(spec));
+        loaded.push(name);
+        await rename(candidate, join(rulesDir, file));
       }
       for (const file of await readdir(rulesDir))
         if (!wanted.has(file)) await rm(join(rulesDir, file), { force: true });
       const res = await fetch(`${url}/-/reload`, { method: 'POST' });
-      if (!res.ok) throw new PrometheusStartError(`prometheus refused the rule files: ${(await res.text()).trim()}`);
+      if (!res.ok) {
+        // Without promtool beside the binary, Prometheus itself is the check: it keeps the old rules.
+        const error = (await res.text()).trim();
+        return { loaded: [], rejected: [...rejected, ...loaded.map((name) => ({ name, error }))] };
+      }
+      return { loaded, rejected };
+    },
+    async setRules(rules) {
+      const result = await prometheus.loadRules(rules);
+      if (result.rejected.length > 0)
+        throw new PrometheusStartError(
+          `prometheus refused the rule files: ${result.rejected.map((r) => `${r.name}: ${r.error}`).join('; ')}`,
+        );
     },
     async alerts() {
-      const res = await fetch(`${url}/api/v1/alerts`);
+      const res = await fetch(`${url}/api/v1/alerts`, { signal: AbortSignal.timeout(5000) });
       const body = (await res.json()) as { data: { alerts: PrometheusAlert[] } };
       return body.data.alerts;
     },
@@ -160,6 +243,11 @@ export async function startPrometheus(options: LocalPrometheusOptions): Promise<
       const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
       await exited;
       clearTimeout(timer);
+      await rm(pidFile, { force: true });
+    },
+    kill() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     },
   };
+  return prometheus;
 }

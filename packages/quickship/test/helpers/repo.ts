@@ -1,5 +1,6 @@
 // A real Git repository for tests: a copy of this working tree (tracked and untracked files,
-// not ignored ones) committed in a temp folder, with node_modules linked from the checkout.
+// not ignored ones) committed on branch main in a temp folder, with node_modules linked from the
+// checkout.
 // The local registry then builds payments from a real commit, as `quickship build` does.
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -47,7 +48,8 @@ export function copyCheckoutToRepo(prefix = 'quickship-repo-'): string {
     }
   }
   writeFileSync(join(dir, '.gitignore'), `${readFileSync(join(CHECKOUT, '.gitignore'), 'utf8')}\nnode_modules\n`);
-  git(dir, 'init', '-q');
+  // Branch main: the Applications' targetRevision (deploy/argocd), so GitOps mode syncs this repository.
+  git(dir, 'init', '-q', '-b', 'main');
   git(dir, 'add', '-A');
   git(dir, 'commit', '-q', '-m', 'test fixture: copy of the working tree');
   return dir;

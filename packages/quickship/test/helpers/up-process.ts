@@ -10,6 +10,8 @@ export interface UpProcess {
   readonly api: string;
   readonly active: string;
   readonly preview: string;
+  /** The local Prometheus (absent with --no-analysis). */
+  readonly prometheus?: string;
   /** Everything it printed so far. */
   output(): string;
   readonly exited: Promise<number | null>;
@@ -48,6 +50,7 @@ export async function startUp(
     api: url('API')!,
     active: url('active')!,
     preview: url('preview')!,
+    ...(url('Prometheus') ? { prometheus: url('Prometheus')! } : {}),
     output: () => out,
     exited,
     stop: async () => {

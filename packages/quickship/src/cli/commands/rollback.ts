@@ -1,7 +1,9 @@
 // `quickship rollback`: the GitOps rollback — a commit that reverts the last release (the last
-// commit that changed the Rollout's folder), so Git and what runs agree again. With
-// rollbackWindow in the Rollout, the previous ReplicaSet (still up for scaleDownDelaySeconds)
-// takes the active Service back at once, skipping pause and analysis.
+// commit that changed the Rollout's folder), so Git and what runs agree again; auto-sync deploys
+// it. The Rollout's spec.rollbackWindow (revisions: 1 in deploy/) makes that a fast-tracked
+// rollback (core/bluegreen/rollback-window.ts): no pause, no analysis. While the previous
+// ReplicaSet is still up (scaleDownDelaySeconds) the active Service is back on it at once; after
+// that it is scaled up again and takes the active Service as soon as it is fully available.
 import { execFileSync } from 'node:child_process';
 import type { Command } from 'commander';
 import { UserError } from '../errors.ts';

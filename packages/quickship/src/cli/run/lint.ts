@@ -7,6 +7,7 @@ import { lintManifests, splitManifests, type ManifestDocument } from '../../core
 import { readDeployDir } from '../../engine/deploy-source.ts';
 import { checkMigrations, formatViolation } from '../../migrations/index.ts';
 import { UserError } from '../errors.ts';
+import { splitManifestsCached } from './manifest-cache.ts';
 import { DEFAULT_DEPLOY_DIR, repoRoot } from '../repo.ts';
 
 export interface LintOptions {
@@ -35,7 +36,7 @@ function readFiles(files: readonly string[]): ManifestDocument[] {
 
 function readFolder(dir: string): ManifestDocument[] {
   const shown = relative(process.cwd(), dir) || '.';
-  return readDeployDir(dir).flatMap((f) => splitManifests(f.text, `${shown}/${f.file}`));
+  return readDeployDir(dir).flatMap((f) => splitManifestsCached(f.text, `${shown}/${f.file}`));
 }
 
 async function lintMigrationFiles(options: LintOptions): Promise<void> {

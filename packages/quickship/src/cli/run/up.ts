@@ -17,9 +17,14 @@ export interface UpOptions {
   readonly activePort: number;
   readonly previewPort: number;
   readonly apiPort: number;
+  readonly consolePort: number;
+  readonly prometheusUrl?: string;
   readonly databaseUrl?: string;
   readonly build: boolean;
   readonly repoMap: string[];
+  readonly prometheusPort: number;
+  /** false with --no-analysis. */
+  readonly analysis: boolean;
 }
 
 export async function runUp(options: UpOptions): Promise<void> {
@@ -33,8 +38,12 @@ export async function runUp(options: UpOptions): Promise<void> {
     activePort: options.activePort,
     previewPort: options.previewPort,
     apiPort: options.apiPort,
+    consolePort: options.consolePort,
+    ...(options.prometheusUrl ? { prometheusUrl: options.prometheusUrl } : {}),
     ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
     build: options.build,
+    analysis: options.analysis ? 'enabled' : 'skipped',
+    prometheusPort: options.prometheusPort,
     ...(options.repoMap.length > 0 ? { repoMap: parseRepoMap(options.repoMap) } : {}),
     log: (line) => console.log(`[engine] ${line}`),
   }).catch((error: unknown) => {
@@ -63,6 +72,13 @@ export async function runUp(options: UpOptions): Promise<void> {
   console.log(`  preview  ${urls.preview}      (Service ${stack.engine.routers().preview.name})`);
   console.log(
     `  API      ${stack.api.url}/api/v1/rollouts   (quickship status / promote / abort / retry / undo / restart)`,
+  );
+  if (stack.console)
+    console.log(`  console  ${stack.console.url}   (the token in this URL allows the console's actions)`);
+  console.log(
+    stack.prometheusUrl
+      ? `  Prometheus ${stack.prometheusUrl}   (targets: /targets, alerts: quickship alerts)`
+      : '  Prometheus not running (--no-analysis): every analysis shows as Skipped',
   );
   console.log(
     `  API key  ${key}${stack.apiKeys.source === 'generated' ? '   (generated dev key; set PAYMENTS_API_KEYS=merchant:key to use yours)' : '   (from PAYMENTS_API_KEYS)'}`,
@@ -125,7 +141,7 @@ async function untilStopped(
       void stack.kill().finally(resolve);
     });
   });
-  console.error('stopped: no instance, router, API or PostgreSQL left running');
+  console.error('stopped: no instance, router, API, Prometheus or PostgreSQL left running');
   // Everything we started is stopped; a stray handle (a library's keep-alive socket) must not keep `up` alive.
   setTimeout(() => process.exit(), 2000).unref();
 }

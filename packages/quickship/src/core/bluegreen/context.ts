@@ -3,10 +3,12 @@
 // revision), the stable one, the others, and the predicates the steps share. Nothing here does
 // I/O: ReplicaSets are plain objects the steps edit, and the result is returned as data.
 import type {
+  AnalysisRunSummary,
   ControllerStatus,
   InstanceStatus,
   ReplicaSetObservation,
   ReplicaSetState,
+  RolloutAnalysisRunStatus,
   RolloutSpec,
 } from '../../model.ts';
 import { observationFor } from '../counts.ts';
@@ -14,6 +16,7 @@ import { canonicalJson, computePodTemplateHash } from '../hash.ts';
 import { rfc3339 } from '../time.ts';
 import { MESSAGE, newCondition, REASON, setCondition } from './conditions.ts';
 import { PauseContext } from './pause-context.ts';
+import { isRollbackWithinWindow } from './rollback-window.ts';
 
 export type WorkingReplicaSet = { -readonly [K in keyof ReplicaSetState]: ReplicaSetState[K] };
 
@@ -24,6 +27,8 @@ export interface ReconcileInput {
   readonly observed: readonly ReplicaSetObservation[];
   /** Instances, for `restart` (spec.restartAt); without them restarts are not planned. */
   readonly instances?: readonly InstanceStatus[];
+  /** The AnalysisRuns this Rollout owns (as the store holds them); without them none is current. */
+  readonly analysisRuns?: readonly AnalysisRunSummary[];
   readonly now: Date;
 }
 
@@ -37,10 +42,20 @@ export class ReconcileContext {
   readonly otherRSs: WorkingReplicaSet[];
   /** The new ReplicaSet still had an unexpired scale-down deadline when this reconcile began. */
   readonly newRSWithinDelay: boolean;
+  /**
+   * spec.rollbackWindow: the new ReplicaSet is an older one within the window
+   * (rollback-window.ts). Fast-tracked: no pause, no pre- or post-promotion analysis.
+   */
+  readonly rollbackWithinWindow: boolean;
   readonly pause: PauseContext;
   readonly events: string[] = [];
   readonly deleted: string[] = [];
   readonly restartInstances: string[] = [];
+  /** AnalysisRuns to create (the engine builds them from the Rollout's templates) and to terminate. */
+  readonly analysisCreate: { readonly type: 'pre' | 'post'; readonly name: string }[] = [];
+  readonly analysisCancel: string[] = [];
+  /** The current AnalysisRun per type, as this reconcile leaves it (SetCurrentAnalysisRuns). */
+  currentAnalysis: { pre?: RolloutAnalysisRunStatus; post?: RolloutAnalysisRunStatus } = {};
   readonly collisionCount: number | undefined;
   /** Service selectors (rollouts-pod-template-hash) as this reconcile leaves them. */
   services: { active?: string; preview?: string };
@@ -110,6 +125,7 @@ export class ReconcileContext {
     this.otherRSs = this.allRSs.filter((rs) => rs !== this.newRS && rs !== this.stableRS);
     const deadline = found.scaleDownDeadline === undefined ? Number.NaN : Date.parse(found.scaleDownDeadline);
     this.newRSWithinDelay = deadline > now.getTime();
+    this.rollbackWithinWindow = isRollbackWithinWindow(spec, this.newRS, this.stableRS, this.allRSs);
   }
 
   get spec(): RolloutSpec {
@@ -196,9 +212,9 @@ export class ReconcileContext {
     return this.newRSWithinDelay || this.prev.stableRS === this.newRS.podTemplateHash;
   }
 
-  /** isBlueGreenFastTracked: skip the pause (fast rollback, promote --full, or nothing to switch from). */
+  /** isBlueGreenFastTracked: skip the pause (fast rollback, rollback within window, promote --full, or nothing to switch from). */
   isBlueGreenFastTracked(): boolean {
-    if (this.isFastRollback()) return true;
+    if (this.isFastRollback() || this.rollbackWithinWindow) return true;
     if (this.prev.promoteFull) return true;
     if (this.services.active === undefined || this.services.active === '') return true;
     return this.services.active === this.newRS.podTemplateHash;

@@ -3,6 +3,7 @@
 // fully available and the pause is over (or the update is fast-tracked), and returns to stable on
 // abort. Local rule on top: never point the active Service at a ReplicaSet that is not fully
 // available (docs/semantics.md).
+import { completedPrePromotionAnalysis } from './analysis.ts';
 import type { ReconcileContext } from './context.ts';
 
 export function reconcilePreviewService(ctx: ReconcileContext): void {
@@ -16,7 +17,8 @@ export function reconcileActiveService(ctx: ReconcileContext): void {
   if (!ctx.readyForPause() || !ctx.isSaturated(ctx.newRS)) return;
   let hash = ctx.services.active;
   if (ctx.isBlueGreenFastTracked()) hash = ctx.newRS.podTemplateHash;
-  if (ctx.pause.completedBlueGreenPause()) hash = ctx.newRS.podTemplateHash;
+  // Promotion (by hand or automatic) also waits for a Successful pre-promotion AnalysisRun.
+  if (ctx.pause.completedBlueGreenPause() && completedPrePromotionAnalysis(ctx)) hash = ctx.newRS.podTemplateHash;
   if (ctx.prev.abort) hash = ctx.prev.stableRS;
   if (hash === undefined || hash === ctx.services.active) return;
   const target = ctx.allRSs.find((rs) => rs.podTemplateHash === hash);

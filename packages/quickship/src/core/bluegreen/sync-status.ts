@@ -13,6 +13,7 @@ import {
   setCondition,
 } from './conditions.ts';
 import type { ReconcileContext } from './context.ts';
+import { completedPostPromotionAnalysis, completedPrePromotionAnalysis } from './analysis.ts';
 
 interface Draft {
   currentPodHash: string;
@@ -45,7 +46,7 @@ export function syncRolloutStatus(ctx: ReconcileContext, fingerprint: string): C
     draft.restartedAt = ctx.spec.restartAt;
     draft.promoteFull = false;
   }
-  if (prev.promoteFull) {
+  if (prev.promoteFull || ctx.rollbackWithinWindow) {
     pause.clearPauseConditions();
     pause.removeAbort();
   }
@@ -65,6 +66,8 @@ export function syncRolloutStatus(ctx: ReconcileContext, fingerprint: string): C
   const conditions = rolloutConditions(ctx, draft, pauseStatus.pauseConditions.length > 0, fingerprint);
   sendStateChangeEvents(ctx, pauseStatus.pauseConditions.length > 0, pauseStatus.abort);
 
+  // resetRolloutStatus forgets the previous template's runs; otherwise SetCurrentAnalysisRuns.
+  const analysis = templateChanged ? {} : ctx.currentAnalysis;
   const progressStartedAt = draft.currentPodHash === prev.currentPodHash ? prev.progressStartedAt : ctx.nowIso;
   return {
     currentPodHash: draft.currentPodHash,
@@ -73,6 +76,8 @@ export function syncRolloutStatus(ctx: ReconcileContext, fingerprint: string): C
       ...(draft.activeSelector === undefined ? {} : { activeSelector: draft.activeSelector }),
       ...(draft.previewSelector === undefined ? {} : { previewSelector: draft.previewSelector }),
       ...(draft.scaleUpPreviewCheckPoint ? { scaleUpPreviewCheckPoint: true } : {}),
+      ...(analysis.pre === undefined ? {} : { prePromotionAnalysisRunStatus: analysis.pre }),
+      ...(analysis.post === undefined ? {} : { postPromotionAnalysisRunStatus: analysis.post }),
     },
     pauseConditions: pauseStatus.pauseConditions,
     controllerPause: pauseStatus.controllerPause,
@@ -95,8 +100,15 @@ function shouldFullPromote(ctx: ReconcileContext, draft: Draft): string {
   if (draft.activeSelector === undefined || draft.activeSelector === '') return 'Initial deploy';
   if (draft.activeSelector !== draft.currentPodHash) return '';
   if (ctx.prev.promoteFull) return 'Full promotion requested';
+  if (ctx.rollbackWithinWindow) return 'Rollback within window';
   if (ctx.isFastRollback()) return 'Fast rollback';
   if (ctx.pause.isAborted()) return '';
+  if (ctx.spec.strategy.blueGreen.postPromotionAnalysis !== undefined) {
+    // A move to a ReplicaSet still inside its scale-down delay skips the analysis.
+    if (ctx.newRSWithinDelay) return `Rollback to '${ctx.rsName(ctx.newRS)}' within scaleDownDelay`;
+    // The new ReplicaSet becomes stable only once post-promotion analysis succeeded.
+    if (!completedPostPromotionAnalysis(ctx)) return '';
+  }
   return 'Completed blue-green update';
 }
 
@@ -117,6 +129,7 @@ function scaleUpPreviewCheckPoint(ctx: ReconcileContext): boolean {
   if (count === undefined) return false;
   if (ctx.prev.blueGreen.scaleUpPreviewCheckPoint === true) return true;
   if (!ctx.pause.completedBlueGreenPause()) return false;
+  if (!completedPrePromotionAnalysis(ctx)) return false;
   return ctx.observed(ctx.newRS).availableReplicas === count;
 }
 

@@ -2,6 +2,7 @@
 // which instances appear when a ReplicaSet is scaled up and become Ready after a per-image delay
 // (Infinity: never). Time only moves when a test advances the fake clock.
 import type {
+  AnalysisRunSummary,
   ControllerStatus,
   InstanceStatus,
   ReplicaSetObservation,
@@ -58,6 +59,8 @@ export class FakeCluster {
   instances: FakeInstance[] = [];
   events: string[] = [];
   last: ReconcileResult | undefined;
+  /** AnalysisRuns as the engine would hold them: created Running, terminated on request. */
+  analysisRuns: AnalysisRunSummary[] = [];
   /** Called after every reconcile pass with what the pass saw and decided (for invariants). */
   onPass: ((result: ReconcileResult, observedBefore: ReplicaSetObservation[]) => void) | undefined;
   private seq = 0;
@@ -87,8 +90,19 @@ export class FakeCluster {
         replicaSets: this.replicaSets,
         observed,
         instances: this.instanceStatuses(),
+        analysisRuns: this.analysisRuns,
         now: new Date(this.now),
       });
+      for (const { name, type } of result.analysisRuns.create) {
+        const podTemplateHash = result.status.currentPodHash ?? '';
+        this.analysisRuns.push({ name, type, podTemplateHash, phase: 'Running', terminate: false });
+      }
+      // A terminated run with no failed measurement ends Successful ("Run Terminated"), as upstream.
+      this.analysisRuns = this.analysisRuns.map((r) =>
+        result.analysisRuns.cancel.includes(r.name)
+          ? { ...r, terminate: true, phase: 'Successful', message: 'Run Terminated' }
+          : r,
+      );
       this.last = result;
       this.onPass?.(result, observed);
       this.status = result.status;
@@ -143,6 +157,15 @@ export class FakeCluster {
       restarts: 0,
       startedAt: new Date(i.createdAt).toISOString(),
     }));
+  }
+
+  /** The AnalysisRun controller finished a run. */
+  finishRun(name: string, phase: string, message?: string): this {
+    if (!this.analysisRuns.some((r) => r.name === name)) throw new Error(`no AnalysisRun ${name}`);
+    this.analysisRuns = this.analysisRuns.map((r) =>
+      r.name === name ? { ...r, phase, ...(message === undefined ? {} : { message }) } : r,
+    );
+    return this.settle();
   }
 
   rs(image: string): ReplicaSetState {

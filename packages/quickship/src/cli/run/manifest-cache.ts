@@ -1,0 +1,56 @@
+// `quickship lint` reads deploy/ at every run; parsing its YAML is most of the command's
+// start-up. The parser's output per file (core/manifests.ts parseYamlDocuments: plain data) is
+// kept by the SHA-256 of the text and the parser's version, so an unchanged file is read with
+// JSON.parse. The same text with the same parser gives the same documents, so a hit is what
+// parsing would return. Not kept: a file with a syntax error (it is parsed again and raises its
+// error) or with values JSON cannot carry (YAML 1.1 timestamps, binary, .inf). Folder: cache-dir.ts.
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { cacheDir } from '../../cache-dir.ts';
+import { manifestsFromYaml, parseYamlDocuments, type YamlDocument } from '../../core/manifests.ts';
+import type { ManifestDocument } from '../../core/index.ts';
+
+/** Bump when parseYamlDocuments' output changes shape. */
+const FORMAT = 1;
+
+let folder: string | undefined;
+function entryFolder(): string {
+  if (folder === undefined) {
+    const { version } = createRequire(import.meta.url)('yaml/package.json') as { version: string };
+    folder = join(cacheDir(), `yaml-${version}-${FORMAT}`);
+  }
+  return folder;
+}
+
+function jsonSafe(value: unknown): boolean {
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return true;
+  if (typeof value === 'number') return Number.isFinite(value);
+  if (Array.isArray(value)) return value.every(jsonSafe);
+  if (typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype)
+    return Object.values(value as object).every(jsonSafe);
+  return false;
+}
+
+/** splitManifests(text, file), with the YAML parse cached by content. */
+export function splitManifestsCached(text: string, file: string): ManifestDocument[] {
+  const path = join(entryFolder(), `${createHash('sha256').update(text).digest('hex')}.json`);
+  let docs: YamlDocument[] | undefined;
+  try {
+    docs = JSON.parse(readFileSync(path, 'utf8')) as YamlDocument[];
+  } catch {
+    docs = parseYamlDocuments(text);
+    if (docs.every((d) => d.error === undefined && (d.value === undefined || jsonSafe(d.value)))) {
+      try {
+        mkdirSync(entryFolder(), { recursive: true });
+        const temporary = `${path}.${process.pid}`;
+        writeFileSync(temporary, JSON.stringify(docs));
+        renameSync(temporary, path);
+      } catch {
+        // a read-only home: lint still works, only slower
+      }
+    }
+  }
+  return manifestsFromYaml(docs, file);
+}
