@@ -328,16 +328,34 @@ export class Engine implements EngineApi {
         repoDir: this.options.repoDir,
         databaseUrl: this.options.databaseUrl,
         images: this.registry,
-        // Before the first revision runs there is no controller, so nothing serves and nothing is gated.
-        stableImage: () =>
-          (this.controller as RolloutController | undefined)
-            ?.entry()
-            .view.revisions.find((r) => r.markers.includes('stable'))?.image,
+        stableImage: () => this.stableImage(store),
         log: (line) => this.log(line),
       }),
     });
     this.apps.start(gitops.pollMs ?? 500);
     await this.firstSync(store, gitops.firstSyncTimeoutMs ?? 300_000);
+  }
+
+  /**
+   * The image of the Rollout's stable ReplicaSet, for the migration gate. Undefined only when no
+   * Rollout exists yet (the first sync: nothing serves). After a restart the store already holds
+   * the Rollout while the controller is still being built: the gate waits for it (at most 60 s),
+   * so a commit made while the engine was down is not synced unchecked.
+   */
+  private async stableImage(store: ObjectStore): Promise<string | undefined> {
+    const deadline = Date.now() + 60_000;
+    while (!(this.controller as RolloutController | undefined) && !this.stopping && Date.now() < deadline) {
+      if (store.list({ kind: 'Rollout', group: 'argoproj.io' }).length === 0) return undefined;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const controller = this.controller as RolloutController | undefined;
+    if (!controller)
+      throw new UserError(
+        'the Rollout controller did not start within 60 s, so the stable build the migrations must not break is unknown',
+        'sync again once the engine is up: quickship app sync payments',
+        'Conflict',
+      );
+    return controller.entry().view.revisions.find((r) => r.markers.includes('stable'))?.image;
   }
 
   private async firstSync(store: ObjectStore, timeoutMs: number): Promise<void> {

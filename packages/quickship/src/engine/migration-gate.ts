@@ -42,7 +42,7 @@ export interface MigrationGateOptions {
   readonly databaseUrl: string;
   readonly images: ImageResolver;
   /** The image of the Rollout's stable ReplicaSet; undefined while nothing serves yet. */
-  readonly stableImage: () => string | undefined;
+  readonly stableImage: () => Promise<string | undefined>;
   readonly log: (line: string) => void;
 }
 
@@ -52,7 +52,7 @@ export function migrationGate(
   return async (hook, context) => {
     const image = migrationJobImage(hook);
     if (!image) return;
-    const stableImage = options.stableImage();
+    const stableImage = await options.stableImage();
     const at = `${context.app} ${context.revision.slice(0, 7)}`;
     if (!stableImage) {
       options.log(`migration gate (${at}): nothing serves yet, so nothing to protect: ${hook.metadata.name} runs`);

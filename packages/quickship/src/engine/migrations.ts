@@ -28,7 +28,7 @@ export const MIGRATE_ARGS: readonly string[] = ['services/payments/dist/migrate.
 
 /** The migrate Job's process in the build (`node services/payments/dist/migrate.mjs`), after the compatibility check. */
 export async function runMigrations(image: ResolvedImage, databaseUrl: string, timeoutMs = 120_000): Promise<string> {
-  // Old code × new schema first (src/migrations/compatibility); the lead re-wires this into the sync hook.
+  // --dir mode: old code × new schema first (src/migrations/compatibility). GitOps mode gates the Job in the sync (migration-gate.ts).
   const stable = stableBuild.getStore();
   if (stable)
     await (await import('../migrations/compatibility/presync.ts')).checkBeforeMigrating(stable, image, databaseUrl);

@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { IMAGES_FILE, readImagesFile, renderAll } from '@quickship/manifests';
 import { releaseImage } from '../release/index.ts';
-import { checkMigrations, UnsafeMigrationError } from './check.ts';
+import { assertSafeBuild, checkMigrations, UnsafeMigrationError } from './check.ts';
 import { MIGRATIONS_PATH } from './released.ts';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -151,5 +151,47 @@ describe('migration lint against Git history', () => {
     const accepted = await run();
     expect(accepted.out).toContain('migrations: 0002_index.sql checked against release commit');
     expect(accepted.code).toBe(0);
+  });
+
+  it("the sync's lint: one build's migrations against another's, both read from Git at the builds' commits", async () => {
+    const repo = makeRepo();
+    const stable = git(repo, 'rev-parse', 'HEAD');
+    commitMigration(repo, '0002_add_statement_descriptor.sql', EXPAND);
+    const expand = git(repo, 'rev-parse', 'HEAD');
+    const label = `the stable build quickship/payments:s (commit ${stable.slice(0, 12)})`;
+    expect(
+      (await assertSafeBuild({ repoDir: repo, candidateCommit: expand, stableCommit: stable, stableLabel: label }))
+        .checked,
+    ).toEqual(['0002_add_statement_descriptor.sql']);
+    // A contract whose expand the stable build does not have yet: refused, naming the stable build.
+    commitMigration(repo, '0003_drop_description.sql', CONTRACT);
+    const early = assertSafeBuild({
+      repoDir: repo,
+      candidateCommit: git(repo, 'rev-parse', 'HEAD'),
+      stableCommit: stable,
+      stableLabel: label,
+    });
+    await expect(early).rejects.toThrow(UnsafeMigrationError);
+    await expect(early).rejects.toThrow(/contract-unverified.*\n.*it is not in the stable build quickship\/payments:s/);
+    // Once the stable build has the expand, the same contract is accepted.
+    const late = await assertSafeBuild({
+      repoDir: repo,
+      candidateCommit: git(repo, 'rev-parse', 'HEAD'),
+      stableCommit: expand,
+      stableLabel: 'the expand build',
+    });
+    expect(late.checked).toEqual(['0003_drop_description.sql']);
+    // Uncommitted files are not part of any build: only Git counts.
+    write(repo, `${MIGRATIONS_PATH}/0004_drop_table.sql`, 'DROP TABLE payments;\n');
+    expect(
+      (
+        await assertSafeBuild({
+          repoDir: repo,
+          candidateCommit: git(repo, 'rev-parse', 'HEAD'),
+          stableCommit: expand,
+          stableLabel: 'the expand build',
+        })
+      ).violations,
+    ).toEqual([]);
   });
 });
