@@ -20,6 +20,7 @@ WORKDIR /app
 # Manifests first so `npm ci` is cached until a dependency changes. npm ci needs every workspace's
 # package.json to match the lockfile (the test checks this list against the root "workspaces").
 COPY package.json package-lock.json ./
+COPY packages/console/package.json packages/console/
 COPY packages/infra-policy/package.json packages/infra-policy/
 COPY packages/loadgen/package.json packages/loadgen/
 COPY packages/manifests/package.json packages/manifests/
