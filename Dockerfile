@@ -48,6 +48,7 @@ RUN npx --no-install esbuild \
 FROM node:24-bookworm-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
+COPY packages/console/package.json packages/console/
 COPY packages/infra-policy/package.json packages/infra-policy/
 COPY packages/loadgen/package.json packages/loadgen/
 COPY packages/manifests/package.json packages/manifests/
