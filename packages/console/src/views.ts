@@ -274,6 +274,9 @@ export function analysisSection(runs: readonly Obj[], hashRoles: ReadonlyMap<str
       const metric = metrics.find((m) => m.name === result.name);
       const box = h('div', { class: 'chart', 'aria-label': `measurements of ${result.name}` });
       const values = result.measurements.map((m) => measurementValue(m.value));
+      // A Job metric (the smoke test) measures a phase and no value, as upstream's Job provider:
+      // no chart for it, only its measurements list (a chart of no numbers had a bogus time axis).
+      const charted = values.some((v) => v !== undefined);
       art.append(
         h(
           'div',
@@ -290,7 +293,7 @@ export function analysisSection(runs: readonly Obj[], hashRoles: ReadonlyMap<str
             ),
           ),
           result.message ? h('p', { class: 'run-message' }, result.message) : null,
-          box,
+          charted ? box : null,
           h(
             'ol',
             { class: 'measurements' },
@@ -307,6 +310,7 @@ export function analysisSection(runs: readonly Obj[], hashRoles: ReadonlyMap<str
           ),
         ),
       );
+      if (!charted) continue;
       requestAnimationFrame(() =>
         drawChart(box, {
           title: `${result.name}`,

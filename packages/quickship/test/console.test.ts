@@ -1,15 +1,17 @@
 // The web console end to end, in headless Chromium (Debian's /usr/bin/chromium driven by
-// playwright-core): the engine in GitOps mode from a real Git repository, its loopback API, a
-// real Prometheus scraping the real payments instances, and the console server in front. A
-// release is committed, the page shows it as preview with its pre-promotion analysis running and
-// Promote disabled with the reason, the analysis succeeds, Promote is clicked and confirmed, and
-// the switch shows on the page and on the active port. Then a failing analysis with its
-// measurements, an OutOfSync app with its diff, the token and CSP rules. Screenshots go to
-// .quickship/artifacts/console (gitignored).
-//
-// The analysis controller is not wired into the engine yet (analysis/index.ts): this test runs
-// the project's real AnalysisRunner with the real Prometheus provider itself and writes each run
-// to the live store as the controller will (argoproj.io/v1alpha1 AnalysisRun, Argo's status).
+// playwright-core): the engine in GitOps mode from a real Git repository, with a real Prometheus
+// (the engine's own: it scrapes the payments instances by deploy/'s ServiceMonitor and its
+// analysis controller measures against it), its loopback API, and the console server in front.
+// The test repository's AnalysisTemplates are committed with scaled-down timing (initialDelay 5s,
+// interval 2s, count 5, as test/analysis.test.ts) so a run takes seconds. A release is committed;
+// the ENGINE creates its pre-promotion AnalysisRun (smoke Job, error-rate, latency-p99); the page
+// shows it as preview with the run Running and Promote disabled with the reason, the run
+// succeeds, Promote is clicked and confirmed, and the switch shows on the page and on the active
+// port. Then a release with FAULT_ERROR_RATE=0.5 on its pod template: the engine's run fails and
+// the page shows its measurements (reverted in Git afterwards). Then disabled actions with their
+// reasons, the token and CSP rules, reconnection, an OutOfSync app with its diff. Screenshots go to
+// .quickship/artifacts/console (gitignored); UPDATE_SCREENSHOT=1 also writes docs/console.png
+// while the release's analysis is running.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join, resolve } from 'node:path';
@@ -21,9 +23,6 @@ import { startApiServer, type ApiServer } from '../src/api/server.ts';
 import { startConsole } from '../src/console/index.ts';
 import type { ConsoleServer } from '../src/console/server.ts';
 import { startPrometheus, PROMETHEUS_BINARY, type LocalPrometheus } from '../src/runtime/prometheus.ts';
-import { AnalysisRunner } from '../src/analysis/runner.ts';
-import { providerMeasure } from '../src/analysis/providers/index.ts';
-import type { AnalysisRun } from '../src/analysis/types.ts';
 import { git } from './helpers/repo.ts';
 import {
   API_KEY,
@@ -42,6 +41,9 @@ const CHROMIUM = '/usr/bin/chromium';
 const installed = existsSync(CHROMIUM) && existsSync(PROMETHEUS_BINARY);
 const ARTIFACTS = resolve(import.meta.dirname, '../../../.quickship/artifacts/console');
 const ROLLOUT = 'deploy/apps/payments/rollout.yaml';
+const DOCS_SCREENSHOT = resolve(import.meta.dirname, '../../../docs/console.png');
+/** Scaled-down analysis timing (deploy/ says initialDelay 30s, interval 30s, count 4). */
+const TIMING = { initialDelay: '5s', interval: '2s', count: 5 };
 
 let repo: TestRepo;
 let db: { url: string; drop(): Promise<void> };
@@ -49,39 +51,30 @@ let engine: Engine;
 let api: ApiServer;
 let consoleServer: ConsoleServer;
 let prometheus: LocalPrometheus;
-let runner: AnalysisRunner;
 let browser: Browser;
 let page: Page;
 let stopTraffic = false;
 let traffic: Promise<void> | undefined;
-let targets: ReturnType<typeof setInterval> | undefined;
 const figures: Record<string, number> = {};
 
-function commitRollout(message: string, edit: (text: string) => string): string {
-  const file = join(repo.repoDir, ROLLOUT);
+function editFile(path: string, edit: (text: string) => string): void {
+  const file = join(repo.repoDir, path);
   writeFileSync(file, edit(readFileSync(file, 'utf8')));
+}
+
+function commitRollout(message: string, edit: (text: string) => string): string {
+  editFile(ROLLOUT, edit);
   git(repo.repoDir, 'commit', '-q', '-am', message);
   return git(repo.repoDir, 'rev-parse', 'HEAD');
 }
 
-/** Every running instance as a scrape target, labelled as the ServiceMonitor's podTargetLabels do. */
-async function syncTargets(): Promise<void> {
-  const entry = await engine.get('payments').catch(() => undefined);
-  const groups = (entry?.view.revisions ?? []).flatMap((r) =>
-    r.pods
-      .filter((p) => p.endpoint)
-      .map((p) => ({
-        targets: [p.endpoint!],
-        labels: {
-          namespace: 'payments',
-          service: 'payments',
-          job: 'payments',
-          pod: p.name,
-          rollouts_pod_template_hash: r.podTemplateHash,
-        },
-      })),
-  );
-  await prometheus.setTargets(groups);
+type PreRun = { name: string; status: string; message?: string };
+/** The engine's record of the current revision's pre-promotion AnalysisRun (Argo's status field). */
+async function preRun(): Promise<PreRun | undefined> {
+  const s = status(await engine.get('payments')) as ReturnType<typeof status> & {
+    blueGreen: { prePromotionAnalysisRunStatus?: PreRun };
+  };
+  return s.blueGreen.prePromotionAnalysisRunStatus;
 }
 
 /** A steady trickle of API requests on both Services, so the golden signals have samples. */
@@ -100,30 +93,6 @@ async function runTraffic(): Promise<void> {
   }
 }
 
-/** A pre-promotion AnalysisRun as Argo Rollouts creates it for `hash` (labels, owner), one Prometheus metric. */
-function analysisRun(name: string, hash: string, metric: Record<string, unknown>): AnalysisRun {
-  return {
-    apiVersion: 'argoproj.io/v1alpha1',
-    kind: 'AnalysisRun',
-    metadata: {
-      name,
-      namespace: 'payments',
-      labels: { 'rollouts-pod-template-hash': hash, 'rollout-type': 'PrePromotion' },
-      ownerReferences: [
-        {
-          apiVersion: 'argoproj.io/v1alpha1',
-          kind: 'Rollout',
-          name: 'payments',
-          uid: 'payments',
-          controller: true,
-          blockOwnerDeletion: true,
-        },
-      ],
-    },
-    spec: { metrics: [metric as never] },
-  } as AnalysisRun;
-}
-
 async function shot(name: string): Promise<void> {
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: false });
 }
@@ -136,7 +105,19 @@ beforeAll(async () => {
   db = await createDatabase('console');
   repo = await buildTestRepo('0.1.0');
   git(repo.repoDir, 'branch', '-M', 'main');
-  commitRollout('test: one replica', (t) => t.replace(/^ {2}replicas: 3$/m, '  replicas: 1'));
+  for (const template of ['error-rate', 'latency-p99'])
+    editFile(`deploy/apps/payments/analysistemplate-${template}.yaml`, (t) =>
+      t
+        .replace(/initialDelay: 30s/g, `initialDelay: ${TIMING.initialDelay}`)
+        .replace(/interval: 30s/g, `interval: ${TIMING.interval}`)
+        .replace(/count: 4/g, `count: ${TIMING.count}`),
+    );
+  commitRollout('test: one replica, analysis in seconds', (t) => t.replace(/^ {2}replicas: 3$/m, '  replicas: 1'));
+  prometheus = await startPrometheus({
+    dir: join(repo.stateDir, 'prometheus'),
+    scrapeIntervalSeconds: 1,
+    evaluationIntervalSeconds: 1,
+  });
   engine = await Engine.start({
     repoDir: repo.repoDir,
     stateDir: repo.stateDir,
@@ -146,24 +127,18 @@ beforeAll(async () => {
     previewPort: 0,
     backoff: { initialSeconds: 0.5, maxSeconds: 2, resetAfterSeconds: 60 },
     gitops: { health: argoHealth, pollMs: 200 },
+    prometheus,
+    prometheusUrl: prometheus.url,
     log: () => undefined,
   });
   api = await startApiServer({ engine, port: 0 });
-  prometheus = await startPrometheus({ dir: join(repo.stateDir, 'prometheus'), scrapeIntervalSeconds: 1 });
   consoleServer = await startConsole({
     apiUrl: api.url,
     port: 0,
     prometheusUrl: () => prometheus.url,
     scrapeIntervalSeconds: 1,
   });
-  const store = engine.liveStore();
-  runner = new AnalysisRunner({
-    measure: providerMeasure({ prometheus: { localUrl: prometheus.url } }),
-    onChange: (run) => store.apply(run as never, 'argo-rollouts'),
-  });
   await waitForEntry(engine, 'first revision Healthy', healthy, 120_000);
-  await syncTargets();
-  targets = setInterval(() => void syncTargets().catch(() => undefined), 1000);
   traffic = runTraffic();
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
   page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
@@ -171,10 +146,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   stopTraffic = true;
-  if (targets) clearInterval(targets);
   await traffic;
   await browser?.close();
-  await runner?.close();
   await consoleServer?.close();
   await api?.close();
   await engine?.stop();
@@ -225,22 +198,10 @@ describe.skipIf(!installed)('web console in headless Chromium', () => {
     const paused = await waitForEntry(engine, 'paused for promotion', pausedForPromotion, 120_000);
     const hash = status(paused).currentPodHash!;
     expect(hash).not.toBe(before);
-    const name = `payments-${hash}-2-pre`;
-    runner.start(
-      analysisRun(name, hash, {
-        name: 'error-rate',
-        interval: '3s',
-        count: 8,
-        successCondition: 'result[0] <= 0.05',
-        failureCondition: 'result[0] > 0.05',
-        provider: {
-          prometheus: {
-            address: 'http://prometheus.monitoring:9090',
-            query: `(sum(rate(http_requests_total{rollouts_pod_template_hash="${hash}",route=~"/v1/.*",status_code=~"5.."}[10s])) or vector(0)) / (sum(rate(http_requests_total{rollouts_pod_template_hash="${hash}",route=~"/v1/.*"}[10s])) > 0 or vector(1))`,
-          },
-        },
-      }),
-    );
+    // The engine's analysis controller creates the run as Argo Rollouts names it.
+    await expect.poll(async () => (await preRun())?.name ?? '', { timeout: 20_000 }).toMatch(/-pre$/);
+    const name = (await preRun())!.name;
+    expect(name).toMatch(new RegExp(`^payments-${hash}-\\d+-pre$`));
     await expect
       .poll(() => page.locator(`article.revision.preview[data-hash="${hash}"]`).count(), { timeout: 20_000 })
       .toBe(1);
@@ -259,11 +220,16 @@ describe.skipIf(!installed)('web console in headless Chromium', () => {
     expect(status(await engine.get('payments')).currentPodHash).toBe(hash);
     await page.waitForTimeout(2500);
     await shot('2-preview-analysis-running');
+    if (process.env.UPDATE_SCREENSHOT === '1' && (await preRun())?.status === 'Running')
+      await page.screenshot({ path: DOCS_SCREENSHOT, fullPage: false });
 
-    await runner.completed(name, 60_000);
+    // initialDelay 5s + 5 measurements 2s apart, and the smoke Job: seconds, not minutes.
+    const t0 = Date.now();
     await expect
-      .poll(() => page.locator(`article.run[data-run="${name}"]`).getAttribute('data-phase'), { timeout: 20_000 })
+      .poll(() => page.locator(`article.run[data-run="${name}"]`).getAttribute('data-phase'), { timeout: 120_000 })
       .toBe('Successful');
+    figures.analysisSuccessfulSeconds = Math.round((Date.now() - t0) / 1000);
+    expect((await preRun())?.status).toBe('Successful');
     await expect.poll(() => button('promote').getAttribute('aria-disabled')).toBe('false');
     await page.locator(`article.run[data-run="${name}"] canvas`).first().waitFor();
     await shot('3-analysis-successful');
@@ -293,35 +259,59 @@ describe.skipIf(!installed)('web console in headless Chromium', () => {
     await shot('4-promoted');
   }, 300_000);
 
-  it('shows a failing analysis with its measurements', async () => {
-    const hash = status(await engine.get('payments')).currentPodHash!;
-    const name = `payments-${hash}-failing-check`;
-    // A threshold no real request rate meets: each measurement fails, the run fails at failureLimit 1.
-    runner.start(
-      analysisRun(name, hash, {
-        name: 'request-rate',
-        interval: '1s',
-        count: 3,
-        failureLimit: 1,
-        successCondition: 'result[0] >= 1000',
-        failureCondition: 'result[0] < 1000',
-        provider: {
-          prometheus: {
-            address: 'http://prometheus.monitoring:9090',
-            query: `sum(rate(http_requests_total{rollouts_pod_template_hash="${hash}"}[10s])) or vector(0)`,
-          },
-        },
-      }),
-    );
-    await runner.completed(name, 60_000);
-    const run = page.locator(`article.run[data-run="${name}"]`);
+  it("shows a failing analysis with its measurements (the engine's run of a faulty release)", async () => {
+    const stable = status(await engine.get('payments')).stableRS!;
+    // Literal env on the new revision's pod template (never the ConfigMap): its FAULT_ERROR_RATE
+    // configMapKeyRef becomes value "0.5" (an added duplicate would lose to the later ref, as in
+    // Kubernetes, where the last entry of a name wins). Half its /v1 requests answer 500.
+    commitRollout('release 0.1.2 (faulty)', (t) => {
+      const faulty = t
+        .replace(/(name: APP_VERSION\n\s+value: )[0-9.]+/, '$10.1.2')
+        .replace(
+          /(- name: FAULT_ERROR_RATE\n(\s+))valueFrom:\n\s+configMapKeyRef:\n\s+key: FAULT_ERROR_RATE\n\s+name: payments-config/,
+          '$1value: "0.5"',
+        );
+      expect(faulty).toMatch(/- name: FAULT_ERROR_RATE\n\s+value: "0\.5"/);
+      return faulty;
+    });
+    const aborted = await waitForEntry(engine, 'aborted by analysis', (e) => status(e).abort, 150_000);
+    const bad = status(aborted).currentPodHash!;
+    expect(bad).not.toBe(stable);
+    const failedRun = (await preRun())!;
+    expect(failedRun).toMatchObject({ status: 'Failed' });
+    expect(failedRun.name).toMatch(new RegExp(`^payments-${bad}-\\d+-pre$`));
+    expect(status(aborted).blueGreen.activeSelector).toBe(stable);
+    const run = page.locator(`article.run[data-run="${failedRun.name}"]`);
     await expect.poll(() => run.getAttribute('data-phase'), { timeout: 20_000 }).toBe('Failed');
-    await expect.poll(() => run.locator('.measurements li.m-failed').count()).toBeGreaterThanOrEqual(2);
-    expect(await run.locator('canvas').count()).toBeGreaterThan(0);
-    expect(await run.textContent()).toMatch(/failure: result\[0\] < 1000/);
-    await page.evaluate((n) => document.querySelector(`article.run[data-run="${n}"]`)?.scrollIntoView(), name);
+    await expect.poll(() => run.locator('.measurements li.m-failed').count()).toBeGreaterThanOrEqual(1);
+    // Which metric fails first is a race (the smoke Job or error-rate after its 5 s initialDelay):
+    // the run's message names it, and error-rate's failure condition shows once it has measured.
+    expect(await run.textContent()).toMatch(/Metric "(smoke|error-rate|latency-p99)" assessed Failed/);
+    const errorRate = engine
+      .analysisRuns()
+      ?.get(failedRun.name)
+      ?.status?.metricResults?.find((m) => m.name === 'error-rate');
+    if ((errorRate?.measurements ?? []).length > 0) {
+      expect(await run.textContent()).toMatch(/failure: len\(result\) == 1 && result\[0\] > 0\.01/);
+      expect(await run.locator('[aria-label="measurements of error-rate"] canvas').count()).toBe(1);
+    }
+    // The smoke Job's measurements carry no value: listed, never charted.
+    expect(await run.locator('[aria-label="measurements of smoke"]').count()).toBe(0);
+    await page.evaluate(
+      (n) => document.querySelector(`article.run[data-run="${n}"]`)?.scrollIntoView(),
+      failedRun.name,
+    );
     await shot('5-failed-analysis');
-  }, 120_000);
+
+    // Git back to the good release: the template is the stable one again, the abort is cleared.
+    git(repo.repoDir, 'revert', '--no-edit', 'HEAD');
+    await waitForEntry(
+      engine,
+      'Healthy on the stable revision again',
+      (e) => healthy(e) && status(e).stableRS === stable && !status(e).abort,
+      90_000,
+    );
+  }, 300_000);
 
   it('shows a disabled action with its reason, and refuses actions without the token', async () => {
     // Healthy and fully promoted: the verb rules refuse Retry (nothing aborted) and Promote full.
