@@ -86,10 +86,15 @@ describe('actions follow the CLI verb rules', () => {
     const undo = list.find((a) => a.name === 'undo')!;
     expect(undo.label).toMatch(/self-heal reverts it/);
     expect(undo.note).toMatch(/GitOps controller will revert/);
-    expect(reason(list, 'rollback')).toMatch(/quickship rollback/);
+    // Argo CD refuses a history rollback under auto-sync: Rollback commits a revert instead.
+    const rollback = list.find((a) => a.name === 'rollback')!;
+    expect(rollback.disabledReason).toBeUndefined();
+    expect(rollback.label).toBe('Rollback (revert commit)');
+    expect(rollback.confirm).toMatch(/commit a revert of the last release/);
     const manual = actions({ rollout: healthy, revisions: 2, runs: [], app: app(undefined) });
     expect(manual.find((a) => a.name === 'undo')!.label).toBe('Undo');
     expect(reason(manual, 'rollback')).toBeUndefined();
+    expect(manual.find((a) => a.name === 'rollback')!.label).toBe('Rollback');
   });
 
   it('without an Application, Sync and Rollback say there is none', () => {

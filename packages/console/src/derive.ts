@@ -109,6 +109,12 @@ export interface ActionInputs {
 }
 
 /** Every action, with why it does not apply right now (the CLI's rules decide). */
+/** Whether the Application syncs automatically (then Rollback is a revert commit, as Argo CD refuses a history rollback). */
+export function autoSync(app: Obj | undefined): boolean {
+  const automated = (app?.spec?.syncPolicy as { automated?: unknown } | undefined)?.automated;
+  return automated !== undefined && automated !== null;
+}
+
 export function actions(inputs: ActionInputs): ActionState[] {
   const { rollout, app } = inputs;
   const noRollout = rollout ? undefined : 'no Rollout is running yet';
@@ -180,12 +186,14 @@ export function actions(inputs: ActionInputs): ActionState[] {
     },
     {
       name: 'rollback',
-      label: 'Rollback',
-      confirm: `Roll Application '${appName}' back to the previous history entry.`,
+      label: autoSync(app) ? 'Rollback (revert commit)' : 'Rollback',
+      confirm: autoSync(app)
+        ? `Roll Application '${appName}' back the GitOps way: commit a revert of the last release to Git; auto-sync deploys it (Argo CD refuses a history rollback while auto-sync is on).`
+        : `Roll Application '${appName}' back to the previous history entry.`,
       disabledReason: !app
         ? 'no Application: the engine runs a working-tree folder, not GitOps'
-        : automated?.automated
-          ? 'auto-sync is on, so Argo CD refuses a rollback: run `quickship rollback` (it commits a revert of the last release, auto-sync deploys it)'
+        : autoSync(app)
+          ? undefined
           : history < 2
             ? `Application '${appName}' has no earlier history entry`
             : undefined,

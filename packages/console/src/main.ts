@@ -3,7 +3,16 @@
 // entries), polls Prometheus for the golden signals, and runs the actions after a confirmation.
 import { ApiError, getJson, postJson, takeToken } from './api.ts';
 import { drawChart, type ChartSeries } from './charts.ts';
-import { actions, runsOf, substituteGrafana, timeline, type ActionName, type ActionState, type Obj } from './derive.ts';
+import {
+  actions,
+  autoSync,
+  runsOf,
+  substituteGrafana,
+  timeline,
+  type ActionName,
+  type ActionState,
+  type Obj,
+} from './derive.ts';
 import { h } from './dom.ts';
 import { analysisSection, applicationSection, rolloutSection, timelineSection, type RolloutEntry } from './views.ts';
 import './style.css';
@@ -234,15 +243,24 @@ async function runAction(name: ActionName): Promise<void> {
   if (!(await confirmDialog(action.label, action.confirm))) return;
   const rollout = state.entry?.view.name ?? 'payments';
   const app = state.app?.metadata?.name ?? '';
+  // Where Argo CD has the same action, the console sends Argo CD's patch (the engine computes it
+  // from the live Rollout, gitops/actions); Promote and Undo are the plugin's verbs (promotion waits
+  // for the pre-promotion analysis), Sync and Rollback Argo CD's app operations — under auto-sync,
+  // where Argo CD refuses a rollback, Rollback commits a revert of the last release instead.
+  const argoAction = (action: string) => () =>
+    postJson<{ message: string; patch: unknown }>(`/api/v1/rollouts/${rollout}/actions/${action}`, {}, token).then(
+      (r) => ({ message: `${r.message}; Argo CD's patch ${JSON.stringify(r.patch)}` }),
+    );
   const calls: Record<ActionName, () => Promise<{ message: string }>> = {
     promote: () => postJson(`/api/v1/rollouts/${rollout}/promote`, {}, token),
-    'promote-full': () => postJson(`/api/v1/rollouts/${rollout}/promote`, { full: true }, token),
-    abort: () => postJson(`/api/v1/rollouts/${rollout}/abort`, {}, token),
-    retry: () => postJson(`/api/v1/rollouts/${rollout}/retry`, {}, token),
-    restart: () => postJson(`/api/v1/rollouts/${rollout}/restart`, {}, token),
+    'promote-full': argoAction('promote-full'),
+    abort: argoAction('abort'),
+    retry: argoAction('retry'),
+    restart: argoAction('restart'),
     undo: () => postJson(`/api/v1/rollouts/${rollout}/undo`, {}, token),
     sync: () => postJson(`/api/v1/applications/${app}/sync`, {}, token),
     rollback: () => {
+      if (autoSync(state.app)) return postJson(`/api/v1/applications/${app}/revert`, {}, token);
       const history = (state.app?.status?.history as { id: number }[] | undefined) ?? [];
       return postJson(`/api/v1/applications/${app}/rollback`, { id: history.at(-2)?.id ?? 0 }, token);
     },

@@ -9,6 +9,8 @@
 //   POST   /api/v1/applications/:name/sync              { prune?: boolean, revision?: string } → { message }
 //   GET    /api/v1/applications/:name/history           → { items: HistoryEntry[] }
 //   POST   /api/v1/applications/:name/rollback          { id: number } → { message }
+//   POST   /api/v1/applications/:name/revert            → { message }  (a revert commit of the last
+//          release in the Application's repository: the GitOps rollback under auto-sync)
 //   GET    /api/v1/objects[?kind=&namespace=]           → { items: object[] }
 //   GET    /api/v1/objects/:group/:kind/:namespace/:name → object   (group "core" for "", namespace "-" for none)
 //   PATCH  same, Content-Type application/merge-patch+json → object
@@ -22,6 +24,7 @@ import type { ObjectStore, ObjectRef } from '../store/object-store.ts';
 export interface GitOpsApi {
   applicationController(): AppController;
   liveStore(): ObjectStore;
+  revertLastRelease(app: string): Promise<{ message: string }>;
 }
 
 /** The manager name imperative API changes are recorded under (kubectl's default for patch). */
@@ -80,6 +83,12 @@ export async function handleGitOps(
         ...(typeof body.revision === 'string' ? { revision: body.revision } : {}),
       });
       io.send(res, 200, { message });
+      return true;
+    }
+    if (parts.length === 3 && sub === 'revert') {
+      if (method !== 'POST') throw new GitOpsRouteError('MethodNotAllowed', 'use POST here');
+      await io.readBody(req);
+      io.send(res, 200, await engine.revertLastRelease(name!));
       return true;
     }
     if (parts.length === 3 && sub === 'rollback') {

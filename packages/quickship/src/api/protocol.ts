@@ -9,6 +9,9 @@
 //   POST /api/v1/rollouts/:name/retry                                   → VerbResult
 //   POST /api/v1/rollouts/:name/undo          { toRevision?: number }   → VerbResult
 //   POST /api/v1/rollouts/:name/restart                                 → VerbResult
+//   POST /api/v1/rollouts/:name/actions/:action  (Argo CD's resource actions: promote-full, resume,
+//        abort, retry, restart; GitOps mode)      → { message, patch: { object?, status? } }, the
+//        merge patches Argo CD sends for the same live object (gitops/actions)
 //   GET  /api/v1/events[?rollout=name]        → text/event-stream, `event: rollout` + RolloutEntry
 //
 // Errors: { error: { code, message, fix? } } with 400/403/404/405/409/415/422/500/503; the code is

@@ -134,6 +134,18 @@ async function handle(
     const message = await runVerb(engine, parts[1]!, parts[2] as Verb, body);
     return sendJson(res, 200, { message });
   }
+  // Argo CD's resource actions on the live Rollout (GitOps mode): POST /rollouts/:name/actions/:action.
+  if (parts[0] === 'rollouts' && parts.length === 4 && parts[2] === 'actions') {
+    if (method !== 'POST') return notAllowed('POST');
+    if (!hasResourceActions(engine))
+      throw new ApiRequestError(
+        'NotFound',
+        'this engine runs no resource actions',
+        'use the verbs under /rollouts/:name',
+      );
+    await readJsonBody(req);
+    return sendJson(res, 200, await engine.runResourceAction(parts[1]!, parts[3]!));
+  }
   // AnalysisRuns in both modes (--dir has no object store): GET /analysisruns[/:name].
   if (parts[0] === 'analysisruns' && parts.length <= 2 && hasAnalysisRuns(engine)) {
     if (method !== 'GET') return notAllowed('GET');
@@ -158,6 +170,12 @@ async function handle(
     if (handled) return;
   }
   throw new ApiRequestError('NotFound', `no route ${method} ${url.pathname}`, `see ${API_PREFIX}/rollouts`);
+}
+
+function hasResourceActions(engine: EngineApi): engine is EngineApi & {
+  runResourceAction(name: string, action: string): Promise<{ message: string; patch: unknown }>;
+} {
+  return typeof (engine as { runResourceAction?: unknown }).runResourceAction === 'function';
 }
 
 function hasAnalysisRuns(engine: EngineApi): engine is EngineApi & { listAnalysisRuns(): readonly AnalysisRun[] } {

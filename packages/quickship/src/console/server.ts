@@ -75,9 +75,12 @@ const SECURITY_HEADERS = {
   'referrer-policy': 'no-referrer',
 };
 
-/** The engine API routes the console may POST to: the verbs, and an Application's sync and rollback. */
+/**
+ * The engine API routes the console may POST to: the plugin's verbs, Argo CD's resource actions on
+ * the Rollout, and an Application's sync, rollback and revert (the GitOps rollback).
+ */
 const ACTION_ROUTE =
-  /^\/api\/v1\/(rollouts\/[^/]+\/(promote|abort|retry|undo|restart)|applications\/[^/]+\/(sync|rollback))$/;
+  /^\/api\/v1\/(rollouts\/[^/]+\/(promote|abort|retry|undo|restart|actions\/(promote-full|resume|abort|retry|restart))|applications\/[^/]+\/(sync|rollback|revert))$/;
 /** Prometheus' read-only HTTP API endpoints the charts and the alert list need. */
 const PROMETHEUS_ROUTE = /^\/prometheus\/api\/v1\/(query_range|query|alerts)$/;
 

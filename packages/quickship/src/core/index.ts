@@ -27,7 +27,17 @@ export { computePodTemplateHash, specFingerprint, canonicalJson, POD_TEMPLATE_HA
 
 // Deciding and acting
 export { reconcileBlueGreen, initialControllerStatus, type ReconcileInput, type ReconcileResult } from './bluegreen.ts';
-export { promote, abort, retry, undo, restart, type VerbResult, type UndoResult } from './verbs.ts';
+export {
+  promote,
+  abort,
+  retry,
+  undo,
+  restart,
+  resourceAction,
+  ROLLOUT_RESOURCE_ACTIONS,
+  type VerbResult,
+  type UndoResult,
+} from './verbs.ts';
 
 // Showing
 export { calculateRolloutPhase, getRolloutPhase, type Phase, type PhaseCounts } from './phase.ts';

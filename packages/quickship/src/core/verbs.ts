@@ -149,3 +149,48 @@ export function restart(spec: RolloutSpec, status: ControllerStatus, now: Date, 
   const patches = restartPatches(verbStateOf(rolloutOf(spec, status)), at);
   return run(spec, status, patches, `rollout '${spec.name}' restarts in ${inSeconds}s`);
 }
+
+/**
+ * The CLI verb an Argo CD resource action of the same meaning must pass first: the CLI's rules
+ * win (promoting a fully promoted Rollout, aborting one with no update, retrying one that is not
+ * aborted are refused with the plugin's reason), Argo CD's patch is what is applied.
+ */
+const ACTION_RULES: Readonly<Record<string, (state: ReturnType<typeof verbStateOf>, now: Date) => unknown>> = {
+  'promote-full': (state) => promotePatches(state, { full: true }),
+  resume: (state) => promotePatches(state, { full: false }),
+  abort: (state) => abortPatches(state),
+  retry: (state) => retryPatches(state),
+  restart: (state, now) => restartPatches(state, now),
+};
+
+/** The Argo CD actions the engine's Rollout runs (pause and skip-current-step: no local meaning for blue/green). */
+export const ROLLOUT_RESOURCE_ACTIONS = Object.keys(ACTION_RULES);
+
+/**
+ * Applies an Argo CD resource action's patches (gitops/actions computes them from the live
+ * Rollout, as Argo CD does) after the CLI verb of the same meaning accepted the state, the same way
+ * the verbs' patches are applied: status patch first, then the object patch.
+ */
+export function resourceAction(
+  spec: RolloutSpec,
+  status: ControllerStatus,
+  action: string,
+  patches: { readonly statusPatch?: object; readonly objectPatch?: object },
+  now: Date,
+): VerbResult {
+  const rule = ACTION_RULES[action];
+  if (rule === undefined)
+    throw new VerbNotApplicableError(
+      `Argo CD action "${action}" has no meaning for a blue/green Rollout run locally; the engine runs ${ROLLOUT_RESOURCE_ACTIONS.join(', ')}`,
+    );
+  rule(verbStateOf(rolloutOf(spec, status)), now);
+  return run(
+    spec,
+    status,
+    {
+      ...(patches.statusPatch ? { statusPatch: patches.statusPatch } : {}),
+      ...(patches.objectPatch ? { specPatch: patches.objectPatch } : {}),
+    },
+    `action '${action}' ran on rollout '${spec.name}'`,
+  );
+}

@@ -10,7 +10,9 @@
 //     change; a change that does not parse keeps the last good spec running.
 import { join, resolve } from 'node:path';
 import type { EngineApi, EngineInfo, RolloutEntry } from '../model.ts';
-import { PortInUseError, RolloutNotFoundError } from '../errors.ts';
+import { PortInUseError, RolloutNotFoundError, VerbNotApplicableError } from '../errors.ts';
+import { runResourceAction } from '../gitops/actions/actions.ts';
+import { actionPatch, type ActionPatch } from '../gitops/actions/patch.ts';
 import { EndpointTable } from '../runtime/endpoints.ts';
 import { adoptOrReplace, StateStore } from '../runtime/state-store.ts';
 import { ServiceRouter } from '../runtime/router.ts';
@@ -43,6 +45,7 @@ import type { AlertsResponse } from '../monitoring/alerts.ts';
 import { PrometheusNotRunningError } from '../monitoring/errors.ts';
 import { readDeployDir } from './deploy-source.ts';
 import { splitManifests } from '../core/manifests.ts';
+import { revertLastRelease } from '../release/revert.ts';
 import { AnalysisController } from './analysis-controller.ts';
 import type { AnalysisRun } from '../analysis/index.ts';
 
@@ -136,6 +139,7 @@ export class Engine implements EngineApi {
   /** GitOps mode: the live objects, the application controller and the Job controller. */
   readonly store: ObjectStore | undefined;
   private apps: AppController | undefined;
+  private repos: RepoResolver | undefined;
   private jobs: JobController | undefined;
   private snapshots: SnapshotWriter | undefined;
   private unwatchStore: (() => void) | undefined;
@@ -318,7 +322,7 @@ export class Engine implements EngineApi {
     this.jobs.start();
     this.apps = new AppController({
       store,
-      repos: new RepoResolver(this.options.repoDir, gitops.repoMap),
+      repos: (this.repos = new RepoResolver(this.options.repoDir, gitops.repoMap)),
       health: gitops.health,
       // With Prometheus running, ServiceMonitors and PrometheusRules are run, not just stored.
       localKinds: this.options.prometheus ? new Set([...LOCAL_KINDS, ...MONITORING_KINDS]) : LOCAL_KINDS,
@@ -456,11 +460,31 @@ export class Engine implements EngineApi {
     if (!store || this.stopping) return;
     const entry = this.controller.entry();
     const rollout = entry.rollout as KubeObject;
+    const ref = {
+      group: 'argoproj.io',
+      kind: 'Rollout',
+      namespace: this.controller.spec.namespace,
+      name: this.controller.name,
+    };
     store.setStatus(
-      { group: 'argoproj.io', kind: 'Rollout', namespace: this.controller.spec.namespace, name: this.controller.name },
-      rollout.status,
+      ref,
+      { ...(rollout.status as Record<string, unknown>), observedGeneration: this.observedGeneration(store.get(ref)) },
       ROLLOUT_CONTROLLER_MANAGER,
     );
+  }
+
+  /**
+   * status.observedGeneration as Argo Rollouts v0.10+ writes it: the object's metadata.generation
+   * (as a string) once the controller runs the spec of that generation. The controller's own status
+   * keeps a spec fingerprint there (core/phase.ts); every store event reloads the spec at once, so
+   * the controller runs the live generation unless that spec failed to load (then the last one
+   * observed stays, and Argo CD's health reads "waiting for rollout spec update to be observed").
+   */
+  private observedGeneration(live: KubeObject | undefined): string | undefined {
+    const observed = this.loadError === undefined && this.controller.observedSpec;
+    const previous = (live?.status as Record<string, unknown> | undefined)?.observedGeneration;
+    if (observed && live?.metadata.generation !== undefined) return String(live.metadata.generation);
+    return typeof previous === 'string' && /^\d+$/.test(previous) ? previous : undefined;
   }
 
   /** After a verb: the live spec (paused, restartAt, template) patched into the store, as the plugin patches the object. */
@@ -655,6 +679,61 @@ export class Engine implements EngineApi {
   }
   restart(name: string): Promise<string> {
     return this.act(name, (c) => c.restart());
+  }
+
+  /**
+   * The GitOps rollback the console offers under auto-sync (where Argo CD refuses `app rollback`):
+   * a revert commit of the last release in the working tree of the Application's repository
+   * (release/revert.ts, as `quickship rollback`); the application controller then syncs it.
+   */
+  revertLastRelease(appName: string): Promise<{ message: string }> {
+    try {
+      const app = this.applicationController().application(appName);
+      const source = (app.spec as { source?: { repoURL?: string; path?: string } } | undefined)?.source;
+      if (!this.repos || !source?.repoURL || source.path === undefined)
+        throw new UserError(
+          `Application ${appName} has no Git source (spec.source.repoURL and path) to revert in`,
+          'roll back with `quickship app rollback <id>` after turning auto-sync off',
+        );
+      const { message } = revertLastRelease(this.repos.source(source.repoURL).repoDir, source.path);
+      this.log(`app ${appName}: ${message}`);
+      return Promise.resolve({ message });
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
+  }
+
+  /**
+   * Runs an Argo CD resource action on the live Rollout (what `argocd app actions run` and Argo
+   * CD's UI do): the action's result computed from the live object in the store
+   * (gitops/actions, Argo CD's Lua scripts), its merge patches applied as the verbs' are, after the
+   * CLI verb of the same meaning accepted the state (core/verbs.ts `resourceAction`). Returns the
+   * patches, which equal Argo CD's for the same live object.
+   */
+  runResourceAction(name: string, action: string): Promise<{ message: string; patch: ActionPatch }> {
+    try {
+      const controller = this.find(name);
+      const spec = controller.spec;
+      const live = this.store?.get({ group: 'argoproj.io', kind: 'Rollout', namespace: spec.namespace, name });
+      if (!live)
+        throw new VerbNotApplicableError(
+          `Argo CD's resource actions act on the live Rollout object, which this engine (started with --dir) does not keep: use the plugin's verbs (promote --full, abort, retry, restart), or start the engine without --dir`,
+        );
+      const now = new Date();
+      const patch = actionPatch(live, runResourceAction(live, action, now));
+      const message = controller.resourceAction(
+        action,
+        {
+          ...(patch.status ? { statusPatch: patch.status } : {}),
+          ...(patch.object ? { objectPatch: patch.object } : {}),
+        },
+        now,
+      );
+      this.writeVerbSpec();
+      return Promise.resolve({ message, patch });
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
   }
 
   subscribe(listener: (entry: RolloutEntry) => void): () => void {

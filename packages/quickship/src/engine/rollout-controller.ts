@@ -9,6 +9,7 @@ import {
   buildRolloutView,
   initialControllerStatus,
   promote,
+  resourceAction,
   reconcileBlueGreen,
   restart,
   retry,
@@ -204,6 +205,16 @@ export class RolloutController {
   }
   restart(): string {
     return this.verb(restart(this.spec, this.status, this.now()));
+  }
+  /** Whether the controller's status was computed from its current spec (never reconciled counts, as upstream). */
+  get observedSpec(): boolean {
+    const observed = this.status.observedGeneration;
+    return observed === undefined || observed === specFingerprint(this.spec);
+  }
+
+  /** An Argo CD resource action: its patches (computed from the live object) after the CLI verb's rules. */
+  resourceAction(action: string, patches: { statusPatch?: object; objectPatch?: object }, now: Date): string {
+    return this.verb(resourceAction(this.spec, this.status, action, patches, now));
   }
 
   private verb(result: {
