@@ -117,4 +117,41 @@ describe('timeline', () => {
     });
     expect(events.map((e) => e.what)).toEqual(['analysis Failed', 'analysis started', 'paused', 'ReplicaSet created']);
   });
+
+  it('reads the controllers’ Events when there are any: commit seen, synced, healed, switched, aborted', () => {
+    const ev = (at: string, kind: string, reason: string, message: string, extra: Record<string, unknown> = {}) => ({
+      metadata: { name: `${kind}.${at}` },
+      involvedObject: { kind, name: 'payments' },
+      reason,
+      message,
+      type: 'Normal',
+      lastTimestamp: `2026-01-01T00:00:0${at}Z`,
+      ...extra,
+    });
+    const lines = timeline({
+      runs: [{ metadata: { name: 'r' }, status: { completedAt: '2026-01-01T00:00:07Z', phase: 'Successful' } }],
+      replicaSets: [],
+      events: [
+        ev('1', 'Application', 'ResourceUpdated', 'Updated sync status: Synced -> OutOfSync'),
+        ev('2', 'Application', 'OperationStarted', "Initiated automated sync to 'abc'", { action: 'sync' }),
+        ev('3', 'Application', 'OperationCompleted', 'Sync operation to abc succeeded'),
+        ev('4', 'Rollout', 'SwitchService', 'Switched selector for service payments-active from x to y'),
+        ev('5', 'Rollout', 'RolloutAborted', 'Rollout aborted update to revision 2', { type: 'Warning' }),
+        ev('6', 'Application', 'OperationStarted', "Initiated automated sync to 'abc'", { action: 'self-heal' }),
+      ],
+    });
+    expect(lines.map((l) => l.what)).toEqual([
+      'analysis Successful',
+      'healed (self-heal sync)',
+      'aborted',
+      'switched',
+      'synced',
+      'sync started',
+      'commit seen or drift (OutOfSync)',
+    ]);
+    expect(lines.find((l) => l.what === 'aborted')?.warning).toBe(true);
+    expect(lines.find((l) => l.what === 'switched')?.detail).toBe(
+      'Rollout/payments: Switched selector for service payments-active from x to y',
+    );
+  });
 });

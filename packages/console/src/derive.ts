@@ -241,15 +241,80 @@ export interface TimelineEvent {
   readonly at: string;
   readonly what: string;
   readonly detail?: string;
+  /** A Warning event (aborted, sync failed, deadline exceeded). */
+  readonly warning?: boolean;
 }
 
-/** The events the live objects record: syncs, conditions, pauses, aborts, analysis runs. */
+/** What a core/v1 Event's reason means on the timeline (Argo CD's and Argo Rollouts' reasons). */
+const EVENT_LABELS: Readonly<Record<string, string>> = {
+  NewReplicaSetCreated: 'ReplicaSet created',
+  RolloutUpdated: 'Rollout updated',
+  ScalingReplicaSet: 'scaled',
+  RolloutPaused: 'paused',
+  RolloutResumed: 'promoted',
+  SwitchService: 'switched',
+  RolloutAborted: 'aborted',
+  RolloutRetry: 'retried',
+  RolloutCompleted: 'completed',
+  RolloutNotCompleted: 'not completed',
+  ProgressDeadlineExceeded: 'progress deadline exceeded',
+  AnalysisRunCreated: 'analysis started',
+  RestartingPod: 'restarting',
+  Verb: 'action',
+  OperationCompleted: 'sync finished',
+};
+
+interface EventFields {
+  reason?: string;
+  message?: string;
+  action?: string;
+  type?: string;
+  lastTimestamp?: string;
+  firstTimestamp?: string;
+  involvedObject?: { kind?: string; name?: string };
+}
+
+/** One Event's line: Argo CD's sync events say "commit seen", "healed" and "synced" in the domain's words. */
+export function eventLine(event: Obj): TimelineEvent | undefined {
+  const e = event as Obj & EventFields;
+  const at = e.lastTimestamp ?? e.firstTimestamp;
+  if (!at || !e.reason) return undefined;
+  const on = `${e.involvedObject?.kind ?? ''}/${e.involvedObject?.name ?? ''}`;
+  let what = EVENT_LABELS[e.reason] ?? e.reason;
+  if (e.reason === 'OperationStarted') what = e.action === 'self-heal' ? 'healed (self-heal sync)' : 'sync started';
+  else if (e.reason === 'OperationCompleted') what = /succeeded$/.test(e.message ?? '') ? 'synced' : 'sync failed';
+  else if (e.reason === 'ResourceUpdated' && /sync status: Synced -> OutOfSync/.test(e.message ?? ''))
+    what = 'commit seen or drift (OutOfSync)';
+  else if (e.reason === 'ResourceUpdated') what = 'status';
+  return { at, what, detail: `${on}: ${e.message ?? ''}`, ...(e.type === 'Warning' ? { warning: true } : {}) };
+}
+
+/**
+ * The timeline: the Events the controllers record (GitOps mode: the application controller's and
+ * the Rollouts controller's, store/events.ts), plus what the live objects record that no Event
+ * says (analysis finished). Without Events (the engine runs a working-tree folder) it is built
+ * from the objects alone: syncs, conditions, pauses, aborts, ReplicaSets and analysis runs.
+ */
 export function timeline(objects: {
   rollout?: Obj;
   app?: Obj;
   runs: readonly Obj[];
   replicaSets: readonly Obj[];
+  events?: readonly Obj[];
 }): TimelineEvent[] {
+  if (objects.events && objects.events.length > 0) {
+    const lines = objects.events.map(eventLine).filter((l): l is TimelineEvent => l !== undefined);
+    for (const run of objects.runs) {
+      const s = run.status as { completedAt?: string; phase?: string; message?: string } | undefined;
+      if (s?.completedAt)
+        lines.push({
+          at: s.completedAt,
+          what: `analysis ${s.phase ?? 'finished'}`,
+          detail: [run.metadata?.name, s.message].filter(Boolean).join(': '),
+        });
+    }
+    return lines.sort((a, b) => b.at.localeCompare(a.at));
+  }
   const events: TimelineEvent[] = [];
   const app = objects.app?.status as
     | {

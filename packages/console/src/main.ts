@@ -39,6 +39,7 @@ const state: {
   diff?: string;
   runs: Obj[];
   replicaSets: Obj[];
+  events: Obj[];
   alerts: unknown[] | string;
   error?: string;
   switches: { at: number; label: string }[];
@@ -46,6 +47,7 @@ const state: {
 } = {
   runs: [],
   replicaSets: [],
+  events: [],
   alerts: 'loading alerts…',
   switches: JSON.parse(sessionStorage.getItem('quickship-switches') ?? '[]'),
 };
@@ -142,6 +144,7 @@ function render(): void {
           ...(state.app ? { app: state.app } : {}),
           runs: state.runs,
           replicaSets: state.replicaSets,
+          events: state.events,
         }),
         ...state.switches.map((s) => ({ at: new Date(s.at * 1000).toISOString(), what: 'switched', detail: s.label })),
       ].sort((a, b) => b.at.localeCompare(a.at)),
@@ -171,12 +174,13 @@ async function load(): Promise<void> {
       getJson<{ items: Obj[] }>('/api/v1/applications').catch(() => ({ items: [] as Obj[] })),
       getJson<{ items: Obj[] }>('/api/v1/objects?kind=AnalysisRun').catch(() => ({ items: [] as Obj[] })),
       getJson<{ items: Obj[] }>('/api/v1/objects?kind=ReplicaSet').catch(() => ({ items: [] as Obj[] })),
+      getJson<{ items: Obj[] }>('/api/v1/objects?kind=Event').catch(() => ({ items: [] as Obj[] })),
     ]);
     others.catch(() => undefined);
     const rollouts = await getJson<{ items: RolloutEntry[] }>('/api/v1/rollouts');
     state.entry = rollouts.items[0];
     if (!firstRender) render();
-    const [apps, runs, replicaSets] = await others;
+    const [apps, runs, replicaSets, events] = await others;
     const name = state.entry?.view.name ?? 'payments';
     state.app =
       apps.items.find((a) =>
@@ -195,6 +199,15 @@ async function load(): Promise<void> {
         : undefined;
     state.runs = runsOf(name, runs.items);
     state.replicaSets = replicaSets.items.filter((rs) => rs.metadata?.name?.startsWith(`${name}-`));
+    // This Rollout's and its Application's Events.
+    const appName = state.app?.metadata?.name;
+    state.events = events.items.filter((e) => {
+      const involved = (e as { involvedObject?: { kind?: string; name?: string } }).involvedObject;
+      return (
+        (involved?.kind === 'Rollout' && involved.name === name) ||
+        (involved?.kind === 'Application' && involved.name === appName)
+      );
+    });
     state.error = undefined;
     noteSwitch();
   } catch (error) {

@@ -384,7 +384,7 @@ export function timelineSection(
         .map((e) =>
           h(
             'li',
-            {},
+            e.warning ? { class: 'warning' } : {},
             h('time', { datetime: e.at, title: e.at }, ago(e.at)),
             ' ',
             h('strong', {}, e.what),

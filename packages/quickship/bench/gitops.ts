@@ -130,7 +130,7 @@ async function main(): Promise<void> {
         );
         const next = status(entry).currentPodHash!;
         figures.commitToPreview.push((await previewProbe.firstAnswerFrom(next, t0, 60_000)) - t0);
-        await engine.promote('payments', { full: false });
+        await engine.promote('payments', { full: true }); // no Prometheus here: analysis is skipped only by a full promote
         await waitForEntry(
           engine,
           'Healthy after promote',
@@ -190,7 +190,7 @@ async function main(): Promise<void> {
             10,
           );
           const hash = status(paused).currentPodHash!;
-          await engine.promote('payments', { full: false });
+          await engine.promote('payments', { full: true }); // no Prometheus here: analysis is skipped only by a full promote
           await waitForEntry(
             engine,
             `${version} Healthy`,

@@ -194,4 +194,26 @@ describe.skipIf(!hasArgoCdCorpus)("Argo CD's resource actions on the live Rollou
     );
     expect(log.some((l) => /app payments: reverted/.test(l))).toBe(true);
   }, 180_000);
+
+  it('the controllers recorded it all as core/v1 Events: the syncs, the abort, the switches', () => {
+    const events = engine.liveStore().list({ kind: 'Event' }) as (KubeObject & {
+      involvedObject: { kind: string; name: string };
+      reason: string;
+      message: string;
+      type: string;
+    })[];
+    const on = (kind: string) => events.filter((e) => e.involvedObject.kind === kind);
+    const release = git(repo.repoDir, 'rev-parse', 'HEAD~1'); // "release v2", before the revert
+    expect(on('Application').map((e) => `${e.reason}: ${e.message}`)).toEqual(
+      expect.arrayContaining([
+        `OperationStarted: Initiated automated sync to '${release}'`,
+        `OperationCompleted: Sync operation to ${release} succeeded`,
+        'ResourceUpdated: Updated sync status: Synced -> OutOfSync',
+      ]),
+    );
+    const rollout = on('Rollout');
+    expect(rollout.find((e) => e.reason === 'RolloutAborted')).toMatchObject({ type: 'Warning' });
+    expect(rollout.filter((e) => e.reason === 'SwitchService').length).toBeGreaterThanOrEqual(2);
+    expect(rollout.some((e) => e.reason === 'NewReplicaSetCreated')).toBe(true);
+  });
 });

@@ -29,7 +29,8 @@ import { PLUGIN_MANAGER, ROLLOUT_CONTROLLER_MANAGER } from './fields-managers.ts
 import { ObjectStore, type WatchEvent } from '../store/object-store.ts';
 import type { KubeObject } from '../store/object.ts';
 import { loadSnapshot, SnapshotWriter } from '../store/persist.ts';
-import { AppController, type HealthAssessor } from '../gitops/app-controller.ts';
+import { APP_CONTROLLER_MANAGER, AppController, type HealthAssessor } from '../gitops/app-controller.ts';
+import { EventRecorder } from '../store/events.ts';
 import { RepoResolver } from '../gitops/repos.ts';
 import { GitSource } from '../gitops/git-source.ts';
 import { deployFromStore } from './deploy.ts';
@@ -48,6 +49,15 @@ import { splitManifests } from '../core/manifests.ts';
 import { revertLastRelease } from '../release/revert.ts';
 import { AnalysisController } from './analysis-controller.ts';
 import type { AnalysisRun } from '../analysis/index.ts';
+
+/** Reasons Argo Rollouts records as Warning events (the rest are Normal). */
+const WARNING_REASONS: ReadonlySet<string> = new Set([
+  'RolloutAborted',
+  'ProgressDeadlineExceeded',
+  'RolloutNotCompleted',
+  'Failed',
+  'InvalidSpec',
+]);
 
 export interface EngineOptions {
   /** The Git repository whose commits are built into images (the local registry's source). */
@@ -140,6 +150,7 @@ export class Engine implements EngineApi {
   readonly store: ObjectStore | undefined;
   private apps: AppController | undefined;
   private repos: RepoResolver | undefined;
+  private rolloutEvents: EventRecorder | undefined;
   private jobs: JobController | undefined;
   private snapshots: SnapshotWriter | undefined;
   private unwatchStore: (() => void) | undefined;
@@ -256,6 +267,7 @@ export class Engine implements EngineApi {
           },
           onChange: () => this.changed(),
           log: (line) => this.log(line),
+          onEvent: (reason, message) => this.recordRolloutEvent(reason, message),
           ...(this.options.backoff ? { backoff: this.options.backoff } : {}),
           ...(this.options.minimumGracePeriodSeconds === undefined
             ? {}
@@ -323,6 +335,7 @@ export class Engine implements EngineApi {
     this.apps = new AppController({
       store,
       repos: (this.repos = new RepoResolver(this.options.repoDir, gitops.repoMap)),
+      events: new EventRecorder(store, APP_CONTROLLER_MANAGER),
       health: gitops.health,
       // With Prometheus running, ServiceMonitors and PrometheusRules are run, not just stored.
       localKinds: this.options.prometheus ? new Set([...LOCAL_KINDS, ...MONITORING_KINDS]) : LOCAL_KINDS,
@@ -452,6 +465,20 @@ export class Engine implements EngineApi {
   /** Every AnalysisRun of this engine, in both modes (GET /api/v1/analysisruns). */
   listAnalysisRuns(): readonly AnalysisRun[] {
     return this.analysis?.list() ?? [];
+  }
+
+  /**
+   * The Rollouts controller's events as core/v1 Events on the live Rollout (GitOps mode), as
+   * `kubectl describe rollout` shows them; Warning for the reasons upstream records as warnings.
+   */
+  private recordRolloutEvent(reason: string, message: string): void {
+    const store = this.store;
+    if (!store || this.stopping) return;
+    const spec = this.deploy.rollout;
+    const live = store.get({ group: 'argoproj.io', kind: 'Rollout', namespace: spec.namespace, name: spec.name });
+    if (!live) return;
+    this.rolloutEvents ??= new EventRecorder(store, 'rollouts-controller');
+    this.rolloutEvents.record(live, { reason, message, type: WARNING_REASONS.has(reason) ? 'Warning' : 'Normal' });
   }
 
   /** Writes the Rollout's status (Argo's shape) into the store: what Argo CD's health reads. */

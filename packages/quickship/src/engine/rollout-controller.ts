@@ -47,6 +47,8 @@ export interface ControllerDeps {
   /** Something persisted or shown changed. */
   readonly onChange: () => void;
   readonly log: (line: string) => void;
+  /** Each event as Argo Rollouts records it (reason, message): the engine writes core/v1 Events. */
+  readonly onEvent?: (reason: string, message: string) => void;
   readonly backoff?: BackoffPolicy;
   readonly minimumGracePeriodSeconds?: number;
   readonly now?: () => Date;
@@ -414,6 +416,13 @@ export class RolloutController {
 
   private record(reason: string, message: string): void {
     const line = reason ? `${reason}: ${message}` : message;
+    // Core's events come as "Reason: message" (core/bluegreen/context.ts), the controller's own with a reason.
+    const parsed = reason ? { reason, message } : /^([A-Z][A-Za-z]+): ([\s\S]*)$/.exec(message);
+    if (parsed)
+      this.deps.onEvent?.(
+        Array.isArray(parsed) ? parsed[1]! : parsed.reason,
+        Array.isArray(parsed) ? parsed[2]! : parsed.message,
+      );
     this.events.push({ time: this.now().toISOString(), message: line });
     if (this.events.length > MAX_EVENTS) this.events.splice(0, this.events.length - MAX_EVENTS);
     this.deps.log(`${this.spec.name}: ${line}`);

@@ -39,6 +39,7 @@ import { ARGOCD_MANAGER, diffResource, ignoredFor, renderDiff, type ResourceDiff
 import type { RepoResolver } from './repos.ts';
 import { desiredResources, sourcePermitted, TRACKING_ANNOTATION, type DesiredResource } from './resources.ts';
 import { retryDelayMs, selfHealDelayMs } from './self-heal.ts';
+import type { EventInfo, EventRecorder } from '../store/events.ts';
 import { nextStep, planSync, type SyncPlan, type SyncTask } from './sync-plan.ts';
 import { clusterOnlyNote } from './cluster-only.ts';
 
@@ -63,6 +64,8 @@ export interface AppControllerDeps {
   readonly log?: (line: string) => void;
   /** Called after every change of an Application's status (the API's event stream). */
   readonly onChange?: (app: string) => void;
+  /** Records Argo CD's Events on the Application (store/events.ts); none without it. */
+  readonly events?: EventRecorder;
   /**
    * A policy consulted before a hook object is created (the engine's migration gate,
    * engine/migration-gate.ts). Resolves: the hook is created; rejects: the hook is never created,
@@ -491,6 +494,14 @@ export class AppController {
       message: `${why} of ${comparison.commit.slice(0, 7)} running`,
       retryCount: 0,
     };
+    // Argo CD's event: appcontroller.go autoSync for automated syncs, server/application.go for a user's.
+    this.event(name, {
+      reason: 'OperationStarted',
+      message: initiatedBy.automated
+        ? `Initiated automated sync to '${comparison.commit}'`
+        : `${initiatedBy.username ?? 'a user'} initiated sync to ${comparison.commit}`,
+      action: why,
+    });
     this.log(
       `${name}: ${why} of ${comparison.commit.slice(0, 7)} (${comparison.subject.length > 72 ? `${comparison.subject.slice(0, 71)}…` : comparison.subject}) started by ${initiatedBy.automated ? 'automated sync policy' : initiatedBy.username}`,
     );
@@ -691,6 +702,11 @@ export class AppController {
     op.phase = 'Failed';
     op.message = `one or more objects failed to apply, reason: ${op.failing}${op.retryCount ? ` (retried ${op.retryCount} times).` : ''}`;
     this.finish(name, op);
+    this.event(name, {
+      reason: 'OperationCompleted',
+      type: 'Warning',
+      message: `Sync operation to ${op.revision} failed: ${op.message}`,
+    });
     this.log(`${name}: sync of ${op.revision.slice(0, 7)} failed: ${op.failing}`);
   }
 
@@ -699,6 +715,7 @@ export class AppController {
     op.phase = 'Succeeded';
     op.message = 'successfully synced (all tasks run)';
     this.finish(name, op);
+    this.event(name, { reason: 'OperationCompleted', message: `Sync operation to ${op.revision} succeeded` });
     const app = state.spec;
     if (app) {
       const id = (state.history.at(-1)?.id ?? -1) + 1;
@@ -786,6 +803,17 @@ export class AppController {
       ...(comparison?.subject ? { revisionSubject: comparison.subject } : {}),
     };
     if (JSON.stringify(previous) !== JSON.stringify(status)) {
+      // Argo CD's ResourceUpdated events on the Application (appcontroller.go persistAppStatus).
+      if ((previous?.sync?.status ?? '') !== status.sync.status)
+        this.event(name, {
+          reason: 'ResourceUpdated',
+          message: `Updated sync status: ${previous?.sync?.status ?? ''} -> ${status.sync.status}`,
+        });
+      if ((previous?.health?.status ?? '') !== status.health.status)
+        this.event(name, {
+          reason: 'ResourceUpdated',
+          message: `Updated health status: ${previous?.health?.status ?? ''} -> ${status.health.status}`,
+        });
       this.deps.store.setStatus(
         { group: 'argoproj.io', kind: 'Application', namespace: this.namespace, name },
         status,
@@ -813,6 +841,11 @@ export class AppController {
 
   private log(line: string): void {
     this.deps.log?.(line);
+  }
+
+  private event(name: string, info: EventInfo): void {
+    const app = this.deps.store.get({ group: 'argoproj.io', kind: 'Application', namespace: this.namespace, name });
+    if (app && this.deps.events) this.deps.events.record(app, info);
   }
 }
 
