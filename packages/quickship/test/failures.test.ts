@@ -1,7 +1,9 @@
 // Proof under failures, with load through the active Service and the ledger checked in the
 // database: kill -9 of an active instance (two replicas), a revision that never becomes ready
 // (the old one keeps serving; status says why once the progress deadline passes), and an engine
-// that goes away and comes back (it re-adopts the running instances).
+// that goes away and comes back (it re-adopts the running instances). The engine runs in GitOps
+// mode over a real Git repository (branch main, the Applications' targetRevision): every new
+// revision, broken or fixed, is a commit, synced by the application controller.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '@quickship/pglocal';
 import {
@@ -13,34 +15,46 @@ import {
   type AttemptEvent,
   type LoadResult,
 } from '@quickship/loadgen';
-import type { Engine } from '../src/engine/engine.ts';
+import { Engine } from '../src/engine/engine.ts';
+import type { ApplicationStatus } from '../src/gitops/app-status.ts';
 import type { RolloutEntry } from '../src/api/protocol.ts';
 import {
   API_KEY,
   buildTestRepo,
   createDatabase,
-  editRollout,
   healthy,
-  startEngine,
   status,
   storedPayments,
   waitForEntry,
   removeTestRepo,
   type TestRepo,
 } from './helpers/engine.ts';
+import { commitRollout, startGitOpsEngine } from './helpers/gitops.ts';
+import { git } from './helpers/repo.ts';
 
 let repo: TestRepo;
 let db: { url: string; drop(): Promise<void> };
 let engine: Engine;
-let deployDir: string;
 let log: string[];
 let activePort: number;
+/** The options the engine was started with, to start it again the same way. */
+let options: Parameters<typeof Engine.start>[0];
+
+const commit = (message: string, edit: (text: string) => string): string => commitRollout(repo.repoDir, message, edit);
+const payments = (): ApplicationStatus | undefined =>
+  engine.liveStore().get({ group: 'argoproj.io', kind: 'Application', namespace: 'argocd', name: 'payments' })
+    ?.status as ApplicationStatus | undefined;
 
 beforeAll(async () => {
   db = await createDatabase('failures');
-  repo = await buildTestRepo();
+  repo = await buildTestRepo('0.1.0');
   activePort = await freePort();
-  ({ engine, deployDir, log } = await startEngine(repo, db.url, { activePort }));
+  const started = await startGitOpsEngine(repo, db.url, {
+    edit: (t) => t.replace(/^ {2}replicas: 1$/m, '  replicas: 2'),
+    overrides: { activePort },
+  });
+  ({ engine, log } = started);
+  options = started.options;
   await waitForEntry(engine, 'first revision Healthy', healthy, 150_000);
 }, 200_000);
 
@@ -113,11 +127,11 @@ describe('failures under load', () => {
   it('a revision that never becomes ready: the old one keeps serving, the rollout says why', async () => {
     const before = status(await engine.get('payments')).stableRS;
     await underLoad(async () => {
-      editRollout(deployDir, (text) =>
+      commit('a release that never becomes ready', (text) =>
         text
-          .replace(/(name: APP_VERSION\n\s+value: )"[^"]*"/, '$1"never-ready"')
+          .replace(/(name: APP_VERSION\n\s+value: )\S+/, '$1"never-ready"')
           .replace('path: /readyz', 'path: /never-ready')
-          .replace('progressDeadlineSeconds: 180', 'progressDeadlineSeconds: 20'),
+          .replace(/progressDeadlineSeconds: \d+/, 'progressDeadlineSeconds: 20'),
       );
       const degraded = await waitForEntry(engine, 'ProgressDeadlineExceeded', (e) => status(e).phase === 'Degraded');
       expect(status(degraded).message).toMatch(
@@ -133,13 +147,8 @@ describe('failures under load', () => {
       for (const pod of pods)
         expect(pod).toMatchObject({ ready: false, message: expect.stringMatching(/readiness probe/i) });
     });
-    // Back to a template that works: the same spec as the stable revision is a fast rollback.
-    editRollout(deployDir, (text) =>
-      text
-        .replace('"never-ready"', '"v1"')
-        .replace('path: /never-ready', 'path: /readyz')
-        .replace('progressDeadlineSeconds: 20', 'progressDeadlineSeconds: 180'),
-    );
+    // Back to a template that works: a revert commit; the same spec as the stable revision is a fast rollback.
+    git(repo.repoDir, 'revert', '--no-edit', 'HEAD');
     await waitForEntry(
       engine,
       'Healthy again on the stable revision',
@@ -147,12 +156,12 @@ describe('failures under load', () => {
     );
   }, 240_000);
 
-  it('an image without a build, a malformed image, a deploy/ that does not parse: the old revision keeps serving, status says why', async () => {
+  it('commits with an image without a build, a malformed image, YAML that does not parse: the old revision keeps serving, status says why', async () => {
     const before = status(await engine.get('payments')).stableRS;
     const pods = (e: RolloutEntry) =>
       e.view.revisions.find((r) => r.podTemplateHash === status(e).currentPodHash)?.pods ?? [];
     await underLoad(async () => {
-      editRollout(deployDir, (text) => text.replace(`payments:${repo.tag}`, 'payments:nobuild'));
+      commit('an image without a build', (text) => text.replace(`payments:${repo.tag}`, 'payments:nobuild'));
       const pull = await waitForEntry(
         engine,
         'ErrImagePull',
@@ -164,7 +173,7 @@ describe('failures under load', () => {
       expect(pods(pull)[0]!.message).toMatch(/tag "nobuild" has no local build .*quickship build --tag nobuild/);
       expect(status(pull).blueGreen.activeSelector).toBe(before);
 
-      editRollout(deployDir, (text) => text.replace('payments:nobuild', 'payments:Not_A_Tag!'));
+      commit('a malformed image', (text) => text.replace('payments:nobuild', 'payments:Not_A_Tag!'));
       const invalid = await waitForEntry(
         engine,
         'InvalidImageName',
@@ -172,14 +181,13 @@ describe('failures under load', () => {
       );
       expect(pods(invalid)[0]!.message).toMatch(/InvalidImageName: "[^"]*payments:Not_A_Tag!"/);
 
-      editRollout(deployDir, (text) => `${text}\n  : this is not YAML: [\n`);
-      const broken = await waitForEntry(engine, 'ComparisonError', (e) =>
-        e.view.notes.some((n) => n.startsWith('ComparisonError:')),
+      commit('YAML that does not parse', (text) => `${text}\n  : this is not YAML: [\n`);
+      await waitForEntry(engine, 'ComparisonError', () =>
+        (payments()?.conditions ?? []).some((c) => c.type === 'ComparisonError' && /rollout\.yaml/.test(c.message)),
       );
-      expect(broken.view.notes[0]).toMatch(/rollout\.yaml/);
-      expect(status(broken).blueGreen.activeSelector).toBe(before);
+      expect(status(await engine.get('payments')).blueGreen.activeSelector).toBe(before);
     });
-    editRollout(deployDir, (text) =>
+    commit('fix: the built image, YAML that parses', (text) =>
       text.replace('payments:Not_A_Tag!', `payments:${repo.tag}`).replace(/\n {2}: this is not YAML: \[\n$/, ''),
     );
     const back = await waitForEntry(
@@ -187,7 +195,7 @@ describe('failures under load', () => {
       'Healthy on the stable revision',
       (e) => healthy(e) && status(e).currentPodHash === before,
     );
-    expect(back.view.notes.some((n) => n.startsWith('ComparisonError:'))).toBe(false);
+    expect((payments()?.conditions ?? []).some((c) => c.type === 'ComparisonError')).toBe(false);
   }, 240_000);
 
   it('an engine that goes away and comes back re-adopts its running instances', async () => {
@@ -202,7 +210,7 @@ describe('failures under load', () => {
     await underLoad(async () => {
       await engine.detach();
       // The Service port is closed while no engine runs: clients see refused connections and retry with the same key.
-      ({ engine } = await startEngine(repo, db.url, { activePort, deployDir }));
+      engine = await Engine.start(options);
       const adopted = await waitForEntry(engine, 'Healthy with adopted instances', (e) => healthy(e));
       expect(status(adopted).blueGreen.activeSelector).toBe(status(adopted).stableRS);
       // The same processes, not restarted: adopted by pid (and kernel start time).

@@ -30,13 +30,19 @@ export async function startGitOpsEngine(
   repo: TestRepo,
   databaseUrl: string,
   options: { readonly edit?: (rollout: string) => string; readonly overrides?: Partial<EngineOptions> } = {},
-): Promise<{ engine: Engine; log: string[]; app: () => ApplicationStatus | undefined }> {
+): Promise<{
+  engine: Engine;
+  log: string[];
+  app: () => ApplicationStatus | undefined;
+  /** The options it was started with (to start it again after a detach). */
+  options: EngineOptions;
+}> {
   git(repo.repoDir, 'branch', '-M', 'main');
   commitRollout(repo.repoDir, 'test: one replica', (t) =>
     (options.edit ?? ((s) => s))(t.replace(/^ {2}replicas: 3$/m, '  replicas: 1')),
   );
   const log: string[] = [];
-  const engine = await Engine.start({
+  const started: EngineOptions = {
     repoDir: repo.repoDir,
     stateDir: repo.stateDir,
     databaseUrl,
@@ -47,9 +53,10 @@ export async function startGitOpsEngine(
     gitops: { health: argoHealth, pollMs: 200 },
     log: (line) => log.push(`${new Date().toISOString()} ${line}`),
     ...options.overrides,
-  });
+  };
+  const engine = await Engine.start(started);
   const app = (): ApplicationStatus | undefined =>
     engine.liveStore().get({ group: 'argoproj.io', kind: 'Application', namespace: 'argocd', name: 'payments' })
       ?.status as ApplicationStatus | undefined;
-  return { engine, log, app };
+  return { engine, log, app, options: started };
 }
