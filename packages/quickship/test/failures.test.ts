@@ -195,6 +195,7 @@ describe('failures under load', () => {
       'Healthy on the stable revision',
       (e) => healthy(e) && status(e).currentPodHash === before,
     );
+    expect(status(back).blueGreen.activeSelector).toBe(before);
     expect((payments()?.conditions ?? []).some((c) => c.type === 'ComparisonError')).toBe(false);
   }, 240_000);
 
