@@ -8,6 +8,7 @@ import { UserError } from '../errors.ts';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { ReleasedMigrations } from './lint.ts';
+import { releasedAtHead } from './release-cache.ts';
 
 const execFileAsync = promisify(execFile);
 
@@ -68,10 +69,14 @@ export async function readReleasedMigrations(
     const commit = (await git(repoDir, ['rev-parse', '--verify', `${options.since}^{commit}`])).trim();
     return { label: `commit ${commit.slice(0, 12)} (--since)`, files: await migrationsAt(repoDir, commit) };
   }
-  const release = await findReleaseCommit(repoDir, options.environment);
-  if (!release) return { label: `no release commit for ${options.environment} yet`, files: new Map() };
-  return {
-    label: `release commit ${release.commit.slice(0, 12)} (${release.subject})`,
-    files: await migrationsAt(repoDir, release.commit),
-  };
+  // Cached by the HEAD commit (release-cache.ts): the answer never changes for a commit, and the
+  // lookup's git processes are most of `quickship lint`'s start-up beyond Node's own.
+  return releasedAtHead(repoDir, options.environment, async () => {
+    const release = await findReleaseCommit(repoDir, options.environment);
+    if (!release) return { label: `no release commit for ${options.environment} yet`, files: new Map() };
+    return {
+      label: `release commit ${release.commit.slice(0, 12)} (${release.subject})`,
+      files: await migrationsAt(repoDir, release.commit),
+    };
+  });
 }

@@ -39,12 +39,8 @@ function readFolder(dir: string): ManifestDocument[] {
   return readDeployDir(dir).flatMap((f) => splitManifestsCached(f.text, `${shown}/${f.file}`));
 }
 
-async function lintMigrationFiles(options: LintOptions): Promise<void> {
-  const check = await checkMigrations({
-    repoDir: repoRoot(options.repo),
-    environment: options.env,
-    since: options.since,
-  });
+async function lintMigrationFiles(pending: ReturnType<typeof checkMigrations>): Promise<void> {
+  const check = await pending;
   for (const violation of check.violations) console.error(formatViolation(violation));
   const n = check.violations.length;
   if (n > 0)
@@ -58,6 +54,13 @@ async function lintMigrationFiles(options: LintOptions): Promise<void> {
 }
 
 export async function runLint(options: LintOptions): Promise<void> {
+  // `-f` is `kubectl argo rollouts lint -f`: those files only; the repository's migrations go with
+  // its deploy/. Their check starts first: its git child process runs while the manifests are linted.
+  const migrations =
+    options.migrations && !options.file
+      ? checkMigrations({ repoDir: repoRoot(options.repo), environment: options.env, since: options.since })
+      : undefined;
+  migrations?.catch(() => undefined); // awaited below; a manifest error may throw first
   const docs = options.file
     ? readFiles(options.file)
     : readFolder(resolve(repoRoot(options.repo), options.dir ?? DEFAULT_DEPLOY_DIR));
@@ -75,6 +78,5 @@ export async function runLint(options: LintOptions): Promise<void> {
   console.log(
     `${where}: ${result.rollouts.length} Rollout${result.rollouts.length === 1 ? '' : 's'} (${result.rollouts.join(', ') || 'none'}), no errors`,
   );
-  // `-f` is `kubectl argo rollouts lint -f`: those files only; the repository's migrations go with its deploy/.
-  if (options.migrations && !options.file) await lintMigrationFiles(options);
+  if (migrations) await lintMigrationFiles(migrations);
 }

@@ -1,0 +1,81 @@
+// The released migrations `quickship lint` compares against, kept on disk by the commit HEAD
+// points at: the newest release commit reachable from a commit, and the migration files in a
+// commit's tree, never change for that commit, so a hit is exactly what Git would answer. HEAD is
+// read from the repository's files (HEAD, the ref it names, packed-refs; a worktree's `.git` file
+// and `commondir`), which costs no child process; when that does not resolve to a commit hash,
+// the cache is skipped and Git answers. An unreadable entry is looked up again. Folder: cache-dir.ts.
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
+import { cacheDir } from '../cache-dir.ts';
+import type { ReleasedMigrations } from './lint.ts';
+
+const HASH = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
+
+function read(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8').trim();
+  } catch {
+    return undefined;
+  }
+}
+
+/** The commit HEAD points at, read from the repository's files; undefined when that is not plain. */
+export function headCommit(repoDir: string): string | undefined {
+  let gitDir = join(repoDir, '.git');
+  try {
+    if (statSync(gitDir).isFile()) {
+      const pointer = /^gitdir: (.+)$/m.exec(read(gitDir) ?? '')?.[1];
+      if (!pointer) return undefined;
+      gitDir = isAbsolute(pointer) ? pointer : join(repoDir, pointer);
+    }
+  } catch {
+    return undefined;
+  }
+  const head = read(join(gitDir, 'HEAD'));
+  if (!head) return undefined;
+  if (HASH.test(head)) return head;
+  const ref = /^ref: (refs\/\S+)$/.exec(head)?.[1];
+  if (!ref) return undefined;
+  const common = read(join(gitDir, 'commondir'));
+  const commonDir = common ? (isAbsolute(common) ? common : join(gitDir, common)) : gitDir;
+  for (const dir of [gitDir, commonDir]) {
+    const loose = read(join(dir, ref));
+    if (loose !== undefined) return HASH.test(loose) ? loose : undefined;
+  }
+  const packed = read(join(commonDir, 'packed-refs'));
+  const line = packed?.split('\n').find((l) => l.endsWith(` ${ref}`));
+  const hash = line?.split(' ')[0];
+  return hash && HASH.test(hash) ? hash : undefined;
+}
+
+interface Entry {
+  readonly label: string;
+  readonly files: [string, string][];
+}
+
+/** `lookup()` (Git), or its earlier answer for the same HEAD commit and environment. */
+export async function releasedAtHead(
+  repoDir: string,
+  environment: string,
+  lookup: () => Promise<ReleasedMigrations>,
+): Promise<ReleasedMigrations> {
+  const head = headCommit(repoDir);
+  if (!head) return lookup();
+  const path = join(cacheDir(), 'released-migrations', `${head}-${encodeURIComponent(environment)}.json`);
+  try {
+    const entry = JSON.parse(readFileSync(path, 'utf8')) as Entry;
+    return { label: entry.label, files: new Map(entry.files) };
+  } catch {
+    // not cached yet, or unreadable: ask Git
+  }
+  const released = await lookup();
+  try {
+    mkdirSync(join(path, '..'), { recursive: true });
+    const temporary = `${path}.${process.pid}`;
+    writeFileSync(temporary, JSON.stringify({ label: released.label, files: [...released.files] } satisfies Entry));
+    renameSync(temporary, path); // a concurrent reader sees the whole entry or none
+  } catch {
+    // a cache that cannot be written only costs time
+  }
+  return released;
+}
