@@ -25,7 +25,10 @@ export function readDeployDir(dir: string): DeployFile[] {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new DeployDirNotFoundError(dir);
   const files: DeployFile[] = [];
   const walk = (folder: string): void => {
-    for (const entry of readdirSync(folder, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    // Code-point order (not localeCompare: its first call loads ICU's collator, ~10 ms of a CLI's start-up).
+    for (const entry of readdirSync(folder, { withFileTypes: true }).sort((a, b) =>
+      a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+    )) {
       if (entry.name.startsWith('.')) continue;
       const path = join(folder, entry.name);
       if (entry.isDirectory()) walk(path);
