@@ -1,23 +1,19 @@
-// The CLI end to end: `quickship up` as a real process (private PostgreSQL, a build of HEAD for
-// the Rollout's tag, migrations, instances, routers, API), then each verb as a real process
-// against it — outputs and exit codes — the API's JSON errors and event stream, and Ctrl-C:
-// everything drains and stops, and no process of the stack survives.
+// The CLI end to end: `quickship up` as a real process, as `npm start` runs it — GitOps mode over
+// a real Git repository (branch main, the Applications' targetRevision; private PostgreSQL, a
+// build of HEAD for the Rollout's tag, the PreSync migration Job, instances, routers, API) — then
+// each verb as a real process against it, with new revisions made as commits: outputs and exit
+// codes, the API's JSON errors and event stream, and Ctrl-C: everything drains and stops, and no
+// process of the stack survives (Prometheus included). A release's pre-promotion analysis runs
+// deploy/'s own templates (30 s × 4); the test does not wait for it: `promote --full` skips it,
+// as upstream's does.
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalEngineClient } from '../src/api/client.ts';
 import type { RolloutEntry } from '../src/api/protocol.ts';
-import {
-  buildTestRepo,
-  healthy,
-  pausedForPromotion,
-  setAppVersion,
-  status,
-  removeTestRepo,
-  type TestRepo,
-} from './helpers/engine.ts';
-import { writeFixtureDeploy } from './helpers/repo.ts';
+import { buildTestRepo, healthy, pausedForPromotion, status, removeTestRepo, type TestRepo } from './helpers/engine.ts';
+import { commitAppVersion, commitRollout } from './helpers/gitops.ts';
+import { git } from './helpers/repo.ts';
 import { BIN, startUp, type UpProcess } from './helpers/up-process.ts';
 
 interface Run {
@@ -42,7 +38,6 @@ function quickship(args: readonly string[], options: { cwd?: string } = {}): Pro
 }
 
 let repo: TestRepo;
-let deployDir: string;
 let up: UpProcess;
 let api = '';
 const upOut = (): string => up.output();
@@ -86,10 +81,11 @@ function processesUnder(dir: string): string[] {
 }
 
 beforeAll(async () => {
+  // Built under another tag: the Rollout's 0.1.0 has no build yet, so `up` builds HEAD under it.
   repo = await buildTestRepo('prebuilt');
-  // The Rollout names a tag that has no build yet: `up` builds HEAD under it.
-  deployDir = writeFixtureDeploy(join(repo.stateDir, 'deploy'), 'fresh');
-  up = await startUp(['--repo', repo.repoDir, '--dir', deployDir, '--state-dir', repo.stateDir], {
+  git(repo.repoDir, 'branch', '-M', 'main');
+  commitRollout(repo.repoDir, 'test: two replicas', (t) => t.replace(/^ {2}replicas: 3$/m, '  replicas: 2'));
+  up = await startUp(['--repo', repo.repoDir, '--state-dir', repo.stateDir], {
     env: { PAYMENTS_API_KEYS: '' },
   });
   api = up.api;
@@ -104,8 +100,9 @@ afterAll(async () => {
 
 describe('quickship up', () => {
   it('built HEAD for the missing tag, printed the URLs and a generated dev key', () => {
-    expect(upOut()).toMatch(/built payments:fresh from HEAD [0-9a-f]{12} \(the Rollout's tag had no build\)/);
-    expect(upOut()).toMatch(/PreSync: migrate: .*applied 0001_init\.sql/);
+    expect(upOut()).toMatch(/built \S*payments:0\.1\.0 from HEAD [0-9a-f]{12} \(the Rollout's tag had no build\)/);
+    // The PreSync hook of deploy/apps/payments/migrate-job.yaml ran as a local process from its image.
+    expect(upOut()).toMatch(/Job payments\/payments-migrate: Complete/);
     expect(upOut()).toMatch(/active {3}http:\/\/127\.0\.0\.1:\d+/);
     expect(upOut()).toMatch(/preview {2}http:\/\/127\.0\.0\.1:\d+/);
     expect(upOut()).toMatch(/API key {2}sk_test_\S+ {3}\(generated dev key/);
@@ -190,10 +187,12 @@ describe('verbs that do not apply exit 1 with the reason', () => {
 });
 
 describe('verbs through a release', () => {
-  it('abort, retry, promote and undo each print one line and exit 0', async () => {
+  it('abort, retry, promote --full and undo each print one line and exit 0; self-heal reverts the undo', async () => {
     const stable = status(await client.get('payments')).stableRS;
-    setAppVersion(deployDir, 'v2');
-    await until('v2 paused', (e) => pausedForPromotion(e) && status(e).currentPodHash !== stable);
+    commitAppVersion(repo.repoDir, 'v2');
+    const v2 = status(
+      await until('v2 paused', (e) => pausedForPromotion(e) && status(e).currentPodHash !== stable),
+    ).currentPodHash;
     for (const [verb, line] of [
       ['abort', "rollout 'payments' aborted"],
       ['retry', "rollout 'payments' retried"],
@@ -202,10 +201,26 @@ describe('verbs through a release', () => {
       expect(run).toEqual({ code: 0, out: `${line}\n`, err: '' });
     }
     await until('paused again', pausedForPromotion);
-    expect(await quickship(['promote'])).toEqual({ code: 0, out: "rollout 'payments' promoted\n", err: '' });
-    await until('v2 Healthy', (e) => healthy(e) && status(e).stableRS !== stable);
-    expect(await quickship(['undo', 'payments'])).toEqual({ code: 0, out: "rollout 'payments' undo\n", err: '' });
-    await until('back on revision 1 template', (e) => healthy(e) && status(e).stableRS === stable);
+    expect(await quickship(['promote', '--full'])).toEqual({
+      code: 0,
+      out: "rollout 'payments' fully promoted\n",
+      err: '',
+    });
+    await until('v2 Healthy', (e) => healthy(e) && status(e).stableRS === v2);
+    // The plugin's undo edits the live Rollout: under the Application's selfHeal that is drift, and
+    // the CLI says so; Argo CD's application controller puts Git's template (v2) back.
+    const undone = await quickship(['undo', 'payments']);
+    expect({ code: undone.code, out: undone.out }).toEqual({ code: 0, out: "rollout 'payments' undo\n" });
+    expect(undone.err).toMatch(/selfHeal: the GitOps controller reverts this change to what Git says/);
+    // The undo is a rollback within the window: the first revision is active again at once. The
+    // heal then brings Git's v2 template back as a new update — newer than the stable revision, so
+    // not a rollback (upstream's isRollbackWithinWindow) — paused for promotion, as in a cluster.
+    await until(
+      "healed: Git's v2 back, paused for promotion, the first revision active",
+      (e) => pausedForPromotion(e) && status(e).currentPodHash === v2 && status(e).stableRS === stable,
+    );
+    expect((await quickship(['promote', '--full'])).code).toBe(0);
+    await until('v2 Healthy again', (e) => healthy(e) && status(e).stableRS === v2);
   }, 240_000);
 
   it('restart replaces every instance, one at a time', async () => {

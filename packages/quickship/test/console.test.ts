@@ -320,9 +320,11 @@ describe.skipIf(!installed)('web console in headless Chromium', () => {
       "rollout 'payments' is not aborted: nothing to retry",
     );
     expect(await page.locator('#reason-promote-full').textContent()).toMatch(/already fully promoted/);
-    // Self-heal is on: the Undo button says the controller reverts it, Rollback says what to do instead.
+    // Self-heal is on: the Undo button says the controller reverts it; under auto-sync (where Argo
+    // CD refuses a history rollback) Rollback is offered as a revert commit, enabled.
     expect(await button('undo').textContent()).toMatch(/self-heal reverts it/);
-    expect(await page.locator('#reason-rollback').textContent()).toMatch(/quickship rollback/);
+    expect(await button('rollback').textContent()).toBe('Rollback (revert commit)');
+    expect(await button('rollback').getAttribute('aria-disabled')).not.toBe('true');
 
     const noToken = await fetch(`${consoleServer.origin}/api/v1/rollouts/payments/restart`, {
       method: 'POST',
