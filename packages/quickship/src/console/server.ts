@@ -14,7 +14,7 @@ import { PortInUseError } from '../api/errors.ts';
 import { STATUS_OF, type ApiErrorBody } from '../api/protocol.ts';
 import type { ConsolePanel } from './panels.ts';
 
-export const DEFAULT_CONSOLE_PORT = 3100;
+export { DEFAULT_CONSOLE_PORT } from './defaults.ts';
 /** The header the page sends its token in (a custom header also forces a CORS preflight). */
 export const TOKEN_HEADER = 'x-quickship-console-token';
 

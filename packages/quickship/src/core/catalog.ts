@@ -2,7 +2,7 @@
 // means something in a cluster (Ingress, ExternalSecret, HPA, ...), listed, never dropped.
 import type { OtherObject, RolloutSpec, ServiceSpec } from '../model.ts';
 import { ManifestObjectError } from './errors.ts';
-import { objectIdentity, type ManifestDocument } from './manifests.ts';
+import { objectIdentity, type ManifestDocument } from './manifest-documents.ts';
 import { isService, parseService } from './service.ts';
 import { isRollout, parseRollout } from './spec.ts';
 

@@ -4,7 +4,7 @@
 // Messages are upstream's field errors, e.g.
 //   spec.strategy.maxSurge: Invalid value: 0: MaxSurge and MaxUnavailable both can not be zero
 // Upstream prints every error and fails with the first; we return them all in input order.
-import { objectIdentity, type ManifestDocument } from './manifests.ts';
+import { objectIdentity, type ManifestDocument } from './manifest-documents.ts';
 import { isService } from './service.ts';
 import { isRollout } from './spec.ts';
 import { formatFieldError, type FieldError } from './lint/field-error.ts';

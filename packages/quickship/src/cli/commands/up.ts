@@ -3,7 +3,7 @@
 // (or SIGTERM, SIGHUP, a closed stdout) drains and stops everything; a second Ctrl-C kills what is left.
 import { InvalidArgumentError, type Command } from 'commander';
 import { DEFAULT_API_PORT } from '../../api/protocol.ts';
-import { DEFAULT_CONSOLE_PORT } from '../../console/server.ts';
+import { DEFAULT_CONSOLE_PORT } from '../../console/defaults.ts';
 import { DEFAULT_DEPLOY_DIR } from '../repo.ts';
 import type { UpOptions } from '../run/up.ts';
 

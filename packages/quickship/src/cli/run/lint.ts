@@ -3,7 +3,9 @@
 // than the stable release, parsed by PostgreSQL's parser, against the expand/contract rules.
 import { relative, resolve } from 'node:path';
 import { readFileSync } from 'node:fs';
-import { lintManifests, splitManifests, type ManifestDocument } from '../../core/index.ts';
+// Not the core barrel (it loads the YAML library): lint parses through the cache, which loads it on a miss only.
+import { lintManifests } from '../../core/lint.ts';
+import type { ManifestDocument } from '../../core/manifest-documents.ts';
 import { readDeployDir } from '../../engine/deploy-source.ts';
 import { checkMigrations, formatViolation } from '../../migrations/index.ts';
 import { UserError } from '../errors.ts';
@@ -19,8 +21,8 @@ export interface LintOptions {
   readonly migrations: boolean;
 }
 
-function readFiles(files: readonly string[]): ManifestDocument[] {
-  return files.flatMap((file) => {
+async function readFiles(files: readonly string[]): Promise<ManifestDocument[]> {
+  const docs = files.map(async (file) => {
     let text: string;
     try {
       text = readFileSync(file, 'utf8');
@@ -30,13 +32,15 @@ function readFiles(files: readonly string[]): ManifestDocument[] {
         'pass an existing manifest file to -f',
       );
     }
-    return splitManifests(text, file);
+    return splitManifestsCached(text, file);
   });
+  return (await Promise.all(docs)).flat();
 }
 
-function readFolder(dir: string): ManifestDocument[] {
+async function readFolder(dir: string): Promise<ManifestDocument[]> {
   const shown = relative(process.cwd(), dir) || '.';
-  return readDeployDir(dir).flatMap((f) => splitManifestsCached(f.text, `${shown}/${f.file}`));
+  const docs = await Promise.all(readDeployDir(dir).map((f) => splitManifestsCached(f.text, `${shown}/${f.file}`)));
+  return docs.flat();
 }
 
 async function lintMigrationFiles(pending: ReturnType<typeof checkMigrations>): Promise<void> {
@@ -61,9 +65,9 @@ export async function runLint(options: LintOptions): Promise<void> {
       ? checkMigrations({ repoDir: repoRoot(options.repo), environment: options.env, since: options.since })
       : undefined;
   migrations?.catch(() => undefined); // awaited below; a manifest error may throw first
-  const docs = options.file
+  const docs = await (options.file
     ? readFiles(options.file)
-    : readFolder(resolve(repoRoot(options.repo), options.dir ?? DEFAULT_DEPLOY_DIR));
+    : readFolder(resolve(repoRoot(options.repo), options.dir ?? DEFAULT_DEPLOY_DIR)));
   // A single file is checked against the Services it holds, as upstream does; deploy/ must hold both blue/green Services.
   const result = lintManifests(docs, { requireBlueGreenServices: !options.file });
   for (const error of result.errors) console.error(`${error.file}: ${error.message}`);

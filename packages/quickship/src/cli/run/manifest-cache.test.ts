@@ -34,22 +34,22 @@ items: [{apiVersion: v1, kind: ConfigMap, metadata: {name: b}, data: {on: yes}}]
 `;
 
 describe('splitManifestsCached', () => {
-  it('returns what splitManifests returns, then serves it from the entry', () => {
-    expect(splitManifestsCached(TWO, 'x.yaml')).toEqual(splitManifests(TWO, 'x.yaml'));
+  it('returns what splitManifests returns, then serves it from the entry', async () => {
+    expect(await splitManifestsCached(TWO, 'x.yaml')).toEqual(splitManifests(TWO, 'x.yaml'));
     const [entry] = entries();
     expect(entry).toMatch(/yaml-2\.\d+\.\d+-\d+\/[0-9a-f]{64}\.json$/);
     // The file name is not part of the entry: the same text elsewhere is a hit with its own name.
-    expect(splitManifestsCached(TWO, 'y.yaml').map((d) => d.file)).toEqual(['y.yaml', 'y.yaml']);
+    expect((await splitManifestsCached(TWO, 'y.yaml')).map((d) => d.file)).toEqual(['y.yaml', 'y.yaml']);
     writeFileSync(entry!, JSON.stringify([{ line: 1, value: { kind: 'FromCache' } }]));
-    expect(splitManifestsCached(TWO, 'x.yaml').map((d) => d.object.kind)).toEqual(['FromCache']);
+    expect((await splitManifestsCached(TWO, 'x.yaml')).map((d) => d.object.kind)).toEqual(['FromCache']);
   });
 
-  it('keeps no entry for a syntax error (raised every time) nor for !!binary (JSON cannot carry it)', () => {
+  it('keeps no entry for a syntax error (raised every time) nor for !!binary (JSON cannot carry it)', async () => {
     const broken = 'kind: Service\n  : not yaml: [\n';
-    expect(() => splitManifestsCached(broken, 'b.yaml')).toThrow(ManifestParseError);
-    expect(() => splitManifestsCached(broken, 'b.yaml')).toThrow(ManifestParseError);
+    await expect(splitManifestsCached(broken, 'b.yaml')).rejects.toThrow(ManifestParseError);
+    await expect(splitManifestsCached(broken, 'b.yaml')).rejects.toThrow(ManifestParseError);
     const binary = 'kind: ConfigMap\nbinaryData: {x: !!binary aGk=}\n';
-    expect(splitManifestsCached(binary, 'c.yaml')).toEqual(splitManifests(binary, 'c.yaml'));
+    expect(await splitManifestsCached(binary, 'c.yaml')).toEqual(splitManifests(binary, 'c.yaml'));
     expect(entries()).toEqual([]);
   });
 });

@@ -9,8 +9,8 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { cacheDir } from '../../cache-dir.ts';
-import { manifestsFromYaml, parseYamlDocuments, type YamlDocument } from '../../core/manifests.ts';
-import type { ManifestDocument } from '../../core/index.ts';
+// Not core/manifests.ts nor the core barrel: they load the YAML library, which a cache hit never needs.
+import { manifestsFromYaml, type ManifestDocument, type YamlDocument } from '../../core/manifest-documents.ts';
 
 /** Bump when parseYamlDocuments' output changes shape. */
 const FORMAT = 1;
@@ -33,13 +33,14 @@ function jsonSafe(value: unknown): boolean {
   return false;
 }
 
-/** splitManifests(text, file), with the YAML parse cached by content. */
-export function splitManifestsCached(text: string, file: string): ManifestDocument[] {
+/** splitManifests(text, file), with the YAML parse cached by content; the parser is loaded on a miss only. */
+export async function splitManifestsCached(text: string, file: string): Promise<ManifestDocument[]> {
   const path = join(entryFolder(), `${createHash('sha256').update(text).digest('hex')}.json`);
   let docs: YamlDocument[] | undefined;
   try {
     docs = JSON.parse(readFileSync(path, 'utf8')) as YamlDocument[];
   } catch {
+    const { parseYamlDocuments } = await import('../../core/yaml-documents.ts');
     docs = parseYamlDocuments(text);
     if (docs.every((d) => d.error === undefined && (d.value === undefined || jsonSafe(d.value)))) {
       try {

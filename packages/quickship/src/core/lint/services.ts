@@ -4,7 +4,7 @@
 // by another Rollout. Plus one local rule (origin "quickship"): a blue/green Rollout's active and
 // preview Services must be in the input, since the local engine routes through them.
 import { isRecord, type UnknownRecord } from '../fields.ts';
-import { objectIdentity } from '../manifests.ts';
+import { objectIdentity } from '../manifest-documents.ts';
 import { POD_TEMPLATE_HASH_LABEL } from '../hash.ts';
 import { goString, invalid, notFound, type FieldError } from './field-error.ts';
 
