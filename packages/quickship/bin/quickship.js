@@ -4,6 +4,7 @@
 // what loading the TypeScript through tsx did. Runs in this process, so signals such as Ctrl-C
 // reach `quickship up` directly and it can drain what it started.
 // QUICKSHIP_FROM_SOURCE=1 runs the TypeScript through tsx instead (no build).
+import { basename, dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build, currentBuild } from './cli-build.mjs';
 
@@ -13,6 +14,10 @@ if (process.env.QUICKSHIP_FROM_SOURCE === '1') {
   register();
   ({ main } = await import('../src/cli/main.ts'));
 } else {
-  ({ main } = await import(pathToFileURL(currentBuild() ?? (await build())).href));
+  const entry = currentBuild() ?? (await build());
+  // The build's identity (its dist/cli/build-… folder), for caches of whole answers keyed by the
+  // code that computed them (src/cli/run/lint-cache.ts); absent when running from the sources.
+  globalThis[Symbol.for('quickship.cliBuild')] = basename(dirname(entry));
+  ({ main } = await import(pathToFileURL(entry).href));
 }
 process.exitCode = await main(process.argv);

@@ -12,7 +12,9 @@ import { releasedAtHead } from './release-cache.ts';
 
 const execFileAsync = promisify(execFile);
 
-export const MIGRATIONS_PATH = 'services/payments/migrations';
+import { MIGRATIONS_PATH } from './paths.ts';
+
+export { MIGRATIONS_PATH };
 
 export class MigrationGitError extends UserError {
   override readonly fix =

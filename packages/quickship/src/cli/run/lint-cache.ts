@@ -1,0 +1,101 @@
+// `quickship lint`'s whole answer — the lines it printed and its verdict — kept by the SHA-256 of
+// everything the answer depends on, as `eslint --cache` keeps its results: the CLI build that
+// linted (its dist/cli/build-… folder: a new build, a new `npm ci` or another Node is another
+// key), the working directory (printed paths are relative to it), the options, the name and
+// content of every manifest file read, and for the migration lint the name and content of every
+// migration plus the HEAD commit the released migrations are looked up from. A hit prints the same
+// lines and exits the same way without loading the linters at all; a run that failed for another
+// reason than the lint's own verdict (Git missing, a bug) is never kept. Not cached: `--since`
+// (resolved by Git), running from the TypeScript sources, a HEAD that is not a plain commit.
+// Folder: cache-dir.ts.
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cacheDir } from '../../cache-dir.ts';
+import { readDeployDir } from '../../engine/deploy-source.ts';
+import { MIGRATIONS_PATH } from '../../migrations/paths.ts';
+import { headCommit } from '../../migrations/release-cache.ts';
+
+/** What one lint printed and how it ended. */
+export interface LintRecord {
+  /** In order; `err` lines went to stderr. */
+  readonly lines: readonly { readonly err?: true; readonly text: string }[];
+  /** The lint's verdict when it found errors: the UserError's message and fix. */
+  readonly failed?: { readonly message: string; readonly fix?: string };
+}
+
+export interface LintInputs {
+  readonly options: unknown;
+  /** Manifest files by the path the lint names them with. */
+  readonly files: readonly string[];
+  readonly repoDir: string;
+  readonly migrations: boolean;
+  readonly since?: string;
+}
+
+const sha = (text: string): string => createHash('sha256').update(text).digest('hex');
+
+/** The build this code runs from, as bin/quickship.js recorded it (undefined when running from the sources). */
+function buildId(): string | undefined {
+  const id: unknown = (globalThis as Record<symbol, unknown>)[Symbol.for('quickship.cliBuild')];
+  return typeof id === 'string' && /^build-/.test(id) ? id : undefined;
+}
+
+/** The key of a lint over these inputs, or undefined when it cannot be cached. */
+export function lintKey(inputs: LintInputs): string | undefined {
+  const build = buildId();
+  if (!build || inputs.since) return undefined;
+  try {
+    const files = inputs.files.map((file) => [file, sha(readFileSync(file, 'utf8'))]);
+    let migrations: unknown = null;
+    if (inputs.migrations) {
+      const head = headCommit(inputs.repoDir);
+      if (!head) return undefined;
+      const dir = join(inputs.repoDir, MIGRATIONS_PATH);
+      const names = existsSync(dir)
+        ? readdirSync(dir)
+            .filter((n) => n.endsWith('.sql'))
+            .sort()
+        : [];
+      migrations = { head, files: names.map((n) => [n, sha(readFileSync(join(dir, n), 'utf8'))]) };
+    }
+    return sha(
+      JSON.stringify({ build, node: process.version, cwd: process.cwd(), options: inputs.options, files, migrations }),
+    );
+  } catch {
+    return undefined; // an unreadable input: lint it and let it say what is wrong
+  }
+}
+
+/** The manifest files of a folder, as the lint reads them (undefined when it cannot be read). */
+export function folderFiles(dir: string): string[] | undefined {
+  try {
+    return readDeployDir(dir).map((f) => join(dir, f.file));
+  } catch {
+    return undefined;
+  }
+}
+
+function entryPath(key: string): string {
+  return join(cacheDir(), 'lint-results', `${key}.json`);
+}
+
+export function readLintRecord(key: string): LintRecord | undefined {
+  try {
+    return JSON.parse(readFileSync(entryPath(key), 'utf8')) as LintRecord;
+  } catch {
+    return undefined;
+  }
+}
+
+export function writeLintRecord(key: string, record: LintRecord): void {
+  const path = entryPath(key);
+  try {
+    mkdirSync(join(path, '..'), { recursive: true });
+    const temporary = `${path}.${process.pid}`;
+    writeFileSync(temporary, JSON.stringify(record));
+    renameSync(temporary, path); // a concurrent reader sees the whole entry or none
+  } catch {
+    // a cache that cannot be written only costs time
+  }
+}

@@ -1,0 +1,2 @@
+// Where the payments service keeps its migrations, relative to the repository root.
+export const MIGRATIONS_PATH = 'services/payments/migrations';
