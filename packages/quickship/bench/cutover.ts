@@ -14,12 +14,18 @@
 //   2. Cutover cycles under steady POST /v1/payments load with Idempotency-Keys: per cycle a new
 //      revision is promoted, another is aborted, retried and promoted, and an undo rolls back.
 //      Measures promote → switch, undo → switch-back, abort → applied, and counts every request.
-// The engine runs as a real `quickship up` child process (its router has its own event loop, as
-// HAProxy has its own process); this process only generates load and measures.
+// The engine runs as a real `quickship up` child process in GitOps mode, as `npm start` runs it
+// (its router has its own event loop, as HAProxy has its own process); this process only
+// generates load, commits and measures. Every new revision is a commit on the scratch
+// repository's main branch (the Applications' targetRevision), synced by the application
+// controller. Two local choices, committed to the scratch repository: the payments Application's
+// selfHeal is off, so the plugin's undo measured here stays (with selfHeal on, the controller
+// would revert it: `test/cli.test.ts` shows that), and `up --no-analysis` with full promotions, so
+// a cycle does not wait on deploy/'s 30 s × 4 analysis (bench:analysis measures analysis).
 // Env: BENCH_CYCLES (10), BENCH_MIN_REQUESTS (20000: more cycles run until that many were sent,
 // at most 3× BENCH_CYCLES), BENCH_CONNECTIONS (8), BENCH_ROUNDS (3), BENCH_SECONDS (4 per round),
 // BENCH_PROXY_CLIENT (wrk; `loadgen` forces the Node loadgen), WRK_BIN, HAPROXY_BIN.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { freePort, startPostgres } from '@quickship/pglocal';
@@ -27,18 +33,17 @@ import { runLoad, verifyPayments, describeLedger, wrkAvailable } from '@quickshi
 import { LocalEngineClient } from '../src/api/client.ts';
 import type { RolloutEntry } from '../src/api/protocol.ts';
 import { LocalRegistry } from '../src/runtime/registry.ts';
-import { CHECKOUT, copyCheckoutToRepo, writeFixtureDeploy } from '../test/helpers/repo.ts';
+import { CHECKOUT, copyCheckoutToRepo, git } from '../test/helpers/repo.ts';
 import {
   API_KEY,
   API_KEYS,
-  editRollout,
   healthy,
   pausedForPromotion,
-  setAppVersion,
   status,
   storedPayments,
   waitForEntry,
 } from '../test/helpers/engine.ts';
+import { commitAppVersion, commitRollout } from '../test/helpers/gitops.ts';
 import { startUp } from '../test/helpers/up-process.ts';
 import { startHaproxy } from './haproxy.ts';
 import { startRevisionProbe } from './revision-probe.ts';
@@ -63,7 +68,8 @@ async function main(): Promise<void> {
     const repoDir = copyCheckoutToRepo('quickship-bench-repo-');
     cleanups.push(async () => rmSync(repoDir, { recursive: true, force: true }));
     const stateDir = join(work, 'state');
-    await new LocalRegistry({ repoDir, registryDir: join(stateDir, 'registry') }).build({ tag: 'bench' });
+    // The Rollout's own tag (0.1.0), built from this checkout before `up` starts.
+    await new LocalRegistry({ repoDir, registryDir: join(stateDir, 'registry') }).build({ tag: '0.1.0' });
     const pg = await startPostgres({
       dataDir: join(work, 'pg'),
       ephemeral: true,
@@ -72,13 +78,14 @@ async function main(): Promise<void> {
     cleanups.push(() => pg.stop());
     const databaseUrl = await pg.createDatabase('bench');
     // One instance for the proxy comparison, so direct, router and HAProxy all reach the same process.
-    const deployDir = writeFixtureDeploy(join(work, 'deploy'), 'bench', (text) =>
-      text.replace('replicas: 2', 'replicas: 1'),
-    );
+    commitRollout(repoDir, 'bench: one replica', (text) => text.replace(/^ {2}replicas: \d+$/m, '  replicas: 1'));
+    const app = join(repoDir, 'deploy/argocd/apps/payments.yaml');
+    writeFileSync(app, readFileSync(app, 'utf8').replace('selfHeal: true', 'selfHeal: false'));
+    git(repoDir, 'commit', '-q', '-am', 'bench: selfHeal off, so the undo measured here stays');
 
     step('starting quickship up');
     const up = await startUp(
-      ['--repo', repoDir, '--dir', deployDir, '--state-dir', stateDir, '--database-url', databaseUrl],
+      ['--repo', repoDir, '--state-dir', stateDir, '--database-url', databaseUrl, '--no-analysis'],
       { env: { PAYMENTS_API_KEYS: API_KEYS } },
     );
     cleanups.unshift(() => up.stop());
@@ -102,9 +109,9 @@ async function main(): Promise<void> {
     await haproxy.stop();
 
     step('scaling to two replicas for the cutover cycles');
-    editRollout(deployDir, (text) => text.replace('replicas: 1', 'replicas: 2'));
+    commitRollout(repoDir, 'bench: two replicas', (text) => text.replace(/^ {2}replicas: 1$/m, '  replicas: 2'));
     await until('Healthy with two instances', (e) => healthy(e) && readyPods(e) === 2);
-    const cutover = await cutoverCycles(client, up.active, deployDir, databaseUrl);
+    const cutover = await cutoverCycles(client, up.active, repoDir, databaseUrl);
 
     const figures = {
       at: new Date().toISOString(),
@@ -229,7 +236,7 @@ async function compareProxies(targets: Record<'direct' | 'router' | 'haproxy', P
 async function cutoverCycles(
   client: LocalEngineClient,
   active: string,
-  deployDir: string,
+  repoDir: string,
   databaseUrl: string,
 ): Promise<CutoverFigures> {
   const until = (what: string, check: (e: RolloutEntry) => boolean) => waitFor(client, what, check);
@@ -256,19 +263,19 @@ async function cutoverCycles(
       cycle++;
       // Promote: the active Service switches to revision a.
       const stable = status(await client.get('payments')).stableRS;
-      setAppVersion(deployDir, `c${cycle}a`);
+      commitAppVersion(repoDir, `c${cycle}a`);
       const a = status(
         await until(`cycle ${cycle}: a paused`, (e) => pausedForPromotion(e) && status(e).currentPodHash !== stable),
       ).currentPodHash!;
       let t0 = performance.now();
-      await client.promote('payments', { full: false });
+      await client.promote('payments', { full: true });
       // The engine switches the selector inside the verb call: its round trip bounds the switch itself.
       promoteVerbMs.push(performance.now() - t0);
       promoteMs.push((await probe.firstAnswerFrom(a, t0, 10_000)) - t0);
       await until(`cycle ${cycle}: a Healthy`, (e) => healthy(e) && status(e).stableRS === a);
 
       // Abort: revision b never takes traffic on the active Service; retry and promote it.
-      setAppVersion(deployDir, `c${cycle}b`);
+      commitAppVersion(repoDir, `c${cycle}b`);
       const b = status(
         await until(`cycle ${cycle}: b paused`, (e) => pausedForPromotion(e) && status(e).currentPodHash !== a),
       ).currentPodHash!;
@@ -280,7 +287,7 @@ async function cutoverCycles(
       abortedServed += probe.answersFrom(b, t0);
       await client.retry('payments');
       await until(`cycle ${cycle}: b paused again`, (e) => pausedForPromotion(e) && status(e).currentPodHash === b);
-      await client.promote('payments', { full: false });
+      await client.promote('payments', { full: true });
       await until(`cycle ${cycle}: b Healthy`, (e) => healthy(e) && status(e).stableRS === b);
 
       // Undo: back to a, whose ReplicaSet is still up (scaleDownDelaySeconds): an immediate switch back.

@@ -73,6 +73,11 @@ async function underLoad(during: () => Promise<void>, routerGoesAway = false): P
     connections: 4,
     durationMs: 240_000,
     workload: { kind: 'payments', apiKey: API_KEY },
+    // While the engine is away its Service port is closed: the client retries with the same key
+    // for a few seconds (8 attempts, backoff up to 1 s), as a payment client's network retries do
+    // — the default 5 attempts give up after ~0.4 s, less than an engine takes to start again on a
+    // loaded machine (it reopens the ports before the application controller starts).
+    ...(routerGoesAway ? { retry: { maxAttempts: 8, maxDelayMs: 1000 } } : {}),
     signal: stop.signal,
     onAttempt: (event) => {
       if (!isSuccess(event.outcome)) failures.push(event);

@@ -150,6 +150,8 @@ export class Engine implements EngineApi {
   readonly store: ObjectStore | undefined;
   private apps: AppController | undefined;
   private repos: RepoResolver | undefined;
+  /** A restart: the application controller's poll interval, started once the Service ports are open. */
+  private appsStartAfterBoot: number | undefined;
   private rolloutEvents: EventRecorder | undefined;
   private jobs: JobController | undefined;
   private snapshots: SnapshotWriter | undefined;
@@ -297,6 +299,7 @@ export class Engine implements EngineApi {
     }
     this.refreshNotes();
     this.controller.start(this.options.tickMs ?? 250);
+    if (this.appsStartAfterBoot !== undefined) this.apps?.start(this.appsStartAfterBoot);
     if (this.store) {
       const store = this.store;
       this.unwatchStore = store.watch((event) => this.onStoreEvent(event));
@@ -349,6 +352,13 @@ export class Engine implements EngineApi {
         log: (line) => this.log(line),
       }),
     });
+    // A restart (the live store already holds the Rollout): the Service ports reopen first, with
+    // the adopted instances behind them, and the application controller starts after that (end of
+    // boot), so reading Git and syncing do not compete with the data plane coming back.
+    if (store.list({ kind: 'Rollout', group: 'argoproj.io' }).length > 0) {
+      this.appsStartAfterBoot = gitops.pollMs ?? 500;
+      return;
+    }
     this.apps.start(gitops.pollMs ?? 500);
     await this.firstSync(store, gitops.firstSyncTimeoutMs ?? 300_000);
   }
