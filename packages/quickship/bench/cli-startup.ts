@@ -29,6 +29,9 @@ const subjects: Subject[] = [
   { label: 'quickship --help', command: process.execPath, args: [bin, '--help'], judged: true },
   { label: 'quickship status --help', command: process.execPath, args: [bin, 'status', '--help'], judged: true },
   { label: 'quickship lint', command: process.execPath, args: [bin, 'lint'], judged: true },
+  // The same lint with its answer not taken from the result cache (src/cli/run/lint-cache.ts): what
+  // a lint after an edit costs (the linters loaded and run; unchanged files' parses still cached).
+  { label: 'quickship lint --no-cache', command: process.execPath, args: [bin, 'lint', '--no-cache'], judged: true },
   { label: 'node -e 0 (floor)', command: process.execPath, args: ['-e', '0'], judged: false },
   {
     label: 'quickship --help via tsx (before)',

@@ -31,6 +31,8 @@ import { join, resolve } from 'node:path';
 import { freePort, startPostgres } from '@quickship/pglocal';
 import { runLoad, verifyPayments, describeLedger, wrkAvailable } from '@quickship/loadgen';
 import { LocalEngineClient } from '../src/api/client.ts';
+import { GitOpsClient } from '../src/api/gitops-client.ts';
+import { rolloutAddress } from '../src/cli/commands/rollout-address.ts';
 import type { RolloutEntry } from '../src/api/protocol.ts';
 import { LocalRegistry } from '../src/runtime/registry.ts';
 import { CHECKOUT, copyCheckoutToRepo, git } from '../test/helpers/repo.ts';
@@ -109,7 +111,9 @@ async function main(): Promise<void> {
     await haproxy.stop();
 
     step('scaling to two replicas for the cutover cycles');
-    commitRollout(repoDir, 'bench: two replicas', (text) => text.replace(/^ {2}replicas: 1$/m, '  replicas: 2'));
+    // spec.replicas is the HPA's in the payments Application (ignoreDifferences): scaled as kubectl scale does.
+    const gitops = new GitOpsClient(up.api);
+    await gitops.patch(await rolloutAddress(gitops, 'payments'), { spec: { replicas: 2 } }, 'kubectl');
     await until('Healthy with two instances', (e) => healthy(e) && readyPods(e) === 2);
     const cutover = await cutoverCycles(client, up.active, repoDir, databaseUrl);
 

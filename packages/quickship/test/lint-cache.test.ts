@@ -52,6 +52,9 @@ describe('quickship lint, cached by its inputs', () => {
     expect(entries()).toBe(1);
     expect(lint()).toEqual(first);
     expect(entries()).toBe(1);
+    // --no-cache lints again (same answer, same entry).
+    expect(lint(['--no-cache'])).toEqual(first);
+    expect(entries()).toBe(1);
   });
 
   it('a manifest edited to be wrong is linted again, and its errors are replayed with exit 1', () => {

@@ -18,6 +18,7 @@ export function register(program: Command): void {
     .option('--env <env>', 'environment whose newest release commit defines the released migrations', 'eks')
     .option('--since <commit>', 'lint the migrations added since this commit instead of since the release')
     .option('--no-migrations', 'skip the migration lint')
+    .option('--no-cache', 'lint even when the answer for these very inputs is cached (~/.cache/quickship)')
     .action(async (options: LintOptions) => {
       const { runLint } = await import('../run/lint.ts');
       await runLint(options);

@@ -20,6 +20,8 @@ export interface LintOptions {
   readonly env: string;
   readonly since?: string;
   readonly migrations: boolean;
+  /** false with --no-cache: lint even when the answer is cached (a fresh answer is still kept). */
+  readonly cache?: boolean;
 }
 
 async function readFiles(files: readonly string[]): Promise<ManifestDocument[]> {
@@ -73,9 +75,15 @@ export async function runLint(options: LintOptions): Promise<void> {
   const migrations = options.migrations && !options.file;
   const files = options.file ?? folderFiles(dir);
   const key = files
-    ? lintKey({ options, files, repoDir, migrations, ...(options.since ? { since: options.since } : {}) })
+    ? lintKey({
+        options: { ...options, cache: undefined },
+        files,
+        repoDir,
+        migrations,
+        ...(options.since ? { since: options.since } : {}),
+      })
     : undefined;
-  const cached = key ? readLintRecord(key) : undefined;
+  const cached = key && options.cache !== false ? readLintRecord(key) : undefined;
   if (cached) return replay(cached);
   const report: Report = { lines: [] };
   try {
