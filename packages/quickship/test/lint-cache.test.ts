@@ -87,6 +87,9 @@ describe('quickship lint, cached by its inputs', () => {
     expect(entries()).toBe(before + 1);
     expect(lint(['--no-migrations']).out).toBe('deploy/apps/payments: 1 Rollout (payments), no errors\n');
     expect(entries()).toBe(before + 2);
+    // Another environment is another answer, over the very same files and HEAD.
+    expect(lint(['--env', 'staging']).out).toMatch(/checked against no release commit for staging yet/);
+    expect(entries()).toBe(before + 3);
   });
 
   it('running from the TypeScript sources keeps no entry', () => {

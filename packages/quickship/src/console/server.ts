@@ -11,7 +11,8 @@ import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
 import { UserError, type UserErrorCode } from '../errors.ts';
 import { PortInUseError } from '../api/errors.ts';
-import { STATUS_OF, type ApiErrorBody } from '../api/protocol.ts';
+import { STATUS_OF, VERBS, type ApiErrorBody } from '../api/protocol.ts';
+import { ROLLOUT_RESOURCE_ACTIONS } from '../core/verbs.ts';
 import type { ConsolePanel } from './panels.ts';
 
 export { DEFAULT_CONSOLE_PORT } from './defaults.ts';
@@ -79,8 +80,9 @@ const SECURITY_HEADERS = {
  * The engine API routes the console may POST to: the plugin's verbs, Argo CD's resource actions on
  * the Rollout, and an Application's sync, rollback and revert (the GitOps rollback).
  */
-const ACTION_ROUTE =
-  /^\/api\/v1\/(rollouts\/[^/]+\/(promote|abort|retry|undo|restart|actions\/(promote-full|resume|abort|retry|restart))|applications\/[^/]+\/(sync|rollback|revert))$/;
+const ACTION_ROUTE = new RegExp(
+  `^/api/v1/(rollouts/[^/]+/(${VERBS.join('|')}|actions/(${ROLLOUT_RESOURCE_ACTIONS.join('|')}))|applications/[^/]+/(sync|rollback|revert))$`,
+);
 /** Prometheus' read-only HTTP API endpoints the charts and the alert list need. */
 const PROMETHEUS_ROUTE = /^\/prometheus\/api\/v1\/(query_range|query|alerts)$/;
 

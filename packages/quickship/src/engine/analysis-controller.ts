@@ -26,9 +26,10 @@ import {
 import type { ImageResolver } from '../runtime/registry.ts';
 import type { ObjectStore } from '../store/object-store.ts';
 import type { KubeObject } from '../store/object.ts';
+import { ROLLOUT_CONTROLLER_MANAGER } from './fields-managers.ts';
 
-/** The field manager the Rollouts controller writes AnalysisRuns with. */
-export const ANALYSIS_MANAGER = 'argo-rollouts';
+/** AnalysisRuns are written by the Rollouts controller, as upstream's are (engine/fields-managers.ts). */
+export const ANALYSIS_MANAGER = ROLLOUT_CONTROLLER_MANAGER;
 export const SKIPPED_MESSAGE =
   'analysis skipped: the engine runs without Prometheus (--no-analysis); nothing was measured. Promote with `quickship promote --full` to release without analysis';
 

@@ -150,8 +150,6 @@ export class Engine implements EngineApi {
   readonly store: ObjectStore | undefined;
   private apps: AppController | undefined;
   private repos: RepoResolver | undefined;
-  /** A restart: the application controller's poll interval, started once the Service ports are open. */
-  private appsStartAfterBoot: number | undefined;
   private rolloutEvents: EventRecorder | undefined;
   private jobs: JobController | undefined;
   private snapshots: SnapshotWriter | undefined;
@@ -194,7 +192,7 @@ export class Engine implements EngineApi {
   }
 
   private async boot(): Promise<void> {
-    if (this.store) await this.bootGitOps(this.store);
+    const appsStarted = this.store ? await this.bootGitOps(this.store) : true;
     this.deploy = this.store ? deployFromStore(this.store, 'the live store') : loadDeploy(this.deployDir);
     const spec = this.deploy.rollout;
     const saved = (await this.state.load(spec.name)) as PersistedRollout | undefined;
@@ -299,7 +297,7 @@ export class Engine implements EngineApi {
     }
     this.refreshNotes();
     this.controller.start(this.options.tickMs ?? 250);
-    if (this.appsStartAfterBoot !== undefined) this.apps?.start(this.appsStartAfterBoot);
+    if (!appsStarted) this.startApps();
     if (this.store) {
       const store = this.store;
       this.unwatchStore = store.watch((event) => this.onStoreEvent(event));
@@ -311,7 +309,8 @@ export class Engine implements EngineApi {
    * GitOps start: the root Application (as Terraform creates it), the Job controller (hooks), the
    * application controller; then wait for the first sync to put the Rollout in the store.
    */
-  private async bootGitOps(store: ObjectStore): Promise<void> {
+  /** Starts the GitOps controllers; false when the application controller is left to start after boot (a restart). */
+  private async bootGitOps(store: ObjectStore): Promise<boolean> {
     const gitops = this.options.gitops;
     if (!gitops) throw new Error('GitOps mode needs options.gitops.health');
     store.watch(() => this.snapshots?.changed());
@@ -355,12 +354,14 @@ export class Engine implements EngineApi {
     // A restart (the live store already holds the Rollout): the Service ports reopen first, with
     // the adopted instances behind them, and the application controller starts after that (end of
     // boot), so reading Git and syncing do not compete with the data plane coming back.
-    if (store.list({ kind: 'Rollout', group: 'argoproj.io' }).length > 0) {
-      this.appsStartAfterBoot = gitops.pollMs ?? 500;
-      return;
-    }
-    this.apps.start(gitops.pollMs ?? 500);
+    if (store.list({ kind: 'Rollout', group: 'argoproj.io' }).length > 0) return false;
+    this.startApps();
     await this.firstSync(store, gitops.firstSyncTimeoutMs ?? 300_000);
+    return true;
+  }
+
+  private startApps(): void {
+    this.apps?.start(this.options.gitops?.pollMs ?? 500);
   }
 
   /**
@@ -723,21 +724,17 @@ export class Engine implements EngineApi {
    * a revert commit of the last release in the working tree of the Application's repository
    * (release/revert.ts, as `quickship rollback`); the application controller then syncs it.
    */
-  revertLastRelease(appName: string): Promise<{ message: string }> {
-    try {
-      const app = this.applicationController().application(appName);
-      const source = (app.spec as { source?: { repoURL?: string; path?: string } } | undefined)?.source;
-      if (!this.repos || !source?.repoURL || source.path === undefined)
-        throw new UserError(
-          `Application ${appName} has no Git source (spec.source.repoURL and path) to revert in`,
-          'roll back with `quickship app rollback <id>` after turning auto-sync off',
-        );
-      const { message } = revertLastRelease(this.repos.source(source.repoURL).repoDir, source.path);
-      this.log(`app ${appName}: ${message}`);
-      return Promise.resolve({ message });
-    } catch (error) {
-      return Promise.reject(error as Error);
-    }
+  async revertLastRelease(appName: string): Promise<{ message: string }> {
+    const app = this.applicationController().application(appName);
+    const source = (app.spec as { source?: { repoURL?: string; path?: string } } | undefined)?.source;
+    if (!this.repos || !source?.repoURL || source.path === undefined)
+      throw new UserError(
+        `Application ${appName} has no Git source (spec.source.repoURL and path) to revert in`,
+        'roll back with `quickship app rollback <id>` after turning auto-sync off',
+      );
+    const { message } = await revertLastRelease(this.repos.source(source.repoURL).repoDir, source.path);
+    this.log(`app ${appName}: ${message}`);
+    return { message };
   }
 
   /**

@@ -4,11 +4,9 @@
 // gives the same tree, so a hit is exactly what parsing would return; a failed parse is never
 // stored (it is parsed again and raises its error); an unreadable entry is parsed again.
 // Folder: cache-dir.ts.
-import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { cacheDir } from '../cache-dir.ts';
+import { cacheDir, readCacheJson, sha256, writeCacheJson } from '../cache-dir.ts';
 
 export { cacheDir };
 
@@ -19,27 +17,16 @@ function version(): string {
 }
 
 function entryPath(sql: string): string {
-  const key = createHash('sha256').update(sql).digest('hex');
-  return join(cacheDir(), `pg-parse-${version()}`, `${key}.json`);
+  return join(cacheDir(), `pg-parse-${version()}`, `${sha256(sql)}.json`);
 }
 
 /** libpg-query's `parse(sql)`, from the cache when this text was parsed before by this parser version. */
 export async function parseWithCache(sql: string): Promise<unknown> {
   const path = entryPath(sql);
-  try {
-    return JSON.parse(readFileSync(path, 'utf8')) as unknown;
-  } catch {
-    // not cached yet, or unreadable: parse
-  }
+  const cached = readCacheJson<unknown>(path); // not cached yet, or unreadable: parse
+  if (cached !== undefined) return cached;
   const { parse } = await import('libpg-query');
   const tree: unknown = await parse(sql);
-  try {
-    mkdirSync(join(path, '..'), { recursive: true });
-    const temporary = `${path}.${process.pid}`;
-    writeFileSync(temporary, JSON.stringify(tree));
-    renameSync(temporary, path); // a concurrent reader sees the whole entry or none
-  } catch {
-    // a read-only home: lint still works, only slower
-  }
+  writeCacheJson(path, tree);
   return tree;
 }

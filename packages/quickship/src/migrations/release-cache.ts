@@ -4,9 +4,9 @@
 // read from the repository's files (HEAD, the ref it names, packed-refs; a worktree's `.git` file
 // and `commondir`), which costs no child process; when that does not resolve to a commit hash,
 // the cache is skipped and Git answers. An unreadable entry is looked up again. Folder: cache-dir.ts.
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
-import { cacheDir } from '../cache-dir.ts';
+import { cacheDir, readCacheJson, writeCacheJson } from '../cache-dir.ts';
 import type { ReleasedMigrations } from './lint.ts';
 
 const HASH = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
@@ -62,20 +62,9 @@ export async function releasedAtHead(
   const head = headCommit(repoDir);
   if (!head) return lookup();
   const path = join(cacheDir(), 'released-migrations', `${head}-${encodeURIComponent(environment)}.json`);
-  try {
-    const entry = JSON.parse(readFileSync(path, 'utf8')) as Entry;
-    return { label: entry.label, files: new Map(entry.files) };
-  } catch {
-    // not cached yet, or unreadable: ask Git
-  }
+  const entry = readCacheJson<Entry>(path); // not cached yet, or unreadable: ask Git
+  if (entry) return { label: entry.label, files: new Map(entry.files) };
   const released = await lookup();
-  try {
-    mkdirSync(join(path, '..'), { recursive: true });
-    const temporary = `${path}.${process.pid}`;
-    writeFileSync(temporary, JSON.stringify({ label: released.label, files: [...released.files] } satisfies Entry));
-    renameSync(temporary, path); // a concurrent reader sees the whole entry or none
-  } catch {
-    // a cache that cannot be written only costs time
-  }
+  writeCacheJson(path, { label: released.label, files: [...released.files] } satisfies Entry);
   return released;
 }

@@ -14,7 +14,7 @@ export function register(program: Command): void {
     .description('Commit a revert of the last release (the GitOps rollback; auto-sync deploys it)')
     .option('--repo <folder>', 'repository root (default: the Git top level here)')
     .option('--path <folder>', `the Rollout's folder (default ${DEFAULT_DEPLOY_DIR})`)
-    .action((options: { repo?: string; path?: string }) => {
-      console.log(revertLastRelease(repoRoot(options.repo), options.path ?? DEFAULT_DEPLOY_DIR).message);
+    .action(async (options: { repo?: string; path?: string }) => {
+      console.log((await revertLastRelease(repoRoot(options.repo), options.path ?? DEFAULT_DEPLOY_DIR)).message);
     });
 }

@@ -8,11 +8,9 @@
 // reason than the lint's own verdict (Git missing, a bug) is never kept. Not cached: `--since`
 // (resolved by Git), running from the TypeScript sources, a HEAD that is not a plain commit.
 // Folder: cache-dir.ts.
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cacheDir } from '../../cache-dir.ts';
-import { readDeployDir } from '../../engine/deploy-source.ts';
+import { cacheDir, readCacheJson, sha256, writeCacheJson } from '../../cache-dir.ts';
 import { MIGRATIONS_PATH } from '../../migrations/paths.ts';
 import { headCommit } from '../../migrations/release-cache.ts';
 
@@ -26,14 +24,12 @@ export interface LintRecord {
 
 export interface LintInputs {
   readonly options: unknown;
-  /** Manifest files by the path the lint names them with. */
-  readonly files: readonly string[];
+  /** The manifest files as the lint read them: the name it prints, and the text. */
+  readonly files: readonly { readonly name: string; readonly text: string }[];
   readonly repoDir: string;
   readonly migrations: boolean;
   readonly since?: string;
 }
-
-const sha = (text: string): string => createHash('sha256').update(text).digest('hex');
 
 /** The build this code runs from, as bin/quickship.js recorded it (undefined when running from the sources). */
 function buildId(): string | undefined {
@@ -46,7 +42,7 @@ export function lintKey(inputs: LintInputs): string | undefined {
   const build = buildId();
   if (!build || inputs.since) return undefined;
   try {
-    const files = inputs.files.map((file) => [file, sha(readFileSync(file, 'utf8'))]);
+    const files = inputs.files.map((file) => [file.name, sha256(file.text)]);
     let migrations: unknown = null;
     if (inputs.migrations) {
       const head = headCommit(inputs.repoDir);
@@ -57,22 +53,13 @@ export function lintKey(inputs: LintInputs): string | undefined {
             .filter((n) => n.endsWith('.sql'))
             .sort()
         : [];
-      migrations = { head, files: names.map((n) => [n, sha(readFileSync(join(dir, n), 'utf8'))]) };
+      migrations = { head, files: names.map((n) => [n, sha256(readFileSync(join(dir, n), 'utf8'))]) };
     }
-    return sha(
+    return sha256(
       JSON.stringify({ build, node: process.version, cwd: process.cwd(), options: inputs.options, files, migrations }),
     );
   } catch {
     return undefined; // an unreadable input: lint it and let it say what is wrong
-  }
-}
-
-/** The manifest files of a folder, as the lint reads them (undefined when it cannot be read). */
-export function folderFiles(dir: string): string[] | undefined {
-  try {
-    return readDeployDir(dir).map((f) => join(dir, f.file));
-  } catch {
-    return undefined;
   }
 }
 
@@ -81,21 +68,9 @@ function entryPath(key: string): string {
 }
 
 export function readLintRecord(key: string): LintRecord | undefined {
-  try {
-    return JSON.parse(readFileSync(entryPath(key), 'utf8')) as LintRecord;
-  } catch {
-    return undefined;
-  }
+  return readCacheJson<LintRecord>(entryPath(key));
 }
 
 export function writeLintRecord(key: string, record: LintRecord): void {
-  const path = entryPath(key);
-  try {
-    mkdirSync(join(path, '..'), { recursive: true });
-    const temporary = `${path}.${process.pid}`;
-    writeFileSync(temporary, JSON.stringify(record));
-    renameSync(temporary, path); // a concurrent reader sees the whole entry or none
-  } catch {
-    // a cache that cannot be written only costs time
-  }
+  writeCacheJson(entryPath(key), record);
 }

@@ -5,11 +5,10 @@
 // the same lines without loading the linters; they are imported only when there is linting to do.
 import { relative, resolve } from 'node:path';
 import { readFileSync } from 'node:fs';
-import type { ManifestDocument } from '../../core/manifest-documents.ts';
 import { readDeployDir } from '../../engine/deploy-source.ts';
 import type { checkMigrations } from '../../migrations/check.ts';
 import { UserError } from '../errors.ts';
-import { folderFiles, lintKey, readLintRecord, writeLintRecord, type LintRecord } from './lint-cache.ts';
+import { lintKey, readLintRecord, writeLintRecord, type LintRecord } from './lint-cache.ts';
 import { splitManifestsCached } from './manifest-cache.ts';
 import { DEFAULT_DEPLOY_DIR, repoRoot } from '../repo.ts';
 
@@ -24,26 +23,28 @@ export interface LintOptions {
   readonly cache?: boolean;
 }
 
-async function readFiles(files: readonly string[]): Promise<ManifestDocument[]> {
-  const docs = files.map(async (file) => {
-    let text: string;
+/** A manifest file as the lint reads it once: the name it prints, and its text. */
+interface ManifestFile {
+  readonly name: string;
+  readonly text: string;
+}
+
+function readFiles(files: readonly string[]): ManifestFile[] {
+  return files.map((file) => {
     try {
-      text = readFileSync(file, 'utf8');
+      return { name: file, text: readFileSync(file, 'utf8') };
     } catch (error) {
       throw new UserError(
         `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
         'pass an existing manifest file to -f',
       );
     }
-    return splitManifestsCached(text, file);
   });
-  return (await Promise.all(docs)).flat();
 }
 
-async function readFolder(dir: string): Promise<ManifestDocument[]> {
+function readFolder(dir: string): ManifestFile[] {
   const shown = relative(process.cwd(), dir) || '.';
-  const docs = await Promise.all(readDeployDir(dir).map((f) => splitManifestsCached(f.text, `${shown}/${f.file}`)));
-  return docs.flat();
+  return readDeployDir(dir).map((f) => ({ name: `${shown}/${f.file}`, text: f.text }));
 }
 
 /** The lint's own verdict (errors found): deterministic for its inputs, so it is cached. */
@@ -71,23 +72,22 @@ async function lintMigrationFiles(pending: ReturnType<typeof checkMigrations>, r
 
 export async function runLint(options: LintOptions): Promise<void> {
   const repoDir = repoRoot(options.repo);
-  const dir = resolve(repoDir, options.dir ?? DEFAULT_DEPLOY_DIR);
   const migrations = options.migrations && !options.file;
-  const files = options.file ?? folderFiles(dir);
-  const key = files
-    ? lintKey({
-        options: { ...options, cache: undefined },
-        files,
-        repoDir,
-        migrations,
-        ...(options.since ? { since: options.since } : {}),
-      })
-    : undefined;
+  const files = options.file
+    ? readFiles(options.file)
+    : readFolder(resolve(repoDir, options.dir ?? DEFAULT_DEPLOY_DIR));
+  const key = lintKey({
+    options: { ...options, cache: undefined },
+    files,
+    repoDir,
+    migrations,
+    ...(options.since ? { since: options.since } : {}),
+  });
   const cached = key && options.cache !== false ? readLintRecord(key) : undefined;
   if (cached) return replay(cached);
   const report: Report = { lines: [] };
   try {
-    await lintNow(options, repoDir, dir, report);
+    await lintNow(options, repoDir, files, report);
   } catch (error) {
     if (!(error instanceof LintVerdict)) {
       replay(report);
@@ -110,7 +110,12 @@ function replay(record: LintRecord): void {
   if (record.failed) throw new UserError(record.failed.message, record.failed.fix);
 }
 
-async function lintNow(options: LintOptions, repoDir: string, dir: string, report: Report): Promise<void> {
+async function lintNow(
+  options: LintOptions,
+  repoDir: string,
+  files: readonly ManifestFile[],
+  report: Report,
+): Promise<void> {
   // `-f` is `kubectl argo rollouts lint -f`: those files only; the repository's migrations go with
   // its deploy/. Their check starts first: its git child process runs while the manifests are linted.
   const { checkMigrations } = await import('../../migrations/check.ts');
@@ -120,7 +125,7 @@ async function lintNow(options: LintOptions, repoDir: string, dir: string, repor
       : undefined;
   migrations?.catch(() => undefined); // awaited below; a manifest error may throw first
   const { lintManifests } = await import('../../core/lint.ts');
-  const docs = await (options.file ? readFiles(options.file) : readFolder(dir));
+  const docs = (await Promise.all(files.map((f) => splitManifestsCached(f.text, f.name)))).flat();
   // A single file is checked against the Services it holds, as upstream does; deploy/ must hold both blue/green Services.
   const result = lintManifests(docs, { requireBlueGreenServices: !options.file });
   for (const error of result.errors) report.lines.push({ err: true, text: `${error.file}: ${error.message}` });

@@ -4,11 +4,9 @@
 // JSON.parse. The same text with the same parser gives the same documents, so a hit is what
 // parsing would return. Not kept: a file with a syntax error (it is parsed again and raises its
 // error) or with values JSON cannot carry (YAML 1.1 timestamps, binary, .inf). Folder: cache-dir.ts.
-import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { cacheDir } from '../../cache-dir.ts';
+import { cacheDir, readCacheJson, sha256, writeCacheJson } from '../../cache-dir.ts';
 // Not core/manifests.ts nor the core barrel: they load the YAML library, which a cache hit never needs.
 import { manifestsFromYaml, type ManifestDocument, type YamlDocument } from '../../core/manifest-documents.ts';
 
@@ -35,23 +33,13 @@ function jsonSafe(value: unknown): boolean {
 
 /** splitManifests(text, file), with the YAML parse cached by content; the parser is loaded on a miss only. */
 export async function splitManifestsCached(text: string, file: string): Promise<ManifestDocument[]> {
-  const path = join(entryFolder(), `${createHash('sha256').update(text).digest('hex')}.json`);
-  let docs: YamlDocument[] | undefined;
-  try {
-    docs = JSON.parse(readFileSync(path, 'utf8')) as YamlDocument[];
-  } catch {
+  const path = join(entryFolder(), `${sha256(text)}.json`);
+  let docs = readCacheJson<YamlDocument[]>(path);
+  if (docs === undefined) {
     const { parseYamlDocuments } = await import('../../core/yaml-documents.ts');
     docs = parseYamlDocuments(text);
-    if (docs.every((d) => d.error === undefined && (d.value === undefined || jsonSafe(d.value)))) {
-      try {
-        mkdirSync(entryFolder(), { recursive: true });
-        const temporary = `${path}.${process.pid}`;
-        writeFileSync(temporary, JSON.stringify(docs));
-        renameSync(temporary, path);
-      } catch {
-        // a read-only home: lint still works, only slower
-      }
-    }
+    if (docs.every((d) => d.error === undefined && (d.value === undefined || jsonSafe(d.value))))
+      writeCacheJson(path, docs);
   }
   return manifestsFromYaml(docs, file);
 }
