@@ -31,6 +31,16 @@ export default tseslint.config(
     },
   },
   {
+    // The CLI's launcher is CommonJS (packages/quickship/bin/package.json): it runs before
+    // anything else at every start and must not pay for Node's ESM loader.
+    files: ['packages/quickship/bin/**/*.cjs', 'packages/quickship/bin/quickship.js'],
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: { require: 'readonly', module: 'writable', __dirname: 'readonly' },
+    },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     // Layering of packages/quickship: the API depends on the engine, never the reverse; the pure
     // core imports neither (shared types and errors live in src/model.ts and src/errors.ts).
     files: ['packages/quickship/src/engine/**/*.ts', 'packages/quickship/src/core/**/*.ts'],

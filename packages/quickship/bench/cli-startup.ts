@@ -5,9 +5,15 @@
 // Figures: median and max wall time per command, and the ratio of the medians to kubectl's.
 // Also shown, for scale: `node -e 0` (the floor any Node CLI pays) and `quickship --help` run from
 // the TypeScript sources through tsx (QUICKSHIP_FROM_SOURCE=1, how the bin started before).
-// Env: CLI_BENCH_RUNS (15, at least 10), KUBECTL_BIN (kubectl).
+// The commands that ask the engine (`status`, `app list`, `app get`) are timed against a real
+// `quickship up` (GitOps mode, --no-analysis) on a scratch copy of this repository, started before
+// the rounds and stopped after them; CLI_BENCH_ENGINE=0 leaves them out.
+// Env: CLI_BENCH_RUNS (15, at least 10), KUBECTL_BIN (kubectl), CLI_BENCH_ENGINE (1).
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
+import { LocalEngineClient } from '../src/api/client.ts';
+import { buildTestRepo, healthy, removeTestRepo, waitForEntry, type TestRepo } from '../test/helpers/engine.ts';
+import { startUp, type UpProcess } from '../test/helpers/up-process.ts';
 
 const root = resolve(import.meta.dirname, '../../..');
 const bin = resolve(import.meta.dirname, '../bin/quickship.js');
@@ -41,6 +47,24 @@ const subjects: Subject[] = [
     judged: false,
   },
 ];
+
+let repo: TestRepo | undefined;
+let up: UpProcess | undefined;
+if (process.env.CLI_BENCH_ENGINE !== '0') {
+  console.log('starting `quickship up --no-analysis` on a scratch copy of the repository (GitOps mode)…');
+  repo = await buildTestRepo('prebuilt');
+  up = await startUp(['--repo', repo.repoDir, '--state-dir', repo.stateDir, '--no-analysis'], {
+    env: { PAYMENTS_API_KEYS: '' },
+  });
+  await waitForEntry(new LocalEngineClient(up.api), 'Healthy', healthy, 180_000);
+  for (const args of [['status'], ['app', 'list'], ['app', 'get', 'payments']])
+    subjects.splice(subjects.length - 2, 0, {
+      label: `quickship ${args.join(' ')} (engine up)`,
+      command: process.execPath,
+      args: [bin, ...args, '--api', up.api],
+      judged: true,
+    });
+}
 
 function timeOnce(subject: Subject): number {
   const started = process.hrtime.bigint();
@@ -85,4 +109,6 @@ for (const subject of subjects) {
     `${subject.label.padEnd(36)}${`${median(values).toFixed(0)} ms`.padStart(10)}${`${Math.max(...values).toFixed(0)} ms`.padStart(10)}${`${ratio.toFixed(2)}×`.padStart(12)}${verdict}`,
   );
 }
+await up?.stop();
+removeTestRepo(repo);
 process.exitCode = failed > 0 ? 1 : 0;

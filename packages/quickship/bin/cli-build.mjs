@@ -1,60 +1,35 @@
-// Builds the CLI into dist/cli/ (ESM, bundled with esbuild, one chunk per lazily imported module)
-// and tells whether the last build is still current. Plain JavaScript: it runs before anything
-// else can load TypeScript. dist/ is gitignored; a fresh clone builds on its first `quickship`.
+// Builds the CLI into dist/cli/ and records what it was built from (build-stamp.cjs tells whether
+// that is still current). Plain JavaScript: it runs before anything else can load TypeScript.
+// dist/ is gitignored; a fresh clone builds on its first `quickship`.
 //
-// Freshness: the build records every source file esbuild read outside node_modules (its metafile
-// inputs: this package's and the bundled workspace packages' TypeScript) with its mtime, plus
-// node_modules/.package-lock.json (npm rewrites it on every install) for the bundled dependencies;
-// the bin stats exactly those files (~150 stat calls, about a millisecond). A new file only
-// matters once an existing one imports it, which changes that file's mtime.
+// Two steps: esbuild bundles src/cli/main.ts as ES modules with code splitting (one chunk per
+// lazily imported module, so a command loads only what it runs), then each chunk is turned into
+// CommonJS for chunk-loader.cjs, which runs them with V8's code cache (on Node 20 only scripts
+// compiled through node:vm have one). The lazy `import("./chunk.mjs")` of the first step becomes
+// `__chunk("./chunk.cjs")`, and `import("package")` a require(). Every chunk is strict code, as
+// the ES modules were.
 // Dependencies are bundled too (Node resolves one file instead of commander's, yaml's and
 // undici's dozens), except the heavy ones only some commands load, which stay imports.
-import {
-  mkdirSync,
-  readFileSync,
-  promises as fs,
-  renameSync,
-  rmSync,
-  readdirSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
-import { dirname, join, resolve, sep } from 'node:path';
+import { mkdirSync, promises as fs, renameSync, rmSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import stamp from './build-stamp.cjs';
 
 const packageDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const rootDir = resolve(packageDir, '../..');
-export const DIST_DIR = join(packageDir, 'dist', 'cli');
-const STAMP = join(DIST_DIR, 'stamp.json');
-
-/** The entry of the current build, or undefined when there is none or a source changed since. */
-export function currentBuild() {
-  let stamp;
-  try {
-    stamp = JSON.parse(readFileSync(STAMP, 'utf8'));
-  } catch {
-    return undefined;
-  }
-  if (stamp.node !== process.version) return undefined;
-  for (const [file, mtimeMs] of Object.entries(stamp.inputs)) {
-    try {
-      if (statSync(file).mtimeMs !== mtimeMs) return undefined;
-    } catch {
-      return undefined;
-    }
-  }
-  return join(DIST_DIR, stamp.dir, 'main.mjs');
-}
+export const DIST_DIR = stamp.DIST_DIR;
+export const currentBuild = stamp.currentBuild;
 
 /**
- * Builds into a fresh folder, then swaps the stamp in with a rename, so a concurrent `quickship`
- * either sees the old complete build or the new one.
+ * Builds into a fresh folder of `distDir` (default dist/cli), then swaps the stamp in with a
+ * rename, so a concurrent `quickship` either sees the old complete build or the new one.
  */
-export async function build() {
-  const { build: esbuild } = await import('esbuild');
+export async function build(distDir = DIST_DIR) {
+  const { build: esbuild, transform } = await import('esbuild');
   const dir = `build-${Date.now()}-${process.pid}`;
-  const outdir = join(DIST_DIR, dir);
+  const outdir = join(distDir, dir);
   const result = await esbuild({
+    write: false,
     entryPoints: { main: join(packageDir, 'src/cli/main.ts') },
     outdir,
     bundle: true,
@@ -70,11 +45,26 @@ export async function build() {
     logLevel: 'error',
     external: EXTERNAL,
     plugins: [sourceLocation],
-    // CommonJS dependencies inside an ESM bundle call require() for Node built-ins.
-    banner: {
-      js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
-    },
   });
+  mkdirSync(outdir, { recursive: true });
+  for (const output of result.outputFiles) {
+    const esm = output.text.replace(/\bimport\("\.\/([\w-]+)\.mjs"\)/g, '__chunk("./$1.cjs")');
+    const cjs = await transform(esm.replace(/(["'])\.\/([\w-]+)\.mjs\1/g, '$1./$2.cjs$1'), {
+      format: 'cjs',
+      platform: 'node',
+      target: 'node20',
+      loader: 'js',
+      // import() of a package or a built-in becomes require(): V8 drops a vm script's dynamic-import
+      // callback when the script comes from the code cache (ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING
+      // on Node 20). The ESM-only package among them (@kubernetes/client-node) loads through
+      // require(esm), on by default since Node 20.19 (package.json engines).
+      supported: { 'dynamic-import': false },
+      logLevel: 'silent',
+    });
+    if (cjs.warnings.length > 0)
+      throw new Error(`${basename(output.path)}: ${cjs.warnings.map((w) => w.text).join('; ')}`);
+    writeFileSync(join(outdir, basename(output.path).replace(/\.mjs$/, '.cjs')), `'use strict';\n${cjs.code}`);
+  }
   const inputs = {};
   for (const input of Object.keys(result.metafile.inputs)) {
     const file = resolve(process.cwd(), input);
@@ -82,20 +72,21 @@ export async function build() {
   }
   const lockfile = join(rootDir, 'node_modules', '.package-lock.json');
   inputs[lockfile] = statSync(lockfile).mtimeMs;
-  // This recipe itself: editing it rebuilds.
-  inputs[fileURLToPath(import.meta.url)] = statSync(fileURLToPath(import.meta.url)).mtimeMs;
-  mkdirSync(DIST_DIR, { recursive: true });
-  const temporary = `${STAMP}.${process.pid}`;
-  writeFileSync(temporary, JSON.stringify({ node: process.version, dir, inputs }, null, 1));
-  renameSync(temporary, STAMP);
+  // This recipe itself and the loader whose contract the chunks follow: editing either rebuilds.
+  for (const file of [fileURLToPath(import.meta.url), join(packageDir, 'bin', 'chunk-loader.cjs')])
+    inputs[file] = statSync(file).mtimeMs;
+  const stampPath = stamp.stampFile(distDir);
+  const temporary = `${stampPath}.${process.pid}`;
+  writeFileSync(temporary, JSON.stringify({ node: process.version, dir, entry: 'main.cjs', inputs }, null, 1));
+  renameSync(temporary, stampPath);
   // Older builds go once they are 10 minutes old: a concurrent build may still be writing a newer
   // folder, and a running process may still import chunks from the one it started with.
-  for (const old of readdirSync(DIST_DIR)) {
-    const path = join(DIST_DIR, old);
+  for (const old of readdirSync(distDir)) {
+    const path = join(distDir, old);
     if (old.startsWith('build-') && old !== dir && Date.now() - statSync(path).mtimeMs > 10 * 60_000)
       rmSync(path, { recursive: true, force: true });
   }
-  return join(outdir, 'main.mjs');
+  return join(outdir, 'main.cjs');
 }
 
 /**

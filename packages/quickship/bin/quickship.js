@@ -1,23 +1,29 @@
 #!/usr/bin/env node
-// Runs the CLI from its bundled ESM build (dist/cli/, gitignored), building it first when it is
-// missing or a source file changed (bin/cli-build.mjs): starting plain JavaScript takes a tenth of
-// what loading the TypeScript through tsx did. Runs in this process, so signals such as Ctrl-C
-// reach `quickship up` directly and it can drain what it started.
+// Runs the CLI from its bundled build (dist/cli/, gitignored), building it first when it is
+// missing or a source file changed (cli-build.mjs, build-stamp.cjs): starting plain JavaScript
+// takes a tenth of what loading the TypeScript through tsx did, and the build's chunks run with
+// V8's code cache (chunk-loader.cjs). CommonJS (bin/package.json), so that no start pays for
+// Node's ESM loader. Runs in this process, so signals such as Ctrl-C reach `quickship up`
+// directly and it can drain what it started.
 // QUICKSHIP_FROM_SOURCE=1 runs the TypeScript through tsx instead (no build).
-import { basename, dirname } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { build, currentBuild } from './cli-build.mjs';
+'use strict';
+const { basename, dirname } = require('node:path');
 
-let main;
-if (process.env.QUICKSHIP_FROM_SOURCE === '1') {
-  const { register } = await import('tsx/esm/api');
-  register();
-  ({ main } = await import('../src/cli/main.ts'));
-} else {
-  const entry = currentBuild() ?? (await build());
+async function start() {
+  if (process.env.QUICKSHIP_FROM_SOURCE === '1') {
+    const { register } = await import('tsx/esm/api');
+    register();
+    return (await import('../src/cli/main.ts')).main;
+  }
+  const entry = require('./build-stamp.cjs').currentBuild() ?? (await (await import('./cli-build.mjs')).build());
   // The build's identity (its dist/cli/build-… folder), for caches of whole answers keyed by the
   // code that computed them (src/cli/run/lint-cache.ts); absent when running from the sources.
   globalThis[Symbol.for('quickship.cliBuild')] = basename(dirname(entry));
-  ({ main } = await import(pathToFileURL(entry).href));
+  return require('./chunk-loader.cjs').loadBuild(entry).main;
 }
-process.exitCode = await main(process.argv);
+
+start()
+  .then((main) => main(process.argv))
+  .then((code) => {
+    process.exitCode = code;
+  });

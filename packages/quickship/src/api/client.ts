@@ -9,8 +9,10 @@ import {
   type RolloutEntry,
   type Verb,
 } from './protocol.ts';
+import type { IncomingMessage } from 'node:http';
 import { readServerSentEvents } from './sse.ts';
-import { EngineApiError, EngineInternalError, EngineNotRunningError, RolloutNotFoundError } from './errors.ts';
+import { EngineApiError, EngineInternalError, RolloutNotFoundError } from './errors.ts';
+import { isOk, readBody, sendToEngine } from './loopback-http.ts';
 
 export const DEFAULT_API_URL = `http://${DEFAULT_API_HOST}:${DEFAULT_API_PORT}`;
 
@@ -56,19 +58,27 @@ export class LocalEngineClient implements RolloutTarget {
   /** Rollout changes as they happen (the current state first); ends when `signal` aborts. */
   async *watch(name: string | undefined, signal: AbortSignal): AsyncGenerator<RolloutEntry> {
     const query = name ? `?rollout=${encodeURIComponent(name)}` : '';
-    const res = await this.fetch(`${API_PREFIX}/events${query}`, {
-      method: 'GET',
-      headers: { accept: 'text/event-stream' },
-      signal,
-    });
-    if (!res.ok || !res.body) throw await this.toError(res);
+    let res: IncomingMessage;
     try {
-      for await (const event of readServerSentEvents(res.body, signal)) {
+      res = await sendToEngine(this.baseUrl, `${API_PREFIX}/events${query}`, {
+        method: 'GET',
+        accept: 'text/event-stream',
+        signal,
+      });
+    } catch (error) {
+      if (signal.aborted) return;
+      throw error;
+    }
+    if (!isOk(res)) throw await this.toError(res);
+    try {
+      for await (const event of readServerSentEvents(res, signal)) {
         if (event.event === 'rollout') yield JSON.parse(event.data) as RolloutEntry;
       }
     } catch (error) {
       if (signal.aborted) return;
       throw error;
+    } finally {
+      res.destroy();
     }
   }
 
@@ -78,34 +88,22 @@ export class LocalEngineClient implements RolloutTarget {
   }
 
   private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const res = await this.fetch(API_PREFIX + path, {
+    const res = await sendToEngine(this.baseUrl, API_PREFIX + path, {
       method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
+      ...(body === undefined ? {} : { body: JSON.stringify(body), contentType: 'application/json' }),
     });
-    if (!res.ok) throw await this.toError(res);
-    return (await res.json()) as T;
+    if (!isOk(res)) throw await this.toError(res);
+    return JSON.parse(await readBody(res)) as T;
   }
 
-  private async fetch(path: string, init: RequestInit): Promise<Response> {
-    try {
-      return await fetch(this.baseUrl + path, init);
-    } catch (error) {
-      const cause = (error as { cause?: { code?: string } }).cause;
-      if (cause && ['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENOTFOUND'].includes(cause.code ?? ''))
-        throw new EngineNotRunningError(this.baseUrl);
-      throw error;
-    }
-  }
-
-  private async toError(res: Response): Promise<Error> {
+  private async toError(res: IncomingMessage): Promise<Error> {
     let body: Partial<ApiErrorBody> = {};
     try {
-      body = (await res.json()) as ApiErrorBody;
+      body = JSON.parse(await readBody(res)) as ApiErrorBody;
     } catch {
       // not JSON: fall through to the status line
     }
-    const message = body.error?.message ?? `engine API answered ${res.status} ${res.statusText}`;
+    const message = body.error?.message ?? `engine API answered ${res.statusCode} ${res.statusMessage}`;
     const code = body.error?.code ?? 'Internal';
     if (code === 'Internal') return new EngineInternalError(message);
     if (code === 'VerbNotApplicable') return new VerbNotApplicableError(message);

@@ -3,7 +3,8 @@
 import type { KubeObject } from '../store/object.ts';
 import type { HistoryEntry } from '../gitops/app-status.ts';
 import { DEFAULT_API_URL } from './client.ts';
-import { EngineApiError, EngineInternalError, EngineNotRunningError } from './errors.ts';
+import { EngineApiError, EngineInternalError } from './errors.ts';
+import { isOk, readBody, sendToEngine } from './loopback-http.ts';
 import { API_PREFIX, type ApiErrorBody } from './protocol.ts';
 
 export interface ObjectAddress {
@@ -70,28 +71,20 @@ export class GitOpsClient {
   }
 
   private async request<T>(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<T> {
-    let res: Response;
-    try {
-      res = await fetch(this.baseUrl + API_PREFIX + path, {
-        method,
-        headers: body === undefined ? {} : { 'content-type': contentType },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-    } catch (error) {
-      const code = (error as { cause?: { code?: string } }).cause?.code ?? '';
-      if (['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENOTFOUND'].includes(code))
-        throw new EngineNotRunningError(this.baseUrl);
-      throw error;
-    }
-    if (res.ok) return (await res.json()) as T;
+    const res = await sendToEngine(this.baseUrl, API_PREFIX + path, {
+      method,
+      ...(body === undefined ? {} : { body: JSON.stringify(body), contentType }),
+    });
+    const text = await readBody(res);
+    if (isOk(res)) return JSON.parse(text) as T;
     let parsed: Partial<ApiErrorBody> = {};
     try {
-      parsed = (await res.json()) as ApiErrorBody;
+      parsed = JSON.parse(text) as ApiErrorBody;
     } catch {
       // not JSON
     }
     const code = parsed.error?.code ?? 'Internal';
-    const message = parsed.error?.message ?? `engine API answered ${res.status}`;
+    const message = parsed.error?.message ?? `engine API answered ${res.statusCode}`;
     if (code === 'Internal') throw new EngineInternalError(message);
     throw new EngineApiError(code, message, parsed.error?.fix);
   }

@@ -14,8 +14,3 @@ export async function main(argv: readonly string[] = process.argv): Promise<numb
     return reportError(error);
   }
 }
-
-if (import.meta.url === `file://${process.argv[1]}` || process.env.QUICKSHIP_MAIN === '1') {
-  const code = await main();
-  process.exitCode = code;
-}

@@ -4,6 +4,7 @@
 // and never applied. Thin shell over `git`; everything else in gitops/ is pure.
 import { execFile } from 'node:child_process';
 import { UserError } from '../store/user-error.ts';
+import { gitDirs, refsStamp, worktreeStamp, type GitDirs } from './git-stamp.ts';
 
 export interface SourceFile {
   /** Path relative to the repository root, e.g. "deploy/apps/payments/rollout.yaml". */
@@ -29,10 +30,30 @@ export class RevisionNotFoundError extends UserError {
 }
 
 export class GitSource {
+  /** Answers of the last git runs with the fingerprint they were read at (git-stamp.ts). */
+  private readonly resolved = new Map<string, { readonly stamp: string; readonly commit: string }>();
+  private readonly changed = new Map<string, { readonly stamp: string; readonly paths: string[] }>();
+  private dirs: GitDirs | null | undefined;
+
   constructor(readonly repoDir: string) {}
 
-  /** A branch, tag, commit or HEAD → the full commit id. */
+  private gitDirs(): GitDirs | undefined {
+    if (this.dirs === undefined) this.dirs = gitDirs(this.repoDir) ?? null;
+    return this.dirs ?? undefined;
+  }
+
+  /** A branch, tag, commit or HEAD → the full commit id (git runs only when the refs changed). */
   async resolve(revision: string): Promise<string> {
+    const dirs = this.gitDirs();
+    const stamp = dirs && refsStamp(dirs);
+    const known = this.resolved.get(revision);
+    if (stamp !== undefined && known?.stamp === stamp) return known.commit;
+    const commit = await this.revParse(revision);
+    if (stamp !== undefined) this.resolved.set(revision, { stamp, commit });
+    return commit;
+  }
+
+  private async revParse(revision: string): Promise<string> {
     const candidates =
       revision === 'HEAD' || revision === '' ? ['HEAD'] : [revision, `refs/tags/${revision}`, `origin/${revision}`];
     let last = '';
@@ -72,8 +93,22 @@ export class GitSource {
     return blobs.map((b, i) => ({ path: b.path, text: texts[i] ?? '' }));
   }
 
-  /** Files under `path` whose working-tree state differs from HEAD (modified, added, deleted, untracked). */
+  /**
+   * Files under `path` whose working-tree state differs from HEAD (modified, added, deleted,
+   * untracked); git runs only when the index or something under the path changed.
+   */
   async uncommitted(path: string): Promise<string[]> {
+    const dirs = this.gitDirs();
+    const tree = dirs && worktreeStamp(this.repoDir, dirs, path);
+    const stamp = dirs && tree !== undefined ? `${refsStamp(dirs)}\n${tree}` : undefined;
+    const known = this.changed.get(path);
+    if (stamp !== undefined && known?.stamp === stamp) return known.paths;
+    const paths = await this.status(path);
+    if (stamp !== undefined) this.changed.set(path, { stamp, paths });
+    return paths;
+  }
+
+  private async status(path: string): Promise<string[]> {
     const out = await this.git(['status', '--porcelain=v1', '-z', '--untracked-files=all', '--', path]);
     return out
       .split('\0')

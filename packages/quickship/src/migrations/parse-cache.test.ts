@@ -29,9 +29,9 @@ describe('parseWithCache', () => {
     const first = await parseWithCache(sql);
     expect(first).toEqual(await parse(sql));
     const [entry] = entries();
-    expect(entry).toMatch(/pg-parse-15\.\d+\.\d+\/[0-9a-f]{64}\.json$/);
+    expect(entry).toMatch(/pg-parse-15\.\d+\.\d+\/[0-9a-f]{16}\.json$/);
     // A hit is read from the entry: overwrite it and the overwritten tree comes back.
-    writeFileSync(entry!, JSON.stringify({ stmts: [], marker: 'from the cache' }));
+    writeFileSync(entry!, JSON.stringify({ key: sql, value: { stmts: [], marker: 'from the cache' } }));
     expect(await parseWithCache(sql)).toEqual({ stmts: [], marker: 'from the cache' });
   });
 

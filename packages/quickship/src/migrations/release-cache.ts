@@ -6,7 +6,7 @@
 // the cache is skipped and Git answers. An unreadable entry is looked up again. Folder: cache-dir.ts.
 import { readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
-import { cacheDir, readCacheJson, writeCacheJson } from '../cache-dir.ts';
+import { cacheDir, readCacheEntry, writeCacheEntry } from '../cache-dir.ts';
 import type { ReleasedMigrations } from './lint.ts';
 
 const HASH = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
@@ -61,10 +61,11 @@ export async function releasedAtHead(
 ): Promise<ReleasedMigrations> {
   const head = headCommit(repoDir);
   if (!head) return lookup();
-  const path = join(cacheDir(), 'released-migrations', `${head}-${encodeURIComponent(environment)}.json`);
-  const entry = readCacheJson<Entry>(path); // not cached yet, or unreadable: ask Git
+  const folder = join(cacheDir(), 'released-migrations');
+  const key = JSON.stringify({ head, environment });
+  const entry = readCacheEntry<Entry>(folder, key); // not cached yet, or unreadable: ask Git
   if (entry) return { label: entry.label, files: new Map(entry.files) };
   const released = await lookup();
-  writeCacheJson(path, { label: released.label, files: [...released.files] } satisfies Entry);
+  writeCacheEntry(folder, key, { label: released.label, files: [...released.files] } satisfies Entry);
   return released;
 }

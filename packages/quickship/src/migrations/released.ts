@@ -5,12 +5,8 @@
 // migrations are exactly those of the image deploy/ references: the one the shared database has
 // run and the stable revision serves. No release commit yet: nothing is released, every file is new.
 import { UserError } from '../errors.ts';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import type { ReleasedMigrations } from './lint.ts';
 import { releasedAtHead } from './release-cache.ts';
-
-const execFileAsync = promisify(execFile);
 
 import { MIGRATIONS_PATH } from './paths.ts';
 
@@ -26,8 +22,12 @@ export class MigrationGitError extends UserError {
 }
 
 async function git(repoDir: string, args: readonly string[]): Promise<string> {
+  // Loaded on first use: `quickship lint` with the released migrations cached (release-cache.ts)
+  // runs no git, and node:child_process costs a CLI's start-up 6–8 ms.
+  const { execFile } = await import('node:child_process');
+  const { promisify } = await import('node:util');
   try {
-    const { stdout } = await execFileAsync('git', ['-C', repoDir, ...args], { maxBuffer: 64 * 1024 * 1024 });
+    const { stdout } = await promisify(execFile)('git', ['-C', repoDir, ...args], { maxBuffer: 64 * 1024 * 1024 });
     return stdout;
   } catch (error) {
     throw new MigrationGitError(args, (error as { stderr?: string }).stderr?.trim() || (error as Error).message);

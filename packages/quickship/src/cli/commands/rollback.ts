@@ -5,7 +5,6 @@
 // previous ReplicaSet is still up (scaleDownDelaySeconds) the active Service is back on it at
 // once; after that it is scaled up again and takes the active Service as soon as it is fully available.
 import type { Command } from 'commander';
-import { revertLastRelease } from '../../release/revert.ts';
 import { DEFAULT_DEPLOY_DIR, repoRoot } from '../repo.ts';
 
 export function register(program: Command): void {
@@ -15,6 +14,8 @@ export function register(program: Command): void {
     .option('--repo <folder>', 'repository root (default: the Git top level here)')
     .option('--path <folder>', `the Rollout's folder (default ${DEFAULT_DEPLOY_DIR})`)
     .action(async (options: { repo?: string; path?: string }) => {
+      // Loaded here: it runs git (node:child_process), which the other commands' start-up need not load.
+      const { revertLastRelease } = await import('../../release/revert.ts');
       console.log((await revertLastRelease(repoRoot(options.repo), options.path ?? DEFAULT_DEPLOY_DIR)).message);
     });
 }

@@ -1,5 +1,5 @@
-// `quickship lint`'s whole answer — the lines it printed and its verdict — kept by the SHA-256 of
-// everything the answer depends on, as `eslint --cache` keeps its results: the CLI build that
+// `quickship lint`'s whole answer — the lines it printed and its verdict — kept by everything the
+// answer depends on (the entry holds that key whole and a read compares it; cache-dir.ts), as `eslint --cache` keeps its results: the CLI build that
 // linted (its dist/cli/build-… folder: a new build, a new `npm ci` or another Node is another
 // key), the working directory (printed paths are relative to it), the options, the name and
 // content of every manifest file read, and for the migration lint the name and content of every
@@ -10,7 +10,7 @@
 // Folder: cache-dir.ts.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cacheDir, readCacheJson, sha256, writeCacheJson } from '../../cache-dir.ts';
+import { cacheDir, readCacheEntry, writeCacheEntry } from '../../cache-dir.ts';
 import { MIGRATIONS_PATH } from '../../migrations/paths.ts';
 import { headCommit } from '../../migrations/release-cache.ts';
 
@@ -42,8 +42,8 @@ export function lintKey(inputs: LintInputs): string | undefined {
   const build = buildId();
   if (!build || inputs.since) return undefined;
   try {
-    const files = inputs.files.map((file) => [file.name, sha256(file.text)]);
-    let migrations: unknown = null;
+    const files = inputs.files.map((file) => [file.name, file.text] as const);
+    let migrations: { head: string; files: (readonly [string, string])[] } | null = null;
     if (inputs.migrations) {
       const head = headCommit(inputs.repoDir);
       if (!head) return undefined;
@@ -53,24 +53,29 @@ export function lintKey(inputs: LintInputs): string | undefined {
             .filter((n) => n.endsWith('.sql'))
             .sort()
         : [];
-      migrations = { head, files: names.map((n) => [n, sha256(readFileSync(join(dir, n), 'utf8'))]) };
+      migrations = { head, files: names.map((n) => [n, readFileSync(join(dir, n), 'utf8')] as const) };
     }
-    return sha256(
-      JSON.stringify({ build, node: process.version, cwd: process.cwd(), options: inputs.options, files, migrations }),
-    );
+    return JSON.stringify({
+      build,
+      node: process.version,
+      cwd: process.cwd(),
+      options: inputs.options,
+      files,
+      migrations,
+    });
   } catch {
     return undefined; // an unreadable input: lint it and let it say what is wrong
   }
 }
 
-function entryPath(key: string): string {
-  return join(cacheDir(), 'lint-results', `${key}.json`);
+function folder(): string {
+  return join(cacheDir(), 'lint-results');
 }
 
 export function readLintRecord(key: string): LintRecord | undefined {
-  return readCacheJson<LintRecord>(entryPath(key));
+  return readCacheEntry<LintRecord>(folder(), key);
 }
 
 export function writeLintRecord(key: string, record: LintRecord): void {
-  writeCacheJson(entryPath(key), record);
+  writeCacheEntry(folder(), key, record);
 }

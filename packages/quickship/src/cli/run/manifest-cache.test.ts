@@ -37,10 +37,10 @@ describe('splitManifestsCached', () => {
   it('returns what splitManifests returns, then serves it from the entry', async () => {
     expect(await splitManifestsCached(TWO, 'x.yaml')).toEqual(splitManifests(TWO, 'x.yaml'));
     const [entry] = entries();
-    expect(entry).toMatch(/yaml-2\.\d+\.\d+-\d+\/[0-9a-f]{64}\.json$/);
+    expect(entry).toMatch(/yaml-2\.\d+\.\d+-\d+\/[0-9a-f]{16}\.json$/);
     // The file name is not part of the entry: the same text elsewhere is a hit with its own name.
     expect((await splitManifestsCached(TWO, 'y.yaml')).map((d) => d.file)).toEqual(['y.yaml', 'y.yaml']);
-    writeFileSync(entry!, JSON.stringify([{ line: 1, value: { kind: 'FromCache' } }]));
+    writeFileSync(entry!, JSON.stringify({ key: TWO, value: [{ line: 1, value: { kind: 'FromCache' } }] }));
     expect((await splitManifestsCached(TWO, 'x.yaml')).map((d) => d.object.kind)).toEqual(['FromCache']);
   });
 

@@ -1,12 +1,12 @@
 // `quickship lint` reads deploy/ at every run; parsing its YAML is most of the command's
 // start-up. The parser's output per file (core/manifests.ts parseYamlDocuments: plain data) is
-// kept by the SHA-256 of the text and the parser's version, so an unchanged file is read with
+// kept by the text and the parser's version (cache-dir.ts), so an unchanged file is read with
 // JSON.parse. The same text with the same parser gives the same documents, so a hit is what
 // parsing would return. Not kept: a file with a syntax error (it is parsed again and raises its
 // error) or with values JSON cannot carry (YAML 1.1 timestamps, binary, .inf). Folder: cache-dir.ts.
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { cacheDir, readCacheJson, sha256, writeCacheJson } from '../../cache-dir.ts';
+import { cacheDir, readCacheEntry, writeCacheEntry } from '../../cache-dir.ts';
 // Not core/manifests.ts nor the core barrel: they load the YAML library, which a cache hit never needs.
 import { manifestsFromYaml, type ManifestDocument, type YamlDocument } from '../../core/manifest-documents.ts';
 
@@ -33,13 +33,12 @@ function jsonSafe(value: unknown): boolean {
 
 /** splitManifests(text, file), with the YAML parse cached by content; the parser is loaded on a miss only. */
 export async function splitManifestsCached(text: string, file: string): Promise<ManifestDocument[]> {
-  const path = join(entryFolder(), `${sha256(text)}.json`);
-  let docs = readCacheJson<YamlDocument[]>(path);
+  let docs = readCacheEntry<YamlDocument[]>(entryFolder(), text);
   if (docs === undefined) {
     const { parseYamlDocuments } = await import('../../core/yaml-documents.ts');
     docs = parseYamlDocuments(text);
     if (docs.every((d) => d.error === undefined && (d.value === undefined || jsonSafe(d.value))))
-      writeCacheJson(path, docs);
+      writeCacheEntry(entryFolder(), text, docs);
   }
   return manifestsFromYaml(docs, file);
 }
