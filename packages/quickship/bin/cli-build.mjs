@@ -59,6 +59,8 @@ export async function build(distDir = DIST_DIR) {
       // on Node 20). The ESM-only package among them (@kubernetes/client-node) loads through
       // require(esm), on by default since Node 20.19 (package.json engines).
       supported: { 'dynamic-import': false },
+      minifyWhitespace: true,
+      minifySyntax: true,
       logLevel: 'silent',
     });
     if (cjs.warnings.length > 0)

@@ -1,6 +1,7 @@
 // `quickship status`: what it does once its arguments are parsed (loaded on demand by commands/status.ts).
 import type { Command } from 'commander';
-import { renderRolloutTree } from '../../core/index.ts';
+// core/tree.ts, not the core barrel: that loads the YAML library and the linters (260 KB) too.
+import { renderRolloutTree } from '../../core/tree.ts';
 import { LocalEngineClient } from '../../api/client.ts';
 import type { RolloutView } from '../../model.ts';
 import { resolveRolloutName, resolveTarget, type ListingTarget, type TargetOptions } from '../target.ts';
