@@ -15,7 +15,7 @@ import { reconcileAnalysisRuns } from './bluegreen/analysis.ts';
 import { syncRolloutStatus } from './bluegreen/sync-status.ts';
 import { nextReconcileAt } from './bluegreen/requeue.ts';
 import { ReconcileContext, type ReconcileInput } from './bluegreen/context.ts';
-import { canonicalJson, specFingerprint } from './hash.ts';
+import { canonicallyEqual, specFingerprint } from './hash.ts';
 import { rfc3339 } from './time.ts';
 
 export type { ReconcileInput } from './bluegreen/context.ts';
@@ -64,8 +64,8 @@ export function reconcileBlueGreen(input: ReconcileInput): ReconcileResult {
     ctx.events.length > 0 ||
     ctx.analysisCreate.length > 0 ||
     ctx.analysisCancel.length > 0 ||
-    canonicalJson(status) !== canonicalJson(input.status) ||
-    canonicalJson(replicaSets) !== canonicalJson(input.replicaSets);
+    !canonicallyEqual(status, input.status) ||
+    !canonicallyEqual(replicaSets, input.replicaSets);
   const next = nextReconcileAt(input, status, replicaSets);
   return {
     status,

@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, computePodTemplateHash, fnv32a, safeEncodeString, specFingerprint } from './hash.ts';
+import {
+  canonicalJson,
+  canonicallyEqual,
+  computePodTemplateHash,
+  fnv32a,
+  safeEncodeString,
+  specFingerprint,
+} from './hash.ts';
 import { corpusDocuments, hasCorpus } from './testing/corpus.ts';
 
 const template = {
@@ -78,5 +85,37 @@ describe('specFingerprint', () => {
       specFingerprint({ replicas: 2, ignored: [{ path: 'x' }] }),
     );
     expect(specFingerprint({ replicas: 2 })).not.toBe(specFingerprint({ replicas: 3 }));
+  });
+});
+
+describe('canonicallyEqual', () => {
+  it('agrees with comparing canonicalJson strings (property, including near values)', () => {
+    const leaf = fc.oneof(
+      fc.constant(undefined),
+      fc.constant(null),
+      fc.boolean(),
+      fc.integer({ min: -3, max: 3 }),
+      fc.constantFrom('a', 'b', ''),
+    );
+    const value = fc.letrec((tie) => ({
+      node: fc.oneof(
+        { maxDepth: 3 },
+        leaf,
+        fc.array(tie('node'), { maxLength: 3 }),
+        fc.dictionary(fc.constantFrom('x', 'y', 'z'), tie('node'), { maxKeys: 3 }),
+      ),
+    })).node;
+    fc.assert(
+      fc.property(value, value, (a, b) => {
+        expect(canonicallyEqual(a, b)).toBe(canonicalJson(a) === canonicalJson(b));
+        expect(canonicallyEqual(a, structuredClone(a))).toBe(true);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+  it('ignores key order and undefined-valued keys, as canonicalJson does', () => {
+    expect(canonicallyEqual({ a: 1, b: { c: [1, 2] } }, { b: { c: [1, 2] }, a: 1, d: undefined })).toBe(true);
+    expect(canonicallyEqual({ a: 1 }, { a: 1, b: null })).toBe(false);
+    expect(canonicallyEqual([1, { a: 2 }], [1, { a: 3 }])).toBe(false);
   });
 });

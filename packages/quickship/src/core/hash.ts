@@ -44,6 +44,30 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(String(value));
 }
 
+/**
+ * canonicalJson(a) === canonicalJson(b), without building either string: the same reference is
+ * equal at once, so comparing a status or ReplicaSets that mostly share their templates with the
+ * last ones costs little (the reconcile did this on every pass: a third of the engine's CPU in
+ * a profile of bench:cutover).
+ */
+export function canonicallyEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  const nullish = (v: unknown): boolean => v === null || v === undefined;
+  if (nullish(a) || nullish(b)) return nullish(a) && nullish(b);
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    return a.every((v, i) => canonicallyEqual(v, b[i]));
+  }
+  if (typeof a === 'object' && typeof b === 'object') {
+    const ra = a as Record<string, unknown>;
+    const rb = b as Record<string, unknown>;
+    const keys = Object.keys(ra).filter((k) => ra[k] !== undefined);
+    if (keys.length !== Object.keys(rb).filter((k) => rb[k] !== undefined).length) return false;
+    return keys.every((k) => Object.hasOwn(rb, k) && canonicallyEqual(ra[k], rb[k]));
+  }
+  return canonicalJson(a) === canonicalJson(b);
+}
+
 export function computePodTemplateHash(template: unknown, collisionCount?: number): string {
   let h = fnv32a(new TextEncoder().encode(canonicalJson(template)));
   if (collisionCount !== undefined) {
