@@ -47,9 +47,15 @@ export async function build(distDir = DIST_DIR) {
     plugins: [sourceLocation],
   });
   mkdirSync(outdir, { recursive: true });
+  // Only the build's own chunk names are rewritten: a string such as pglocal's './reaper.mjs'
+  // (a file beside its source, found through import.meta.url) must stay as written.
+  const chunks = new Set(result.outputFiles.map((output) => basename(output.path)));
+  const own = (name) => chunks.has(`${name}.mjs`);
   for (const output of result.outputFiles) {
-    const esm = output.text.replace(/\bimport\("\.\/([\w-]+)\.mjs"\)/g, '__chunk("./$1.cjs")');
-    const cjs = await transform(esm.replace(/(["'])\.\/([\w-]+)\.mjs\1/g, '$1./$2.cjs$1'), {
+    const esm = output.text
+      .replace(/\bimport\("\.\/([\w-]+)\.mjs"\)/g, (all, name) => (own(name) ? `__chunk("./${name}.cjs")` : all))
+      .replace(/(["'])\.\/([\w-]+)\.mjs\1/g, (all, quote, name) => (own(name) ? `${quote}./${name}.cjs${quote}` : all));
+    const cjs = await transform(esm, {
       format: 'cjs',
       platform: 'node',
       target: 'node20',

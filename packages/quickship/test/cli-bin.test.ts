@@ -1,9 +1,9 @@
 // The bin as a user runs it: the bundled build (dist/cli) answers as the TypeScript sources do,
 // and a build whose recorded inputs no longer match is not used.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN } from './helpers/up-process.ts';
 // @ts-expect-error: plain JavaScript module without types (it runs before TypeScript can load)
@@ -86,5 +86,15 @@ describe('bin/quickship.js', () => {
     rmSync(dir, { recursive: true, force: true });
     expect(result.status, result.stderr).toBe(0);
     expect(JSON.parse(result.stdout.trim().split('\n').at(-1)!)).toEqual({ before: [], after: true });
+  });
+
+  it("rewrites only the build's own chunk names: pglocal's reaper.mjs (found beside its source) stays", () => {
+    run(['--help']);
+    const dir = dirname(currentBuild() as string);
+    const found = readdirSync(dir)
+      .filter((f) => f.endsWith('.cjs'))
+      .flatMap((f) => readFileSync(join(dir, f), 'utf8').match(/["'][^"']*reaper\.[cm]js["']/g) ?? []);
+    expect(found.length).toBeGreaterThan(0);
+    for (const literal of found) expect(literal).toMatch(/reaper\.mjs["']$/);
   });
 });
