@@ -63,7 +63,7 @@ export function canonicallyEqual(a: unknown, b: unknown): boolean {
     const rb = b as Record<string, unknown>;
     const keys = Object.keys(ra).filter((k) => ra[k] !== undefined);
     if (keys.length !== Object.keys(rb).filter((k) => rb[k] !== undefined).length) return false;
-    return keys.every((k) => Object.hasOwn(rb, k) && canonicallyEqual(ra[k], rb[k]));
+    return keys.every((k) => Object.hasOwn(rb, k) && rb[k] !== undefined && canonicallyEqual(ra[k], rb[k]));
   }
   return canonicalJson(a) === canonicalJson(b);
 }
