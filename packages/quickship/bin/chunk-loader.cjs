@@ -9,8 +9,9 @@
 //
 // The chunks are CommonJS with one extra parameter, `__chunk(id)`: the lazy `import("./x")` of the
 // ES module build, resolved here to the chunk (once) and its exports. Other requires (Node's
-// built-ins, the packages left external) go to Node's own require from the build folder, and
-// `import()` of external packages to Node's ESM loader (vm's USE_MAIN_CONTEXT_DEFAULT_LOADER).
+// built-ins, the packages left external) go to Node's own require from the build folder; the
+// build leaves no import() in a chunk (cli-build.mjs lowers them to require), so no script needs
+// a dynamic-import callback.
 'use strict';
 const { readFileSync, renameSync, writeFileSync } = require('node:fs');
 const { createRequire } = require('node:module');
@@ -72,11 +73,7 @@ function loadBuild(entry) {
     } catch {
       // none yet
     }
-    const script = new vm.Script(WRAPPER[0] + readFileSync(file, 'utf8') + WRAPPER[1], {
-      filename: file,
-      cachedData,
-      importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
-    });
+    const script = new vm.Script(WRAPPER[0] + readFileSync(file, 'utf8') + WRAPPER[1], { filename: file, cachedData });
     if (cachedData === undefined || script.cachedDataRejected) uncached.push({ script, cacheFile });
     const require = (id) => (id.startsWith('./') ? load(join(dir, id)) : external(id));
     const chunk = (id) => Promise.resolve().then(() => load(join(dir, id)));

@@ -4,7 +4,6 @@ import {
   API_PREFIX,
   DEFAULT_API_HOST,
   DEFAULT_API_PORT,
-  type ApiErrorBody,
   type EngineInfo,
   type RolloutEntry,
   type Verb,
@@ -12,7 +11,7 @@ import {
 import type { IncomingMessage } from 'node:http';
 import { readServerSentEvents } from './sse.ts';
 import { EngineApiError, EngineInternalError, RolloutNotFoundError } from './errors.ts';
-import { isOk, readBody, sendToEngine } from './loopback-http.ts';
+import { isOk, readBody, readErrorBody, sendToEngine } from './loopback-http.ts';
 
 export const DEFAULT_API_URL = `http://${DEFAULT_API_HOST}:${DEFAULT_API_PORT}`;
 
@@ -97,12 +96,7 @@ export class LocalEngineClient implements RolloutTarget {
   }
 
   private async toError(res: IncomingMessage): Promise<Error> {
-    let body: Partial<ApiErrorBody> = {};
-    try {
-      body = JSON.parse(await readBody(res)) as ApiErrorBody;
-    } catch {
-      // not JSON: fall through to the status line
-    }
+    const body = await readErrorBody(res);
     const message = body.error?.message ?? `engine API answered ${res.statusCode} ${res.statusMessage}`;
     const code = body.error?.code ?? 'Internal';
     if (code === 'Internal') return new EngineInternalError(message);

@@ -4,8 +4,8 @@ import type { KubeObject } from '../store/object.ts';
 import type { HistoryEntry } from '../gitops/app-status.ts';
 import { DEFAULT_API_URL } from './client.ts';
 import { EngineApiError, EngineInternalError } from './errors.ts';
-import { isOk, readBody, sendToEngine } from './loopback-http.ts';
-import { API_PREFIX, type ApiErrorBody } from './protocol.ts';
+import { isOk, readBody, readErrorBody, sendToEngine } from './loopback-http.ts';
+import { API_PREFIX } from './protocol.ts';
 
 export interface ObjectAddress {
   readonly group: string;
@@ -75,14 +75,8 @@ export class GitOpsClient {
       method,
       ...(body === undefined ? {} : { body: JSON.stringify(body), contentType }),
     });
-    const text = await readBody(res);
-    if (isOk(res)) return JSON.parse(text) as T;
-    let parsed: Partial<ApiErrorBody> = {};
-    try {
-      parsed = JSON.parse(text) as ApiErrorBody;
-    } catch {
-      // not JSON
-    }
+    if (isOk(res)) return JSON.parse(await readBody(res)) as T;
+    const parsed = await readErrorBody(res);
     const code = parsed.error?.code ?? 'Internal';
     const message = parsed.error?.message ?? `engine API answered ${res.statusCode}`;
     if (code === 'Internal') throw new EngineInternalError(message);

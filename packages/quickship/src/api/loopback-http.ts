@@ -2,11 +2,12 @@
 // loads Node's bundled undici, which cost 45–50 ms of every `quickship status`/`app list`/
 // `promote` start-up (node -e with one fetch vs one http.get, measured side by side: 150 vs
 // 118 ms, `node -e 0` 102 ms). One connection per request (agent: false): a CLI makes one or two
-// and exits, and no pooled socket can hold the process open. node:http itself is loaded on the
-// first request (lint, --help and the other commands that send none do not pay for it).
-import type { IncomingMessage } from 'node:http';
+// and exits, and no pooled socket can hold the process open. (node:http itself is loaded on the
+// first request: bin/chunk-loader.cjs hands the build's chunks built-ins that load on first use.)
+import { request, type IncomingMessage } from 'node:http';
 import { UserError } from '../errors.ts';
 import { EngineNotRunningError } from './errors.ts';
+import type { ApiErrorBody } from './protocol.ts';
 
 export interface LoopbackRequest {
   readonly method: string;
@@ -46,8 +47,6 @@ export function engineBaseUrl(url: string): URL {
  */
 export async function sendToEngine(baseUrl: string, path: string, options: LoopbackRequest): Promise<IncomingMessage> {
   const base = engineBaseUrl(baseUrl);
-  // Loaded on first use: every command's module registers with the CLI, few of them send a request.
-  const { request } = await import('node:http');
   const headers: Record<string, string> = {};
   if (options.contentType !== undefined) headers['content-type'] = options.contentType;
   if (options.accept !== undefined) headers.accept = options.accept;
@@ -77,6 +76,15 @@ export async function readBody(res: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of res) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString('utf8');
+}
+
+/** The engine's JSON error body of a non-2xx answer (empty when the body is not JSON). */
+export async function readErrorBody(res: IncomingMessage): Promise<Partial<ApiErrorBody>> {
+  try {
+    return JSON.parse(await readBody(res)) as ApiErrorBody;
+  } catch {
+    return {}; // not JSON: callers fall back to the status line
+  }
 }
 
 /** 2xx. */

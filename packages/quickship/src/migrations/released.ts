@@ -23,7 +23,8 @@ export class MigrationGitError extends UserError {
 
 async function git(repoDir: string, args: readonly string[]): Promise<string> {
   // Loaded on first use: `quickship lint` with the released migrations cached (release-cache.ts)
-  // runs no git, and node:child_process costs a CLI's start-up 6–8 ms.
+  // runs no git, and node:child_process costs a CLI's start-up 6–8 ms (promisify(execFile) at load
+  // would load it even through the CLI loader's lazy built-ins).
   const { execFile } = await import('node:child_process');
   const { promisify } = await import('node:util');
   try {

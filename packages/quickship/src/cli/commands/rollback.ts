@@ -14,7 +14,8 @@ export function register(program: Command): void {
     .option('--repo <folder>', 'repository root (default: the Git top level here)')
     .option('--path <folder>', `the Rollout's folder (default ${DEFAULT_DEPLOY_DIR})`)
     .action(async (options: { repo?: string; path?: string }) => {
-      // Loaded here: it runs git (node:child_process), which the other commands' start-up need not load.
+      // Loaded here: release/git.ts calls promisify(execFile) at load, which loads node:child_process
+      // even through the CLI loader's lazy built-ins (bin/chunk-loader.cjs).
       const { revertLastRelease } = await import('../../release/revert.ts');
       console.log((await revertLastRelease(repoRoot(options.repo), options.path ?? DEFAULT_DEPLOY_DIR)).message);
     });

@@ -1,12 +1,13 @@
 // `quickship lint`'s whole answer — the lines it printed and its verdict — kept by everything the
-// answer depends on (the entry holds that key whole and a read compares it; cache-dir.ts), as `eslint --cache` keeps its results: the CLI build that
-// linted (its dist/cli/build-… folder: a new build, a new `npm ci` or another Node is another
-// key), the working directory (printed paths are relative to it), the options, the name and
-// content of every manifest file read, and for the migration lint the name and content of every
-// migration plus the HEAD commit the released migrations are looked up from. A hit prints the same
-// lines and exits the same way without loading the linters at all; a run that failed for another
-// reason than the lint's own verdict (Git missing, a bug) is never kept. Not cached: `--since`
-// (resolved by Git), running from the TypeScript sources, a HEAD that is not a plain commit.
+// answer depends on (the entry holds that key whole and a read compares it; cache-dir.ts), as
+// `eslint --cache` keeps its results: the CLI build that linted (its dist/cli/build-… folder: a new
+// build, a new `npm ci` or another Node is another key), the working directory (printed paths are
+// relative to it), the options, the name and content of every manifest file read, and for the
+// migration lint the name and content of every migration plus the HEAD commit the released
+// migrations are looked up from. A hit prints the same lines and exits the same way without loading
+// the linters at all; a run that failed for another reason than the lint's own verdict (Git
+// missing, a bug) is never kept. Not cached: `--since` (resolved by Git), running from the
+// TypeScript sources, a HEAD that is not a plain commit.
 // Folder: cache-dir.ts.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
