@@ -11,14 +11,17 @@
 // Dependencies are bundled too (Node resolves one file instead of commander's, yaml's and
 // undici's dozens), except the heavy ones only some commands load, which stay imports.
 import { mkdirSync, promises as fs, renameSync, rmSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import stamp from './build-stamp.cjs';
+import loader from './chunk-loader.cjs';
 
 const packageDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const rootDir = resolve(packageDir, '../..');
 export const DIST_DIR = stamp.DIST_DIR;
 export const currentBuild = stamp.currentBuild;
+const { CHUNK_WRAPPER } = loader;
 
 /**
  * Builds into a fresh folder of `distDir` (default dist/cli), then swaps the stamp in with a
@@ -44,6 +47,7 @@ export async function build(distDir = DIST_DIR) {
     metafile: true,
     logLevel: 'error',
     external: EXTERNAL,
+    define: parserVersions(),
     plugins: [sourceLocation],
   });
   mkdirSync(outdir, { recursive: true });
@@ -71,7 +75,10 @@ export async function build(distDir = DIST_DIR) {
     });
     if (cjs.warnings.length > 0)
       throw new Error(`${basename(output.path)}: ${cjs.warnings.map((w) => w.text).join('; ')}`);
-    writeFileSync(join(outdir, basename(output.path).replace(/\.mjs$/, '.cjs')), `'use strict';\n${cjs.code}`);
+    writeFileSync(
+      join(outdir, basename(output.path).replace(/\.mjs$/, '.cjs')),
+      CHUNK_WRAPPER[0] + cjs.code + CHUNK_WRAPPER[1],
+    );
   }
   const inputs = {};
   for (const input of Object.keys(result.metafile.inputs)) {
@@ -110,6 +117,16 @@ const EXTERNAL = [
   'pg',
   'libpg-query',
 ];
+
+/**
+ * The versions of the parsers whose output is cached on disk (src/parser-versions.ts), fixed into
+ * the build: yaml is bundled, libpg-query is external, and a new install (lockfile) rebuilds.
+ */
+function parserVersions() {
+  const version = (name) =>
+    JSON.stringify(createRequire(join(packageDir, 'package.json'))(`${name}/package.json`).version);
+  return { QUICKSHIP_YAML_VERSION: version('yaml'), QUICKSHIP_LIBPG_QUERY_VERSION: version('libpg-query') };
+}
 
 /**
  * `import.meta.url` in our TypeScript keeps meaning "this source file" once bundled: pglocal finds

@@ -1,9 +1,9 @@
 // The caches' entries (cache-dir.ts): a value comes back only for the very key it was kept under.
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { entryName, entryPath, readCacheEntry, writeCacheEntry } from './cache-dir.ts';
+import { entryName, entryPath, KEEP_ENTRIES, MAX_ENTRIES, readCacheEntry, writeCacheEntry } from './cache-dir.ts';
 
 let folder: string | undefined;
 afterEach(() => folder && rmSync(folder, { recursive: true, force: true }));
@@ -37,5 +37,22 @@ describe('cache entries', () => {
     const names = new Set(['', 'a', 'b', 'ab', 'ba', 'kind: Rollout', 'kind: Rollout ', 'é'].map(entryName));
     expect(names.size).toBe(8);
     for (const name of names) expect(name).toMatch(/^[0-9a-f]{16}$/);
+  });
+
+  it('keeps a folder bounded: a write past MAX_ENTRIES removes the oldest written, down to KEEP_ENTRIES', () => {
+    folder = mkdtempSync(join(tmpdir(), 'quickship-cache-'));
+    const start = Date.now() / 1000 - 10_000;
+    for (let i = 0; i < MAX_ENTRIES; i++) {
+      writeCacheEntry(folder, `key ${i}`, i);
+      utimesSync(entryPath(folder, `key ${i}`), start + i, start + i); // written in this order
+    }
+    expect(readdirSync(folder)).toHaveLength(MAX_ENTRIES);
+    writeCacheEntry(folder, 'one more', 'newest');
+    expect(readdirSync(folder)).toHaveLength(KEEP_ENTRIES);
+    expect(readCacheEntry(folder, 'one more')).toBe('newest');
+    const removed = MAX_ENTRIES + 1 - KEEP_ENTRIES;
+    expect(readCacheEntry(folder, `key ${removed - 1}`)).toBeUndefined();
+    expect(readCacheEntry(folder, `key ${removed}`)).toBe(removed);
+    expect(readCacheEntry(folder, `key ${MAX_ENTRIES - 1}`)).toBe(MAX_ENTRIES - 1);
   });
 });

@@ -5,7 +5,11 @@
 // value; a read compares the key, so two keys that share a name are a miss, never a wrong answer.
 // No cryptographic hash is needed for that, and node:crypto is not loaded: it costs 7–10 ms of a
 // CLI's start-up on these machines (bench:cli-startup).
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+//
+// Each folder holds at most MAX_ENTRIES entries: a write that adds one past that removes the
+// oldest written (by mtime) down to KEEP_ENTRIES, so edits, new builds and other repositories
+// never grow the cache without bound (an entry of `quickship lint`'s answers is ~50 KB).
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 
@@ -36,10 +40,17 @@ interface Entry<T> {
   readonly value: T;
 }
 
-/** The value kept for `key`, or undefined when there is none, it is another key's, or it cannot be read. */
-export function readCacheEntry<T>(folder: string, key: string): T | undefined {
+/** Entries a folder may hold; a write past it prunes the oldest down to KEEP_ENTRIES. */
+export const MAX_ENTRIES = 256;
+export const KEEP_ENTRIES = 192;
+
+/**
+ * The value kept for `key`, or undefined when there is none, it is another key's, or it cannot be
+ * read. `path` is entryPath(folder, key), when the caller has it already (a long key is hashed once).
+ */
+export function readCacheEntry<T>(folder: string, key: string, path = entryPath(folder, key)): T | undefined {
   try {
-    const entry = JSON.parse(readFileSync(entryPath(folder, key), 'utf8')) as Entry<T>;
+    const entry = JSON.parse(readFileSync(path, 'utf8')) as Entry<T>;
     return entry.key === key ? entry.value : undefined;
   } catch {
     return undefined;
@@ -50,14 +61,23 @@ export function readCacheEntry<T>(folder: string, key: string): T | undefined {
  * Keeps `value` for `key`, whole or not at all (a temporary file renamed into place, so a concurrent
  * reader sees the entry or none); a cache that cannot be written (a read-only home) only costs time.
  */
-export function writeCacheEntry(folder: string, key: string, value: unknown): void {
-  const path = entryPath(folder, key);
+export function writeCacheEntry(folder: string, key: string, value: unknown, path = entryPath(folder, key)): void {
   try {
     mkdirSync(dirname(path), { recursive: true });
     const temporary = `${path}.${process.pid}`;
     writeFileSync(temporary, JSON.stringify({ key, value } satisfies Entry<unknown>));
     renameSync(temporary, path);
+    pruneCacheFolder(dirname(path));
   } catch {
     // only slower next time
   }
+}
+
+/** Removes the oldest entries of a folder holding more than MAX_ENTRIES, down to KEEP_ENTRIES. */
+export function pruneCacheFolder(folder: string): void {
+  const names = readdirSync(folder);
+  if (names.length <= MAX_ENTRIES) return;
+  const written = (name: string): number => statSync(join(folder, name), { throwIfNoEntry: false })?.mtimeMs ?? 0;
+  const oldestFirst = names.map((name) => ({ name, at: written(name) })).sort((a, b) => a.at - b.at);
+  for (const { name } of oldestFirst.slice(0, names.length - KEEP_ENTRIES)) rmSync(join(folder, name), { force: true });
 }

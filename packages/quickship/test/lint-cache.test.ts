@@ -98,4 +98,20 @@ describe('quickship lint, cached by its inputs', () => {
     expect(lint([], { QUICKSHIP_FROM_SOURCE: '1' }).code).toBe(0);
     expect(entries()).toBe(before);
   });
+
+  it('keeps parses under the installed parsers’ versions, the same from the build as from the sources', () => {
+    // The build has the versions fixed in (src/parser-versions.ts); the sources read package.json.
+    const installed = (name: string): string =>
+      (JSON.parse(readFileSync(join(CHECKOUT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string })
+        .version;
+    const parseFolders = (): string[] =>
+      readdirSync(cache)
+        .filter((name) => name !== 'lint-results' && name !== 'released-migrations')
+        .sort();
+    const expected = [`pg-parse-${installed('libpg-query')}`, `yaml-${installed('yaml')}-1`];
+    expect(lint(['--no-cache']).code).toBe(0);
+    expect(parseFolders()).toEqual(expected);
+    expect(lint(['--no-cache'], { QUICKSHIP_FROM_SOURCE: '1' }).code).toBe(0);
+    expect(parseFolders()).toEqual(expected);
+  });
 });

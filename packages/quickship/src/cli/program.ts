@@ -3,6 +3,7 @@
 // is imported when it runs, from cli/run/, so `--help` and a usage error load almost nothing.
 import { Command } from 'commander';
 import { DEFAULT_API_HOST, DEFAULT_API_PORT } from '../api/protocol.ts';
+import { isTerminal, writeOutput } from './output.ts';
 import * as abort from './commands/abort.ts';
 import * as alerts from './commands/alerts.ts';
 import * as analysis from './commands/analysis.ts';
@@ -33,6 +34,17 @@ export function buildProgram(): Command {
     .option('-n, --namespace <ns>', 'Kubernetes namespace of the Rollout (with --context/--kubeconfig)')
     .showHelpAfterError()
     .exitOverride();
+  // Help and usage errors go out as every other line does (output.ts): commander's defaults would
+  // build process.stdout to ask whether it is a terminal, 6–8 ms of a `--help`.
+  const defaults = program.configureOutput();
+  program.configureOutput({
+    writeOut: (text) => writeOutput(1, text),
+    writeErr: (text) => writeOutput(2, text),
+    getOutHelpWidth: () => (isTerminal(1) ? (defaults.getOutHelpWidth?.() ?? 80) : 80),
+    getErrHelpWidth: () => (isTerminal(2) ? (defaults.getErrHelpWidth?.() ?? 80) : 80),
+    getOutHasColors: () => (isTerminal(1) ? (defaults.getOutHasColors?.() ?? false) : false),
+    getErrHasColors: () => (isTerminal(2) ? (defaults.getErrHasColors?.() ?? false) : false),
+  });
   for (const command of [
     up,
     status,

@@ -1,6 +1,7 @@
 // What every verb command does: pick the target, resolve the rollout name, print one line.
 import type { Command } from 'commander';
 import type { ListingTarget, TargetOptions } from './target.ts';
+import { printLine } from './output.ts';
 
 export async function runVerb(
   command: Command,
@@ -11,5 +12,5 @@ export async function runVerb(
   const { resolveRolloutName, resolveTarget } = await import('./target.ts');
   const target = await resolveTarget(command.optsWithGlobals<TargetOptions>());
   const rollout = await resolveRolloutName(target, name);
-  console.log(await act(target, rollout));
+  printLine(await act(target, rollout));
 }

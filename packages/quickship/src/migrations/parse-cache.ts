@@ -4,20 +4,14 @@
 // gives the same tree, so a hit is exactly what parsing would return; a failed parse is never
 // stored (it is parsed again and raises its error); an unreadable entry is parsed again.
 // Folder: cache-dir.ts.
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { cacheDir, readCacheEntry, writeCacheEntry } from '../cache-dir.ts';
+import { parserVersion } from '../parser-versions.ts';
 
 export { cacheDir };
 
-let parserVersion: string | undefined;
-function version(): string {
-  parserVersion ??= (createRequire(import.meta.url)('libpg-query/package.json') as { version: string }).version;
-  return parserVersion;
-}
-
 function folder(): string {
-  return join(cacheDir(), `pg-parse-${version()}`);
+  return join(cacheDir(), `pg-parse-${parserVersion('libpg-query')}`);
 }
 
 /** libpg-query's `parse(sql)`, from the cache when this text was parsed before by this parser version. */

@@ -2,6 +2,7 @@
 // PrometheusRules GitOps synced (the same rules the cluster's Prometheus evaluates).
 import type { Command } from 'commander';
 import { DEFAULT_API_URL, LocalEngineClient } from '../../api/client.ts';
+import { printLine } from '../output.ts';
 
 export function register(program: Command): void {
   program
@@ -13,10 +14,10 @@ export function register(program: Command): void {
       const client = new LocalEngineClient(api ?? process.env.QUICKSHIP_API ?? DEFAULT_API_URL);
       const response = await client.alerts();
       if (options.json) {
-        console.log(JSON.stringify(response, null, 2));
+        printLine(JSON.stringify(response, null, 2));
         return;
       }
       const { formatAlerts } = await import('../../monitoring/alerts.ts');
-      console.log(formatAlerts(response));
+      printLine(formatAlerts(response));
     });
 }

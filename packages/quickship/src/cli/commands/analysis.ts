@@ -5,6 +5,7 @@ import { DEFAULT_API_URL } from '../../api/client.ts';
 import { GitOpsClient } from '../../api/gitops-client.ts';
 import { formatAnalysisRun } from '../../analysis/format.ts';
 import type { AnalysisRun } from '../../analysis/types.ts';
+import { printLine } from '../output.ts';
 
 function client(command: Command): GitOpsClient {
   const { api } = command.optsWithGlobals<{ api?: string }>();
@@ -21,13 +22,13 @@ export function register(program: Command): void {
     .option('--json', 'print the objects', false)
     .action(async (options: { json: boolean }, command: Command) => {
       const runs = (await client(command).analysisRuns()) as unknown as AnalysisRun[];
-      if (options.json) return void console.log(JSON.stringify(runs, null, 2));
+      if (options.json) return void printLine(JSON.stringify(runs, null, 2));
       const rows = [
         ['NAME', 'PHASE', 'MESSAGE'],
         ...runs.map((r) => [r.metadata.name, r.status?.phase ?? 'Pending', r.status?.message ?? '']),
       ];
       const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-      console.log(
+      printLine(
         rows
           .map((r) =>
             r
@@ -45,6 +46,6 @@ export function register(program: Command): void {
     .option('--json', 'print the object', false)
     .action(async (name: string, options: { json: boolean }, command: Command) => {
       const run = (await client(command).analysisRun(name)) as unknown as AnalysisRun;
-      console.log(options.json ? JSON.stringify(run, null, 2) : formatAnalysisRun(run).trimEnd());
+      printLine(options.json ? JSON.stringify(run, null, 2) : formatAnalysisRun(run).trimEnd());
     });
 }

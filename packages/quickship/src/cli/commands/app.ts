@@ -5,6 +5,7 @@ import { DEFAULT_API_URL } from '../../api/client.ts';
 import { GitOpsClient } from '../../api/gitops-client.ts';
 import type { ApplicationStatus } from '../../gitops/app-status.ts';
 import type { KubeObject } from '../../store/object.ts';
+import { printLine } from '../output.ts';
 
 function client(command: Command): GitOpsClient {
   const { api } = command.optsWithGlobals<{ api?: string }>();
@@ -108,7 +109,7 @@ export function register(program: Command): void {
     .description('Every Application with its sync status, health and revision')
     .action(async (_options: unknown, command: Command) => {
       const apps = await client(command).applications();
-      console.log(
+      printLine(
         table([
           ['NAME', 'PROJECT', 'SYNC', 'HEALTH', 'REVISION', 'PATH'],
           ...apps.map((a) => {
@@ -133,7 +134,7 @@ export function register(program: Command): void {
     .option('-o, --output <format>', 'json for the whole object')
     .action(async (name: string, options: { output?: string }, command: Command) => {
       const object = await client(command).application(name);
-      console.log(options.output === 'json' ? JSON.stringify(object, null, 2) : formatApp(object));
+      printLine(options.output === 'json' ? JSON.stringify(object, null, 2) : formatApp(object));
     });
   app
     .command('diff')
@@ -142,7 +143,7 @@ export function register(program: Command): void {
     .action(async (name: string, _options: unknown, command: Command) => {
       const diff = await client(command).diff(name);
       if (diff) {
-        console.log(diff);
+        printLine(diff);
         process.exitCode = 1;
       }
     });
@@ -156,7 +157,7 @@ export function register(program: Command): void {
     .action(
       async (name: string, options: { prune?: boolean; revision?: string; async?: boolean }, command: Command) => {
         const c = client(command);
-        console.log(
+        printLine(
           await c.sync(name, {
             ...(options.prune ? { prune: true } : {}),
             ...(options.revision ? { revision: options.revision } : {}),
@@ -166,7 +167,7 @@ export function register(program: Command): void {
         for (;;) {
           const op = statusOf(await c.application(name))?.operationState;
           if (op && op.phase !== 'Running') {
-            console.log(`${op.phase}: ${op.message}`);
+            printLine(`${op.phase}: ${op.message}`);
             if (op.phase !== 'Succeeded') process.exitCode = 1;
             return;
           }
@@ -180,7 +181,7 @@ export function register(program: Command): void {
     .argument('<name>')
     .action(async (name: string, _options: unknown, command: Command) => {
       const items = await client(command).history(name);
-      console.log(
+      printLine(
         table([
           ['ID', 'DATE', 'REVISION', 'INITIATED BY'],
           ...items.map((h) => [
@@ -198,6 +199,6 @@ export function register(program: Command): void {
     .argument('<name>')
     .argument('<id>', 'history id', historyId)
     .action(async (name: string, id: number, _options: unknown, command: Command) => {
-      console.log(await client(command).rollback(name, id));
+      printLine(await client(command).rollback(name, id));
     });
 }

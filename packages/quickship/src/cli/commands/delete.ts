@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { DEFAULT_API_URL } from '../../api/client.ts';
 import { GitOpsClient } from '../../api/gitops-client.ts';
 import { UserError } from '../errors.ts';
+import { printLine } from '../output.ts';
 
 export function register(program: Command): void {
   program
@@ -43,6 +44,6 @@ export function register(program: Command): void {
         ...(object!.metadata.namespace ? { namespace: object!.metadata.namespace } : {}),
         name,
       });
-      console.log(`${object!.kind.toLowerCase()} "${name}" deleted`);
+      printLine(`${object!.kind.toLowerCase()} "${name}" deleted`);
     });
 }

@@ -3,6 +3,7 @@
 // it, and commits only the changed files (`release: payments <ref>`). CI runs it after pushing
 // the image to ECR; Argo CD syncs the commit.
 import type { Command } from 'commander';
+import { printLine } from '../output.ts';
 
 export function register(program: Command): void {
   program
@@ -20,11 +21,11 @@ export function register(program: Command): void {
       const outcome = await releaseImage({ reference, environment: options.env, commit: options.commit });
       const { plan } = outcome;
       if (!plan.changed) {
-        console.log(`payments in ${plan.environment} already runs ${plan.reference}; nothing to release`);
+        printLine(`payments in ${plan.environment} already runs ${plan.reference}; nothing to release`);
         return;
       }
       const what = `${outcome.files.length} file${outcome.files.length === 1 ? '' : 's'}`;
-      console.log(
+      printLine(
         outcome.commit
           ? `released payments ${plan.reference} to ${plan.environment}: ${what}, commit ${outcome.commit.slice(0, 12)}`
           : `wrote payments ${plan.reference} for ${plan.environment}: ${what}, not committed (--no-commit)`,

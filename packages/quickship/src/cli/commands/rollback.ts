@@ -6,6 +6,7 @@
 // once; after that it is scaled up again and takes the active Service as soon as it is fully available.
 import type { Command } from 'commander';
 import { DEFAULT_DEPLOY_DIR, repoRoot } from '../repo.ts';
+import { printLine } from '../output.ts';
 
 export function register(program: Command): void {
   program
@@ -17,6 +18,6 @@ export function register(program: Command): void {
       // Loaded here: release/git.ts calls promisify(execFile) at load, which loads node:child_process
       // even through the CLI loader's lazy built-ins (bin/chunk-loader.cjs).
       const { revertLastRelease } = await import('../../release/revert.ts');
-      console.log((await revertLastRelease(repoRoot(options.repo), options.path ?? DEFAULT_DEPLOY_DIR)).message);
+      printLine((await revertLastRelease(repoRoot(options.repo), options.path ?? DEFAULT_DEPLOY_DIR)).message);
     });
 }

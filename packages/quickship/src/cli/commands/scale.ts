@@ -5,6 +5,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { DEFAULT_API_URL } from '../../api/client.ts';
 import { GitOpsClient } from '../../api/gitops-client.ts';
 import { rolloutAddress } from './rollout-address.ts';
+import { printLine } from '../output.ts';
 
 function replicas(value: string): number {
   const n = Number(value);
@@ -24,6 +25,6 @@ export function register(program: Command): void {
         command.optsWithGlobals<{ api?: string }>().api ?? process.env.QUICKSHIP_API ?? DEFAULT_API_URL,
       );
       await c.patch(await rolloutAddress(c, rollout), { spec: { replicas: options.replicas } }, 'kubectl');
-      console.log(`rollout.argoproj.io/${rollout} scaled`);
+      printLine(`rollout.argoproj.io/${rollout} scaled`);
     });
 }

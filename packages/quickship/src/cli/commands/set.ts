@@ -7,6 +7,7 @@ import { GitOpsClient } from '../../api/gitops-client.ts';
 import { PLUGIN_MANAGER } from '../../engine/fields-managers.ts';
 import { UserError } from '../errors.ts';
 import { rolloutAddress } from './rollout-address.ts';
+import { printLine, printErrorLine } from '../output.ts';
 
 export function register(program: Command): void {
   const set = program
@@ -53,7 +54,7 @@ export function register(program: Command): void {
         },
         PLUGIN_MANAGER,
       );
-      console.log(`rollout "${rollout}" image updated`);
+      printLine(`rollout "${rollout}" image updated`);
       await warnSelfHeal(c);
     });
 }
@@ -67,7 +68,7 @@ export async function warnSelfHeal(c: GitOpsClient): Promise<void> {
       a.metadata.name !== 'root',
   );
   if (healing.length > 0)
-    console.error(
+    printErrorLine(
       `warning: Application ${healing.map((a) => a.metadata.name).join(', ')} has selfHeal: the GitOps controller reverts this change to what Git says. Make it lasting with a commit (quickship release / quickship rollback).`,
     );
 }

@@ -2,6 +2,7 @@
 import { relative } from 'node:path';
 import { LocalRegistry } from '../../runtime/registry.ts';
 import { repoRoot } from '../repo.ts';
+import { printLine, printErrorLine } from '../output.ts';
 
 export interface BuildOptions {
   readonly tag?: string;
@@ -18,14 +19,14 @@ export async function runBuild(options: BuildOptions): Promise<void> {
   });
   const { manifest } = result;
   const where = relative(process.cwd(), registry.registryDir) || registry.registryDir;
-  console.log(
+  printLine(
     result.created
       ? `built payments:${manifest.tag} from ${manifest.commit.slice(0, 12)} into ${where}/${manifest.tag} (dependencies ${manifest.dependencies.mode}, Dockerfile bundle step ${manifest.bundle.seconds.toFixed(1)} s; runs ${[...manifest.config.entrypoint, ...manifest.config.cmd].join(' ')})`
       : `payments:${manifest.tag} is already built from ${manifest.commit.slice(0, 12)}`,
   );
   if (result.uncommittedChanges)
-    console.error(
+    printErrorLine(
       `note: the working tree has uncommitted changes; the build holds commit ${manifest.commit.slice(0, 12)} only`,
     );
-  if (result.warning) console.error(`warning: ${result.warning}`);
+  if (result.warning) printErrorLine(`warning: ${result.warning}`);
 }

@@ -11,7 +11,7 @@
 // Folder: cache-dir.ts.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cacheDir, readCacheEntry, writeCacheEntry } from '../../cache-dir.ts';
+import { cacheDir, entryPath, readCacheEntry, writeCacheEntry } from '../../cache-dir.ts';
 import { MIGRATIONS_PATH } from '../../migrations/paths.ts';
 import { headCommit } from '../../migrations/release-cache.ts';
 
@@ -73,10 +73,18 @@ function folder(): string {
   return join(cacheDir(), 'lint-results');
 }
 
+// The key holds every input file whole (~70 KB for deploy/): its entry's name is hashed once per run.
+const paths = new Map<string, string>();
+function pathOf(key: string): string {
+  let path = paths.get(key);
+  if (path === undefined) paths.set(key, (path = entryPath(folder(), key)));
+  return path;
+}
+
 export function readLintRecord(key: string): LintRecord | undefined {
-  return readCacheEntry<LintRecord>(folder(), key);
+  return readCacheEntry<LintRecord>(folder(), key, pathOf(key));
 }
 
 export function writeLintRecord(key: string, record: LintRecord): void {
-  writeCacheEntry(folder(), key, record);
+  writeCacheEntry(folder(), key, record, pathOf(key));
 }

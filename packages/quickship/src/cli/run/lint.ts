@@ -11,6 +11,7 @@ import { UserError } from '../errors.ts';
 import { lintKey, readLintRecord, writeLintRecord, type LintRecord } from './lint-cache.ts';
 import { splitManifestsCached } from './manifest-cache.ts';
 import { DEFAULT_DEPLOY_DIR, repoRoot } from '../repo.ts';
+import { printLine, printErrorLine } from '../output.ts';
 
 export interface LintOptions {
   readonly file?: string[];
@@ -106,7 +107,7 @@ export async function runLint(options: LintOptions): Promise<void> {
 
 /** Prints a lint's lines in order (errors to stderr) and ends as it ended. */
 function replay(record: LintRecord): void {
-  for (const line of record.lines) (line.err ? console.error : console.log)(line.text);
+  for (const line of record.lines) (line.err ? printErrorLine : printLine)(line.text);
   if (record.failed) throw new UserError(record.failed.message, record.failed.fix);
 }
 

@@ -4,9 +4,9 @@
 // JSON.parse. The same text with the same parser gives the same documents, so a hit is what
 // parsing would return. Not kept: a file with a syntax error (it is parsed again and raises its
 // error) or with values JSON cannot carry (YAML 1.1 timestamps, binary, .inf). Folder: cache-dir.ts.
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { cacheDir, readCacheEntry, writeCacheEntry } from '../../cache-dir.ts';
+import { parserVersion } from '../../parser-versions.ts';
 // Not core/manifests.ts nor the core barrel: they load the YAML library, which a cache hit never needs.
 import { manifestsFromYaml, type ManifestDocument, type YamlDocument } from '../../core/manifest-documents.ts';
 
@@ -15,10 +15,7 @@ const FORMAT = 1;
 
 let folder: string | undefined;
 function entryFolder(): string {
-  if (folder === undefined) {
-    const { version } = createRequire(import.meta.url)('yaml/package.json') as { version: string };
-    folder = join(cacheDir(), `yaml-${version}-${FORMAT}`);
-  }
+  folder ??= join(cacheDir(), `yaml-${parserVersion('yaml')}-${FORMAT}`);
   return folder;
 }
 

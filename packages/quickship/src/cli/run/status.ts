@@ -5,6 +5,7 @@ import { renderRolloutTree } from '../../core/tree.ts';
 import { LocalEngineClient } from '../../api/client.ts';
 import type { RolloutView } from '../../model.ts';
 import { resolveRolloutName, resolveTarget, type ListingTarget, type TargetOptions } from '../target.ts';
+import { isTerminal, printLine, writeOutput } from '../output.ts';
 
 export interface StatusOptions {
   readonly watch: boolean;
@@ -17,14 +18,14 @@ export async function runStatus(name: string | undefined, options: StatusOptions
   const target = await resolveTarget(command.optsWithGlobals<TargetOptions>());
   const rollout = await resolveRolloutName(target, name);
   const print = (entry: Entry): void =>
-    console.log(
+    printLine(
       options.json
         ? JSON.stringify(entry.rollout, null, options.watch ? undefined : 2)
         : renderRolloutTree(entry.view, { now: new Date() }),
     );
   if (!options.watch) return print(await target.get(rollout));
   await watch(target, rollout, (entry) => {
-    if (!options.json && process.stdout.isTTY) process.stdout.write('\x1b[2J\x1b[H');
+    if (!options.json && isTerminal(1)) writeOutput(1, '\x1b[2J\x1b[H');
     print(entry);
   });
 }
