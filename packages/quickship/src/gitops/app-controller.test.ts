@@ -1,7 +1,7 @@
 // The local Argo CD application controller against a real Git repository, a real store and real
 // Job processes: app of apps, PreSync hooks, auto-sync per commit, drift and self-heal, other
 // managers' fields, ignoreDifferences, prune, ComparisonError, a failed hook.
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ObjectStore } from '../store/object-store.ts';
 import type { KubeObject } from '../store/object.ts';
 import { JobController } from '../engine/job-controller.ts';
@@ -308,5 +308,60 @@ describe('the application controller', () => {
     );
     expect(status.localNotes?.join('\n')).toMatch(/configmap\.yaml/);
     expect((configMap(store)?.data as Record<string, string>).greeting).toBe('hello');
+  });
+
+  it('compares again when only the ignore rules change: a field they stop ignoring is drift, and healed', async () => {
+    // The app pins a tag, so a commit on main that edits only its Application (through the app of
+    // apps) leaves its desired objects as they were: the diff of each is kept between comparisons
+    // (app-controller.ts `diffs`), and must not be reused under other ignore rules.
+    const repo = createTestRepo();
+    const pinned = (ignore: boolean) => {
+      const app = APP().replace(
+        'targetRevision: main, path: deploy/apps/demo',
+        'targetRevision: v1, path: deploy/apps/demo',
+      );
+      return ignore ? app : app.replace(/ {2}ignoreDifferences:\n.*\n/, '');
+    };
+    fixture(repo);
+    repo.write('deploy/argocd/apps/demo.yaml', pinned(true));
+    repo.commit('pin demo to v1');
+    repo.git('tag', 'v1');
+    const { store } = start(repo);
+    await until('first sync', () => appStatus(store)?.sync.status === 'Synced' && configMap(store));
+
+    store.patch({ kind: 'ConfigMap', namespace: 'demo', name: 'settings' }, { data: { replicas: '5' } }, 'kubectl');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(appStatus(store)?.sync.status).toBe('Synced');
+    expect((configMap(store)?.data as Record<string, string>).replicas).toBe('5');
+
+    expect(pinned(false)).not.toMatch(/ignoreDifferences/);
+    repo.write('deploy/argocd/apps/demo.yaml', pinned(false));
+    repo.commit('demo: stop ignoring data.replicas');
+    await until(
+      'replicas healed to what v1 says',
+      () => (configMap(store)?.data as Record<string, string> | undefined)?.replicas === '1',
+    );
+    expect(appStatus(store)?.sync.revision).toBe(repo.git('rev-parse', 'v1^{commit}'));
+  });
+
+  it('reacts to live changes after the writer returns, a burst of writes as one reconcile', async () => {
+    const repo = createTestRepo();
+    fixture(repo);
+    const { store, apps } = start(repo);
+    await until('first sync', () => appStatus(store)?.operationState?.phase === 'Succeeded' && configMap(store));
+    await new Promise((r) => setTimeout(r, 200));
+    const reconcile = vi.spyOn(apps, 'reconcile');
+    const fromWatch = () => reconcile.mock.calls.filter(([name, readGit]) => name === 'demo' && readGit === false);
+    for (let i = 0; i < 50; i++)
+      store.patch(
+        { kind: 'ConfigMap', namespace: 'demo', name: 'settings' },
+        { data: { note: `write ${i}` } },
+        'kubectl',
+      );
+    expect(fromWatch()).toHaveLength(0); // nothing ran inside the writes
+    await new Promise((r) => setImmediate(r));
+    expect(fromWatch()).toHaveLength(1);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(fromWatch()).toHaveLength(1);
   });
 });

@@ -1,7 +1,7 @@
 // GitSource against a real repository: an idle poll runs no git (git-stamp.ts), and every change
 // git would see — a commit, a branch moved, a packed ref, a new tag, an edit, an untracked file, a
 // staged change, a worktree — is seen at the next call.
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -64,6 +64,22 @@ describe('GitSource.resolve', () => {
     expect(await source.resolve('v1')).toBe(first);
     git(repo, 'tag', '-d', 'v1');
     await expect(source.resolve('v1')).rejects.toThrow(/targetRevision "v1" does not resolve/);
+  });
+
+  it('sees packed-refs rewritten by another program, with no loose ref touched', async () => {
+    const source = new GitSource(repo);
+    const first = await source.resolve('main');
+    const second = commit('second');
+    git(repo, 'tag', 'v2', first);
+    git(repo, 'pack-refs', '--all');
+    expect(await source.resolve('v2')).toBe(first);
+    // As a fetch into a mirror may write it: the file replaced whole, the refs/ folders as they were.
+    const packed = join(repo, '.git', 'packed-refs');
+    const text = readFileSync(packed, 'utf8');
+    expect(text).toContain(`${first} refs/tags/v2`);
+    writeFileSync(`${packed}.new`, text.replace(`${first} refs/tags/v2`, `${second} refs/tags/v2`));
+    renameSync(`${packed}.new`, packed);
+    expect(await source.resolve('v2')).toBe(second);
   });
 
   it('works in a linked worktree (a .git file), where HEAD is its own', async () => {
