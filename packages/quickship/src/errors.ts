@@ -22,14 +22,18 @@ export type ApiErrorCode =
 export type UserErrorCode = Exclude<ApiErrorCode, 'Internal'>;
 
 export class UserError extends Error {
-  /** Subclasses narrow it (e.g. `override readonly code = 'NotFound'`). */
-  readonly code: UserErrorCode = 'BadRequest';
+  /**
+   * The API code: given at the throw site (`new UserError(message, fix, 'NotFound')`, as the
+   * GitOps layer does), or narrowed by a subclass (`override readonly code = 'NotFound'`).
+   */
+  readonly code: UserErrorCode;
   /** What to do next, usually a command; printed under the message. */
   readonly fix?: string;
 
-  constructor(message: string, fix?: string) {
+  constructor(message: string, fix?: string, code: UserErrorCode = 'BadRequest') {
     super(message);
-    this.name = 'UserError';
+    this.name = new.target.name; // a subclass's own name unless it sets one
+    this.code = code;
     if (fix !== undefined) this.fix = fix;
   }
 }

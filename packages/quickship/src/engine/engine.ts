@@ -10,7 +10,7 @@
 //     change; a change that does not parse keeps the last good spec running.
 import { join, resolve } from 'node:path';
 import type { EngineApi, EngineInfo, RolloutEntry } from '../model.ts';
-import { PortInUseError, RolloutNotFoundError, VerbNotApplicableError } from '../errors.ts';
+import { PortInUseError, RolloutNotFoundError, UserError, VerbNotApplicableError } from '../errors.ts';
 import { runResourceAction } from '../gitops/actions/actions.ts';
 import { actionPatch, type ActionPatch } from '../gitops/actions/patch.ts';
 import { EndpointTable } from '../runtime/endpoints.ts';
@@ -37,7 +37,6 @@ import { deployFromStore } from './deploy.ts';
 import { JobController } from './job-controller.ts';
 import { imageJobLauncher } from './job-launcher.ts';
 import { migrationGate } from './migration-gate.ts';
-import { UserError } from '../store/user-error.ts';
 import type { LocalPrometheus } from '../runtime/prometheus.ts';
 import type { MonitoredPod } from '../runtime/prometheus-config.ts';
 import { Monitoring } from '../monitoring/monitoring.ts';

@@ -12,7 +12,7 @@ import type { ObjectStore, WatchEvent } from '../store/object-store.ts';
 import type { ManagedResource } from './health/aggregate.ts';
 
 export type { ManagedResource };
-import { UserError } from '../store/user-error.ts';
+import { UserError } from '../errors.ts';
 import { getPath, setPath, decodePath } from '../store/fields.ts';
 import {
   DEFAULT_PROJECT,

@@ -3,7 +3,7 @@
 // Field names and defaults: argo-cd pkg/apis/application/v1alpha1/types.go and the sync/compare
 // option docs (user-guide/sync-options.md, compare-options.md). Pure.
 import type { KubeObject } from '../store/object.ts';
-import { UserError } from '../store/user-error.ts';
+import { UserError } from '../errors.ts';
 
 export interface IgnoreDifference {
   readonly group: string;

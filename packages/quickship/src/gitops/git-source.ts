@@ -3,7 +3,7 @@
 // reports uncommitted changes under that path, which are shown ("not deployed: uncommitted")
 // and never applied. Thin shell over `git`; everything else in gitops/ is pure.
 import { execFile } from 'node:child_process';
-import { UserError } from '../store/user-error.ts';
+import { UserError } from '../errors.ts';
 import { gitDirs, refsStamp, worktreeStamp, type GitDirs } from './git-stamp.ts';
 
 export interface SourceFile {

@@ -4,7 +4,7 @@
 // e.g. a second clone acting as the remote.
 import { resolve } from 'node:path';
 import { GitSource } from './git-source.ts';
-import { UserError } from '../store/user-error.ts';
+import { UserError } from '../errors.ts';
 
 export class RepoResolver {
   private readonly sources = new Map<string, GitSource>();

@@ -5,7 +5,7 @@
 // hooks are told apart by their annotations, and the AppProject's kind lists are enforced. Pure.
 import { splitManifests } from '../core/manifests.ts';
 import { groupOf, type KubeObject } from '../store/object.ts';
-import { UserError } from '../store/user-error.ts';
+import { UserError } from '../errors.ts';
 import { globMatch, type AppSpec, type ProjectRules } from './application.ts';
 import type { SourceFile } from './git-source.ts';
 

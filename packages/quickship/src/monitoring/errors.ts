@@ -1,4 +1,4 @@
-import { UserError } from '../store/user-error.ts';
+import { UserError } from '../errors.ts';
 
 /** `quickship alerts` / GET /api/v1/alerts when the engine's Prometheus is not there to ask. */
 export class PrometheusNotRunningError extends UserError {

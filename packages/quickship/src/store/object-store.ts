@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { apply, update } from './fields.ts';
 import { applyMergePatch as mergePatch } from '../core/merge-patch.ts';
 import { objectKey, type KubeObject } from './object.ts';
-import { UserError } from './user-error.ts';
+import { UserError } from '../errors.ts';
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
