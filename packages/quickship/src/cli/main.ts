@@ -5,7 +5,7 @@ import { reportError } from './errors.ts';
 
 export async function main(argv: readonly string[] = process.argv): Promise<number> {
   try {
-    const program = buildProgram();
+    const program = buildProgram(argv);
     await program.parseAsync([...argv]);
     return 0;
   } catch (error) {

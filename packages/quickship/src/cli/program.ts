@@ -22,7 +22,59 @@ import * as status from './commands/status.ts';
 import * as undo from './commands/undo.ts';
 import * as up from './commands/up.ts';
 
-export function buildProgram(): Command {
+/**
+ * The top-level commands, in help order, each with the names it answers to (its name and
+ * aliases; program.test.ts checks them against what each module registers).
+ */
+export const COMMANDS: readonly (readonly [names: readonly string[], command: { register(program: Command): void }])[] =
+  [
+    [['up'], up],
+    [['status', 'get'], status],
+    [['lint'], lint],
+    [['build'], build],
+    [['promote'], promote],
+    [['abort'], abort],
+    [['retry'], retry],
+    [['undo'], undo],
+    [['restart'], restart],
+    [['release'], release],
+    [['app'], app],
+    [['alerts'], alerts],
+    [['analysis'], analysis],
+    [['set'], set],
+    [['scale'], scale],
+    [['delete'], del],
+    [['rollback'], rollback],
+  ];
+
+/** The global options that take a value (the value may follow as the next argument). */
+const GLOBAL_WITH_VALUE = new Set(['--api', '--context', '--kubeconfig', '-n', '--namespace']);
+
+/**
+ * The command an argv runs, when it plainly names one before anything else: `[node, bin, (global
+ * option [value])…, <command>, …]`. Undefined for help, a usage error, an unknown name or
+ * anything unusual: then every command is registered and commander answers as it always does.
+ */
+export function commandNamed(argv: readonly string[]): string | undefined {
+  for (let i = 2; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (GLOBAL_WITH_VALUE.has(arg)) {
+      i++;
+      continue;
+    }
+    if (arg.startsWith('--') && GLOBAL_WITH_VALUE.has(arg.slice(0, arg.indexOf('=')))) continue;
+    if (arg.startsWith('-')) return undefined;
+    return COMMANDS.some(([names]) => names.includes(arg)) ? arg : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * The `quickship` program. Given the argv it will parse, it registers only the command that argv
+ * names (each registration builds its options: ~1.7 ms for all of them, at every start); without
+ * one, or for help and errors, all of them.
+ */
+export function buildProgram(argv?: readonly string[]): Command {
   const program = new Command('quickship')
     .description('Run the Git-declared Argo Rollout locally (blue/green, zero downtime) or act on it in a cluster')
     .option(
@@ -45,25 +97,7 @@ export function buildProgram(): Command {
     getOutHasColors: () => (isTerminal(1) ? (defaults.getOutHasColors?.() ?? false) : false),
     getErrHasColors: () => (isTerminal(2) ? (defaults.getErrHasColors?.() ?? false) : false),
   });
-  for (const command of [
-    up,
-    status,
-    lint,
-    build,
-    promote,
-    abort,
-    retry,
-    undo,
-    restart,
-    release,
-    app,
-    alerts,
-    analysis,
-    set,
-    scale,
-    del,
-    rollback,
-  ])
-    command.register(program);
+  const only = argv === undefined ? undefined : commandNamed(argv);
+  for (const [names, command] of COMMANDS) if (only === undefined || names.includes(only)) command.register(program);
   return program;
 }
