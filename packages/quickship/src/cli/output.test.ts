@@ -7,6 +7,8 @@ import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { writeDirect } from './output.ts';
 
+const PACKAGE = resolve(import.meta.dirname, '../..');
+
 let folder: string | undefined;
 const open: number[] = [];
 afterEach(() => {
@@ -68,6 +70,35 @@ describe('writeDirect', () => {
     open.splice(open.indexOf(reader), 1);
     expect(writeDirect(writer, Buffer.from('x\n'))).toEqual({ outcome: 'closed' });
   });
+});
+
+describe('writeOutput', () => {
+  it('hands what a full non-blocking stdout cannot take to the Node stream: all of it arrives, in order', async () => {
+    // Touching process.stdout makes libuv open the pipe non-blocking; the parent reads only after
+    // 300 ms, so the pipe fills and a direct write meets EAGAIN.
+    const script = `
+      import { writeOutput } from './src/cli/output.ts';
+      process.stdout;
+      for (let i = 0; i < 20000; i++) writeOutput(1, String(i).padStart(99, '.') + '\\n');
+      writeOutput(2, 'done\\n');`;
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      cwd: PACKAGE,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout.pause();
+    const chunks: Buffer[] = [];
+    let err = '';
+    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    setTimeout(() => {
+      child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
+      child.stdout.resume();
+    }, 300);
+    const code = await new Promise<number | null>((done) => child.on('close', done));
+    expect({ code, err }).toEqual({ code: 0, err: 'done\n' });
+    const lines = Buffer.concat(chunks).toString().split('\n');
+    expect(lines).toHaveLength(20001);
+    expect(lines.every((line, i) => i === 20000 || line === String(i).padStart(99, '.'))).toBe(true);
+  }, 60_000);
 });
 
 describe('the built CLI', () => {
