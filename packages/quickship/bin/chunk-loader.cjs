@@ -28,10 +28,10 @@ const CHUNK_WRAPPER = ["(function (exports, require, module, __filename, __dirna
  * Built-ins that cost a start-up milliseconds to load (child_process alone 6–8 ms on these
  * machines) and that most commands never call: commander requires node:child_process at load for
  * executable subcommands quickship does not have; the engine client needs node:http only once it
- * sends. A chunk's require of one of these returns a stand-in that loads the module on first use
+ * sends; node:tty (which loads node:net) only when stdout is a character device (cli/output.ts). A chunk's require of one of these returns a stand-in that loads the module on first use
  * (esbuild's CommonJS reads `module.name` at each call, so every use goes through it).
  */
-const LAZY_BUILTINS = new Set(['child_process', 'crypto', 'http', 'https', 'zlib', 'worker_threads', 'dns']);
+const LAZY_BUILTINS = new Set(['child_process', 'crypto', 'http', 'https', 'zlib', 'worker_threads', 'dns', 'tty']);
 
 function lazyBuiltin(id) {
   let real;

@@ -15,7 +15,7 @@
 // - a partial write (a signal mid-write) writes the remainder.
 // The long-running `quickship up` keeps console.log: it prints while it serves, from the event loop.
 import { fstatSync, writeSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { isatty } from 'node:tty'; // loaded on first use in the build (bin/chunk-loader.cjs)
 
 type Descriptor = 1 | 2;
 
@@ -95,5 +95,5 @@ export function isTerminal(fd: Descriptor): boolean {
   } catch {
     return false; // closed
   }
-  return (createRequire(import.meta.url)('node:tty') as typeof import('node:tty')).isatty(fd);
+  return isatty(fd);
 }

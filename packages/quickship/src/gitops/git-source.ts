@@ -4,7 +4,8 @@
 // and never applied. Thin shell over `git`; everything else in gitops/ is pure.
 import { execFile } from 'node:child_process';
 import { UserError } from '../errors.ts';
-import { gitDirs, refsStamp, worktreeStamp, type GitDirs } from './git-stamp.ts';
+import { gitDirs, type GitDirs } from '../git-dirs.ts';
+import { refsStamp, worktreeStamp } from './git-stamp.ts';
 
 export interface SourceFile {
   /** Path relative to the repository root, e.g. "deploy/apps/payments/rollout.yaml". */

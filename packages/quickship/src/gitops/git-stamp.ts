@@ -8,38 +8,9 @@
 // When the repository's layout is not a plain one (no .git folder or gitdir file here), there is
 // no fingerprint and git runs every time. Measured (bench/engine-idle.ts): an idle engine started
 // ~10 git processes a second and used 27% of a core before this.
-import { readdirSync, readFileSync, statSync, type Stats } from 'node:fs';
-import { dirname, isAbsolute, join } from 'node:path';
-
-export interface GitDirs {
-  /** The worktree's git folder (HEAD, index). */
-  readonly gitDir: string;
-  /** The shared one (refs, packed-refs): gitDir itself unless this is a linked worktree. */
-  readonly commonDir: string;
-}
-
-/** The git folders of a working tree, read from `.git` (a folder, or a `gitdir:` file); undefined otherwise. */
-export function gitDirs(repoDir: string): GitDirs | undefined {
-  const dotGit = join(repoDir, '.git');
-  let gitDir = dotGit;
-  const stats = statSync(dotGit, { throwIfNoEntry: false });
-  if (!stats) return undefined;
-  if (stats.isFile()) {
-    const pointer = /^gitdir: (.+)$/m.exec(readText(dotGit) ?? '')?.[1]?.trim();
-    if (!pointer) return undefined;
-    gitDir = isAbsolute(pointer) ? pointer : join(repoDir, pointer);
-  }
-  const common = readText(join(gitDir, 'commondir'))?.trim();
-  return { gitDir, commonDir: common ? (isAbsolute(common) ? common : join(gitDir, common)) : gitDir };
-}
-
-function readText(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return undefined;
-  }
-}
+import { readdirSync, statSync, type Stats } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { GitDirs } from '../git-dirs.ts';
 
 function describe(path: string, stats: Stats | undefined): string {
   return stats ? `${path}:${stats.mtimeMs}:${stats.size}:${stats.ino}` : `${path}:-`;

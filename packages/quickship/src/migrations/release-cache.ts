@@ -4,9 +4,10 @@
 // read from the repository's files (HEAD, the ref it names, packed-refs; a worktree's `.git` file
 // and `commondir`), which costs no child process; when that does not resolve to a commit hash,
 // the cache is skipped and Git answers. An unreadable entry is looked up again. Folder: cache-dir.ts.
-import { readFileSync, statSync } from 'node:fs';
-import { isAbsolute, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { cacheDir, readCacheEntry, writeCacheEntry } from '../cache-dir.ts';
+import { gitDirs } from '../git-dirs.ts';
 import type { ReleasedMigrations } from './lint.ts';
 
 const HASH = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
@@ -21,23 +22,14 @@ function read(path: string): string | undefined {
 
 /** The commit HEAD points at, read from the repository's files; undefined when that is not plain. */
 export function headCommit(repoDir: string): string | undefined {
-  let gitDir = join(repoDir, '.git');
-  try {
-    if (statSync(gitDir).isFile()) {
-      const pointer = /^gitdir: (.+)$/m.exec(read(gitDir) ?? '')?.[1];
-      if (!pointer) return undefined;
-      gitDir = isAbsolute(pointer) ? pointer : join(repoDir, pointer);
-    }
-  } catch {
-    return undefined;
-  }
+  const dirs = gitDirs(repoDir);
+  if (!dirs) return undefined;
+  const { gitDir, commonDir } = dirs;
   const head = read(join(gitDir, 'HEAD'));
   if (!head) return undefined;
   if (HASH.test(head)) return head;
   const ref = /^ref: (refs\/\S+)$/.exec(head)?.[1];
   if (!ref) return undefined;
-  const common = read(join(gitDir, 'commondir'));
-  const commonDir = common ? (isAbsolute(common) ? common : join(gitDir, common)) : gitDir;
   for (const dir of [gitDir, commonDir]) {
     const loose = read(join(dir, ref));
     if (loose !== undefined) return HASH.test(loose) ? loose : undefined;
